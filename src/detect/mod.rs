@@ -1,0 +1,67 @@
+//! Built-in detectors: judgements that phrase and regex rules cannot express, such as "this
+//! caption repeats the headline" or "these lines alternate label and truncated teaser".
+//!
+//! Each detector lives in its own file, has a rule id like any rule (`detect.*`), and is
+//! configured from `rules/detectors.toml` (enabled, thresholds, examples), so a user can
+//! switch one off or tune it with a rule file of their own. A detector only turns `Keep`
+//! verdicts into `Drop`; it never brings back what a rule removed.
+
+mod section_label;
+mod teaser_list;
+mod title_echo;
+
+use crate::document::Verdict;
+use crate::judge::Page;
+use serde::de::DeserializeOwned;
+
+/// A built-in judgement over a whole page.
+pub trait Detector: Send + Sync {
+    /// Marks the blocks this detector removes. `id` is the detector's rule id.
+    fn judge(&self, id: &std::sync::Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]);
+}
+
+/// The ids of the built-in detectors.
+pub const DETECTOR_IDS: &[&str] = &[title_echo::ID, teaser_list::ID, section_label::ID];
+
+/// Checks a detector's settings without building it, for load-time errors.
+pub fn check_settings(id: &str, settings: &toml::Table) -> Result<(), String> {
+    build(id, settings).map(|_| ())
+}
+
+/// Builds the detector `id` from its settings; settings not given take their defaults.
+pub fn build(id: &str, settings: &toml::Table) -> Result<Box<dyn Detector>, String> {
+    match id {
+        title_echo::ID => Ok(Box::new(title_echo::TitleEcho::new(parse(settings)?))),
+        teaser_list::ID => Ok(Box::new(teaser_list::TeaserList::new(parse(settings)?))),
+        section_label::ID => Ok(Box::new(section_label::SectionLabel::new(parse(settings)?))),
+        _ => Err(format!(
+            "unknown detector; the built-in detectors are {}",
+            DETECTOR_IDS.join(", ")
+        )),
+    }
+}
+
+fn parse<T: DeserializeOwned>(settings: &toml::Table) -> Result<T, String> {
+    toml::Value::Table(settings.clone())
+        .try_into()
+        .map_err(|e: toml::de::Error| format!("bad settings: {}", e.message().trim()))
+}
+
+/// A line made of a few capitalised words and nothing else: a section label or menu item
+/// such as "News", "World Cup", "CRIME".
+pub(crate) fn is_label(text: &str, max_words: usize) -> bool {
+    let text = text.trim();
+    let words = crate::judge::word_count(text);
+    if words == 0 || words > max_words || text.chars().count() > 32 {
+        return false;
+    }
+    if text.ends_with(['.', '!', '?', ':', ',', ';']) {
+        return false;
+    }
+    text.split_whitespace().all(|word| {
+        let mut chars = word.chars();
+        let first = chars.next();
+        first.is_some_and(|c| c.is_uppercase() || c == '&')
+            && !word.chars().any(|c| c.is_ascii_digit())
+    })
+}

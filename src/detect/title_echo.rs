@@ -1,0 +1,113 @@
+//! Title echo: a line that repeats the page's headline and adds a little text, which is what
+//! an image caption or file name under the headline looks like in a page dump
+//! (`<headline> ChatGPT Image Jan 24 2026 06 52 25 PM`).
+//!
+//! The headline is the document's title when the input gives one, or else any title-like
+//! line (enough words, no sentence end) in the head of the page near the echo. Only lines
+//! that start with the whole headline and add at most a few words are removed: a paragraph
+//! that opens with the headline's words goes on for a sentence or more.
+
+use serde::Deserialize;
+use std::sync::Arc;
+
+use crate::document::Verdict;
+use crate::judge::{word_count, Page};
+
+use super::Detector;
+
+pub const ID: &str = "detect.title-echo";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// A headline has at least this many words.
+    pub min_title_words: usize,
+    /// The echo adds at most this many words after the headline.
+    pub max_extra_words: usize,
+    /// How many non-blank lines away from the headline an echo may be.
+    pub max_distance: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            min_title_words: 4,
+            max_extra_words: 20,
+            max_distance: 6,
+        }
+    }
+}
+
+pub struct TitleEcho {
+    config: Config,
+}
+
+impl TitleEcho {
+    pub fn new(config: Config) -> TitleEcho {
+        TitleEcho { config }
+    }
+
+    fn is_echo_of(&self, line: &str, title: &str) -> Option<usize> {
+        let rest = line.strip_prefix(title)?;
+        if !rest
+            .starts_with(|c: char| c.is_whitespace() || matches!(c, '|' | '-' | '–' | '—' | ':'))
+        {
+            return None;
+        }
+        let extra = word_count(rest.trim_start_matches(|c: char| !c.is_alphanumeric()));
+        (extra >= 1 && extra <= self.config.max_extra_words).then_some(extra)
+    }
+}
+
+impl Detector for TitleEcho {
+    fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
+        let blocks = page.blocks;
+        let is_title = |i: usize| {
+            let text = blocks[i].text.trim();
+            !page.is_sentence(i)
+                && page.in_head(i)
+                && word_count(text) >= self.config.min_title_words
+        };
+        let given_title = page
+            .doc
+            .title
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| word_count(t) >= self.config.min_title_words);
+        // Indices of non-blank blocks, so distance counts text lines, not blank ones.
+        let text_blocks: Vec<usize> = (0..blocks.len())
+            .filter(|&i| !blocks[i].is_blank())
+            .collect();
+        for (position, &i) in text_blocks.iter().enumerate() {
+            if !verdicts[i].is_keep() || !page.in_head(i) {
+                continue;
+            }
+            let line = blocks[i].text.trim();
+            if let Some(title) = given_title {
+                if let Some(extra) = self.is_echo_of(line, title) {
+                    verdicts[i] =
+                        Verdict::drop(id, format!("repeats the title and adds {extra} words"));
+                    continue;
+                }
+            }
+            let low = position.saturating_sub(self.config.max_distance);
+            let high = (position + self.config.max_distance + 1).min(text_blocks.len());
+            for &j in &text_blocks[low..high] {
+                if j == i || !is_title(j) {
+                    continue;
+                }
+                let title = blocks[j].text.trim();
+                if let Some(extra) = self.is_echo_of(line, title) {
+                    verdicts[i] = Verdict::drop(
+                        id,
+                        format!(
+                            "repeats the headline on line {} and adds {extra} words",
+                            blocks[j].line
+                        ),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+}

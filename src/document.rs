@@ -1,0 +1,83 @@
+//! The types every stage shares: a `Document` as read, the `Block`s it is cut into, and the
+//! `Verdict` the judge gives each block. They live apart from the stages so that each stage
+//! depends on these shapes, not on another stage's internals.
+
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// One input document: a text dump file, a JSONL record or standard input.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// Unique within a run: the path relative to its input folder (without `.txt`/`.gz`),
+    /// or the record id of a JSONL line. Also the name of its clean file.
+    pub id: String,
+    /// Where it came from, for messages: a path, `path:line` for JSONL, or `<stdin>`.
+    pub source: String,
+    /// The page URL when the input says it.
+    pub url: Option<String>,
+    /// The host the page came from (from `url`, or `--site`), lower-case.
+    pub site: Option<String>,
+    /// The page's headline when the input gives it (a JSONL `title` field).
+    pub title: Option<String>,
+    /// The text as read (invalid UTF-8 replaced by U+FFFD).
+    pub raw: String,
+    /// How many invalid UTF-8 sequences were replaced while reading.
+    pub invalid_utf8: usize,
+    /// The whole JSONL record, kept so `--format jsonl` can write every other field back.
+    pub record: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// The unit of judgement: one line of a text dump.
+#[derive(Debug, Clone)]
+pub struct Block<'a> {
+    /// 1-based line number in the raw text.
+    pub line: usize,
+    /// Byte span of the line in the raw text, terminator included.
+    pub span: Range<usize>,
+    /// Whether the raw line ended with a line terminator.
+    pub has_newline: bool,
+    /// The normalised text of the line, terminator excluded.
+    pub text: Cow<'a, str>,
+    /// Which normalisations changed this line (see `normalize::Change`).
+    pub changes: crate::normalize::Changes,
+}
+
+impl Block<'_> {
+    /// True for a line with no visible text.
+    pub fn is_blank(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+}
+
+/// What the judge decided for one block. Every dropped block names the rule that dropped it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Keep,
+    Drop {
+        /// The id of the rule or detector, e.g. `related.you-may-also-like`.
+        rule: Arc<str>,
+        /// A short reason a reviewer can check: the matched phrase, a score, the marker line.
+        why: Arc<str>,
+    },
+}
+
+impl Verdict {
+    pub fn drop(rule: &Arc<str>, why: impl Into<Arc<str>>) -> Verdict {
+        Verdict::Drop {
+            rule: Arc::clone(rule),
+            why: why.into(),
+        }
+    }
+
+    pub fn is_keep(&self) -> bool {
+        matches!(self, Verdict::Keep)
+    }
+
+    pub fn rule(&self) -> Option<&str> {
+        match self {
+            Verdict::Keep => None,
+            Verdict::Drop { rule, .. } => Some(rule),
+        }
+    }
+}

@@ -1,0 +1,539 @@
+//! Reading what a scraper saved: text files, folders of them, gzip, JSONL corpora, stdin.
+//!
+//! Input is untrusted: a corpus of thousands of files always holds a few broken ones. Each
+//! problem becomes a `Problem` that names the file (and line, for JSONL) and the run goes
+//! on; nothing here panics on bad bytes. Files are listed in a fixed order and read in
+//! parallel, and ids are made unique in that order, so runs are deterministic.
+
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::document::Document;
+
+/// How to read inputs.
+#[derive(Debug, Clone)]
+pub struct InputOptions {
+    /// Read every input as JSONL (files ending in `.jsonl`, `.jsonl.gz` or `.ndjson` always are).
+    pub jsonl: bool,
+    pub text_field: String,
+    pub id_field: String,
+    pub url_field: String,
+    pub title_field: String,
+    /// The site of documents whose input does not give a URL.
+    pub site: Option<String>,
+}
+
+impl Default for InputOptions {
+    fn default() -> Self {
+        InputOptions {
+            jsonl: false,
+            text_field: "text".into(),
+            id_field: "id".into(),
+            url_field: "url".into(),
+            title_field: "title".into(),
+            site: None,
+        }
+    }
+}
+
+/// Something wrong with an input. `skipped` is true when a document (or a whole file) could
+/// not be read; otherwise it is a warning about a document that was still cleaned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub source: String,
+    pub message: String,
+    pub skipped: bool,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = if self.skipped { "skipped" } else { "warning" };
+        write!(f, "{kind}: {}: {}", self.source, self.message)
+    }
+}
+
+/// Everything read from the inputs, in input order.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub documents: Vec<Document>,
+    pub problems: Vec<Problem>,
+}
+
+/// The name an input is given on the command line for standard input.
+pub const STDIN: &str = "-";
+
+/// One file to read, with the id its documents derive from.
+#[derive(Debug, Clone)]
+struct Source {
+    path: PathBuf,
+    /// The path relative to its input folder, without `.txt`/`.gz`, or the file stem.
+    base_id: String,
+    jsonl: bool,
+}
+
+/// A file is binary when its first bytes hold a NUL; text dumps never do.
+const BINARY_SNIFF: usize = 8192;
+
+/// Reads all inputs. Never fails as a whole: problems are collected per file.
+pub fn read_inputs(inputs: &[PathBuf], options: &InputOptions) -> Loaded {
+    let mut problems = Vec::new();
+    let mut groups: Vec<Vec<Source>> = Vec::new();
+    let mut stdin_docs = Vec::new();
+    for input in inputs {
+        if input.as_os_str() == STDIN {
+            match read_stdin(options) {
+                Ok(mut loaded) => {
+                    problems.append(&mut loaded.problems);
+                    stdin_docs.push((groups.len(), loaded.documents));
+                }
+                Err(problem) => problems.push(problem),
+            }
+            groups.push(Vec::new());
+            continue;
+        }
+        match list_sources(input, options) {
+            Ok(sources) => groups.push(sources),
+            Err(problem) => {
+                problems.push(problem);
+                groups.push(Vec::new());
+            }
+        }
+    }
+    let sources: Vec<(usize, Source)> = groups
+        .into_iter()
+        .enumerate()
+        .flat_map(|(group, sources)| sources.into_iter().map(move |s| (group, s)))
+        .collect();
+    let mut read: Vec<(usize, Loaded)> = sources
+        .par_iter()
+        .map(|(group, source)| (*group, read_source(source, options)))
+        .collect();
+    for (group, documents) in stdin_docs {
+        read.push((
+            group,
+            Loaded {
+                documents,
+                problems: Vec::new(),
+            },
+        ));
+    }
+    // Stable: files keep their listed order within an input.
+    read.sort_by_key(|(group, _)| *group);
+    let mut loaded = Loaded {
+        documents: Vec::new(),
+        problems,
+    };
+    for (_, mut part) in read {
+        loaded.documents.append(&mut part.documents);
+        loaded.problems.append(&mut part.problems);
+    }
+    make_ids_unique(&mut loaded.documents);
+    loaded
+}
+
+fn problem(source: impl Into<String>, message: impl Into<String>) -> Problem {
+    Problem {
+        source: source.into(),
+        message: message.into(),
+        skipped: true,
+    }
+}
+
+fn is_jsonl_name(name: &str) -> bool {
+    name.ends_with(".jsonl") || name.ends_with(".jsonl.gz") || name.ends_with(".ndjson")
+}
+
+fn is_text_name(name: &str) -> bool {
+    name.ends_with(".txt") || name.ends_with(".txt.gz")
+}
+
+/// `a/b.txt.gz` → `a/b`: the id part of a file name.
+fn strip_known_extension(name: &str) -> &str {
+    for ext in [".txt.gz", ".jsonl.gz", ".txt", ".jsonl", ".ndjson", ".gz"] {
+        if let Some(stem) = name.strip_suffix(ext) {
+            if !stem.is_empty() {
+                return stem;
+            }
+        }
+    }
+    name
+}
+
+fn list_sources(input: &Path, options: &InputOptions) -> Result<Vec<Source>, Problem> {
+    let shown = input.display().to_string();
+    let meta = std::fs::metadata(input).map_err(|e| problem(&shown, describe_io(&e)))?;
+    if meta.is_file() {
+        let name = input
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| shown.clone());
+        return Ok(vec![Source {
+            path: input.to_path_buf(),
+            base_id: strip_known_extension(&name).to_string(),
+            jsonl: options.jsonl || is_jsonl_name(&name),
+        }]);
+    }
+    if !meta.is_dir() {
+        return Err(problem(&shown, "not a regular file or folder"));
+    }
+    let mut sources = Vec::new();
+    let mut folders = vec![input.to_path_buf()];
+    let mut unreadable = Vec::new();
+    while let Some(folder) = folders.pop() {
+        let entries = match std::fs::read_dir(&folder) {
+            Ok(entries) => entries,
+            Err(e) => {
+                unreadable.push(problem(folder.display().to_string(), describe_io(&e)));
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(file_type) = entry.file_type() else {
+                continue;
+            };
+            if file_type.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let jsonl = options.jsonl && is_jsonl_name(&name);
+            if !(is_text_name(&name) || jsonl) {
+                continue;
+            }
+            let relative = path
+                .strip_prefix(input)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            sources.push(Source {
+                base_id: strip_known_extension(&relative).to_string(),
+                path,
+                jsonl,
+            });
+        }
+    }
+    sources.sort_by(|a, b| a.path.cmp(&b.path));
+    if sources.is_empty() && unreadable.is_empty() {
+        let wanted = if options.jsonl {
+            ".txt, .txt.gz, .jsonl or .jsonl.gz"
+        } else {
+            ".txt or .txt.gz"
+        };
+        return Err(problem(&shown, format!("folder holds no {wanted} files")));
+    }
+    if let Some(first) = unreadable.into_iter().next() {
+        if sources.is_empty() {
+            return Err(first);
+        }
+    }
+    Ok(sources)
+}
+
+fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
+    let bytes = std::fs::read(path).map_err(|e| describe_io(&e))?;
+    if path.extension().is_some_and(|e| e == "gz") {
+        let mut decoded = Vec::with_capacity(bytes.len() * 4);
+        flate2::read::MultiGzDecoder::new(&bytes[..])
+            .read_to_end(&mut decoded)
+            .map_err(|e| format!("not valid gzip: {e}"))?;
+        return Ok(decoded);
+    }
+    Ok(bytes)
+}
+
+/// Decodes UTF-8, replacing invalid sequences. Returns the text and how many were replaced.
+pub fn decode_lossy(bytes: Vec<u8>) -> (String, usize) {
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, 0),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let invalid = bytes
+                .utf8_chunks()
+                .filter(|c| !c.invalid().is_empty())
+                .count();
+            (String::from_utf8_lossy(&bytes).into_owned(), invalid)
+        }
+    }
+}
+
+fn looks_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some()
+}
+
+fn read_source(source: &Source, options: &InputOptions) -> Loaded {
+    let shown = source.path.display().to_string();
+    let bytes = match read_bytes(&source.path) {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            return Loaded {
+                documents: Vec::new(),
+                problems: vec![problem(shown, message)],
+            }
+        }
+    };
+    if source.jsonl {
+        return parse_jsonl(&shown, &source.base_id, bytes, options);
+    }
+    text_document(&shown, &source.base_id, bytes, options)
+}
+
+fn text_document(shown: &str, id: &str, bytes: Vec<u8>, options: &InputOptions) -> Loaded {
+    let mut loaded = Loaded::default();
+    if looks_binary(&bytes) {
+        loaded
+            .problems
+            .push(problem(shown, "binary file (holds NUL bytes), not text"));
+        return loaded;
+    }
+    let (raw, invalid_utf8) = decode_lossy(bytes);
+    if invalid_utf8 > 0 {
+        loaded.problems.push(Problem {
+            source: shown.to_string(),
+            message: format!("{invalid_utf8} invalid UTF-8 sequences replaced by U+FFFD"),
+            skipped: false,
+        });
+    }
+    loaded.documents.push(Document {
+        id: id.to_string(),
+        source: shown.to_string(),
+        site: options.site.clone(),
+        raw,
+        invalid_utf8,
+        ..Document::default()
+    });
+    loaded
+}
+
+fn read_stdin(options: &InputOptions) -> Result<Loaded, Problem> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| problem("<stdin>", describe_io(&e)))?;
+    if options.jsonl {
+        return Ok(parse_jsonl("<stdin>", "stdin", bytes, options));
+    }
+    Ok(text_document("<stdin>", "stdin", bytes, options))
+}
+
+/// The host of a URL, lower-case, without `www.`; `None` when it has none.
+pub fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?;
+    let host = if host.starts_with('[') {
+        host.split(']').next().map(|h| h.trim_start_matches('['))?
+    } else {
+        host.split(':').next()?
+    };
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
+    (!host.is_empty() && host.contains('.')).then_some(host)
+}
+
+/// Makes an id safe as a relative file path: letters, digits, `.`, `-`, `_` and `/` between
+/// non-dot segments.
+fn path_safe_id(id: &str) -> String {
+    let cleaned: Vec<String> = id
+        .split('/')
+        .filter(|segment| !segment.is_empty())
+        .map(|segment| {
+            let safe: String = segment
+                .chars()
+                .map(|c| {
+                    if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            if safe.starts_with('.') {
+                format!("_{safe}")
+            } else {
+                safe
+            }
+        })
+        .collect();
+    let joined = cleaned.join("/");
+    if joined.is_empty() {
+        "_".to_string()
+    } else {
+        joined
+    }
+}
+
+fn parse_jsonl(shown: &str, base_id: &str, bytes: Vec<u8>, options: &InputOptions) -> Loaded {
+    let mut loaded = Loaded::default();
+    let (text, invalid) = decode_lossy(bytes);
+    if invalid > 0 {
+        loaded.problems.push(Problem {
+            source: shown.to_string(),
+            message: format!("{invalid} invalid UTF-8 sequences replaced by U+FFFD"),
+            skipped: false,
+        });
+    }
+    let lines: Vec<(usize, &str)> = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.trim_end_matches('\r')))
+        .filter(|(_, line)| !line.trim().is_empty())
+        .collect();
+    let parsed: Vec<Result<Document, Problem>> = lines
+        .par_iter()
+        .map(|&(number, line)| parse_record(shown, base_id, number, line, options))
+        .collect();
+    for result in parsed {
+        match result {
+            Ok(doc) => loaded.documents.push(doc),
+            Err(p) => loaded.problems.push(p),
+        }
+    }
+    loaded
+}
+
+fn parse_record(
+    shown: &str,
+    base_id: &str,
+    number: usize,
+    line: &str,
+    options: &InputOptions,
+) -> Result<Document, Problem> {
+    let source = format!("{shown}:{number}");
+    let value: Value =
+        serde_json::from_str(line).map_err(|e| problem(&source, format!("not valid JSON: {e}")))?;
+    let Value::Object(record) = value else {
+        return Err(problem(&source, "a JSONL line must be a JSON object"));
+    };
+    let raw = match record.get(&options.text_field) {
+        Some(Value::String(text)) => text.clone(),
+        Some(_) => {
+            return Err(problem(
+                &source,
+                format!("field `{}` is not a string", options.text_field),
+            ))
+        }
+        None => {
+            return Err(problem(
+                &source,
+                format!(
+                    "no `{}` field (set another with --text-field)",
+                    options.text_field
+                ),
+            ))
+        }
+    };
+    let id = match record.get(&options.id_field) {
+        Some(Value::String(id)) if !id.trim().is_empty() => path_safe_id(id),
+        Some(Value::Number(n)) => path_safe_id(&n.to_string()),
+        _ => format!("{base_id}-{number}"),
+    };
+    let url = match record.get(&options.url_field) {
+        Some(Value::String(url)) if !url.trim().is_empty() => Some(url.trim().to_string()),
+        _ => None,
+    };
+    let title = match record.get(&options.title_field) {
+        Some(Value::String(title)) if !title.trim().is_empty() => Some(title.trim().to_string()),
+        _ => None,
+    };
+    let site = url
+        .as_deref()
+        .and_then(host_of)
+        .or_else(|| options.site.clone());
+    Ok(Document {
+        id,
+        source,
+        url,
+        site,
+        title,
+        raw,
+        invalid_utf8: 0,
+        record: Some(record),
+    })
+}
+
+/// Gives later documents with a taken id a `-2`, `-3`... suffix, in input order. Compared
+/// case-insensitively, since clean files may land on a case-insensitive file system.
+fn make_ids_unique(documents: &mut [Document]) {
+    let mut taken: HashSet<String> = HashSet::with_capacity(documents.len());
+    for doc in documents.iter_mut() {
+        if taken.insert(doc.id.to_lowercase()) {
+            continue;
+        }
+        let mut n = 2;
+        loop {
+            let candidate = format!("{}-{n}", doc.id);
+            if taken.insert(candidate.to_lowercase()) {
+                doc.id = candidate;
+                break;
+            }
+            n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_from_urls() {
+        assert_eq!(
+            host_of("https://www.Example.com/a/b?c").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(
+            host_of("http://news.site.org:8080/x").as_deref(),
+            Some("news.site.org")
+        );
+        assert_eq!(host_of("not a url"), None);
+    }
+
+    #[test]
+    fn ids_are_made_unique_in_order() {
+        let mut docs: Vec<Document> = ["a", "a", "A", "a-2"]
+            .iter()
+            .map(|id| Document {
+                id: id.to_string(),
+                ..Document::default()
+            })
+            .collect();
+        make_ids_unique(&mut docs);
+        let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-2", "A-3", "a-2-2"]);
+    }
+
+    #[test]
+    fn unsafe_ids_become_paths_inside_the_output() {
+        assert_eq!(path_safe_id("../../etc/passwd"), "_../_../etc/passwd");
+        assert_eq!(path_safe_id("https://x.com/a b"), "https_/x.com/a_b");
+        assert_eq!(path_safe_id(""), "_");
+    }
+
+    #[test]
+    fn lossy_decoding_counts_bad_sequences() {
+        let (text, invalid) = decode_lossy(b"ok \xff\xfe then \xc3".to_vec());
+        assert!(text.starts_with("ok "));
+        assert_eq!(invalid, 3);
+    }
+
+    #[test]
+    fn extension_stripping() {
+        assert_eq!(strip_known_extension("a/b.txt.gz"), "a/b");
+        assert_eq!(strip_known_extension("page.html"), "page.html");
+        assert_eq!(strip_known_extension(".txt"), ".txt");
+    }
+}

@@ -1,0 +1,328 @@
+//! newsclean cleans scraped news: it removes site chrome from page dumps with rules and
+//! detectors, and reports every removal with the rule that made it.
+//!
+//! The public API follows the pipeline: load a `RuleSet`, clean one `Document` with
+//! `clean_document`, or run a whole corpus into an output folder with `run_clean`. Each stage
+//! is a module: `input` → `segment` (with `normalize`) → `judge` (rules + `detect`) → `report`
+//! → `output`.
+
+pub mod detect;
+pub mod document;
+pub mod input;
+pub mod judge;
+pub mod normalize;
+pub mod output;
+pub mod report;
+pub mod rules;
+pub mod segment;
+
+use rayon::prelude::*;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use document::{Block, Document, Verdict};
+pub use input::{InputOptions, Problem};
+pub use report::diff::Style as DiffStyle;
+pub use report::{RemovedSpan, Summary};
+pub use rules::{RuleFileError, RuleSet, RuleSources};
+
+/// A cleaned document: the clean text and the account of everything removed.
+#[derive(Debug, Clone)]
+pub struct Cleaned {
+    pub document: Document,
+    pub clean: String,
+    pub removed: Vec<RemovedSpan>,
+    /// How many lines each normalisation rule changed.
+    pub normalized: BTreeMap<String, usize>,
+    pub lines_in: usize,
+    pub lines_out: usize,
+    /// The unified diff raw → clean (empty when nothing changed), when asked for.
+    pub diff: String,
+}
+
+/// Cleans one document. `diff` asks for the unified diff in that style.
+pub fn clean_document(document: Document, rules: &RuleSet, diff: Option<DiffStyle>) -> Cleaned {
+    let blocks = segment::lines(&document.raw);
+    let verdicts = judge::judge(&document, &blocks, rules);
+    let rows = rows(&document.raw, &blocks, &verdicts);
+
+    let mut clean = String::with_capacity(document.raw.len());
+    let mut lines_out = 0;
+    for row in &rows {
+        if let Some(new) = &row.new {
+            clean.push_str(new);
+            lines_out += 1;
+        }
+    }
+    let mut normalized = BTreeMap::new();
+    for (block, verdict) in blocks.iter().zip(&verdicts) {
+        if verdict.is_keep() {
+            for rule in block.changes.rule_ids() {
+                *normalized.entry(rule.to_string()).or_insert(0) += 1;
+            }
+        }
+    }
+    let removed = removed_spans(&document.raw, &blocks, &verdicts);
+    let diff = match diff {
+        Some(style) => {
+            let (old, new) = match style {
+                DiffStyle::Patch => (
+                    format!("a/{}.txt", document.id),
+                    format!("b/{}.txt", document.id),
+                ),
+                DiffStyle::Terminal { .. } => (
+                    document.source.clone(),
+                    format!("{} (clean)", document.source),
+                ),
+            };
+            report::diff::unified(&rows, &old, &new, style)
+        }
+        None => String::new(),
+    };
+    let lines_in = blocks.len();
+    drop(rows);
+    drop(blocks);
+    Cleaned {
+        document,
+        clean,
+        removed,
+        normalized,
+        lines_in,
+        lines_out,
+        diff,
+    }
+}
+
+/// What became of each input line, for the clean text and the diff.
+fn rows<'a>(
+    raw: &'a str,
+    blocks: &'a [Block<'a>],
+    verdicts: &'a [Verdict],
+) -> Vec<report::diff::Row<'a>> {
+    blocks
+        .iter()
+        .zip(verdicts)
+        .map(|(block, verdict)| {
+            let old = &raw[block.span.clone()];
+            match verdict {
+                Verdict::Drop { rule, why } => report::diff::Row {
+                    old,
+                    new: None,
+                    rules: vec![&**rule],
+                    why: Some(&**why),
+                },
+                Verdict::Keep if block.changes.is_empty() => report::diff::Row {
+                    old,
+                    new: Some(Cow::Borrowed(old)),
+                    rules: Vec::new(),
+                    why: None,
+                },
+                Verdict::Keep => {
+                    let mut new = block.text.to_string();
+                    if block.has_newline {
+                        new.push('\n');
+                    }
+                    report::diff::Row {
+                        old,
+                        new: Some(Cow::Owned(new)),
+                        rules: block.changes.rule_ids().collect(),
+                        why: None,
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+fn removed_spans(raw: &str, blocks: &[Block<'_>], verdicts: &[Verdict]) -> Vec<RemovedSpan> {
+    let mut spans: Vec<RemovedSpan> = Vec::new();
+    let mut current: Option<(usize, usize, &Arc<str>, &Arc<str>)> = None;
+    let mut flush = |current: &mut Option<(usize, usize, &Arc<str>, &Arc<str>)>| {
+        if let Some((first, last, rule, why)) = current.take() {
+            spans.push(RemovedSpan {
+                lines: [blocks[first].line, blocks[last].line],
+                rule: rule.to_string(),
+                why: why.to_string(),
+                text: raw[blocks[first].span.start..blocks[last].span.end].to_string(),
+            });
+        }
+    };
+    for (i, verdict) in verdicts.iter().enumerate() {
+        match verdict {
+            Verdict::Drop { rule, why } => match &mut current {
+                Some((_, last, r, w)) if r == &rule && w == &why => *last = i,
+                _ => {
+                    flush(&mut current);
+                    current = Some((i, i, rule, why));
+                }
+            },
+            Verdict::Keep => flush(&mut current),
+        }
+    }
+    flush(&mut current);
+    spans
+}
+
+/// How clean text is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// One `clean/<id>.txt` per document.
+    #[default]
+    Txt,
+    /// One `clean.jsonl` with a record per document.
+    Jsonl,
+}
+
+/// Everything `newsclean clean` needs besides the rules.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub inputs: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub format: Format,
+    pub input: InputOptions,
+}
+
+/// What a run did.
+#[derive(Debug, Default)]
+pub struct RunOutcome {
+    pub summary: Summary,
+    pub problems: Vec<Problem>,
+}
+
+/// A run that could not go on at all (as opposed to an input that was skipped).
+#[derive(Debug)]
+pub enum RunError {
+    /// The command asked for something unsafe or impossible (exit status 2).
+    Usage(String),
+    /// Writing the output failed.
+    Output(String),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Usage(message) | RunError::Output(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// Cleans every input into the output folder: clean text, `report.jsonl`, `removed.diff`.
+/// Runs on the current rayon pool; callers choose the thread count.
+pub fn run_clean(options: &RunOptions, rules: &RuleSet) -> Result<RunOutcome, RunError> {
+    output::check_output_folder(&options.inputs, &options.out).map_err(RunError::Usage)?;
+    let loaded = input::read_inputs(&options.inputs, &options.input);
+    let mut outcome = RunOutcome {
+        problems: loaded.problems,
+        ..RunOutcome::default()
+    };
+    outcome.summary.documents_read = loaded.documents.len();
+    let cleaned: Vec<Cleaned> = loaded
+        .documents
+        .into_par_iter()
+        .map(|doc| clean_document(doc, rules, Some(DiffStyle::Patch)))
+        .collect();
+    write_outputs(options, &cleaned)
+        .map_err(|e| RunError::Output(format!("cannot write to {}: {e}", options.out.display())))?;
+    for doc in &cleaned {
+        outcome.summary.add(doc);
+    }
+    outcome.summary.skipped = outcome.problems.iter().filter(|p| p.skipped).count();
+    outcome.summary.warnings = outcome.problems.iter().filter(|p| !p.skipped).count();
+    Ok(outcome)
+}
+
+/// The JSONL record written for a document with `--format jsonl`: its input record with the
+/// text field replaced, or a new record for text input.
+fn clean_record(doc: &Cleaned, text_field: &str) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::Value;
+    let mut record = match &doc.document.record {
+        Some(record) => record.clone(),
+        None => {
+            let mut record = serde_json::Map::new();
+            record.insert("id".into(), Value::String(doc.document.id.clone()));
+            if let Some(url) = &doc.document.url {
+                record.insert("url".into(), Value::String(url.clone()));
+            }
+            if let Some(site) = &doc.document.site {
+                record.insert("site".into(), Value::String(site.clone()));
+            }
+            record
+        }
+    };
+    record.insert(text_field.to_string(), Value::String(doc.clean.clone()));
+    record
+}
+
+fn write_outputs(options: &RunOptions, cleaned: &[Cleaned]) -> std::io::Result<()> {
+    let out = &options.out;
+    std::fs::create_dir_all(out)?;
+    match options.format {
+        Format::Txt => {
+            let staged = output::StagedDir::create(&out.join(output::CLEAN_DIR))?;
+            cleaned.par_iter().try_for_each(|doc| {
+                output::write_staged(
+                    &staged,
+                    &format!("{}.txt", doc.document.id),
+                    doc.clean.as_bytes(),
+                )
+            })?;
+            staged.commit()?;
+        }
+        Format::Jsonl => {
+            let mut file = output::AtomicFile::create(&out.join(output::CLEAN_JSONL))?;
+            for doc in cleaned {
+                let record = clean_record(doc, &options.input.text_field);
+                serde_json::to_writer(&mut file, &record)?;
+                file.write_all(b"\n")?;
+            }
+            file.commit()?;
+        }
+    }
+    let mut report = output::AtomicFile::create(&out.join(output::REPORT_JSONL))?;
+    for doc in cleaned {
+        serde_json::to_writer(&mut report, &report::DocumentReport::new(doc))?;
+        report.write_all(b"\n")?;
+    }
+    report.commit()?;
+    let mut diff = output::AtomicFile::create(&out.join(output::REMOVED_DIFF))?;
+    for doc in cleaned {
+        diff.write_all(doc.diff.as_bytes())?;
+    }
+    diff.commit()?;
+    Ok(())
+}
+
+/// The rule ids of a path's rule set, for messages.
+pub fn describe_sources(sources: &RuleSources) -> String {
+    let mut parts = Vec::new();
+    if sources.defaults {
+        parts.push("built-in rules".to_string());
+    }
+    parts.extend(sources.paths.iter().map(|p| p.display().to_string()));
+    if parts.is_empty() {
+        "no rules".to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Cleans an example input with a rule set, as `rules test` does.
+pub fn clean_text(text: &str, rules: &RuleSet) -> String {
+    let doc = Document {
+        id: "example".into(),
+        source: "example".into(),
+        raw: text.to_string(),
+        ..Document::default()
+    };
+    clean_document(doc, rules, None).clean
+}
+
+/// Whether a path is the stdin marker.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == input::STDIN
+}

@@ -1,0 +1,413 @@
+//! The `newsclean` command: parses arguments, calls the library, maps outcomes to exit
+//! codes (0 ok, 1 some inputs skipped, 2 usage or rule-file errors).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use newsclean::rules::{Definition, RuleSet, RuleSources};
+use newsclean::{clean_text, DiffStyle, Format, InputOptions, RunOptions};
+
+#[derive(Parser)]
+#[command(
+    name = "newsclean",
+    version,
+    about = "Clean scraped news: remove site chrome, report every removal with its rule."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Clean page dumps into OUT: clean text, report.jsonl and removed.diff.
+    Clean(CleanArgs),
+    /// Show what would be removed from files, as a diff labelled with rule ids.
+    Diff(DiffArgs),
+    /// List, test and explain rules.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+#[derive(Args, Clone)]
+struct RuleArgs {
+    /// A rule file or a folder of them; repeatable. An id already loaded is replaced.
+    #[arg(long = "rules", value_name = "PATH")]
+    rules: Vec<PathBuf>,
+    /// Start with no rules instead of the built-in set.
+    #[arg(long)]
+    no_default_rules: bool,
+}
+
+impl RuleArgs {
+    fn load(&self) -> Result<RuleSet, ExitCode> {
+        let sources = RuleSources {
+            defaults: !self.no_default_rules,
+            paths: self.rules.clone(),
+        };
+        RuleSet::load(&sources).map_err(|e| {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        })
+    }
+}
+
+#[derive(Args, Clone)]
+struct InputArgs {
+    /// Read inputs as JSONL, one record per line (.jsonl, .jsonl.gz and .ndjson files always are).
+    #[arg(long)]
+    jsonl: bool,
+    /// JSONL field holding the text.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    text_field: String,
+    /// JSONL field holding the document id.
+    #[arg(long, default_value = "id", value_name = "NAME")]
+    id_field: String,
+    /// JSONL field holding the page URL.
+    #[arg(long, default_value = "url", value_name = "NAME")]
+    url_field: String,
+    /// JSONL field holding the headline.
+    #[arg(long, default_value = "title", value_name = "NAME")]
+    title_field: String,
+    /// The site (host) of documents that do not give a URL, for rules scoped with `sites`.
+    #[arg(long, value_name = "HOST")]
+    site: Option<String>,
+}
+
+impl InputArgs {
+    fn options(&self) -> InputOptions {
+        InputOptions {
+            jsonl: self.jsonl,
+            text_field: self.text_field.clone(),
+            id_field: self.id_field.clone(),
+            url_field: self.url_field.clone(),
+            title_field: self.title_field.clone(),
+            site: self.site.as_deref().map(|s| {
+                let s = s.trim().to_ascii_lowercase();
+                s.strip_prefix("www.").map(str::to_string).unwrap_or(s)
+            }),
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Txt,
+    Jsonl,
+}
+
+#[derive(Args)]
+struct CleanArgs {
+    /// Files, folders (.txt, .txt.gz, searched recursively), JSONL files, or - for stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// The output folder.
+    #[arg(short, long, value_name = "OUT")]
+    out: PathBuf,
+    /// Write clean/<id>.txt files, or one clean.jsonl.
+    #[arg(long, value_enum, default_value = "txt")]
+    format: FormatArg,
+    /// Worker threads (default: all cores).
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+    /// No summary on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    rules: RuleArgs,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// Files to show (text dumps or JSONL), or - for stdin.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Colour the diff.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorArg,
+    #[command(flatten)]
+    rules: RuleArgs,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// List the loaded rules and detectors with their source files.
+    List(RuleArgs),
+    /// Run every rule's examples; PASS/FAIL per rule, non-zero exit on any failure.
+    Test(RuleArgs),
+    /// Show a rule's description, matchers and examples.
+    Explain {
+        /// The rule or detector id.
+        id: String,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Clean(args) => clean(args),
+        Command::Diff(args) => diff(args),
+        Command::Rules { command } => match command {
+            RulesCommand::List(args) => rules_list(args),
+            RulesCommand::Test(args) => rules_test(args),
+            RulesCommand::Explain { id, rules } => rules_explain(&id, rules),
+        },
+    };
+    result.unwrap_or_else(|code| code)
+}
+
+fn with_threads<T: Send>(
+    jobs: Option<usize>,
+    work: impl FnOnce() -> T + Send,
+) -> Result<T, ExitCode> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(jobs) = jobs {
+        builder = builder.num_threads(jobs.max(1));
+    }
+    let pool = builder.build().map_err(|e| {
+        eprintln!("error: cannot start worker threads: {e}");
+        ExitCode::from(2)
+    })?;
+    Ok(pool.install(work))
+}
+
+fn clean(args: CleanArgs) -> Result<ExitCode, ExitCode> {
+    let rules = args.rules.load()?;
+    let options = RunOptions {
+        inputs: args.inputs.clone(),
+        out: args.out.clone(),
+        format: match args.format {
+            FormatArg::Txt => Format::Txt,
+            FormatArg::Jsonl => Format::Jsonl,
+        },
+        input: args.input.options(),
+    };
+    let outcome = with_threads(args.jobs, || newsclean::run_clean(&options, &rules))?;
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(ExitCode::from(2));
+        }
+    };
+    for problem in &outcome.problems {
+        eprintln!("{problem}");
+    }
+    if !args.quiet {
+        eprint!(
+            "{}",
+            outcome.summary.render(&args.out.display().to_string())
+        );
+    }
+    Ok(if outcome.summary.skipped > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn diff(args: DiffArgs) -> Result<ExitCode, ExitCode> {
+    let rules = args.rules.load()?;
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let loaded = newsclean::input::read_inputs(&args.files, &args.input.options());
+    for problem in &loaded.problems {
+        eprintln!("{problem}");
+    }
+    let skipped = loaded.problems.iter().any(|p| p.skipped);
+    let mut stdout = std::io::stdout().lock();
+    for doc in loaded.documents {
+        let cleaned = newsclean::clean_document(doc, &rules, Some(DiffStyle::Terminal { color }));
+        if stdout.write_all(cleaned.diff.as_bytes()).is_err() {
+            // The reader went away (a closed pager); stop quietly.
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    Ok(if skipped {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn rules_list(args: RuleArgs) -> Result<ExitCode, ExitCode> {
+    let rules = args.load()?;
+    println!(
+        "{:<36} {:<10} {:<9} {:<8} SOURCE",
+        "ID", "ACTION", "WHERE", "ENABLED"
+    );
+    for rule in &rules.rules {
+        let def = &rule.def;
+        println!(
+            "{:<36} {:<10} {:<9} {:<8} {}",
+            def.id,
+            def.action.as_str(),
+            def.position.as_str(),
+            if def.enabled { "yes" } else { "no" },
+            def.origin
+        );
+    }
+    for entry in &rules.detectors {
+        let def = &entry.def;
+        println!(
+            "{:<36} {:<10} {:<9} {:<8} {}",
+            def.id,
+            "detector",
+            "-",
+            if def.enabled { "yes" } else { "no" },
+            def.origin
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rules_test(args: RuleArgs) -> Result<ExitCode, ExitCode> {
+    let rules = args.load()?;
+    let ids: Vec<String> = rules
+        .rules
+        .iter()
+        .map(|r| r.def.id.clone())
+        .chain(rules.detectors.iter().map(|d| d.def.id.clone()))
+        .collect();
+    let (mut passed, mut failed, mut without) = (0, 0, 0);
+    for id in ids {
+        let Some(definition) = rules.find(&id) else {
+            continue;
+        };
+        let examples = definition.examples();
+        if examples.is_empty() {
+            println!("NONE {id} (no examples)");
+            without += 1;
+            continue;
+        }
+        let Some(alone) = rules.only(&id) else {
+            println!("FAIL {id}: cannot compile the rule alone");
+            failed += 1;
+            continue;
+        };
+        let mut failures = Vec::new();
+        for (n, example) in examples.iter().enumerate() {
+            let expected = example.expect.as_deref().unwrap_or(&example.input);
+            let actual = clean_text(&example.input, &alone);
+            if actual != expected {
+                let diff = similar::TextDiff::from_lines(expected, actual.as_str())
+                    .unified_diff()
+                    .header("expected", "actual")
+                    .to_string();
+                failures.push(format!(
+                    "  example {} of {}:\n{}",
+                    n + 1,
+                    examples.len(),
+                    indent(&diff)
+                ));
+            }
+        }
+        if failures.is_empty() {
+            println!("PASS {id} ({} examples)", examples.len());
+            passed += 1;
+        } else {
+            println!("FAIL {id}");
+            for failure in failures {
+                println!("{failure}");
+            }
+            failed += 1;
+        }
+    }
+    println!("{passed} passed, {failed} failed, {without} without examples");
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("    {l}\n")).collect()
+}
+
+fn rules_explain(id: &str, args: RuleArgs) -> Result<ExitCode, ExitCode> {
+    let rules = args.load()?;
+    let Some(definition) = rules.find(id) else {
+        eprintln!("error: no rule or detector with id `{id}`; `newsclean rules list` shows them");
+        return Err(ExitCode::from(2));
+    };
+    match &definition {
+        Definition::Rule(def) => {
+            println!("{}  (rule, {})", def.id, def.origin);
+            println!();
+            println!("{}", def.description);
+            println!();
+            let m = &def.matcher;
+            if !m.line.is_empty() {
+                println!("match.line      {}", quoted(&m.line));
+            }
+            if !m.contains.is_empty() {
+                println!("match.contains  {}", quoted(&m.contains));
+            }
+            if let Some(regex) = &m.regex {
+                println!("match.regex     /{regex}/");
+            }
+            if let Some(selector) = &m.selector {
+                println!("match.selector  {selector}");
+            }
+            println!("action          {}", def.action.as_str());
+            println!("where           {}", def.position.as_str());
+            if !def.sites.is_empty() {
+                println!("sites           {}", def.sites.join(", "));
+            }
+            println!("enabled         {}", def.enabled);
+        }
+        Definition::Detector(def) => {
+            println!("{}  (detector, {})", def.id, def.origin);
+            println!();
+            println!("{}", def.description);
+            println!();
+            println!("enabled         {}", def.enabled);
+            for (key, value) in &def.settings {
+                println!("{key:<15} {value}");
+            }
+        }
+    }
+    for (n, example) in definition.examples().iter().enumerate() {
+        println!();
+        match &example.expect {
+            Some(expect) => {
+                println!("example {}: removes", n + 1);
+                println!("  input:\n{}", indent(&example.input));
+                println!("  clean:\n{}", indent(expect));
+            }
+            None => {
+                println!("example {}: keeps", n + 1);
+                println!("  input:\n{}", indent(&example.input));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn quoted(list: &[String]) -> String {
+    list.iter()
+        .map(|p| format!("\"{p}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

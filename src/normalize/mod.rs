@@ -1,0 +1,119 @@
+//! Normalisation of one line of text: line endings, trailing white space and Unicode NFC.
+//!
+//! Normalisation is a change like any removal: each kind has a rule id (`normalize.*`) so the
+//! diff and the report can say why a line differs from the input. Blank-line clean-up
+//! (collapsing runs, dropping leading and trailing blank lines) removes whole lines and is
+//! done by the judge after the other verdicts, because which blank lines are redundant depends
+//! on what was removed around them. Characters such as the non-breaking hyphen are left as
+//! they are: they carry meaning in names and numbers.
+
+use std::borrow::Cow;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+pub const RULE_CRLF: &str = "normalize.crlf";
+pub const RULE_TRAILING_SPACE: &str = "normalize.trailing-space";
+pub const RULE_NFC: &str = "normalize.nfc";
+pub const RULE_BLANK_LINES: &str = "normalize.blank-lines";
+
+/// A set of normalisations that changed a line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Changes(u8);
+
+impl Changes {
+    pub const CRLF: Changes = Changes(1);
+    pub const TRAILING_SPACE: Changes = Changes(2);
+    pub const NFC: Changes = Changes(4);
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn contains(self, other: Changes) -> bool {
+        self.0 & other.0 == other.0 && other.0 != 0
+    }
+
+    fn insert(&mut self, other: Changes) {
+        self.0 |= other.0;
+    }
+
+    /// The rule ids of the changes, in a fixed order.
+    pub fn rule_ids(self) -> impl Iterator<Item = &'static str> {
+        [
+            (Changes::CRLF, RULE_CRLF),
+            (Changes::TRAILING_SPACE, RULE_TRAILING_SPACE),
+            (Changes::NFC, RULE_NFC),
+        ]
+        .into_iter()
+        .filter(move |(flag, _)| self.contains(*flag))
+        .map(|(_, id)| id)
+    }
+}
+
+/// Normalises one line given without its `\n`. Returns the text and what changed.
+/// Borrowed when nothing changed, which is the common case.
+pub fn normalize_line(line: &str) -> (Cow<'_, str>, Changes) {
+    let mut changes = Changes::default();
+    let mut text = line;
+    if let Some(stripped) = text.strip_suffix('\r') {
+        text = stripped;
+        changes.insert(Changes::CRLF);
+    }
+    let trimmed = text.trim_end();
+    if trimmed.len() != text.len() {
+        changes.insert(Changes::TRAILING_SPACE);
+        text = trimmed;
+    }
+    if text.is_ascii() {
+        return (Cow::Borrowed(text), changes);
+    }
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => (Cow::Borrowed(text), changes),
+        _ => {
+            let composed: String = text.nfc().collect();
+            if composed == text {
+                (Cow::Borrowed(text), changes)
+            } else {
+                changes.insert(Changes::NFC);
+                // Composition can expose trailing white space only in theory; trim again so
+                // normalising twice changes nothing.
+                let composed = composed.trim_end().to_string();
+                (Cow::Owned(composed), changes)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untouched_line_is_borrowed() {
+        let (text, changes) = normalize_line("The vote was 7-2.");
+        assert!(matches!(text, Cow::Borrowed(_)));
+        assert!(changes.is_empty());
+    }
+
+    #[test]
+    fn crlf_and_trailing_space() {
+        let (text, changes) = normalize_line("Headline  \t\r");
+        assert_eq!(text, "Headline");
+        assert!(changes.contains(Changes::CRLF));
+        assert!(changes.contains(Changes::TRAILING_SPACE));
+        assert!(!changes.contains(Changes::NFC));
+    }
+
+    #[test]
+    fn decomposed_accent_is_composed() {
+        let (text, changes) = normalize_line("Cafe\u{301} Zu\u{308}rich");
+        assert_eq!(text, "Caf\u{e9} Z\u{fc}rich");
+        assert_eq!(changes.rule_ids().collect::<Vec<_>>(), vec![RULE_NFC]);
+    }
+
+    #[test]
+    fn non_breaking_hyphen_is_kept() {
+        let (text, changes) = normalize_line("five\u{2011}hour meeting");
+        assert_eq!(text, "five\u{2011}hour meeting");
+        assert!(changes.is_empty());
+    }
+}

@@ -1,0 +1,232 @@
+//! Writing the output folder safely.
+//!
+//! Every file is written to a temporary name in its final folder and renamed into place, so
+//! an interrupted run never leaves a half-written file under a real name. The clean folder is
+//! built beside the old one and swapped in, so files of an earlier run cannot linger. And
+//! before anything is written, the paths are checked so an output can never land inside an
+//! input folder or over an input file.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+use crate::input::STDIN;
+
+/// The files a run may write inside its output folder.
+pub const CLEAN_DIR: &str = "clean";
+pub const CLEAN_JSONL: &str = "clean.jsonl";
+pub const REPORT_JSONL: &str = "report.jsonl";
+pub const REMOVED_DIFF: &str = "removed.diff";
+
+/// Makes a path absolute and resolves `..` and symlinks as far as the path exists, so two
+/// spellings of one place compare equal even when the tail does not exist yet.
+pub fn resolve(path: &Path) -> io::Result<PathBuf> {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    };
+    let mut existing = absolute.clone();
+    let mut tail: Vec<std::ffi::OsString> = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut result = real;
+            for part in tail.iter().rev() {
+                result.push(part);
+            }
+            return Ok(lexical_normalize(&result));
+        }
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                tail.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => return Ok(lexical_normalize(&absolute)),
+        }
+    }
+}
+
+fn lexical_normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Refuses an output folder that is an input, lies inside an input folder, or contains an
+/// input (the run would replace files it reads). Also refuses a folder that exists, is not
+/// empty and is not an earlier newsclean output, so a typo cannot clobber someone's files.
+pub fn check_output_folder(inputs: &[PathBuf], out: &Path) -> Result<(), String> {
+    let out_resolved = resolve(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    for input in inputs {
+        if input.as_os_str() == STDIN {
+            continue;
+        }
+        let Ok(input_resolved) = resolve(input) else {
+            continue;
+        };
+        if out_resolved == input_resolved {
+            return Err(format!(
+                "output {} is the input {}; choose another output folder",
+                out.display(),
+                input.display()
+            ));
+        }
+        if input_resolved.is_dir() && out_resolved.starts_with(&input_resolved) {
+            return Err(format!(
+                "output {} is inside the input folder {}; choose a folder outside it",
+                out.display(),
+                input.display()
+            ));
+        }
+        if input_resolved.starts_with(&out_resolved) {
+            return Err(format!(
+                "input {} is inside the output folder {}, whose files a run replaces; choose another output folder",
+                input.display(),
+                out.display()
+            ));
+        }
+    }
+    if out_resolved.exists() {
+        if !out_resolved.is_dir() {
+            return Err(format!(
+                "output {} exists and is not a folder",
+                out.display()
+            ));
+        }
+        let mut entries =
+            fs::read_dir(&out_resolved).map_err(|e| format!("{}: {e}", out.display()))?;
+        let empty = entries.next().is_none();
+        if !empty && !out_resolved.join(REPORT_JSONL).exists() {
+            return Err(format!(
+                "output {} exists, is not empty and holds no {REPORT_JSONL} from an earlier run; choose a new or empty folder",
+                out.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn temp_name(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let temp = temp_name(path);
+    let result = (|| {
+        let mut file = fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_data().or(Ok::<(), io::Error>(()))?;
+        fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+/// A file being written through a temporary name; `commit` renames it into place.
+pub struct AtomicFile {
+    temp: PathBuf,
+    path: PathBuf,
+    writer: io::BufWriter<fs::File>,
+}
+
+impl AtomicFile {
+    pub fn create(path: &Path) -> io::Result<AtomicFile> {
+        let temp = temp_name(path);
+        let file = fs::File::create(&temp)?;
+        Ok(AtomicFile {
+            temp,
+            path: path.to_path_buf(),
+            writer: io::BufWriter::with_capacity(1 << 20, file),
+        })
+    }
+
+    pub fn commit(self) -> io::Result<()> {
+        let AtomicFile { temp, path, writer } = self;
+        let result = writer
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|file| fs::rename(&temp, &path).map(|_| drop(file)));
+        if result.is_err() {
+            let _ = fs::remove_file(&temp);
+        }
+        result
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writer.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}
+
+/// A clean folder built beside the live one and swapped in by `commit`.
+pub struct StagedDir {
+    staging: PathBuf,
+    target: PathBuf,
+}
+
+impl StagedDir {
+    pub fn create(target: &Path) -> io::Result<StagedDir> {
+        let staging = temp_name(target);
+        if staging.exists() {
+            fs::remove_dir_all(&staging)?;
+        }
+        fs::create_dir_all(&staging)?;
+        Ok(StagedDir {
+            staging,
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// Where a file with relative path `relative` is staged.
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.staging.join(relative)
+    }
+
+    pub fn commit(self) -> io::Result<()> {
+        let old = self.target.with_file_name(format!(
+            ".{}.old-{}",
+            self.target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        let had_old = self.target.exists();
+        if had_old {
+            fs::rename(&self.target, &old)?;
+        }
+        fs::rename(&self.staging, &self.target)?;
+        if had_old {
+            fs::remove_dir_all(&old)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes one file inside a staged folder, creating its parent folders.
+pub fn write_staged(dir: &StagedDir, relative: &str, bytes: &[u8]) -> io::Result<()> {
+    let path = dir.path(relative);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::write(path, bytes)
+}

@@ -1,0 +1,183 @@
+//! Unified diffs of raw text against clean text, built from the judge's own line mapping.
+//!
+//! The cleaner knows exactly which input line became which output line and which rule
+//! removed or changed each one, so the diff is made from that mapping rather than by
+//! searching for one: it is exact, linear in the document's length, and every hunk can name
+//! the rules behind it. The output is a standard unified diff (`patch -R` restores the input)
+//! with the rule ids in each hunk header's section text, where `patch` ignores them.
+
+use std::fmt::Write as _;
+
+/// One input line and what became of it.
+#[derive(Debug, Clone)]
+pub struct Row<'a> {
+    /// The raw line, terminator included.
+    pub old: &'a str,
+    /// What the clean text holds for it, terminator included; `None` when removed.
+    pub new: Option<std::borrow::Cow<'a, str>>,
+    /// The rule ids that removed or changed the line; empty when unchanged.
+    pub rules: Vec<&'a str>,
+    /// The reason shown beside a removed line on the terminal.
+    pub why: Option<&'a str>,
+}
+
+impl Row<'_> {
+    fn is_equal(&self) -> bool {
+        self.new.as_deref() == Some(self.old)
+    }
+}
+
+/// How to render a diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Plain unified diff for `removed.diff`, accepted by `patch`.
+    Patch,
+    /// For people on a terminal: rule ids and reasons beside removed lines, optional colour.
+    Terminal { color: bool },
+}
+
+const CONTEXT: usize = 3;
+
+/// Renders the diff of `rows` with `old_name` / `new_name` in the file header. Returns an
+/// empty string when nothing changed.
+pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -> String {
+    let changed: Vec<usize> = (0..rows.len()).filter(|&i| !rows[i].is_equal()).collect();
+    if changed.is_empty() {
+        return String::new();
+    }
+    let color = matches!(style, Style::Terminal { color: true });
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    };
+    let mut out = String::new();
+    out.push_str(&paint("1", &format!("--- {old_name}")));
+    out.push('\n');
+    out.push_str(&paint("1", &format!("+++ {new_name}")));
+    out.push('\n');
+
+    // New-side line numbers: how many clean lines come before each row.
+    let mut new_before = Vec::with_capacity(rows.len() + 1);
+    let mut count = 0;
+    for row in rows {
+        new_before.push(count);
+        if row.new.is_some() {
+            count += 1;
+        }
+    }
+    new_before.push(count);
+
+    let mut k = 0;
+    while k < changed.len() {
+        let first = changed[k];
+        let mut last = first;
+        while k + 1 < changed.len() && changed[k + 1] - last <= 2 * CONTEXT + 1 {
+            k += 1;
+            last = changed[k];
+        }
+        k += 1;
+        let start = first.saturating_sub(CONTEXT);
+        let end = (last + CONTEXT + 1).min(rows.len());
+        let hunk = &rows[start..end];
+        let old_len = hunk.len();
+        let new_len = new_before[end] - new_before[start];
+        let old_start = if old_len == 0 { start } else { start + 1 };
+        let new_start = if new_len == 0 {
+            new_before[start]
+        } else {
+            new_before[start] + 1
+        };
+        let mut rules: Vec<&str> = Vec::new();
+        for row in hunk {
+            for rule in &row.rules {
+                if !rules.contains(rule) {
+                    rules.push(rule);
+                }
+            }
+        }
+        let header = format!("@@ -{old_start},{old_len} +{new_start},{new_len} @@");
+        out.push_str(&paint("36", &header));
+        if !rules.is_empty() {
+            out.push(' ');
+            out.push_str(&rules.join(", "));
+        }
+        out.push('\n');
+        let mut i = 0;
+        while i < hunk.len() {
+            if hunk[i].is_equal() {
+                push_line(&mut out, ' ', hunk[i].old, None, &paint, "");
+                i += 1;
+                continue;
+            }
+            let run_end = (i..hunk.len())
+                .find(|&j| hunk[j].is_equal())
+                .unwrap_or(hunk.len());
+            let mut previous_label: Option<(&[&str], Option<&str>)> = None;
+            for row in &hunk[i..run_end] {
+                let label = match style {
+                    Style::Patch => None,
+                    Style::Terminal { .. } => {
+                        let this = (row.rules.as_slice(), row.why);
+                        let text = if previous_label == Some(this) {
+                            format!("  ⟵ {}", row.rules.join(", "))
+                        } else {
+                            match row.why {
+                                Some(why) if row.new.is_none() => {
+                                    format!("  ⟵ {}: {why}", row.rules.join(", "))
+                                }
+                                _ => format!("  ⟵ {}", row.rules.join(", ")),
+                            }
+                        };
+                        previous_label = Some(this);
+                        Some(text)
+                    }
+                };
+                push_line(&mut out, '-', row.old, label.as_deref(), &paint, "31");
+            }
+            for row in &hunk[i..run_end] {
+                if let Some(new) = &row.new {
+                    push_line(&mut out, '+', new, None, &paint, "32");
+                }
+            }
+            i = run_end;
+        }
+    }
+    out
+}
+
+fn push_line(
+    out: &mut String,
+    sign: char,
+    line: &str,
+    label: Option<&str>,
+    paint: &dyn Fn(&str, &str) -> String,
+    code: &str,
+) {
+    let (body, newline) = match line.strip_suffix('\n') {
+        Some(body) => (body, true),
+        None => (line, false),
+    };
+    if code.is_empty() {
+        out.push(sign);
+        out.push_str(body);
+    } else {
+        // Show carriage returns on the terminal, where they would otherwise move the cursor.
+        let mut text = String::with_capacity(body.len() + 1);
+        text.push(sign);
+        text.push_str(body);
+        if label.is_some() {
+            text = text.replace('\r', "␍");
+        }
+        out.push_str(&paint(code, &text));
+    }
+    if let Some(label) = label {
+        let _ = write!(out, "{}", paint("2", label));
+    }
+    out.push('\n');
+    if !newline {
+        out.push_str("\\ No newline at end of file\n");
+    }
+}

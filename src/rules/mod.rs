@@ -1,0 +1,390 @@
+//! Rules as data: loading rule files, merging them, and compiling them into matchers.
+//!
+//! The default rule files in `rules/` are compiled into the binary so a fresh install works
+//! with no files around; `--rules` adds a user's own, and an entry with an id that is already
+//! loaded replaces it (that is how a user switches a default off). All phrases of all rules go
+//! into one Aho-Corasick automaton and all regexes into one `RegexSet`, so a line is scanned
+//! once whatever the number of rules.
+
+pub mod load;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexSet};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::detect::{self, Detector};
+pub use load::{DetectorDef, MatchDef, Origin, RawExample, RuleDef, RuleFileError};
+
+/// What a rule removes once it matches a block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// The matching block only.
+    Drop,
+    /// The matching block and everything after it.
+    DropRest,
+    /// Everything from the start of the document to the matching block.
+    DropUpto,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Drop => "drop",
+            Action::DropRest => "drop-rest",
+            Action::DropUpto => "drop-upto",
+        }
+    }
+}
+
+/// Where in a document a rule may fire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Position {
+    Anywhere,
+    /// Before the article text is half over (see `judge::Page::in_head`).
+    Head,
+    /// After at least half of the article text (see `judge::Page::in_tail`).
+    Tail,
+}
+
+impl Position {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Position::Anywhere => "anywhere",
+            Position::Head => "head",
+            Position::Tail => "tail",
+        }
+    }
+}
+
+/// The rule files shipped with newsclean, compiled in.
+pub const DEFAULT_RULE_FILES: &[(&str, &str)] = &[
+    ("rules/chrome.toml", include_str!("../../rules/chrome.toml")),
+    (
+        "rules/related.toml",
+        include_str!("../../rules/related.toml"),
+    ),
+    (
+        "rules/captions.toml",
+        include_str!("../../rules/captions.toml"),
+    ),
+    (
+        "rules/detectors.toml",
+        include_str!("../../rules/detectors.toml"),
+    ),
+];
+
+/// A compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: Arc<str>,
+    pub def: RuleDef,
+}
+
+/// A configured detector.
+pub struct DetectorEntry {
+    pub id: Arc<str>,
+    pub def: DetectorDef,
+    pub detector: Box<dyn Detector>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum PhraseKind {
+    WholeLine,
+    Contains,
+}
+
+/// All loaded rules and detectors, compiled for matching.
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    pub detectors: Vec<DetectorEntry>,
+    phrases: Option<AhoCorasick>,
+    /// For each phrase pattern of the automaton: the rule it belongs to, how it matches and
+    /// the phrase as written (for the reason shown to the reviewer).
+    phrase_owner: Vec<(usize, PhraseKind, Arc<str>)>,
+    regex_set: RegexSet,
+    regex_owner: Vec<usize>,
+}
+
+/// A rule that matched a block, with the reason to show.
+#[derive(Debug, Clone)]
+pub struct RuleMatch {
+    pub rule: usize,
+    pub why: String,
+}
+
+/// Where rules come from.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSources {
+    /// Start from the rules compiled into the binary.
+    pub defaults: bool,
+    /// Rule files or folders given with `--rules`, in order.
+    pub paths: Vec<PathBuf>,
+}
+
+impl RuleSet {
+    /// Loads the default rules (when asked) and the user's files, merging by id.
+    pub fn load(sources: &RuleSources) -> Result<RuleSet, RuleFileError> {
+        let mut rules: Vec<RuleDef> = Vec::new();
+        let mut detectors: Vec<DetectorDef> = Vec::new();
+        if sources.defaults {
+            let mut seen = HashMap::new();
+            for (name, text) in DEFAULT_RULE_FILES {
+                let defs = load::parse_file(name, text)?;
+                add_defs(defs, &mut rules, &mut detectors, &mut seen, false)?;
+            }
+        }
+        let mut seen_user = HashMap::new();
+        for path in &sources.paths {
+            for file in load::rule_files(path)? {
+                let name = file.display().to_string();
+                let text = std::fs::read_to_string(&file).map_err(|e| RuleFileError {
+                    file: name.clone(),
+                    line: 0,
+                    column: 0,
+                    rule: None,
+                    message: format!("cannot read: {e}"),
+                })?;
+                let defs = load::parse_file(&name, &text)?;
+                add_defs(defs, &mut rules, &mut detectors, &mut seen_user, true)?;
+            }
+        }
+        RuleSet::compile(rules, detectors)
+    }
+
+    /// Compiles checked definitions into matchers.
+    pub fn compile(
+        rule_defs: Vec<RuleDef>,
+        detector_defs: Vec<DetectorDef>,
+    ) -> Result<RuleSet, RuleFileError> {
+        let rules: Vec<Rule> = rule_defs
+            .into_iter()
+            .map(|def| Rule {
+                id: Arc::from(def.id.as_str()),
+                def,
+            })
+            .collect();
+        let mut patterns = Vec::new();
+        let mut phrase_owner = Vec::new();
+        let mut regexes = Vec::new();
+        let mut regex_owner = Vec::new();
+        for (index, rule) in rules.iter().enumerate() {
+            if !rule.def.enabled {
+                continue;
+            }
+            for phrase in &rule.def.matcher.line {
+                patterns.push(phrase.to_lowercase());
+                phrase_owner.push((index, PhraseKind::WholeLine, Arc::from(phrase.as_str())));
+            }
+            for phrase in &rule.def.matcher.contains {
+                patterns.push(phrase.to_lowercase());
+                phrase_owner.push((index, PhraseKind::Contains, Arc::from(phrase.as_str())));
+            }
+            if let Some(regex) = &rule.def.matcher.regex {
+                regexes.push(regex.clone());
+                regex_owner.push(index);
+            }
+        }
+        let phrases = if patterns.is_empty() {
+            None
+        } else {
+            let automaton = AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .map_err(|e| RuleFileError {
+                    file: "<rules>".into(),
+                    line: 0,
+                    column: 0,
+                    rule: None,
+                    message: format!("cannot build the phrase automaton: {e}"),
+                })?;
+            Some(automaton)
+        };
+        let regex_set = RegexSet::new(&regexes).map_err(|e| RuleFileError {
+            file: "<rules>".into(),
+            line: 0,
+            column: 0,
+            rule: None,
+            message: format!("cannot build the regex set: {e}"),
+        })?;
+        let mut detectors = Vec::new();
+        for def in detector_defs {
+            let origin = def.origin.clone();
+            let detector =
+                detect::build(&def.id, &def.settings).map_err(|message| RuleFileError {
+                    file: origin.file.clone(),
+                    line: origin.line,
+                    column: origin.column,
+                    rule: Some(def.id.clone()),
+                    message,
+                })?;
+            detectors.push(DetectorEntry {
+                id: Arc::from(def.id.as_str()),
+                def,
+                detector,
+            });
+        }
+        Ok(RuleSet {
+            rules,
+            detectors,
+            phrases,
+            phrase_owner,
+            regex_set,
+            regex_owner,
+        })
+    }
+
+    /// A set holding one rule or detector alone, used to run its examples.
+    pub fn only(&self, id: &str) -> Option<RuleSet> {
+        if let Some(rule) = self.rules.iter().find(|r| &*r.id == id) {
+            let mut def = rule.def.clone();
+            def.enabled = true;
+            return RuleSet::compile(vec![def], Vec::new()).ok();
+        }
+        let entry = self.detectors.iter().find(|d| &*d.id == id)?;
+        let mut def = entry.def.clone();
+        def.enabled = true;
+        RuleSet::compile(Vec::new(), vec![def]).ok()
+    }
+
+    /// The rules whose matchers match a block's text, in rule order, without duplicates.
+    /// `text` is the normalised block text.
+    pub fn matches(&self, text: &str, found: &mut Vec<RuleMatch>) {
+        found.clear();
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return;
+        }
+        if let Some(automaton) = &self.phrases {
+            let lowered;
+            let haystack = if trimmed.is_ascii() {
+                trimmed
+            } else {
+                lowered = trimmed.to_lowercase();
+                lowered.as_str()
+            };
+            for m in automaton.find_overlapping_iter(haystack) {
+                let (rule, kind, phrase) = &self.phrase_owner[m.pattern().as_usize()];
+                let hit = match kind {
+                    PhraseKind::WholeLine => m.start() == 0 && m.end() == haystack.len(),
+                    PhraseKind::Contains => true,
+                };
+                if hit && !found.iter().any(|f| f.rule == *rule) {
+                    let why = match kind {
+                        PhraseKind::WholeLine => format!("line \"{phrase}\""),
+                        PhraseKind::Contains => format!("contains \"{phrase}\""),
+                    };
+                    found.push(RuleMatch { rule: *rule, why });
+                }
+            }
+        }
+        if !self.regex_owner.is_empty() {
+            for index in self.regex_set.matches(trimmed).iter() {
+                let rule = self.regex_owner[index];
+                if !found.iter().any(|f| f.rule == rule) {
+                    let pattern = &self.regex_set.patterns()[index];
+                    found.push(RuleMatch {
+                        rule,
+                        why: format!("regex /{pattern}/"),
+                    });
+                }
+            }
+        }
+        found.sort_by_key(|f| f.rule);
+    }
+
+    /// The rule or detector with this id, for `rules explain`.
+    pub fn find(&self, id: &str) -> Option<Definition<'_>> {
+        if let Some(rule) = self.rules.iter().find(|r| &*r.id == id) {
+            return Some(Definition::Rule(&rule.def));
+        }
+        self.detectors
+            .iter()
+            .find(|d| &*d.id == id)
+            .map(|d| Definition::Detector(&d.def))
+    }
+
+    /// The description of a rule or detector, for labels in the report.
+    pub fn description(&self, id: &str) -> Option<&str> {
+        match self.find(id)? {
+            Definition::Rule(def) => Some(&def.description),
+            Definition::Detector(def) => Some(&def.description),
+        }
+    }
+}
+
+/// Either kind of definition, for commands that treat both alike.
+pub enum Definition<'a> {
+    Rule(&'a RuleDef),
+    Detector(&'a DetectorDef),
+}
+
+impl Definition<'_> {
+    pub fn id(&self) -> &str {
+        match self {
+            Definition::Rule(d) => &d.id,
+            Definition::Detector(d) => &d.id,
+        }
+    }
+    pub fn examples(&self) -> &[RawExample] {
+        match self {
+            Definition::Rule(d) => &d.examples,
+            Definition::Detector(d) => &d.examples,
+        }
+    }
+}
+
+/// Compiled regexes for a rule when a caller needs the match span itself.
+pub fn rule_regex(def: &RuleDef) -> Option<Regex> {
+    def.matcher
+        .regex
+        .as_deref()
+        .and_then(|r| Regex::new(r).ok())
+}
+
+fn add_defs(
+    defs: load::FileDefs,
+    rules: &mut Vec<RuleDef>,
+    detectors: &mut Vec<DetectorDef>,
+    seen: &mut HashMap<String, Origin>,
+    replaces: bool,
+) -> Result<(), RuleFileError> {
+    let duplicate = |id: &str, origin: &Origin, first: &Origin| RuleFileError {
+        file: origin.file.clone(),
+        line: origin.line,
+        column: origin.column,
+        rule: Some(id.to_string()),
+        message: format!("duplicate id: already defined at {first}"),
+    };
+    for def in defs.rules {
+        if let Some(first) = seen.get(&def.id) {
+            return Err(duplicate(&def.id, &def.origin, first));
+        }
+        if detectors.iter().any(|d| d.id == def.id) {
+            return Err(duplicate(&def.id, &def.origin, &def.origin));
+        }
+        seen.insert(def.id.clone(), def.origin.clone());
+        match rules.iter_mut().find(|r| r.id == def.id) {
+            Some(existing) if replaces => *existing = def,
+            Some(existing) => return Err(duplicate(&def.id, &def.origin, &existing.origin)),
+            None => rules.push(def),
+        }
+    }
+    for def in defs.detectors {
+        if let Some(first) = seen.get(&def.id) {
+            return Err(duplicate(&def.id, &def.origin, first));
+        }
+        seen.insert(def.id.clone(), def.origin.clone());
+        match detectors.iter_mut().find(|d| d.id == def.id) {
+            Some(existing) if replaces => *existing = def,
+            Some(existing) => return Err(duplicate(&def.id, &def.origin, &existing.origin)),
+            None => detectors.push(def),
+        }
+    }
+    Ok(())
+}
