@@ -47,21 +47,4 @@ fn parse<T: DeserializeOwned>(settings: &toml::Table) -> Result<T, String> {
         .map_err(|e: toml::de::Error| format!("bad settings: {}", e.message().trim()))
 }
 
-/// A line made of a few capitalised words and nothing else: a section label or menu item
-/// such as "News", "World Cup", "CRIME".
-pub(crate) fn is_label(text: &str, max_words: usize) -> bool {
-    let text = text.trim();
-    let words = crate::judge::word_count(text);
-    if words == 0 || words > max_words || text.chars().count() > 32 {
-        return false;
-    }
-    if text.ends_with(['.', '!', '?', ':', ',', ';']) {
-        return false;
-    }
-    text.split_whitespace().all(|word| {
-        let mut chars = word.chars();
-        let first = chars.next();
-        first.is_some_and(|c| c.is_uppercase() || c == '&')
-            && !word.chars().any(|c| c.is_ascii_digit())
-    })
-}
+

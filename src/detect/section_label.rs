@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::document::Verdict;
 use crate::judge::Page;
 
-use super::{is_label, Detector};
+use super::Detector;
 
 pub const ID: &str = "detect.section-label";
 
@@ -55,7 +55,7 @@ impl Detector for SectionLabel {
             if Some(i) == headline_slot || !verdicts[i].is_keep() || blocks[i].is_blank() {
                 continue;
             }
-            if is_label(&blocks[i].text, self.config.max_words) {
+            if page.features[i].is_label(self.config.max_words) {
                 verdicts[i] = Verdict::drop(id, "short label before the article text");
             }
         }

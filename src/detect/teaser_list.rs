@@ -11,9 +11,9 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 use crate::document::Verdict;
-use crate::judge::{word_count, Page};
+use crate::judge::{LineFeatures, Page};
 
-use super::{is_label, Detector};
+use super::Detector;
 
 pub const ID: &str = "detect.teaser-list";
 
@@ -66,6 +66,8 @@ impl Default for Config {
 pub struct TeaserList {
     config: Config,
     markers: Vec<String>,
+    /// The longest marker in bytes: longer lines are not compared at all.
+    longest_marker: usize,
 }
 
 #[derive(PartialEq)]
@@ -82,15 +84,18 @@ impl TeaserList {
             .iter()
             .map(|m| m.trim().to_lowercase())
             .collect();
-        TeaserList { config, markers }
+        let longest_marker = config.markers.iter().map(|m| m.len()).max().unwrap_or(0);
+        TeaserList {
+            config,
+            markers,
+            longest_marker,
+        }
     }
 
-    fn kind(&self, text: &str) -> Kind {
-        let text = text.trim();
-        let truncated = text.ends_with("...") || text.ends_with('…');
-        if truncated && word_count(text) >= self.config.min_teaser_words {
+    fn kind(&self, features: &LineFeatures) -> Kind {
+        if features.truncated && features.words as usize >= self.config.min_teaser_words {
             Kind::Teaser
-        } else if is_label(text, self.config.max_label_words) {
+        } else if features.is_label(self.config.max_label_words) {
             Kind::Label
         } else {
             Kind::Other
@@ -98,8 +103,18 @@ impl TeaserList {
     }
 
     fn is_marker(&self, text: &str) -> bool {
-        let text = text.trim().trim_end_matches(':').to_lowercase();
-        self.markers.iter().any(|m| *m == text)
+        if text.len() > self.longest_marker * 4 + 8 {
+            return false;
+        }
+        let text = text.trim().trim_end_matches(':').trim_end();
+        if text.is_ascii() {
+            return self
+                .markers
+                .iter()
+                .any(|m| m.len() == text.len() && text.eq_ignore_ascii_case(m));
+        }
+        let lower = text.to_lowercase();
+        self.markers.iter().any(|m| *m == lower)
     }
 }
 
@@ -111,11 +126,15 @@ impl Detector for TeaserList {
             .collect();
         let kinds: Vec<Kind> = text_blocks
             .iter()
-            .map(|&i| self.kind(&blocks[i].text))
+            .map(|&i| self.kind(&page.features[i]))
+            .collect();
+        let markers: Vec<bool> = text_blocks
+            .iter()
+            .map(|&i| self.is_marker(&blocks[i].text))
             .collect();
         let mut start = 0;
         while start < text_blocks.len() {
-            if kinds[start] == Kind::Other && !self.is_marker(&blocks[text_blocks[start]].text) {
+            if kinds[start] == Kind::Other && !markers[start] {
                 start += 1;
                 continue;
             }
@@ -127,7 +146,7 @@ impl Detector for TeaserList {
             let mut teasers = 0;
             while end < text_blocks.len()
                 && kinds[end] != Kind::Other
-                && !self.is_marker(&blocks[text_blocks[end]].text)
+                && !markers[end]
             {
                 if kinds[end] == Kind::Teaser {
                     teasers += 1;

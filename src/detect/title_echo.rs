@@ -63,10 +63,9 @@ impl Detector for TitleEcho {
     fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
         let blocks = page.blocks;
         let is_title = |i: usize| {
-            let text = blocks[i].text.trim();
             !page.is_sentence(i)
                 && page.in_head(i)
-                && word_count(text) >= self.config.min_title_words
+                && page.features[i].words as usize >= self.config.min_title_words
         };
         let given_title = page
             .doc

@@ -8,7 +8,7 @@
 
 mod page;
 
-pub use page::{is_sentence_like, word_count, Page};
+pub use page::{is_sentence_like, label_words, word_count, LineFeatures, Page};
 
 use std::sync::Arc;
 

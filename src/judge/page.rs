@@ -18,23 +18,57 @@ pub struct Page<'a> {
     sentence_bytes_total: usize,
     /// Index of the first sentence-like block, if any.
     pub first_sentence: Option<usize>,
-    sentence_like: Vec<bool>,
+    /// Per-block text features, computed once for all rules and detectors.
+    pub features: Vec<LineFeatures>,
+}
+
+/// Cheap facts about one line that several detectors ask for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LineFeatures {
+    /// Words separated by white space (saturating at `u16::MAX`).
+    pub words: u16,
+    /// Reads as prose (see `is_sentence_like`).
+    pub sentence: bool,
+    /// Ends in "..." or "…": a teaser cut short.
+    pub truncated: bool,
+    /// Short, every word capitalised, no digits or end punctuation: the word count when the
+    /// line looks like a label or menu item (see `label_words`), else 0.
+    pub label_words: u8,
+}
+
+impl LineFeatures {
+    pub fn of(text: &str) -> LineFeatures {
+        let text = text.trim();
+        let words = word_count(text);
+        let truncated = text.ends_with("...") || text.ends_with('…');
+        LineFeatures {
+            words: words.min(u16::MAX as usize) as u16,
+            sentence: !truncated && ends_sentence(text) && words >= 4,
+            truncated,
+            label_words: label_words(text),
+        }
+    }
+
+    /// A label of at most `max_words` words.
+    pub fn is_label(&self, max_words: usize) -> bool {
+        self.label_words > 0 && self.label_words as usize <= max_words
+    }
 }
 
 impl<'a> Page<'a> {
     pub fn new(doc: &'a Document, blocks: &'a [Block<'a>]) -> Page<'a> {
         let mut sentence_bytes_before = Vec::with_capacity(blocks.len());
-        let mut sentence_like = Vec::with_capacity(blocks.len());
+        let mut features = Vec::with_capacity(blocks.len());
         let mut total = 0;
         let mut first_sentence = None;
         for (i, block) in blocks.iter().enumerate() {
             sentence_bytes_before.push(total);
-            let is_sentence = is_sentence_like(&block.text);
-            if is_sentence {
+            let f = LineFeatures::of(&block.text);
+            if f.sentence {
                 total += block.text.len();
                 first_sentence.get_or_insert(i);
             }
-            sentence_like.push(is_sentence);
+            features.push(f);
         }
         Page {
             doc,
@@ -42,13 +76,13 @@ impl<'a> Page<'a> {
             sentence_bytes_before,
             sentence_bytes_total: total,
             first_sentence,
-            sentence_like,
+            features,
         }
     }
 
     /// Whether a block is a sentence-like line (see `is_sentence_like`).
     pub fn is_sentence(&self, block: usize) -> bool {
-        self.sentence_like[block]
+        self.features[block].sentence
     }
 
     /// Less than half of the page's sentence-like text comes before this block. On a page
@@ -75,21 +109,68 @@ impl<'a> Page<'a> {
     }
 }
 
-/// Words as separated by white space.
+/// Words as separated by ASCII white space. A byte loop over UTF-8 (other bytes count as
+/// word characters): this runs on every line of every page.
 pub fn word_count(text: &str) -> usize {
-    text.split_whitespace().count()
+    let mut words = 0;
+    let mut previous_space = true;
+    for &b in text.as_bytes() {
+        let space = SPACE[b as usize];
+        words += usize::from(previous_space & !space);
+        previous_space = space;
+    }
+    words
+}
+
+/// ASCII white space as `split_whitespace` sees it, for the byte loop above.
+static SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b' ' as usize] = true;
+    let mut b = b'\t';
+    while b <= b'\r' {
+        table[b as usize] = true;
+        b += 1;
+    }
+    table
+};
+
+fn ends_sentence(text: &str) -> bool {
+    let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
+    core.ends_with(['.', '!', '?'])
 }
 
 /// A line that reads as prose: at least four words and a sentence end (`.`, `!`, `?`,
 /// possibly inside closing quotes or brackets), but not a truncated teaser ending in `...`.
 pub fn is_sentence_like(text: &str) -> bool {
-    let text = text.trim_end();
-    if text.ends_with("...") || text.ends_with('…') {
-        return false;
+    LineFeatures::of(text).sentence
+}
+
+/// The longest line, in characters, that can be a label.
+const LABEL_MAX_CHARS: usize = 32;
+
+/// The number of words when a line looks like a section label or menu item ("News",
+/// "World Cup", "CRIME"): at most three words and 32 characters, each word capitalised, no
+/// digits, no end punctuation. Zero otherwise.
+pub fn label_words(text: &str) -> u8 {
+    let text = text.trim();
+    if text.is_empty() || text.len() > LABEL_MAX_CHARS * 4 || text.chars().count() > LABEL_MAX_CHARS {
+        return 0;
     }
-    let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
-    let ends_sentence = core.ends_with(['.', '!', '?']);
-    ends_sentence && word_count(text) >= 4
+    if text.ends_with(['.', '!', '?', ':', ',', ';']) {
+        return 0;
+    }
+    let mut words = 0u8;
+    for word in text.split_whitespace() {
+        let capitalised = word.chars().next().is_some_and(|c| c.is_uppercase() || c == '&');
+        if !capitalised || word.bytes().any(|b| b.is_ascii_digit()) {
+            return 0;
+        }
+        words += 1;
+        if words > 3 {
+            return 0;
+        }
+    }
+    words
 }
 
 #[cfg(test)]

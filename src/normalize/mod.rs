@@ -63,7 +63,9 @@ pub fn normalize_line(line: &str) -> (Cow<'_, str>, Changes) {
         changes.insert(Changes::TRAILING_SPACE);
         text = trimmed;
     }
-    if text.is_ascii() {
+    // Characters below U+0300 are all NFC and never combine (their UTF-8 lead bytes are
+    // below 0xCC), so most lines skip the Unicode tables entirely.
+    if text.is_ascii() || !text.bytes().any(|b| b >= 0xCC) {
         return (Cow::Borrowed(text), changes);
     }
     match is_nfc_quick(text.chars()) {

@@ -2,13 +2,15 @@
 //!
 //! The default rule files in `rules/` are compiled into the binary so a fresh install works
 //! with no files around; `--rules` adds a user's own, and an entry with an id that is already
-//! loaded replaces it (that is how a user switches a default off). All phrases of all rules go
-//! into one Aho-Corasick automaton and all regexes into one `RegexSet`, so a line is scanned
-//! once whatever the number of rules.
+//! loaded replaces it (that is how a user switches a default off). The phrases of all rules go
+//! into Aho-Corasick automata and all regexes into one `RegexSet`, so a line is scanned once
+//! whatever the number of rules. Whole-line phrases have an automaton of their own, searched
+//! anchored at the line's start: on almost every line it fails after a byte or two, which
+//! matters because page dumps are mostly short lines.
 
 pub mod load;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use regex::{Regex, RegexSet};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -92,20 +94,54 @@ pub struct DetectorEntry {
     pub detector: Box<dyn Detector>,
 }
 
-#[derive(Debug, Clone, Copy)]
-enum PhraseKind {
-    WholeLine,
-    Contains,
+/// Distinct lower-cased phrases compiled into one automaton, each with the rules that use it.
+struct PhraseIndex {
+    automaton: AhoCorasick,
+    /// The longest phrase in bytes.
+    longest: usize,
+    /// Per pattern: the rules that give this phrase, with the phrase as written.
+    owners: Vec<Vec<(usize, Arc<str>)>>,
+}
+
+impl PhraseIndex {
+    fn build(entries: Vec<(String, usize, Arc<str>)>, whole_line: bool) -> Result<Option<PhraseIndex>, String> {
+        if entries.is_empty() {
+            return Ok(None);
+        }
+        let mut patterns: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<(usize, Arc<str>)>> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for (lower, rule, phrase) in entries {
+            let slot = *index.entry(lower.clone()).or_insert_with(|| {
+                patterns.push(lower);
+                owners.push(Vec::new());
+                patterns.len() - 1
+            });
+            owners[slot].push((rule, phrase));
+        }
+        let mut builder = AhoCorasickBuilder::new();
+        builder.ascii_case_insensitive(true);
+        if whole_line {
+            builder.match_kind(MatchKind::LeftmostLongest).start_kind(StartKind::Anchored);
+        } else {
+            builder.match_kind(MatchKind::Standard);
+        }
+        let automaton = builder.build(&patterns).map_err(|e| e.to_string())?;
+        let longest = patterns.iter().map(String::len).max().unwrap_or(0);
+        Ok(Some(PhraseIndex {
+            automaton,
+            owners,
+            longest,
+        }))
+    }
 }
 
 /// All loaded rules and detectors, compiled for matching.
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub detectors: Vec<DetectorEntry>,
-    phrases: Option<AhoCorasick>,
-    /// For each phrase pattern of the automaton: the rule it belongs to, how it matches and
-    /// the phrase as written (for the reason shown to the reviewer).
-    phrase_owner: Vec<(usize, PhraseKind, Arc<str>)>,
+    line_phrases: Option<PhraseIndex>,
+    contains_phrases: Option<PhraseIndex>,
     regex_set: RegexSet,
     regex_owner: Vec<usize>,
 }
@@ -168,8 +204,8 @@ impl RuleSet {
                 def,
             })
             .collect();
-        let mut patterns = Vec::new();
-        let mut phrase_owner = Vec::new();
+        let mut line_entries = Vec::new();
+        let mut contains_entries = Vec::new();
         let mut regexes = Vec::new();
         let mut regex_owner = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
@@ -177,34 +213,25 @@ impl RuleSet {
                 continue;
             }
             for phrase in &rule.def.matcher.line {
-                patterns.push(phrase.to_lowercase());
-                phrase_owner.push((index, PhraseKind::WholeLine, Arc::from(phrase.as_str())));
+                line_entries.push((phrase.to_lowercase(), index, Arc::from(phrase.as_str())));
             }
             for phrase in &rule.def.matcher.contains {
-                patterns.push(phrase.to_lowercase());
-                phrase_owner.push((index, PhraseKind::Contains, Arc::from(phrase.as_str())));
+                contains_entries.push((phrase.to_lowercase(), index, Arc::from(phrase.as_str())));
             }
             if let Some(regex) = &rule.def.matcher.regex {
                 regexes.push(regex.clone());
                 regex_owner.push(index);
             }
         }
-        let phrases = if patterns.is_empty() {
-            None
-        } else {
-            let automaton = AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .build(&patterns)
-                .map_err(|e| RuleFileError {
-                    file: "<rules>".into(),
-                    line: 0,
-                    column: 0,
-                    rule: None,
-                    message: format!("cannot build the phrase automaton: {e}"),
-                })?;
-            Some(automaton)
+        let automaton_error = |message: String| RuleFileError {
+            file: "<rules>".into(),
+            line: 0,
+            column: 0,
+            rule: None,
+            message: format!("cannot build the phrase automaton: {message}"),
         };
+        let line_phrases = PhraseIndex::build(line_entries, true).map_err(automaton_error)?;
+        let contains_phrases = PhraseIndex::build(contains_entries, false).map_err(automaton_error)?;
         let regex_set = RegexSet::new(&regexes).map_err(|e| RuleFileError {
             file: "<rules>".into(),
             line: 0,
@@ -232,8 +259,8 @@ impl RuleSet {
         Ok(RuleSet {
             rules,
             detectors,
-            phrases,
-            phrase_owner,
+            line_phrases,
+            contains_phrases,
             regex_set,
             regex_owner,
         })
@@ -260,7 +287,15 @@ impl RuleSet {
         if trimmed.is_empty() {
             return;
         }
-        if let Some(automaton) = &self.phrases {
+        // A line much longer than every whole-line phrase cannot be one (lower-casing changes
+        // a length by at most a factor of three).
+        let line_phrases = self
+            .line_phrases
+            .as_ref()
+            .filter(|index| trimmed.len() <= index.longest * 3);
+        if line_phrases.is_some() || self.contains_phrases.is_some() {
+            // The automata hold lower-cased phrases and ignore ASCII case; other scripts are
+            // matched against the lower-cased line.
             let lowered;
             let haystack = if trimmed.is_ascii() {
                 trimmed
@@ -268,20 +303,7 @@ impl RuleSet {
                 lowered = trimmed.to_lowercase();
                 lowered.as_str()
             };
-            for m in automaton.find_overlapping_iter(haystack) {
-                let (rule, kind, phrase) = &self.phrase_owner[m.pattern().as_usize()];
-                let hit = match kind {
-                    PhraseKind::WholeLine => m.start() == 0 && m.end() == haystack.len(),
-                    PhraseKind::Contains => true,
-                };
-                if hit && !found.iter().any(|f| f.rule == *rule) {
-                    let why = match kind {
-                        PhraseKind::WholeLine => format!("line \"{phrase}\""),
-                        PhraseKind::Contains => format!("contains \"{phrase}\""),
-                    };
-                    found.push(RuleMatch { rule: *rule, why });
-                }
-            }
+            self.match_phrases(line_phrases, haystack, found);
         }
         if !self.regex_owner.is_empty() {
             for index in self.regex_set.matches(trimmed).iter() {
@@ -296,6 +318,30 @@ impl RuleSet {
             }
         }
         found.sort_by_key(|f| f.rule);
+    }
+
+    fn match_phrases(&self, line_phrases: Option<&PhraseIndex>, haystack: &str, found: &mut Vec<RuleMatch>) {
+        if let Some(index) = line_phrases {
+            let input = Input::new(haystack).anchored(Anchored::Yes);
+            if let Some(m) = index.automaton.find(input) {
+                if m.end() == haystack.len() {
+                    for (rule, phrase) in &index.owners[m.pattern().as_usize()] {
+                        if !found.iter().any(|f| f.rule == *rule) {
+                            found.push(RuleMatch { rule: *rule, why: format!("line \"{phrase}\"") });
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(index) = &self.contains_phrases {
+            for m in index.automaton.find_overlapping_iter(haystack) {
+                for (rule, phrase) in &index.owners[m.pattern().as_usize()] {
+                    if !found.iter().any(|f| f.rule == *rule) {
+                        found.push(RuleMatch { rule: *rule, why: format!("contains \"{phrase}\"") });
+                    }
+                }
+            }
+        }
     }
 
     /// The rule or detector with this id, for `rules explain`.
