@@ -6,6 +6,7 @@
 //! switch one off or tune it with a rule file of their own. A detector only turns `Keep`
 //! verdicts into `Drop`; it never brings back what a rule removed.
 
+mod content_region;
 mod section_label;
 mod teaser_list;
 mod title_echo;
@@ -21,7 +22,12 @@ pub trait Detector: Send + Sync {
 }
 
 /// The ids of the built-in detectors.
-pub const DETECTOR_IDS: &[&str] = &[title_echo::ID, teaser_list::ID, section_label::ID];
+pub const DETECTOR_IDS: &[&str] = &[
+    title_echo::ID,
+    teaser_list::ID,
+    section_label::ID,
+    content_region::ID,
+];
 
 /// Checks a detector's settings without building it, for load-time errors.
 pub fn check_settings(id: &str, settings: &toml::Table) -> Result<(), String> {
@@ -34,6 +40,9 @@ pub fn build(id: &str, settings: &toml::Table) -> Result<Box<dyn Detector>, Stri
         title_echo::ID => Ok(Box::new(title_echo::TitleEcho::new(parse(settings)?))),
         teaser_list::ID => Ok(Box::new(teaser_list::TeaserList::new(parse(settings)?))),
         section_label::ID => Ok(Box::new(section_label::SectionLabel::new(parse(settings)?))),
+        content_region::ID => Ok(Box::new(content_region::ContentRegion::new(parse(
+            settings,
+        )?))),
         _ => Err(format!(
             "unknown detector; the built-in detectors are {}",
             DETECTOR_IDS.join(", ")
@@ -46,5 +55,3 @@ fn parse<T: DeserializeOwned>(settings: &toml::Table) -> Result<T, String> {
         .try_into()
         .map_err(|e: toml::de::Error| format!("bad settings: {}", e.message().trim()))
 }
-
-

@@ -1,0 +1,225 @@
+//! Content region: the article in a page dump is one contiguous stretch of long,
+//! sentence-like lines; menus, footers and teaser lists are runs of short lines without
+//! sentence punctuation. Every line gets a score from generic features (length, words,
+//! sentence end, share of function words, truncation), and the stretch with the largest
+//! total score is the article (the maximum-sum segment, Kadane's algorithm). Short lines
+//! inside it, such as subheadings, stay because the prose around them outweighs them; the
+//! title-like lines right above it (the headline) stay too. Everything else goes.
+//!
+//! Lines that a rule or another detector already removed do not count either way, so this
+//! detector runs last. A page whose best stretch scores too low (a list page, a very short
+//! note) is left alone rather than guessed at.
+
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
+
+use crate::document::Verdict;
+use crate::judge::Page;
+
+use super::Detector;
+
+pub const ID: &str = "detect.content-region";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// A prose line has at least this many words (CJK text counts two characters a word).
+    pub min_prose_words: usize,
+    /// A prose line scores one point per this many characters.
+    pub chars_per_point: f64,
+    /// Longest contribution of one line, so one huge line cannot carry a page of chrome.
+    pub max_line_points: f64,
+    /// What a short line without sentence punctuation costs (menu item, label, date).
+    pub short_line_penalty: f64,
+    /// A long line without a sentence end counts as prose only with at least this share of
+    /// function words ("the", "und", "de"...); lists of names and link rows have few.
+    pub min_function_word_share: f64,
+    /// The best stretch must score at least this much, or the page is left alone.
+    pub min_region_points: f64,
+    /// How many title-like lines right above the region are kept as its headline.
+    pub headline_lines: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            min_prose_words: 10,
+            chars_per_point: 40.0,
+            max_line_points: 25.0,
+            short_line_penalty: 1.0,
+            min_function_word_share: 0.2,
+            min_region_points: 4.0,
+            headline_lines: 2,
+        }
+    }
+}
+
+pub struct ContentRegion {
+    config: Config,
+}
+
+impl ContentRegion {
+    pub fn new(config: Config) -> ContentRegion {
+        ContentRegion { config }
+    }
+
+    /// The score of one line of text and a word for why.
+    fn score(&self, text: &str) -> (f64, &'static str) {
+        let text = text.trim();
+        let mut chars = 0usize;
+        let mut cjk = 0usize;
+        for c in text.chars() {
+            chars += 1;
+            if is_cjk(c) {
+                cjk += 1;
+            }
+        }
+        let words = crate::judge::word_count(text).max(cjk / 2);
+        let truncated = text.ends_with("...") || text.ends_with('…');
+        let sentence_end = !truncated && ends_sentence(text);
+        let points = (chars as f64 / self.config.chars_per_point).min(self.config.max_line_points);
+        if truncated {
+            return (-self.config.short_line_penalty, "truncated teaser");
+        }
+        if words >= self.config.min_prose_words {
+            if sentence_end {
+                return (points, "prose");
+            }
+            if cjk * 2 >= chars || function_word_share(text) >= self.config.min_function_word_share
+            {
+                return (points / 2.0, "prose without a sentence end");
+            }
+            return (-self.config.short_line_penalty, "long line without prose");
+        }
+        if sentence_end && words >= 4 {
+            // A short sentence: article text as often as chrome; neutral.
+            return (0.0, "short sentence");
+        }
+        (-self.config.short_line_penalty, "short line")
+    }
+
+    fn is_headline(&self, text: &str) -> bool {
+        let text = text.trim();
+        let words = crate::judge::word_count(text);
+        (4..=30).contains(&words) && !text.ends_with("...") && !text.ends_with('…')
+    }
+}
+
+impl Detector for ContentRegion {
+    fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
+        let blocks = page.blocks;
+        let lines: Vec<usize> = (0..blocks.len())
+            .filter(|&i| !blocks[i].is_blank() && verdicts[i].is_keep())
+            .collect();
+        if lines.is_empty() {
+            return;
+        }
+        let scores: Vec<(f64, &'static str)> =
+            lines.iter().map(|&i| self.score(&blocks[i].text)).collect();
+        // Kadane: the stretch of lines with the largest total score.
+        let (mut best, mut best_start, mut best_end) = (f64::MIN, 0, 0);
+        let (mut running, mut start) = (0.0, 0);
+        for (k, &(score, _)) in scores.iter().enumerate() {
+            if running <= 0.0 {
+                running = 0.0;
+                start = k;
+            }
+            running += score;
+            if running > best {
+                best = running;
+                best_start = start;
+                best_end = k;
+            }
+        }
+        if best < self.config.min_region_points {
+            return;
+        }
+        // The headline: title-like lines directly above the region.
+        let mut first = best_start;
+        while first > 0
+            && best_start - first < self.config.headline_lines
+            && self.is_headline(&blocks[lines[first - 1]].text)
+        {
+            first -= 1;
+        }
+        let first_line = blocks[lines[first]].line;
+        let last_line = blocks[lines[best_end]].line;
+        for (k, &i) in lines.iter().enumerate() {
+            if k >= first && k <= best_end {
+                continue;
+            }
+            let (score, kind) = scores[k];
+            verdicts[i] = Verdict::drop(
+                id,
+                format!(
+                    "outside the content region (lines {first_line}-{last_line}, {best:.1} points); {kind}, {score:+.1}"
+                ),
+            );
+        }
+    }
+}
+
+fn ends_sentence(text: &str) -> bool {
+    let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '」', '』']);
+    core.ends_with(['.', '!', '?', '。', '！', '？'])
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF   // Hiragana, Katakana
+        | 0x3400..=0x4DBF // CJK Extension A
+        | 0x4E00..=0x9FFF // CJK Unified Ideographs
+        | 0xAC00..=0xD7AF // Hangul syllables
+    )
+}
+
+/// The share of words that are common function words of the languages newsclean ships
+/// rules for. High in prose of any of them, low in menus, name lists and link rows.
+fn function_word_share(text: &str) -> f64 {
+    let words = function_words();
+    let mut total = 0usize;
+    let mut hits = 0usize;
+    for word in text.split_whitespace() {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        if word.is_empty() {
+            continue;
+        }
+        total += 1;
+        if word.len() <= 8 && words.contains(word.to_lowercase().as_str()) {
+            hits += 1;
+        }
+    }
+    if total == 0 {
+        0.0
+    } else {
+        hits as f64 / total as f64
+    }
+}
+
+fn function_words() -> &'static HashSet<&'static str> {
+    static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        [
+            // English
+            "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by",
+            "from", "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "it",
+            "its", "that", "this", "which", "who", "he", "she", "they", "we", "not", "will",
+            "would", "said", "their", "his", "her", "about", "after", "than", "into", "there",
+            // German
+            "der", "die", "das", "und", "ist", "nicht", "ein", "eine", "zu", "den", "mit", "sich",
+            "des", "auf", "für", "im", "dem", "es", "von", "auch", "sie", "er", "wird", "wurde",
+            // French
+            "le", "la", "les", "et", "des", "du", "un", "une", "est", "que", "qui", "dans", "pour",
+            "pas", "sur", "au", "aux", "il", "elle", "ce", "par", "ont", "été",
+            // Spanish, Portuguese, Italian
+            "el", "los", "las", "y", "que", "en", "por", "con", "para", "una", "es", "su", "se",
+            "lo", "del", "al", "o", "e", "il", "di", "che", "non", "per", "uma", "não", "com",
+            // Dutch
+            "het", "een", "van", "en", "niet", "op", "te", "dat", "zijn", // Russian
+            "и", "в", "не", "на", "что", "с", "по", "это", "как", "из", "к", "о", "от", "за",
+        ]
+        .into_iter()
+        .collect()
+    })
+}
