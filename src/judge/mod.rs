@@ -1,6 +1,11 @@
 //! The judge: gives every block of a document a `Verdict`, from the rules first and then the
 //! detectors, and finally tidies the blank lines that removals leave behind.
 //!
+//! The judge runs again over what it kept until nothing more goes (at most a few rounds):
+//! a detector's view of a page changes once chrome is gone (the article's first sentence
+//! moves up, a headline and its echo become neighbours), and without the extra rounds cleaning
+//! clean output could remove more. Most pages settle in one or two rounds.
+//!
 //! Range actions (`drop-rest`, `drop-upto`) are resolved before single-block drops so a
 //! reviewer sees one reason for a removed tail, not one per line. Detectors run after the
 //! rules and only ever turn a `Keep` into a `Drop`, so the order of detectors cannot undo a
@@ -16,8 +21,34 @@ use crate::document::{Block, Document, Verdict};
 use crate::normalize::RULE_BLANK_LINES;
 use crate::rules::{Action, Position, RuleMatch, RuleSet};
 
-/// Judges every block of a document.
+/// Rounds of judging at most; the last round's removals stand even if another would remove more.
+const MAX_ROUNDS: usize = 4;
+
+/// Judges every block of a document, re-judging the kept blocks until they are stable.
 pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdict> {
+    let mut verdicts = judge_once(doc, blocks, rules);
+    for _ in 1..MAX_ROUNDS {
+        let kept: Vec<usize> = (0..blocks.len())
+            .filter(|&i| verdicts[i].is_keep())
+            .collect();
+        if kept.len() == blocks.len() || kept.is_empty() {
+            break;
+        }
+        let kept_blocks: Vec<Block<'_>> = kept.iter().map(|&i| blocks[i].clone()).collect();
+        let again = judge_once(doc, &kept_blocks, rules);
+        if again.iter().all(Verdict::is_keep) {
+            break;
+        }
+        for (verdict, &i) in again.into_iter().zip(&kept) {
+            if !verdict.is_keep() {
+                verdicts[i] = verdict;
+            }
+        }
+    }
+    verdicts
+}
+
+fn judge_once(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdict> {
     let page = Page::new(doc, blocks);
     let mut verdicts = vec![Verdict::Keep; blocks.len()];
     apply_rules(&page, rules, &mut verdicts);
