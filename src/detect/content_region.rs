@@ -39,6 +39,15 @@ pub struct Config {
     pub min_region_points: f64,
     /// How many title-like lines right above the region are kept as its headline.
     pub headline_lines: usize,
+    /// A run of chrome lines costing this many points splits the page into separate
+    /// stretches: the article does not reach across a comment section's header and menus.
+    pub max_gap_points: f64,
+    /// A short line that is a date or time ("November 19, 2019 at 6:34 am", "2 days ago")
+    /// costs this many times the short-line penalty: such lines mark comments and teasers.
+    pub date_line_factor: f64,
+    /// Below a repeated headline, the first stretch scoring at least this share of the
+    /// strongest stretch is the article.
+    pub first_stretch_share: f64,
 }
 
 impl Default for Config {
@@ -51,6 +60,9 @@ impl Default for Config {
             min_function_word_share: 0.2,
             min_region_points: 4.0,
             headline_lines: 2,
+            max_gap_points: 8.0,
+            date_line_factor: 2.0,
+            first_stretch_share: 0.3,
         }
     }
 }
@@ -96,6 +108,12 @@ impl ContentRegion {
             // A short sentence: article text as often as chrome; neutral.
             return (0.0, "short sentence");
         }
+        if looks_like_date(text) {
+            return (
+                -self.config.short_line_penalty * self.config.date_line_factor,
+                "date or time line",
+            );
+        }
         (-self.config.short_line_penalty, "short line")
     }
 
@@ -117,26 +135,37 @@ impl Detector for ContentRegion {
         }
         let scores: Vec<(f64, &'static str)> =
             lines.iter().map(|&i| self.score(&blocks[i].text)).collect();
-        // Kadane: the stretch of lines with the largest total score.
-        let (mut best, mut best_start, mut best_end) = (f64::MIN, 0, 0);
-        let (mut running, mut start) = (0.0, 0);
-        for (k, &(score, _)) in scores.iter().enumerate() {
-            if running <= 0.0 {
-                running = 0.0;
-                start = k;
-            }
-            running += score;
-            if running > best {
-                best = running;
-                best_start = start;
-                best_end = k;
-            }
-        }
+        // A page dump usually starts with the page's <title>, and the headline repeats it
+        // right above the article: when it does, the article is the first good stretch after
+        // that repeat, and the menus above it are out whatever they score.
+        let anchor = headline_repeat(page, &lines);
+        let from = anchor.map_or(0, |k| k + 1);
+        let stretches = stretches(&scores[from..], self.config.max_gap_points);
+        let strongest = stretches.iter().map(|s| s.2).fold(f64::MIN, f64::max);
+        // After a headline the article comes first: take the first stretch that is a fair
+        // share of the strongest, so a caption block right under the headline does not win
+        // but a longer comment thread further down does not either.
+        let chosen = match anchor {
+            Some(_) => stretches.iter().find(|s| {
+                s.2 >= self.config.min_region_points
+                    && s.2 >= strongest * self.config.first_stretch_share
+            }),
+            None => stretches.iter().max_by(|a, b| a.2.total_cmp(&b.2)),
+        };
+        let Some(&(start, end, best)) = chosen else {
+            return;
+        };
+        let (best_start, best_end) = (start + from, end + from);
         if best < self.config.min_region_points {
             return;
         }
         // The headline: title-like lines directly above the region.
         let mut first = best_start;
+        if let Some(k) = anchor {
+            if k + 1 == best_start {
+                first = k;
+            }
+        }
         while first > 0
             && best_start - first < self.config.headline_lines
             && self.is_headline(&blocks[lines[first - 1]].text)
@@ -158,6 +187,100 @@ impl Detector for ContentRegion {
             );
         }
     }
+}
+
+/// The maximum-sum stretch within each part of the page between gaps of at least
+/// `max_gap` points of chrome: `(first, last, points)` per part, in page order.
+fn stretches(scores: &[(f64, &'static str)], max_gap: f64) -> Vec<(usize, usize, f64)> {
+    let mut found = Vec::new();
+    let mut part_start = 0;
+    let mut gap = 0.0;
+    let mut k = 0;
+    while k <= scores.len() {
+        let at_end = k == scores.len();
+        if !at_end {
+            let score = scores[k].0;
+            if score > 0.0 {
+                gap = 0.0;
+            } else {
+                gap += score;
+            }
+        }
+        if at_end || gap <= -max_gap {
+            if let Some(best) = kadane(&scores[part_start..k]) {
+                found.push((best.0 + part_start, best.1 + part_start, best.2));
+            }
+            // Skip the rest of the gap.
+            while k < scores.len() && scores[k].0 <= 0.0 {
+                k += 1;
+            }
+            part_start = k;
+            gap = 0.0;
+            if at_end {
+                break;
+            }
+            continue;
+        }
+        k += 1;
+    }
+    found
+}
+
+/// Kadane's algorithm: the stretch with the largest total score.
+fn kadane(scores: &[(f64, &'static str)]) -> Option<(usize, usize, f64)> {
+    let mut best: Option<(usize, usize, f64)> = None;
+    let (mut running, mut start) = (0.0, 0);
+    for (k, &(score, _)) in scores.iter().enumerate() {
+        if running <= 0.0 {
+            running = 0.0;
+            start = k;
+        }
+        running += score;
+        if best.is_none_or(|b| running > b.2) {
+            best = Some((start, k, running));
+        }
+    }
+    best
+}
+
+/// The index (into `lines`) of the first line after the page's first line that repeats it
+/// as a headline: the same text, or the title without a " - Site Name" suffix.
+fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
+    let title = match page.doc.title.as_deref() {
+        Some(title) => title.trim().to_string(),
+        None => page.blocks[*lines.first()?].text.trim().to_string(),
+    };
+    if crate::judge::word_count(&title) < 3 {
+        return None;
+    }
+    let skip = usize::from(page.doc.title.is_none());
+    lines.iter().enumerate().skip(skip).find_map(|(k, &i)| {
+        let line = page.blocks[i].text.trim();
+        let same = line == title
+            || (crate::judge::word_count(line) >= 3
+                && title.starts_with(line)
+                && title[line.len()..]
+                    .trim_start()
+                    .starts_with(['-', '|', '–', '—', ':', '·']));
+        same.then_some(k)
+    })
+}
+
+/// A short line that is mostly a date or a time of day.
+fn looks_like_date(text: &str) -> bool {
+    if crate::judge::word_count(text) > 8 || !text.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    const MARKS: &[&str] = &[
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", " ago",
+        " am", " pm", "a.m.", "p.m.", "utc", "gmt", "edt", "est", "pst", "pdt",
+    ];
+    let time = lower
+        .as_bytes()
+        .windows(3)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit());
+    time || MARKS.iter().any(|m| lower.contains(m))
 }
 
 fn ends_sentence(text: &str) -> bool {
