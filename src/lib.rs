@@ -8,6 +8,7 @@
 
 pub mod detect;
 pub mod document;
+pub mod eval;
 pub mod input;
 pub mod judge;
 pub mod normalize;

@@ -26,6 +26,8 @@ enum Command {
     Clean(CleanArgs),
     /// Show what would be removed from files, as a diff labelled with rule ids.
     Diff(DiffArgs),
+    /// Score cleaning against gold article bodies (the article extraction benchmark's method).
+    Eval(EvalArgs),
     /// List, test and explain rules.
     Rules {
         #[command(subcommand)]
@@ -144,6 +146,32 @@ struct DiffArgs {
     input: InputArgs,
 }
 
+#[derive(Args)]
+struct EvalArgs {
+    /// The gold file: a JSON object {item_id: {"articleBody": text, "url": url}}.
+    #[arg(long, value_name = "GOLD.json")]
+    gold: PathBuf,
+    /// Page dumps to clean and score: files or folders. A document's id (its path in the
+    /// folder, without .txt) is its item_id.
+    #[arg(
+        value_name = "INPUT",
+        required_unless_present = "pred",
+        conflicts_with = "pred"
+    )]
+    inputs: Vec<PathBuf>,
+    /// Score already-clean text in DIR/<item_id>.txt instead of cleaning INPUT.
+    #[arg(long, value_name = "DIR")]
+    pred: Option<PathBuf>,
+    /// Print one JSON object, with per-document scores, instead of the table.
+    #[arg(long)]
+    json: bool,
+    /// Worker threads (default: all cores).
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+    #[command(flatten)]
+    rules: RuleArgs,
+}
+
 #[derive(Subcommand)]
 enum RulesCommand {
     /// List the loaded rules and detectors with their source files.
@@ -164,6 +192,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Clean(args) => clean(args),
         Command::Diff(args) => diff(args),
+        Command::Eval(args) => eval(args),
         Command::Rules { command } => match command {
             RulesCommand::List(args) => rules_list(args),
             RulesCommand::Test(args) => rules_test(args),
@@ -244,6 +273,49 @@ fn diff(args: DiffArgs) -> Result<ExitCode, ExitCode> {
         }
     }
     Ok(if skipped {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn eval(args: EvalArgs) -> Result<ExitCode, ExitCode> {
+    use newsclean::eval::Predictions;
+    let rules;
+    let predictions = match &args.pred {
+        Some(dir) => Predictions::Files { dir },
+        None => {
+            rules = args.rules.load()?;
+            Predictions::Clean {
+                inputs: &args.inputs,
+                rules: &rules,
+            }
+        }
+    };
+    let evaluation = with_threads(args.jobs, || {
+        newsclean::eval::evaluate(&args.gold, predictions)
+    })?
+    .map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })?;
+    for problem in &evaluation.problems {
+        eprintln!("{problem}");
+    }
+    let text = if args.json {
+        match serde_json::to_string_pretty(&evaluation) {
+            Ok(json) => json + "\n",
+            Err(e) => {
+                eprintln!("error: cannot write the evaluation as JSON: {e}");
+                return Err(ExitCode::from(2));
+            }
+        }
+    } else {
+        evaluation.render()
+    };
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    Ok(if evaluation.problems.iter().any(|p| p.skipped) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
