@@ -118,7 +118,7 @@ fn apply_rules(page: &Page<'_>, rules: &RuleSet, verdicts: &mut [Verdict]) {
     }
     let rest_start = rest.as_ref().map_or(blocks.len(), |r| r.0);
     // A drop-upto marker after the drop-rest marker would remove everything; ignore it.
-    let upto = upto.into_iter().filter(|u| u.0 < rest_start).next_back();
+    let upto = upto.into_iter().rfind(|u| u.0 < rest_start);
     if let Some((end, rule, why)) = upto {
         let why: Arc<str> = format!("before line {}: {why}", blocks[end].line).into();
         for verdict in &mut verdicts[..=end] {
