@@ -314,9 +314,16 @@ pub fn describe_sources(sources: &RuleSources) -> String {
 
 /// Cleans an example input with a rule set, as `rules test` does.
 pub fn clean_text(text: &str, rules: &RuleSet) -> String {
+    clean_example(text, rules, None)
+}
+
+/// Cleans an example input as a page of `site`: the examples of a rule scoped with `sites`
+/// are pages of its first site.
+pub fn clean_example(text: &str, rules: &RuleSet, site: Option<&str>) -> String {
     let doc = Document {
         id: "example".into(),
         source: "example".into(),
+        site: site.map(str::to_string),
         raw: text.to_string(),
         ..Document::default()
     };

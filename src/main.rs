@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use newsclean::rules::{Definition, RuleSet, RuleSources};
-use newsclean::{clean_text, DiffStyle, Format, InputOptions, RunOptions};
+use newsclean::{clean_example, DiffStyle, Format, InputOptions, RunOptions};
 
 #[derive(Parser)]
 #[command(
@@ -377,10 +377,14 @@ fn rules_test(args: RuleArgs) -> Result<ExitCode, ExitCode> {
             failed += 1;
             continue;
         };
+        let site = match &definition {
+            Definition::Rule(def) => def.sites.first().map(String::as_str),
+            Definition::Detector(_) => None,
+        };
         let mut failures = Vec::new();
         for (n, example) in examples.iter().enumerate() {
             let expected = example.expect.as_deref().unwrap_or(&example.input);
-            let actual = clean_text(&example.input, &alone);
+            let actual = clean_example(&example.input, &alone, site);
             if actual != expected {
                 let diff = similar::TextDiff::from_lines(expected, actual.as_str())
                     .unified_diff()

@@ -408,7 +408,6 @@ fn failing_user_example_fails_rules_test_with_a_diff() {
 /// runs examples as documents without a site, so such a rule can never show an example that
 /// removes something.
 #[test]
-#[ignore = "bug: `rules test` runs examples without a site, so a `sites`-scoped rule's removing example always fails (src/lib.rs clean_text)"]
 fn site_scoped_rule_examples_run_as_pages_of_that_site() {
     let user = fixture("rules/site_scoped.toml");
     let output = run(["rules", "test", "--rules", user.to_str().unwrap()]);

@@ -250,10 +250,13 @@ fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
         Some(title) => title.trim().to_string(),
         None => page.blocks[*lines.first()?].text.trim().to_string(),
     };
-    if crate::judge::word_count(&title) < 3 {
+    if crate::judge::word_count(&title) < 3 || title.ends_with('.') {
         return None;
     }
-    let skip = usize::from(page.doc.title.is_none());
+    // A first line taken as the title must be followed by other lines (the menus) before
+    // its repeat: a line merely written twice is no title, and after the menus are gone the
+    // headline must not become a title in its turn.
+    let skip = if page.doc.title.is_none() { 4 } else { 0 };
     lines.iter().enumerate().skip(skip).find_map(|(k, &i)| {
         let line = page.blocks[i].text.trim();
         let same = line == title
