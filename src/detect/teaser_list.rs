@@ -114,7 +114,7 @@ impl TeaserList {
                 .any(|m| m.len() == text.len() && text.eq_ignore_ascii_case(m));
         }
         let lower = text.to_lowercase();
-        self.markers.iter().any(|m| *m == lower)
+        self.markers.contains(&lower)
     }
 }
 
@@ -144,10 +144,7 @@ impl Detector for TeaserList {
                 .then_some(start);
             let mut end = if marker.is_some() { start + 1 } else { start };
             let mut teasers = 0;
-            while end < text_blocks.len()
-                && kinds[end] != Kind::Other
-                && !markers[end]
-            {
+            while end < text_blocks.len() && kinds[end] != Kind::Other && !markers[end] {
                 if kinds[end] == Kind::Teaser {
                     teasers += 1;
                 }

@@ -153,7 +153,8 @@ const LABEL_MAX_CHARS: usize = 32;
 /// digits, no end punctuation. Zero otherwise.
 pub fn label_words(text: &str) -> u8 {
     let text = text.trim();
-    if text.is_empty() || text.len() > LABEL_MAX_CHARS * 4 || text.chars().count() > LABEL_MAX_CHARS {
+    if text.is_empty() || text.len() > LABEL_MAX_CHARS * 4 || text.chars().count() > LABEL_MAX_CHARS
+    {
         return 0;
     }
     if text.ends_with(['.', '!', '?', ':', ',', ';']) {
@@ -161,7 +162,10 @@ pub fn label_words(text: &str) -> u8 {
     }
     let mut words = 0u8;
     for word in text.split_whitespace() {
-        let capitalised = word.chars().next().is_some_and(|c| c.is_uppercase() || c == '&');
+        let capitalised = word
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c == '&');
         if !capitalised || word.bytes().any(|b| b.is_ascii_digit()) {
             return 0;
         }

@@ -75,6 +75,10 @@ pub const DEFAULT_RULE_FILES: &[(&str, &str)] = &[
         include_str!("../../rules/captions.toml"),
     ),
     (
+        "rules/trailing.toml",
+        include_str!("../../rules/trailing.toml"),
+    ),
+    (
         "rules/detectors.toml",
         include_str!("../../rules/detectors.toml"),
     ),
@@ -104,7 +108,10 @@ struct PhraseIndex {
 }
 
 impl PhraseIndex {
-    fn build(entries: Vec<(String, usize, Arc<str>)>, whole_line: bool) -> Result<Option<PhraseIndex>, String> {
+    fn build(
+        entries: Vec<(String, usize, Arc<str>)>,
+        whole_line: bool,
+    ) -> Result<Option<PhraseIndex>, String> {
         if entries.is_empty() {
             return Ok(None);
         }
@@ -122,7 +129,9 @@ impl PhraseIndex {
         let mut builder = AhoCorasickBuilder::new();
         builder.ascii_case_insensitive(true);
         if whole_line {
-            builder.match_kind(MatchKind::LeftmostLongest).start_kind(StartKind::Anchored);
+            builder
+                .match_kind(MatchKind::LeftmostLongest)
+                .start_kind(StartKind::Anchored);
         } else {
             builder.match_kind(MatchKind::Standard);
         }
@@ -231,7 +240,8 @@ impl RuleSet {
             message: format!("cannot build the phrase automaton: {message}"),
         };
         let line_phrases = PhraseIndex::build(line_entries, true).map_err(automaton_error)?;
-        let contains_phrases = PhraseIndex::build(contains_entries, false).map_err(automaton_error)?;
+        let contains_phrases =
+            PhraseIndex::build(contains_entries, false).map_err(automaton_error)?;
         let regex_set = RegexSet::new(&regexes).map_err(|e| RuleFileError {
             file: "<rules>".into(),
             line: 0,
@@ -320,14 +330,22 @@ impl RuleSet {
         found.sort_by_key(|f| f.rule);
     }
 
-    fn match_phrases(&self, line_phrases: Option<&PhraseIndex>, haystack: &str, found: &mut Vec<RuleMatch>) {
+    fn match_phrases(
+        &self,
+        line_phrases: Option<&PhraseIndex>,
+        haystack: &str,
+        found: &mut Vec<RuleMatch>,
+    ) {
         if let Some(index) = line_phrases {
             let input = Input::new(haystack).anchored(Anchored::Yes);
             if let Some(m) = index.automaton.find(input) {
                 if m.end() == haystack.len() {
                     for (rule, phrase) in &index.owners[m.pattern().as_usize()] {
                         if !found.iter().any(|f| f.rule == *rule) {
-                            found.push(RuleMatch { rule: *rule, why: format!("line \"{phrase}\"") });
+                            found.push(RuleMatch {
+                                rule: *rule,
+                                why: format!("line \"{phrase}\""),
+                            });
                         }
                     }
                 }
@@ -337,7 +355,10 @@ impl RuleSet {
             for m in index.automaton.find_overlapping_iter(haystack) {
                 for (rule, phrase) in &index.owners[m.pattern().as_usize()] {
                     if !found.iter().any(|f| f.rule == *rule) {
-                        found.push(RuleMatch { rule: *rule, why: format!("contains \"{phrase}\"") });
+                        found.push(RuleMatch {
+                            rule: *rule,
+                            why: format!("contains \"{phrase}\""),
+                        });
                     }
                 }
             }
