@@ -265,6 +265,13 @@ fn output_inside_an_input_folder_is_refused_and_nothing_written() {
     let output = clean(&[&dir], &roundabout, &[]);
     assert_refused(&output, "-o inside the input folder, through ..");
     assert_eq!(read_tree(&dir), before);
+
+    // And through a symbolic link that points into the input folder.
+    let link = temp.path().join("link-to-input");
+    std::os::unix::fs::symlink(&dir, &link).unwrap();
+    let output = clean(&[&dir], &link.join("out"), &[]);
+    assert_refused(&output, "-o inside the input folder, through a symlink");
+    assert_eq!(read_tree(&dir), before);
 }
 
 #[test]

@@ -443,3 +443,54 @@ fn diff_of_a_missing_file_names_it_and_exits_1() {
         "the other file is shown"
     );
 }
+
+#[test]
+fn jsonl_ids_stay_unique_and_inside_the_output_folder() {
+    let temp = TempDir::new().unwrap();
+    let input = temp.path().join("crawl.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"id":"../../escape","text":"The council met on Tuesday to discuss the budget."}"#,
+            "\n",
+            r#"{"id":"story","text":"The first story about the bridge closure."}"#,
+            "\n",
+            r#"{"id":"story","text":"The second story about the flood warnings."}"#,
+            "\n",
+            r#"{"id":"/var/tmp/absolute","text":"The third story about factory orders."}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let out = temp.path().join("out");
+    clean_ok(&[&input], &out, &[]);
+    let report = report(&out);
+    let ids: Vec<&str> = report.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 4);
+    let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), 4, "{ids:?}");
+    // Every clean file is inside OUT/clean, and nothing was written next to OUT.
+    let clean_dir = out.join("clean");
+    let files = read_tree(&clean_dir);
+    assert_eq!(files.len(), 4, "{:?}", files.keys());
+    for id in &ids {
+        let path = clean_dir.join(format!("{id}.txt"));
+        assert!(path.is_file(), "{id}");
+        let resolved = path.canonicalize().unwrap();
+        assert!(
+            resolved.starts_with(clean_dir.canonicalize().unwrap()),
+            "{id} escapes"
+        );
+    }
+    let mut around: Vec<String> = std::fs::read_dir(temp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    around.sort();
+    assert_eq!(around, ["crawl.jsonl", "out"]);
+    let texts: Vec<String> = ids
+        .iter()
+        .map(|id| std::fs::read_to_string(clean_dir.join(format!("{id}.txt"))).unwrap())
+        .collect();
+    assert!(texts[1].contains("first story") && texts[2].contains("second story"));
+}
