@@ -70,10 +70,7 @@ pub fn clean_document(document: Document, rules: &RuleSet, diff: Option<DiffStyl
     let diff = match diff {
         Some(style) => {
             let (old, new) = match style {
-                DiffStyle::Patch => (
-                    format!("a/{}.txt", document.id),
-                    format!("b/{}.txt", document.id),
-                ),
+                DiffStyle::Patch => (diff_path("a", &document.id), diff_path("b", &document.id)),
                 DiffStyle::Terminal { .. } => (
                     document.source.clone(),
                     format!("{} (clean)", document.source),
@@ -95,6 +92,28 @@ pub fn clean_document(document: Document, rules: &RuleSet, diff: Option<DiffStyl
         lines_out,
         diff,
     }
+}
+
+/// A file name for a diff header, quoted the way GNU diff and patch do when it holds white
+/// space, quotes or backslashes, so `patch` finds files whose names have spaces.
+fn diff_path(side: &str, id: &str) -> String {
+    let path = format!("{side}/{id}.txt");
+    if !path.contains(|c: char| c.is_whitespace() || c == '"' || c == '\\') {
+        return path;
+    }
+    let mut quoted = String::with_capacity(path.len() + 2);
+    quoted.push('"');
+    for c in path.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\t' => quoted.push_str("\\t"),
+            '\n' => quoted.push_str("\\n"),
+            _ => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
 }
 
 /// What became of each input line, for the clean text and the diff.

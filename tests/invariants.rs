@@ -139,7 +139,6 @@ fn reversing_removed_diff_restores_every_input_byte_for_byte() {
 /// Folder and file names with spaces are common in scraped corpora ("Local News/"). The
 /// diff headers must name them so that `patch` finds the files.
 #[test]
-#[ignore = "bug: removed.diff writes `--- a/<id>.txt` unquoted, so patch cannot find files whose names hold spaces (src/lib.rs clean_document, src/report/diff.rs unified)"]
 fn names_with_spaces_survive_the_round_trip() {
     if !patch_available() {
         return;
@@ -468,6 +467,20 @@ fn documents() -> impl Strategy<Value = String> {
         .prop_map(|(picks, final_newline)| build_document(&picks, final_newline))
 }
 
+/// Text that no scraper should produce but some do: arbitrary Unicode (control characters,
+/// lone combining marks, Hangul jamo) between pool lines, with odd line endings.
+fn any_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        3 => any::<String>(),
+        3 => prop::sample::select(pool()).prop_map(str::to_string),
+        1 => "[ \t\u{a0}\r]{0,3}",
+        1 => "[a-zA-Z\u{300}-\u{36f}\u{1100}-\u{11ff}\u{ac00}-\u{d7a3}]{1,6}",
+    ];
+    let separator = prop::sample::select(vec!["\n", "\r\n", "", " ", "\r", "\n\n"]);
+    prop::collection::vec((piece, separator), 0..40)
+        .prop_map(|parts| parts.into_iter().map(|(piece, sep)| piece + sep).collect())
+}
+
 /// Property tests run the same cases on every run, so CI does not depend on luck; set
 /// `PROPTEST_RNG_SEED` (and `PROPTEST_CASES`) to explore other cases.
 fn config(cases: u32) -> ProptestConfig {
@@ -541,6 +554,25 @@ proptest! {
     #[test]
     fn cleaning_twice_gives_the_same_text(raw in documents()) {
         RULES.with(|rules| same_text_twice(&raw, rules))?;
+    }
+
+    #[test]
+    fn any_text_is_cleaned_without_panic(raw in any_text()) {
+        RULES.with(|rules| {
+            let cleaned = clean_document(doc(&raw), rules, Some(DiffStyle::Patch));
+            let input = normalised_lines(&raw);
+            let output = text_lines(&cleaned.clean);
+            prop_assert!(
+                is_subsequence(&output, &input),
+                "clean lines {output:?}\nare not a subsequence of {input:?}"
+            );
+            let removed: usize = cleaned.removed.iter().map(|s| s.lines[1] - s.lines[0] + 1).sum();
+            prop_assert_eq!(removed, cleaned.lines_in - cleaned.lines_out);
+            // The terminal diff renders the same document without panicking either.
+            let terminal = clean_document(doc(&raw), rules, Some(DiffStyle::Terminal { color: true }));
+            prop_assert_eq!(terminal.clean, cleaned.clean);
+            Ok(())
+        })?;
     }
 }
 
