@@ -494,3 +494,62 @@ fn jsonl_ids_stay_unique_and_inside_the_output_folder() {
         .collect();
     assert!(texts[1].contains("first story") && texts[2].contains("second story"));
 }
+
+#[test]
+fn report_records_have_the_documented_fields() {
+    let temp = TempDir::new().unwrap();
+    let out = temp.path().join("out");
+    clean_ok(&[&examples(), &fixture("jsonl/records.jsonl")], &out, &[]);
+    let report = report(&out);
+    assert_eq!(report.len(), 8);
+    for record in &report {
+        let map = record.as_object().expect("a JSON object");
+        for key in [
+            "id",
+            "source",
+            "site",
+            "url",
+            "bytes_in",
+            "bytes_out",
+            "lines_in",
+            "lines_out",
+            "removed",
+            "normalized",
+            "duplicate_of",
+            "similarity",
+        ] {
+            assert!(map.contains_key(key), "{key} in {record}");
+        }
+        assert!(record["id"].is_string() && record["source"].is_string());
+        for key in ["bytes_in", "bytes_out", "lines_in", "lines_out"] {
+            assert!(record[key].is_u64(), "{key} is a count: {record}");
+        }
+        assert!(record["site"].is_string() || record["site"].is_null());
+        assert!(record["url"].is_string() || record["url"].is_null());
+        for span in record["removed"].as_array().unwrap() {
+            let lines = span["lines"].as_array().expect("lines: [first, last]");
+            assert_eq!(lines.len(), 2);
+            assert!(lines[0].as_u64().unwrap() >= 1);
+            assert!(lines[0].as_u64() <= lines[1].as_u64());
+            assert!(!span["rule"].as_str().unwrap().is_empty());
+            assert!(
+                !span["why"].as_str().unwrap().is_empty(),
+                "a reason: {span}"
+            );
+            assert!(span["text"].is_string());
+        }
+        for (rule, count) in record["normalized"].as_object().unwrap() {
+            assert!(rule.starts_with("normalize."), "{rule}");
+            assert!(count.as_u64().unwrap() >= 1);
+        }
+    }
+    // Records come in input order: the seeds by name, then the JSONL lines.
+    let sources: Vec<&str> = report
+        .iter()
+        .map(|r| r["source"].as_str().unwrap())
+        .collect();
+    let mut seeds: Vec<&str> = sources[..5].to_vec();
+    seeds.sort();
+    assert_eq!(seeds, sources[..5]);
+    assert!(sources[5].ends_with("records.jsonl:1") && sources[7].ends_with("records.jsonl:3"));
+}
