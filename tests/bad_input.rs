@@ -337,3 +337,32 @@ fn earlier_output_folder_is_reused_without_stale_files() {
     let names: Vec<String> = read_tree(&out).into_keys().collect();
     assert_eq!(names, ["clean/good.txt", "removed.diff", "report.jsonl"]);
 }
+
+#[test]
+fn folder_without_text_files_is_skipped_with_its_name() {
+    let temp = TempDir::new().unwrap();
+    let dir = input_folder(&temp);
+    let pages = temp.path().join("html-only");
+    std::fs::create_dir_all(&pages).unwrap();
+    std::fs::write(pages.join("index.html"), "<p>The council met.</p>\n").unwrap();
+    let out = temp.path().join("out");
+    let output = clean(&[&pages, &dir], &out, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(
+        stderr(&output).contains(&pages.display().to_string()),
+        "{}",
+        describe(&output)
+    );
+    assert_good_was_cleaned(&out);
+}
+
+#[test]
+fn output_that_is_an_existing_file_is_refused() {
+    let temp = TempDir::new().unwrap();
+    let dir = input_folder(&temp);
+    let notes = temp.path().join("notes.txt");
+    std::fs::write(&notes, "My notes.\n").unwrap();
+    let output = clean(&[&dir], &notes, &[]);
+    assert_refused(&output, "-o naming an existing file");
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "My notes.\n");
+}

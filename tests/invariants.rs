@@ -433,7 +433,13 @@ fn output_is_byte_identical_whatever_the_thread_count() {
     let generated = generated(0x5eed_0002, 60);
     let seeds = examples();
     let fixtures = fixture("text");
-    let inputs = [seeds.as_path(), fixtures.as_path(), generated.dir.as_path()];
+    let jsonl = fixture("jsonl/records.jsonl");
+    let inputs = [
+        seeds.as_path(),
+        fixtures.as_path(),
+        generated.dir.as_path(),
+        jsonl.as_path(),
+    ];
     let temp = TempDir::new().unwrap();
     let mut outputs = Vec::new();
     for jobs in ["1", "4", "1"] {
@@ -441,6 +447,18 @@ fn output_is_byte_identical_whatever_the_thread_count() {
         clean_ok(&inputs, &out, &["--jobs", jobs]);
         outputs.push(read_tree(&out));
     }
+    // The same with one clean.jsonl.
+    let mut jsonl_outputs = Vec::new();
+    for jobs in ["1", "4"] {
+        let out = temp.path().join(format!("jsonl-{jobs}"));
+        clean_ok(&inputs, &out, &["--jobs", jobs, "--format", "jsonl"]);
+        jsonl_outputs.push(read_tree(&out));
+    }
+    assert!(jsonl_outputs[0].contains_key("clean.jsonl"));
+    assert!(
+        jsonl_outputs[0] == jsonl_outputs[1],
+        "--format jsonl differs with --jobs 4"
+    );
     assert!(outputs[0].contains_key("report.jsonl") && outputs[0].contains_key("removed.diff"));
     let clean_files = outputs[0]
         .keys()
@@ -448,7 +466,7 @@ fn output_is_byte_identical_whatever_the_thread_count() {
         .count();
     assert_eq!(
         clean_files,
-        5 + 5 + 60,
+        5 + 5 + 60 + 3,
         "clean files of every input are compared"
     );
     for (n, output) in outputs.iter().enumerate().skip(1) {

@@ -112,6 +112,12 @@ fn seed_002_loses_only_its_trailing_blank_lines() {
     );
     let clean = clean_text(&run.out, "002_bde8b18a949b1076");
     assert_eq!(clean, format!("{}\n", raw.trim_end()));
+    // Its non-breaking hyphens ("five‑hour", "long‑range") are kept as they are.
+    assert!(raw.contains('\u{2011}'));
+    assert_eq!(
+        clean.matches('\u{2011}').count(),
+        raw.matches('\u{2011}').count()
+    );
     let diff = diff_section(&run.out, "002_bde8b18a949b1076");
     assert!(diff.contains("normalize.blank-lines"), "{diff}");
 }
