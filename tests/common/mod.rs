@@ -31,7 +31,7 @@ pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_newsclean"))
 }
 
-/// A `newsclean` command, run from `dir` when given.
+/// A `newsclean` command for tests that feed standard input.
 pub fn newsclean() -> assert_cmd::Command {
     assert_cmd::Command::new(bin())
 }
