@@ -50,13 +50,16 @@ impl Detector for SectionLabel {
             return;
         };
         // The last text line before the article starts may be a short headline.
-        let headline_slot = (0..first_sentence).rev().find(|&i| !blocks[i].is_blank());
-        for i in 0..first_sentence {
-            if Some(i) == headline_slot || !verdicts[i].is_keep() || blocks[i].is_blank() {
+        let headline_slot = (0..first_sentence).rev().find(|&i| !page.is_blank(i));
+        // One shared reason for every label on the page.
+        let mut why: Option<Arc<str>> = None;
+        for (i, verdict) in verdicts.iter_mut().enumerate().take(first_sentence) {
+            if Some(i) == headline_slot || !verdict.is_keep() || page.is_blank(i) {
                 continue;
             }
             if page.features[i].is_label(self.config.max_words) {
-                verdicts[i] = Verdict::drop(id, "short label before the article text");
+                let why = why.get_or_insert_with(|| "short label before the article text".into());
+                *verdict = Verdict::drop(id, Arc::clone(why));
             }
         }
     }

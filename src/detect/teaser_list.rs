@@ -68,6 +68,9 @@ pub struct TeaserList {
     markers: Vec<String>,
     /// The longest marker in bytes: longer lines are not compared at all.
     longest_marker: usize,
+    /// `marker_lengths[n]`: some lower-cased marker is `n` bytes long. Most lines are
+    /// ruled out by their length before any comparison.
+    marker_lengths: Vec<bool>,
 }
 
 #[derive(PartialEq)]
@@ -79,16 +82,25 @@ enum Kind {
 
 impl TeaserList {
     pub fn new(config: Config) -> TeaserList {
-        let markers = config
+        let markers: Vec<String> = config
             .markers
             .iter()
             .map(|m| m.trim().to_lowercase())
             .collect();
         let longest_marker = config.markers.iter().map(|m| m.len()).max().unwrap_or(0);
+        let mut marker_lengths = Vec::new();
+        for marker in &markers {
+            let len = marker.len();
+            if marker_lengths.len() <= len {
+                marker_lengths.resize(len + 1, false);
+            }
+            marker_lengths[len] = true;
+        }
         TeaserList {
             config,
             markers,
             longest_marker,
+            marker_lengths,
         }
     }
 
@@ -108,10 +120,18 @@ impl TeaserList {
         }
         let text = text.trim().trim_end_matches(':').trim_end();
         if text.is_ascii() {
+            if !self.marker_lengths.get(text.len()).is_some_and(|&n| n) {
+                return false;
+            }
             return self
                 .markers
                 .iter()
                 .any(|m| m.len() == text.len() && text.eq_ignore_ascii_case(m));
+        }
+        // Lower-casing turns each character (at most four bytes) into at least one byte, so
+        // a line four times longer than every marker cannot become one.
+        if text.len() > self.marker_lengths.len() * 4 {
+            return false;
         }
         let lower = text.to_lowercase();
         self.markers.contains(&lower)
@@ -121,9 +141,7 @@ impl TeaserList {
 impl Detector for TeaserList {
     fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
         let blocks = page.blocks;
-        let text_blocks: Vec<usize> = (0..blocks.len())
-            .filter(|&i| !blocks[i].is_blank())
-            .collect();
+        let text_blocks = &page.text_blocks;
         let kinds: Vec<Kind> = text_blocks
             .iter()
             .map(|&i| self.kind(&page.features[i]))
@@ -139,9 +157,7 @@ impl Detector for TeaserList {
                 continue;
             }
             // A run: an optional marker, then label and teaser lines only.
-            let marker = self
-                .is_marker(&blocks[text_blocks[start]].text)
-                .then_some(start);
+            let marker = markers[start].then_some(start);
             let mut end = if marker.is_some() { start + 1 } else { start };
             let mut teasers = 0;
             while end < text_blocks.len() && kinds[end] != Kind::Other && !markers[end] {

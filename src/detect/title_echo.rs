@@ -74,9 +74,7 @@ impl Detector for TitleEcho {
             .map(str::trim)
             .filter(|t| word_count(t) >= self.config.min_title_words);
         // Indices of non-blank blocks, so distance counts text lines, not blank ones.
-        let text_blocks: Vec<usize> = (0..blocks.len())
-            .filter(|&i| !blocks[i].is_blank())
-            .collect();
+        let text_blocks = &page.text_blocks;
         for (position, &i) in text_blocks.iter().enumerate() {
             if !verdicts[i].is_keep() || !page.in_head(i) {
                 continue;

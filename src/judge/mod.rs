@@ -26,7 +26,9 @@ const MAX_ROUNDS: usize = 4;
 
 /// Judges every block of a document, re-judging the kept blocks until they are stable.
 pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdict> {
-    let mut verdicts = judge_once(doc, blocks, rules);
+    // Line features depend on the line alone, so later rounds reuse the first round's.
+    let page = Page::new(doc, blocks);
+    let mut verdicts = judge_once(&page, rules);
     for _ in 1..MAX_ROUNDS {
         let kept: Vec<usize> = (0..blocks.len())
             .filter(|&i| verdicts[i].is_keep())
@@ -35,7 +37,11 @@ pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdi
             break;
         }
         let kept_blocks: Vec<Block<'_>> = kept.iter().map(|&i| blocks[i].clone()).collect();
-        let again = judge_once(doc, &kept_blocks, rules);
+        let kept_features = kept.iter().map(|&i| page.features[i]).collect();
+        let again = judge_once(
+            &Page::with_features(doc, &kept_blocks, kept_features),
+            rules,
+        );
         if again.iter().all(Verdict::is_keep) {
             break;
         }
@@ -48,14 +54,13 @@ pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdi
     verdicts
 }
 
-fn judge_once(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdict> {
-    let page = Page::new(doc, blocks);
-    let mut verdicts = vec![Verdict::Keep; blocks.len()];
-    apply_rules(&page, rules, &mut verdicts);
+fn judge_once(page: &Page<'_>, rules: &RuleSet) -> Vec<Verdict> {
+    let mut verdicts = vec![Verdict::Keep; page.blocks.len()];
+    apply_rules(page, rules, &mut verdicts);
     for entry in rules.detectors.iter().filter(|d| d.def.enabled) {
-        entry.detector.judge(&entry.id, &page, &mut verdicts);
+        entry.detector.judge(&entry.id, page, &mut verdicts);
     }
-    tidy_blank_lines(blocks, &mut verdicts);
+    tidy_blank(|i| page.is_blank(i), &mut verdicts);
     verdicts
 }
 
@@ -90,7 +95,7 @@ fn apply_rules(page: &Page<'_>, rules: &RuleSet, verdicts: &mut [Verdict]) {
     let mut rest: Option<(usize, usize, String)> = None;
     let mut upto: Vec<(usize, usize, String)> = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
-        if block.is_blank() {
+        if page.is_blank(i) {
             continue;
         }
         rules.matches(&block.text, &mut found);
@@ -142,35 +147,34 @@ fn apply_rules(page: &Page<'_>, rules: &RuleSet, verdicts: &mut [Verdict]) {
 /// line next to a removed block is charged to that block's rule: it is part of what the rule
 /// took out. Otherwise it is charged to `normalize.blank-lines`.
 pub fn tidy_blank_lines(blocks: &[Block<'_>], verdicts: &mut [Verdict]) {
-    let last_kept_text = blocks
-        .iter()
-        .zip(verdicts.iter())
-        .rposition(|(b, v)| !b.is_blank() && v.is_keep());
-    // The rule that removed the nearest text line before / after each line, found in two
-    // linear passes so long runs of blank lines stay linear.
-    let mut removed_before: Vec<Option<Arc<str>>> = Vec::with_capacity(blocks.len());
-    let mut current: Option<Arc<str>> = None;
-    for (block, verdict) in blocks.iter().zip(verdicts.iter()) {
-        removed_before.push(current.clone());
-        if !block.is_blank() {
-            current = dropped_rule(verdict);
-        }
-    }
-    let mut removed_after: Vec<Option<Arc<str>>> = vec![None; blocks.len()];
-    current = None;
-    for i in (0..blocks.len()).rev() {
-        removed_after[i] = current.clone();
-        if !blocks[i].is_blank() {
-            current = dropped_rule(&verdicts[i]);
-        }
-    }
+    tidy_blank(|i| blocks[i].is_blank(), verdicts);
+}
+
+/// `tidy_blank_lines` with the blankness of each block given by index, so the judge can use
+/// what its `Page` already knows instead of trimming every line again.
+fn tidy_blank(blank: impl Fn(usize) -> bool, verdicts: &mut [Verdict]) {
+    let len = verdicts.len();
+    let last_kept_text = (0..len).rposition(|i| !blank(i) && verdicts[i].is_keep());
+    // Only blank lines change below, so the verdicts of text lines, which decide whom a
+    // blank line is charged to, are the same throughout the loop.
+    let mut previous_text: Option<usize> = None;
+    // The first text line after the current position; found again only once passed, so
+    // long runs of blank lines stay linear.
+    let mut next_text = 0;
+    let mut next_to_removed: Option<Arc<str>> = None;
+    let mut blank_lines: Option<(Arc<str>, Arc<str>)> = None;
     let mut seen_text = false;
     let mut previous_kept_blank = false;
-    for i in 0..blocks.len() {
+    for i in 0..len {
+        let is_blank = blank(i);
+        let text_before = previous_text;
+        if !is_blank {
+            previous_text = Some(i);
+        }
         if !verdicts[i].is_keep() {
             continue;
         }
-        if !blocks[i].is_blank() {
+        if !is_blank {
             seen_text = true;
             previous_kept_blank = false;
             continue;
@@ -181,15 +185,35 @@ pub fn tidy_blank_lines(blocks: &[Block<'_>], verdicts: &mut [Verdict]) {
             previous_kept_blank = true;
             continue;
         }
-        verdicts[i] = match removed_before[i].take().or_else(|| removed_after[i].take()) {
+        if next_text <= i {
+            next_text = (i + 1..len).find(|&j| !blank(j)).unwrap_or(len);
+        }
+        let removed_before = text_before.and_then(|j| dropped_rule(&verdicts[j]));
+        let charged = removed_before.or_else(|| {
+            (next_text < len)
+                .then(|| dropped_rule(&verdicts[next_text]))
+                .flatten()
+        });
+        verdicts[i] = match charged {
             Some(rule) => Verdict::Drop {
                 rule,
-                why: Arc::from("blank line next to removed text"),
+                why: Arc::clone(
+                    next_to_removed
+                        .get_or_insert_with(|| Arc::from("blank line next to removed text")),
+                ),
             },
-            None => Verdict::Drop {
-                rule: Arc::from(RULE_BLANK_LINES),
-                why: Arc::from("leading, trailing or repeated blank line"),
-            },
+            None => {
+                let (rule, why) = blank_lines.get_or_insert_with(|| {
+                    (
+                        Arc::from(RULE_BLANK_LINES),
+                        Arc::from("leading, trailing or repeated blank line"),
+                    )
+                });
+                Verdict::Drop {
+                    rule: Arc::clone(rule),
+                    why: Arc::clone(why),
+                }
+            }
         };
     }
 }

@@ -20,6 +20,9 @@ pub struct Page<'a> {
     pub first_sentence: Option<usize>,
     /// Per-block text features, computed once for all rules and detectors.
     pub features: Vec<LineFeatures>,
+    /// Indices of the blocks with visible text, in order: detectors that measure distance in
+    /// text lines walk this instead of skipping blank blocks themselves.
+    pub text_blocks: Vec<usize>,
 }
 
 /// Cheap facts about one line that several detectors ask for.
@@ -34,6 +37,8 @@ pub struct LineFeatures {
     /// Short, every word capitalised, no digits or end punctuation: the word count when the
     /// line looks like a label or menu item (see `label_words`), else 0.
     pub label_words: u8,
+    /// No visible text (see `Block::is_blank`).
+    pub blank: bool,
 }
 
 impl LineFeatures {
@@ -43,9 +48,10 @@ impl LineFeatures {
         let truncated = text.ends_with("...") || text.ends_with('…');
         LineFeatures {
             words: words.min(u16::MAX as usize) as u16,
-            sentence: !truncated && ends_sentence(text) && words >= 4,
+            sentence: !truncated && words >= 4 && ends_sentence(text),
             truncated,
-            label_words: label_words(text),
+            label_words: trimmed_label_words(text),
+            blank: text.is_empty(),
         }
     }
 
@@ -57,18 +63,32 @@ impl LineFeatures {
 
 impl<'a> Page<'a> {
     pub fn new(doc: &'a Document, blocks: &'a [Block<'a>]) -> Page<'a> {
+        let features = blocks.iter().map(|b| LineFeatures::of(&b.text)).collect();
+        Page::with_features(doc, blocks, features)
+    }
+
+    /// A page whose line features are already known: `features[i]` must be
+    /// `LineFeatures::of(&blocks[i].text)`. The judge computes them once per document and
+    /// reuses them when it judges the kept lines again.
+    pub fn with_features(
+        doc: &'a Document,
+        blocks: &'a [Block<'a>],
+        features: Vec<LineFeatures>,
+    ) -> Page<'a> {
+        debug_assert_eq!(features.len(), blocks.len());
         let mut sentence_bytes_before = Vec::with_capacity(blocks.len());
-        let mut features = Vec::with_capacity(blocks.len());
+        let mut text_blocks = Vec::with_capacity(blocks.len());
         let mut total = 0;
         let mut first_sentence = None;
-        for (i, block) in blocks.iter().enumerate() {
+        for (i, (block, f)) in blocks.iter().zip(&features).enumerate() {
             sentence_bytes_before.push(total);
-            let f = LineFeatures::of(&block.text);
             if f.sentence {
                 total += block.text.len();
                 first_sentence.get_or_insert(i);
             }
-            features.push(f);
+            if !f.blank {
+                text_blocks.push(i);
+            }
         }
         Page {
             doc,
@@ -77,7 +97,13 @@ impl<'a> Page<'a> {
             sentence_bytes_total: total,
             first_sentence,
             features,
+            text_blocks,
         }
+    }
+
+    /// Whether a block has no visible text (the same as `Block::is_blank`, precomputed).
+    pub fn is_blank(&self, block: usize) -> bool {
+        self.features[block].blank
     }
 
     /// Whether a block is a sentence-like line (see `is_sentence_like`).
@@ -152,12 +178,20 @@ const LABEL_MAX_CHARS: usize = 32;
 /// "World Cup", "CRIME"): at most three words and 32 characters, each word capitalised, no
 /// digits, no end punctuation. Zero otherwise.
 pub fn label_words(text: &str) -> u8 {
-    let text = text.trim();
-    if text.is_empty() || text.len() > LABEL_MAX_CHARS * 4 || text.chars().count() > LABEL_MAX_CHARS
-    {
+    trimmed_label_words(text.trim())
+}
+
+/// `label_words` of a trimmed line. The tests run cheapest first: every failed test means
+/// "not a label", so their order does not change the answer, and a line longer than
+/// `LABEL_MAX_CHARS` bytes is the only kind whose characters need counting.
+fn trimmed_label_words(text: &str) -> u8 {
+    if text.is_empty() || text.len() > LABEL_MAX_CHARS * 4 {
         return 0;
     }
     if text.ends_with(['.', '!', '?', ':', ',', ';']) {
+        return 0;
+    }
+    if text.len() > LABEL_MAX_CHARS && text.chars().count() > LABEL_MAX_CHARS {
         return 0;
     }
     let mut words = 0u8;
