@@ -3,15 +3,18 @@
 //! The default rule files in `rules/` are compiled into the binary so a fresh install works
 //! with no files around; `--rules` adds a user's own, and an entry with an id that is already
 //! loaded replaces it (that is how a user switches a default off). The phrases of all rules go
-//! into Aho-Corasick automata and all regexes into one `RegexSet`, so a line is scanned once
-//! whatever the number of rules. Whole-line phrases have an automaton of their own, searched
-//! anchored at the line's start: on almost every line it fails after a byte or two, which
-//! matters because page dumps are mostly short lines.
+//! into Aho-Corasick automata, so a line is scanned once whatever the number of phrases.
+//! Whole-line phrases have an automaton of their own, searched anchored at the line's start:
+//! on almost every line it fails after a byte or two, which matters because page dumps are
+//! mostly short lines. Each regex is compiled on its own and runs only on the lines that
+//! `prefilter` cannot rule out (most regexes are anchored at the line's start and begin with
+//! a word or two); a `RegexSet` of them all would search every line in full.
 
 pub mod load;
+mod prefilter;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -19,6 +22,7 @@ use std::sync::Arc;
 
 use crate::detect::{self, Detector};
 pub use load::{DetectorDef, MatchDef, Origin, RawExample, RuleDef, RuleFileError};
+use prefilter::RegexFilters;
 
 /// What a rule removes once it matches a block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -151,8 +155,16 @@ pub struct RuleSet {
     pub detectors: Vec<DetectorEntry>,
     line_phrases: Option<PhraseIndex>,
     contains_phrases: Option<PhraseIndex>,
-    regex_set: RegexSet,
-    regex_owner: Vec<usize>,
+    /// The rule regexes in rule order.
+    regexes: Vec<RuleRegex>,
+    /// Which regexes a line might match (see `prefilter`).
+    regex_filters: RegexFilters,
+}
+
+/// One rule's regex.
+struct RuleRegex {
+    rule: usize,
+    regex: Regex,
 }
 
 /// A rule that matched a block, with the reason to show.
@@ -216,7 +228,6 @@ impl RuleSet {
         let mut line_entries = Vec::new();
         let mut contains_entries = Vec::new();
         let mut regexes = Vec::new();
-        let mut regex_owner = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
             if !rule.def.enabled {
                 continue;
@@ -228,8 +239,17 @@ impl RuleSet {
                 contains_entries.push((phrase.to_lowercase(), index, Arc::from(phrase.as_str())));
             }
             if let Some(regex) = &rule.def.matcher.regex {
-                regexes.push(regex.clone());
-                regex_owner.push(index);
+                let compiled = Regex::new(regex).map_err(|e| RuleFileError {
+                    file: rule.def.origin.file.clone(),
+                    line: rule.def.origin.line,
+                    column: rule.def.origin.column,
+                    rule: Some(rule.def.id.clone()),
+                    message: format!("bad regex: {e}"),
+                })?;
+                regexes.push(RuleRegex {
+                    rule: index,
+                    regex: compiled,
+                });
             }
         }
         let automaton_error = |message: String| RuleFileError {
@@ -242,13 +262,6 @@ impl RuleSet {
         let line_phrases = PhraseIndex::build(line_entries, true).map_err(automaton_error)?;
         let contains_phrases =
             PhraseIndex::build(contains_entries, false).map_err(automaton_error)?;
-        let regex_set = RegexSet::new(&regexes).map_err(|e| RuleFileError {
-            file: "<rules>".into(),
-            line: 0,
-            column: 0,
-            rule: None,
-            message: format!("cannot build the regex set: {e}"),
-        })?;
         let mut detectors = Vec::new();
         for def in detector_defs {
             let origin = def.origin.clone();
@@ -271,8 +284,10 @@ impl RuleSet {
             detectors,
             line_phrases,
             contains_phrases,
-            regex_set,
-            regex_owner,
+            regex_filters: RegexFilters::new(
+                &regexes.iter().map(|r| r.regex.as_str()).collect::<Vec<_>>(),
+            ),
+            regexes,
         })
     }
 
@@ -315,18 +330,17 @@ impl RuleSet {
             };
             self.match_phrases(line_phrases, haystack, found);
         }
-        if !self.regex_owner.is_empty() {
-            for index in self.regex_set.matches(trimmed).iter() {
-                let rule = self.regex_owner[index];
-                if !found.iter().any(|f| f.rule == rule) {
-                    let pattern = &self.regex_set.patterns()[index];
-                    found.push(RuleMatch {
-                        rule,
-                        why: format!("regex /{pattern}/"),
-                    });
-                }
+        // Each rule has one regex, so the order the candidates come in does not change which
+        // reason a rule gets; the sort below restores rule order.
+        self.regex_filters.candidates(trimmed, |k| {
+            let regex = &self.regexes[k];
+            if !found.iter().any(|f| f.rule == regex.rule) && regex.regex.is_match(trimmed) {
+                found.push(RuleMatch {
+                    rule: regex.rule,
+                    why: format!("regex /{}/", regex.regex.as_str()),
+                });
             }
-        }
+        });
         found.sort_by_key(|f| f.rule);
     }
 
