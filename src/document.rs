@@ -24,7 +24,8 @@ pub struct Document {
     pub raw: String,
     /// How many invalid UTF-8 sequences were replaced while reading.
     pub invalid_utf8: usize,
-    /// The whole JSONL record, kept so `--format jsonl` can write every other field back.
+    /// The JSONL record, kept so `--format jsonl` can write every other field back. Its text
+    /// field is left empty: the text itself is in `raw`.
     pub record: Option<serde_json::Map<String, serde_json::Value>>,
 }
 

@@ -26,6 +26,7 @@ use std::sync::Arc;
 
 pub use document::{Block, Document, Verdict};
 pub use input::{InputOptions, Problem};
+use normalize::Changes;
 pub use report::diff::Style as DiffStyle;
 pub use report::{RemovedSpan, Summary};
 pub use rules::{RuleFileError, RuleSet, RuleSources};
@@ -59,10 +60,13 @@ pub fn clean_document(document: Document, rules: &RuleSet, diff: Option<DiffStyl
         }
     }
     let mut normalized = BTreeMap::new();
-    for (block, verdict) in blocks.iter().zip(&verdicts) {
-        if verdict.is_keep() {
-            for rule in block.changes.rule_ids() {
-                *normalized.entry(rule.to_string()).or_insert(0) += 1;
+    for row in &rows {
+        for rule in row.changes.rule_ids() {
+            match normalized.get_mut(rule) {
+                Some(count) => *count += 1,
+                None => {
+                    normalized.insert(rule.to_string(), 1);
+                }
             }
         }
     }
@@ -131,13 +135,15 @@ fn rows<'a>(
                 Verdict::Drop { rule, why } => report::diff::Row {
                     old,
                     new: None,
-                    rules: vec![&**rule],
+                    removed_by: Some(&**rule),
+                    changes: Changes::default(),
                     why: Some(&**why),
                 },
                 Verdict::Keep if block.changes.is_empty() => report::diff::Row {
                     old,
                     new: Some(Cow::Borrowed(old)),
-                    rules: Vec::new(),
+                    removed_by: None,
+                    changes: Changes::default(),
                     why: None,
                 },
                 Verdict::Keep => {
@@ -148,7 +154,8 @@ fn rows<'a>(
                     report::diff::Row {
                         old,
                         new: Some(Cow::Owned(new)),
-                        rules: block.changes.rule_ids().collect(),
+                        removed_by: None,
+                        changes: block.changes,
                         why: None,
                     }
                 }
@@ -241,16 +248,32 @@ pub fn run_clean(options: &RunOptions, rules: &RuleSet) -> Result<RunOutcome, Ru
         ..RunOutcome::default()
     };
     outcome.summary.documents_read = loaded.documents.len();
-    let cleaned: Vec<Cleaned> = loaded
-        .documents
-        .into_par_iter()
-        .map(|doc| clean_document(doc, rules, Some(DiffStyle::Patch)))
-        .collect();
-    write_outputs(options, &cleaned)
-        .map_err(|e| RunError::Output(format!("cannot write to {}: {e}", options.out.display())))?;
-    for doc in &cleaned {
-        outcome.summary.add(doc);
+    let write_error = |e: std::io::Error| {
+        RunError::Output(format!("cannot write to {}: {e}", options.out.display()))
+    };
+    let mut files = OutputFiles::create(options).map_err(write_error)?;
+    // Documents go through in batches, each cleaned in parallel and then appended to the
+    // output in input order, so a run holds one batch's clean text, diffs and reports at a
+    // time rather than the whole corpus's, and each raw text is freed once written.
+    let mut documents = loaded.documents.into_iter().peekable();
+    while documents.peek().is_some() {
+        let mut batch = Vec::new();
+        let mut batch_bytes = 0;
+        while let Some(doc) = documents.next_if(|_| batch_bytes < BATCH_BYTES) {
+            batch_bytes += doc.raw.len();
+            batch.push(doc);
+        }
+        let written: Vec<Written> = batch
+            .into_par_iter()
+            .map(|doc| files.prepare(clean_document(doc, rules, Some(DiffStyle::Patch))))
+            .collect::<std::io::Result<_>>()
+            .map_err(write_error)?;
+        for document in written {
+            files.append(&document).map_err(write_error)?;
+            outcome.summary.add(&document.cleaned);
+        }
     }
+    files.commit().map_err(write_error)?;
     outcome.summary.skipped = outcome.problems.iter().filter(|p| p.skipped).count();
     outcome.summary.warnings = outcome.problems.iter().filter(|p| !p.skipped).count();
     Ok(outcome)
@@ -278,43 +301,97 @@ fn clean_record(doc: &Cleaned, text_field: &str) -> serde_json::Map<String, serd
     record
 }
 
-fn write_outputs(options: &RunOptions, cleaned: &[Cleaned]) -> std::io::Result<()> {
-    let out = &options.out;
-    std::fs::create_dir_all(out)?;
-    match options.format {
-        Format::Txt => {
-            let staged = output::StagedDir::create(&out.join(output::CLEAN_DIR))?;
-            cleaned.par_iter().try_for_each(|doc| {
-                output::write_staged(
-                    &staged,
-                    &format!("{}.txt", doc.document.id),
-                    doc.clean.as_bytes(),
-                )
-            })?;
+/// How many input bytes `run_clean` cleans before writing what it has: enough documents to
+/// keep every thread busy, few enough that the outputs held meanwhile stay small.
+const BATCH_BYTES: usize = 16 << 20;
+
+/// The files of an output folder while a run writes them; `commit` puts them in place.
+struct OutputFiles {
+    text_field: String,
+    /// `clean/` with `--format txt`, `clean.jsonl` with `--format jsonl`.
+    clean_dir: Option<output::StagedDir>,
+    clean_jsonl: Option<output::AtomicFile>,
+    report: output::AtomicFile,
+    diff: output::AtomicFile,
+}
+
+/// A cleaned document with its output lines, serialised on the worker thread that cleaned it
+/// so the writing thread only copies bytes.
+struct Written {
+    cleaned: Cleaned,
+    report_line: Vec<u8>,
+    /// The `clean.jsonl` line with `--format jsonl`; empty otherwise.
+    record_line: Vec<u8>,
+}
+
+impl OutputFiles {
+    fn create(options: &RunOptions) -> std::io::Result<OutputFiles> {
+        let out = &options.out;
+        std::fs::create_dir_all(out)?;
+        let (clean_dir, clean_jsonl) = match options.format {
+            Format::Txt => (
+                Some(output::StagedDir::create(&out.join(output::CLEAN_DIR))?),
+                None,
+            ),
+            Format::Jsonl => (
+                None,
+                Some(output::AtomicFile::create(&out.join(output::CLEAN_JSONL))?),
+            ),
+        };
+        Ok(OutputFiles {
+            text_field: options.input.text_field.clone(),
+            clean_dir,
+            clean_jsonl,
+            report: output::AtomicFile::create(&out.join(output::REPORT_JSONL))?,
+            diff: output::AtomicFile::create(&out.join(output::REMOVED_DIFF))?,
+        })
+    }
+
+    /// Runs on a worker thread: writes the clean file (one per document) or serialises the
+    /// clean record, and serialises the report line.
+    fn prepare(&self, cleaned: Cleaned) -> std::io::Result<Written> {
+        let mut record_line = Vec::new();
+        match &self.clean_dir {
+            Some(staged) => output::write_staged(
+                staged,
+                &format!("{}.txt", cleaned.document.id),
+                cleaned.clean.as_bytes(),
+            )?,
+            None => {
+                let record = clean_record(&cleaned, &self.text_field);
+                serde_json::to_writer(&mut record_line, &record)?;
+                record_line.push(b'\n');
+            }
+        }
+        let mut report_line = Vec::with_capacity(256 + cleaned.clean.len() / 2);
+        serde_json::to_writer(&mut report_line, &report::DocumentReport::new(&cleaned))?;
+        report_line.push(b'\n');
+        Ok(Written {
+            cleaned,
+            report_line,
+            record_line,
+        })
+    }
+
+    /// Appends a prepared document's lines, in input order.
+    fn append(&mut self, written: &Written) -> std::io::Result<()> {
+        if let Some(file) = &mut self.clean_jsonl {
+            file.write_all(&written.record_line)?;
+        }
+        self.report.write_all(&written.report_line)?;
+        self.diff.write_all(written.cleaned.diff.as_bytes())
+    }
+
+    fn commit(self) -> std::io::Result<()> {
+        if let Some(staged) = self.clean_dir {
             staged.commit()?;
         }
-        Format::Jsonl => {
-            let mut file = output::AtomicFile::create(&out.join(output::CLEAN_JSONL))?;
-            for doc in cleaned {
-                let record = clean_record(doc, &options.input.text_field);
-                serde_json::to_writer(&mut file, &record)?;
-                file.write_all(b"\n")?;
-            }
+        if let Some(file) = self.clean_jsonl {
             file.commit()?;
         }
+        self.report.commit()?;
+        self.diff.commit()
     }
-    let mut report = output::AtomicFile::create(&out.join(output::REPORT_JSONL))?;
-    for doc in cleaned {
-        serde_json::to_writer(&mut report, &report::DocumentReport::new(doc))?;
-        report.write_all(b"\n")?;
-    }
-    report.commit()?;
-    let mut diff = output::AtomicFile::create(&out.join(output::REMOVED_DIFF))?;
-    for doc in cleaned {
-        diff.write_all(doc.diff.as_bytes())?;
-    }
-    diff.commit()?;
-    Ok(())
 }
 
 /// The rule ids of a path's rule set, for messages.

@@ -415,11 +415,13 @@ fn parse_record(
     let source = format!("{shown}:{number}");
     let value: Value =
         serde_json::from_str(line).map_err(|e| problem(&source, format!("not valid JSON: {e}")))?;
-    let Value::Object(record) = value else {
+    let Value::Object(mut record) = value else {
         return Err(problem(&source, "a JSONL line must be a JSON object"));
     };
-    let raw = match record.get(&options.text_field) {
-        Some(Value::String(text)) => text.clone(),
+    // The text moves out of the record, so a corpus is not held twice; its field stays
+    // in place, empty, for `--format jsonl` to fill with the clean text.
+    let raw = match record.get_mut(&options.text_field) {
+        Some(Value::String(text)) => std::mem::take(text),
         Some(_) => {
             return Err(problem(
                 &source,

@@ -6,7 +6,7 @@
 //! the rules behind it. The output is a standard unified diff (`patch -R` restores the input)
 //! with the rule ids in each hunk header's section text, where `patch` ignores them.
 
-use std::fmt::Write as _;
+use crate::normalize::Changes;
 
 /// One input line and what became of it.
 #[derive(Debug, Clone)]
@@ -15,15 +15,27 @@ pub struct Row<'a> {
     pub old: &'a str,
     /// What the clean text holds for it, terminator included; `None` when removed.
     pub new: Option<std::borrow::Cow<'a, str>>,
-    /// The rule ids that removed or changed the line; empty when unchanged.
-    pub rules: Vec<&'a str>,
+    /// The rule that removed the line; `None` when it was kept.
+    pub removed_by: Option<&'a str>,
+    /// The normalisations that changed a kept line; empty for a removed one.
+    pub changes: Changes,
     /// The reason shown beside a removed line on the terminal.
     pub why: Option<&'a str>,
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
     fn is_equal(&self) -> bool {
         self.new.as_deref() == Some(self.old)
+    }
+
+    /// The rule ids that removed or changed the line; none when unchanged.
+    pub fn rules(&self) -> impl Iterator<Item = &'a str> {
+        let normalizations = self.changes.rule_ids().map(|id| -> &'a str { id });
+        self.removed_by.into_iter().chain(normalizations)
+    }
+
+    fn joined_rules(&self) -> String {
+        self.rules().collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -92,8 +104,8 @@ pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -
         };
         let mut rules: Vec<&str> = Vec::new();
         for row in hunk {
-            for rule in &row.rules {
-                if !rules.contains(rule) {
+            for rule in row.rules() {
+                if !rules.contains(&rule) {
                     rules.push(rule);
                 }
             }
@@ -108,38 +120,38 @@ pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -
         let mut i = 0;
         while i < hunk.len() {
             if hunk[i].is_equal() {
-                push_line(&mut out, ' ', hunk[i].old, None, &paint, "");
+                push_line(&mut out, ' ', hunk[i].old, None, color, "");
                 i += 1;
                 continue;
             }
             let run_end = (i..hunk.len())
                 .find(|&j| hunk[j].is_equal())
                 .unwrap_or(hunk.len());
-            let mut previous_label: Option<(&[&str], Option<&str>)> = None;
+            let mut previous_label: Option<(Option<&str>, Changes, Option<&str>)> = None;
             for row in &hunk[i..run_end] {
                 let label = match style {
                     Style::Patch => None,
                     Style::Terminal { .. } => {
-                        let this = (row.rules.as_slice(), row.why);
+                        let this = (row.removed_by, row.changes, row.why);
                         let text = if previous_label == Some(this) {
-                            format!("  ⟵ {}", row.rules.join(", "))
+                            format!("  ⟵ {}", row.joined_rules())
                         } else {
                             match row.why {
                                 Some(why) if row.new.is_none() => {
-                                    format!("  ⟵ {}: {why}", row.rules.join(", "))
+                                    format!("  ⟵ {}: {why}", row.joined_rules())
                                 }
-                                _ => format!("  ⟵ {}", row.rules.join(", ")),
+                                _ => format!("  ⟵ {}", row.joined_rules()),
                             }
                         };
                         previous_label = Some(this);
                         Some(text)
                     }
                 };
-                push_line(&mut out, '-', row.old, label.as_deref(), &paint, "31");
+                push_line(&mut out, '-', row.old, label.as_deref(), color, "31");
             }
             for row in &hunk[i..run_end] {
                 if let Some(new) = &row.new {
-                    push_line(&mut out, '+', new, None, &paint, "32");
+                    push_line(&mut out, '+', new, None, color, "32");
                 }
             }
             i = run_end;
@@ -148,33 +160,44 @@ pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -
     out
 }
 
+/// Appends one diff line. `code` is the colour of a changed line ("" for context, which is
+/// never coloured). Written straight into `out`: this runs for every removed line of a run.
 fn push_line(
     out: &mut String,
     sign: char,
     line: &str,
     label: Option<&str>,
-    paint: &dyn Fn(&str, &str) -> String,
+    color: bool,
     code: &str,
 ) {
     let (body, newline) = match line.strip_suffix('\n') {
         Some(body) => (body, true),
         None => (line, false),
     };
-    if code.is_empty() {
-        out.push(sign);
-        out.push_str(body);
+    let painted = color && !code.is_empty();
+    if painted {
+        out.push_str("\x1b[");
+        out.push_str(code);
+        out.push('m');
+    }
+    out.push(sign);
+    // Show carriage returns on the terminal, where they would otherwise move the cursor.
+    if label.is_some() && !code.is_empty() && body.contains('\r') {
+        out.push_str(&body.replace('\r', "␍"));
     } else {
-        // Show carriage returns on the terminal, where they would otherwise move the cursor.
-        let mut text = String::with_capacity(body.len() + 1);
-        text.push(sign);
-        text.push_str(body);
-        if label.is_some() {
-            text = text.replace('\r', "␍");
-        }
-        out.push_str(&paint(code, &text));
+        out.push_str(body);
+    }
+    if painted {
+        out.push_str("\x1b[0m");
     }
     if let Some(label) = label {
-        let _ = write!(out, "{}", paint("2", label));
+        if color {
+            out.push_str("\x1b[2m");
+            out.push_str(label);
+            out.push_str("\x1b[0m");
+        } else {
+            out.push_str(label);
+        }
     }
     out.push('\n');
     if !newline {
