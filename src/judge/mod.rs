@@ -91,9 +91,9 @@ fn apply_rules(page: &Page<'_>, rules: &RuleSet, verdicts: &mut [Verdict]) {
     let blocks = page.blocks;
     let mut found: Vec<RuleMatch> = Vec::new();
     // The first match per block, and the range markers.
-    let mut own: Vec<Option<(usize, String)>> = vec![None; blocks.len()];
-    let mut rest: Option<(usize, usize, String)> = None;
-    let mut upto: Vec<(usize, usize, String)> = Vec::new();
+    let mut own: Vec<Option<(usize, Arc<str>)>> = vec![None; blocks.len()];
+    let mut rest: Option<(usize, usize, Arc<str>)> = None;
+    let mut upto: Vec<(usize, usize, Arc<str>)> = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
         if page.is_blank(i) {
             continue;

@@ -107,7 +107,8 @@ struct PhraseIndex {
     automaton: AhoCorasick,
     /// The longest phrase in bytes.
     longest: usize,
-    /// Per pattern: the rules that give this phrase, with the phrase as written.
+    /// Per pattern: the rules that give this phrase, with the reason a match shows (the
+    /// phrase as written), made once here rather than for every matching line.
     owners: Vec<Vec<(usize, Arc<str>)>>,
 }
 
@@ -122,13 +123,13 @@ impl PhraseIndex {
         let mut patterns: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<(usize, Arc<str>)>> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        for (lower, rule, phrase) in entries {
+        for (lower, rule, why) in entries {
             let slot = *index.entry(lower.clone()).or_insert_with(|| {
                 patterns.push(lower);
                 owners.push(Vec::new());
                 patterns.len() - 1
             });
-            owners[slot].push((rule, phrase));
+            owners[slot].push((rule, why));
         }
         let mut builder = AhoCorasickBuilder::new();
         builder.ascii_case_insensitive(true);
@@ -165,13 +166,15 @@ pub struct RuleSet {
 struct RuleRegex {
     rule: usize,
     regex: Regex,
+    /// The reason a match shows.
+    why: Arc<str>,
 }
 
 /// A rule that matched a block, with the reason to show.
 #[derive(Debug, Clone)]
 pub struct RuleMatch {
     pub rule: usize,
-    pub why: String,
+    pub why: Arc<str>,
 }
 
 /// Where rules come from.
@@ -233,10 +236,12 @@ impl RuleSet {
                 continue;
             }
             for phrase in &rule.def.matcher.line {
-                line_entries.push((phrase.to_lowercase(), index, Arc::from(phrase.as_str())));
+                let why = format!("line \"{phrase}\"");
+                line_entries.push((phrase.to_lowercase(), index, Arc::from(why)));
             }
             for phrase in &rule.def.matcher.contains {
-                contains_entries.push((phrase.to_lowercase(), index, Arc::from(phrase.as_str())));
+                let why = format!("contains \"{phrase}\"");
+                contains_entries.push((phrase.to_lowercase(), index, Arc::from(why)));
             }
             if let Some(regex) = &rule.def.matcher.regex {
                 let compiled = Regex::new(regex).map_err(|e| RuleFileError {
@@ -248,6 +253,7 @@ impl RuleSet {
                 })?;
                 regexes.push(RuleRegex {
                     rule: index,
+                    why: format!("regex /{regex}/").into(),
                     regex: compiled,
                 });
             }
@@ -337,7 +343,7 @@ impl RuleSet {
             if !found.iter().any(|f| f.rule == regex.rule) && regex.regex.is_match(trimmed) {
                 found.push(RuleMatch {
                     rule: regex.rule,
-                    why: format!("regex /{}/", regex.regex.as_str()),
+                    why: Arc::clone(&regex.why),
                 });
             }
         });
@@ -354,11 +360,11 @@ impl RuleSet {
             let input = Input::new(haystack).anchored(Anchored::Yes);
             if let Some(m) = index.automaton.find(input) {
                 if m.end() == haystack.len() {
-                    for (rule, phrase) in &index.owners[m.pattern().as_usize()] {
+                    for (rule, why) in &index.owners[m.pattern().as_usize()] {
                         if !found.iter().any(|f| f.rule == *rule) {
                             found.push(RuleMatch {
                                 rule: *rule,
-                                why: format!("line \"{phrase}\""),
+                                why: Arc::clone(why),
                             });
                         }
                     }
@@ -367,11 +373,11 @@ impl RuleSet {
         }
         if let Some(index) = &self.contains_phrases {
             for m in index.automaton.find_overlapping_iter(haystack) {
-                for (rule, phrase) in &index.owners[m.pattern().as_usize()] {
+                for (rule, why) in &index.owners[m.pattern().as_usize()] {
                     if !found.iter().any(|f| f.rule == *rule) {
                         found.push(RuleMatch {
                             rule: *rule,
-                            why: format!("contains \"{phrase}\""),
+                            why: Arc::clone(why),
                         });
                     }
                 }
