@@ -10,12 +10,13 @@
 //! detector runs last. A page whose best stretch scores too low (a list page, a very short
 //! note) is left alone rather than guessed at.
 
+use aho_corasick::AhoCorasick;
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 
 use crate::document::Verdict;
-use crate::judge::Page;
+use crate::judge::{LineFeatures, Page};
 
 use super::Detector;
 
@@ -76,19 +77,31 @@ impl ContentRegion {
         ContentRegion { config }
     }
 
-    /// The score of one line of text and a word for why.
-    fn score(&self, text: &str) -> (f64, &'static str) {
+    /// The score of one line of text and a word for why. `features` are the line's
+    /// (`LineFeatures::of(text)`), which already hold its word count and truncation.
+    fn score(&self, text: &str, features: &LineFeatures) -> (f64, &'static str) {
         let text = text.trim();
-        let mut chars = 0usize;
-        let mut cjk = 0usize;
-        for c in text.chars() {
-            chars += 1;
-            if is_cjk(c) {
-                cjk += 1;
+        // Most lines are ASCII: one character a byte and no CJK.
+        let (chars, cjk) = if text.is_ascii() {
+            (text.len(), 0)
+        } else {
+            let mut chars = 0usize;
+            let mut cjk = 0usize;
+            for c in text.chars() {
+                chars += 1;
+                if is_cjk(c) {
+                    cjk += 1;
+                }
             }
-        }
-        let words = crate::judge::word_count(text).max(cjk / 2);
-        let truncated = text.ends_with("...") || text.ends_with('…');
+            (chars, cjk)
+        };
+        // The features' count saturates at `u16::MAX`; only a longer line is counted again.
+        let words = match features.words {
+            u16::MAX => crate::judge::word_count(text),
+            words => usize::from(words),
+        };
+        let words = words.max(cjk / 2);
+        let truncated = features.truncated;
         let sentence_end = !truncated && ends_sentence(text);
         let points = (chars as f64 / self.config.chars_per_point).min(self.config.max_line_points);
         if truncated {
@@ -127,14 +140,19 @@ impl ContentRegion {
 impl Detector for ContentRegion {
     fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
         let blocks = page.blocks;
-        let lines: Vec<usize> = (0..blocks.len())
-            .filter(|&i| !blocks[i].is_blank() && verdicts[i].is_keep())
+        let lines: Vec<usize> = page
+            .text_blocks
+            .iter()
+            .copied()
+            .filter(|&i| verdicts[i].is_keep())
             .collect();
         if lines.is_empty() {
             return;
         }
-        let scores: Vec<(f64, &'static str)> =
-            lines.iter().map(|&i| self.score(&blocks[i].text)).collect();
+        let scores: Vec<(f64, &'static str)> = lines
+            .iter()
+            .map(|&i| self.score(&blocks[i].text, &page.features[i]))
+            .collect();
         // A page dump usually starts with the page's <title>, and the headline repeats it
         // right above the article: when it does, the article is the first good stretch after
         // that repeat, and the menus above it are out whatever they score.
@@ -174,20 +192,38 @@ impl Detector for ContentRegion {
         }
         let first_line = blocks[lines[first]].line;
         let last_line = blocks[lines[best_end]].line;
+        let region = format!(
+            "outside the content region (lines {first_line}-{last_line}, {best:.1} points); "
+        );
+        // Most removed lines share a few scores (every short line costs the same), so each
+        // distinct reason is formatted once and shared.
+        let mut reasons: Vec<(u64, &'static str, Arc<str>)> = Vec::new();
         for (k, &i) in lines.iter().enumerate() {
             if k >= first && k <= best_end {
                 continue;
             }
             let (score, kind) = scores[k];
-            verdicts[i] = Verdict::drop(
-                id,
-                format!(
-                    "outside the content region (lines {first_line}-{last_line}, {best:.1} points); {kind}, {score:+.1}"
-                ),
-            );
+            let known = reasons
+                .iter()
+                .find(|(bits, known_kind, _)| *bits == score.to_bits() && *known_kind == kind);
+            let why = match known {
+                Some((_, _, why)) => Arc::clone(why),
+                None => {
+                    let why: Arc<str> = format!("{region}{kind}, {score:+.1}").into();
+                    if reasons.len() < MAX_SHARED_REASONS {
+                        reasons.push((score.to_bits(), kind, Arc::clone(&why)));
+                    }
+                    why
+                }
+            };
+            verdicts[i] = Verdict::drop(id, why);
         }
     }
 }
+
+/// How many distinct reasons a page keeps for sharing; the search among them is linear, and
+/// prose lines outside the region mostly have scores of their own.
+const MAX_SHARED_REASONS: usize = 16;
 
 /// The maximum-sum stretch within each part of the page between gaps of at least
 /// `max_gap` points of chrome: `(first, last, points)` per part, in page order.
@@ -259,9 +295,10 @@ fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
     let skip = if page.doc.title.is_none() { 4 } else { 0 };
     lines.iter().enumerate().skip(skip).find_map(|(k, &i)| {
         let line = page.blocks[i].text.trim();
+        // The cheap comparisons first: nearly every line fails them.
         let same = line == title
-            || (crate::judge::word_count(line) >= 3
-                && title.starts_with(line)
+            || (title.starts_with(line)
+                && crate::judge::word_count(line) >= 3
                 && title[line.len()..]
                     .trim_start()
                     .starts_with(['-', '|', '–', '—', ':', '·']));
@@ -274,16 +311,37 @@ fn looks_like_date(text: &str) -> bool {
     if crate::judge::word_count(text) > 8 || !text.bytes().any(|b| b.is_ascii_digit()) {
         return false;
     }
-    let lower = text.to_lowercase();
-    const MARKS: &[&str] = &[
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", " ago",
-        " am", " pm", "a.m.", "p.m.", "utc", "gmt", "edt", "est", "pst", "pdt",
-    ];
-    let time = lower
+    // Lower-casing leaves ASCII digits and colons where they are, so the time of day can be
+    // looked for in the line itself.
+    let time = text
         .as_bytes()
         .windows(3)
         .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit());
-    time || MARKS.iter().any(|m| lower.contains(m))
+    if time {
+        return true;
+    }
+    // The marks are ASCII and lower-case: in an ASCII line, ignoring ASCII case is the same
+    // as lower-casing it first.
+    if text.is_ascii() {
+        date_marks().is_match(text)
+    } else {
+        date_marks().is_match(&text.to_lowercase())
+    }
+}
+
+/// Words and abbreviations of dates and times, in one automaton that ignores ASCII case.
+fn date_marks() -> &'static AhoCorasick {
+    static MARKS: OnceLock<AhoCorasick> = OnceLock::new();
+    MARKS.get_or_init(|| {
+        const MARKS: &[&str] = &[
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+            " ago", " am", " pm", "a.m.", "p.m.", "utc", "gmt", "edt", "est", "pst", "pdt",
+        ];
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(MARKS)
+            .expect("the date marks are a handful of short literals")
+    })
 }
 
 fn ends_sentence(text: &str) -> bool {
@@ -312,7 +370,20 @@ fn function_word_share(text: &str) -> f64 {
             continue;
         }
         total += 1;
-        if word.len() <= 8 && words.contains(word.to_lowercase().as_str()) {
+        if word.len() > 8 {
+            continue;
+        }
+        // ASCII words are lower-cased on the stack; this runs for every word of long lines.
+        let mut buffer = [0u8; 8];
+        let hit = if word.is_ascii() {
+            let lower = &mut buffer[..word.len()];
+            lower.copy_from_slice(word.as_bytes());
+            lower.make_ascii_lowercase();
+            std::str::from_utf8(lower).is_ok_and(|lower| words.contains(lower))
+        } else {
+            words.contains(word.to_lowercase().as_str())
+        };
+        if hit {
             hits += 1;
         }
     }
