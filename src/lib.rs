@@ -364,7 +364,7 @@ impl OutputFiles {
             }
         }
         let mut report_line = Vec::with_capacity(256 + cleaned.clean.len() / 2);
-        serde_json::to_writer(&mut report_line, &report::DocumentReport::new(&cleaned))?;
+        report::DocumentReport::new(&cleaned).write_json(&mut report_line);
         report_line.push(b'\n');
         Ok(Written {
             cleaned,

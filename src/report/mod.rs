@@ -62,6 +62,154 @@ impl<'a> DocumentReport<'a> {
             similarity: None,
         }
     }
+
+    /// Appends this record to `out` as JSON, byte for byte what `serde_json::to_writer`
+    /// writes for it (`tests::json_matches_serde` holds it to that). A record carries every
+    /// removed line of its document, and serde's call per value and byte-wise escape loop
+    /// made writing the report a large part of a run; here unescaped runs are copied whole.
+    /// A field added to the struct must be added here too.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"id\":");
+        json_string(out, self.id);
+        out.extend_from_slice(b",\"source\":");
+        json_string(out, self.source);
+        out.extend_from_slice(b",\"site\":");
+        json_option(out, self.site);
+        out.extend_from_slice(b",\"url\":");
+        json_option(out, self.url);
+        out.extend_from_slice(b",\"bytes_in\":");
+        json_number(out, self.bytes_in);
+        out.extend_from_slice(b",\"bytes_out\":");
+        json_number(out, self.bytes_out);
+        out.extend_from_slice(b",\"lines_in\":");
+        json_number(out, self.lines_in);
+        out.extend_from_slice(b",\"lines_out\":");
+        json_number(out, self.lines_out);
+        if !is_zero(&self.invalid_utf8) {
+            out.extend_from_slice(b",\"invalid_utf8\":");
+            json_number(out, self.invalid_utf8);
+        }
+        out.extend_from_slice(b",\"removed\":[");
+        for (i, span) in self.removed.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"lines\":[");
+            json_number(out, span.lines[0]);
+            out.push(b',');
+            json_number(out, span.lines[1]);
+            out.extend_from_slice(b"],\"rule\":");
+            json_string(out, &span.rule);
+            out.extend_from_slice(b",\"why\":");
+            json_string(out, &span.why);
+            out.extend_from_slice(b",\"text\":");
+            json_string(out, &span.text);
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"],\"normalized\":{");
+        for (i, (rule, count)) in self.normalized.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            json_string(out, rule);
+            out.push(b':');
+            json_number(out, *count);
+        }
+        out.extend_from_slice(b"},\"duplicate_of\":");
+        json_option(out, self.duplicate_of);
+        out.extend_from_slice(b",\"similarity\":");
+        match self.similarity {
+            // Floats are rare here and subtle to print; serde_json prints them.
+            Some(similarity) => {
+                let _ = serde_json::to_writer(&mut *out, &similarity);
+            }
+            None => out.extend_from_slice(b"null"),
+        }
+        out.push(b'}');
+    }
+}
+
+/// How serde_json escapes each byte in a string: 0 for none, else the letter after the
+/// backslash (`u` for `\u00XX`).
+static JSON_ESCAPE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b'u';
+        b += 1;
+    }
+    table[0x08] = b'b';
+    table[0x09] = b't';
+    table[0x0A] = b'n';
+    table[0x0C] = b'f';
+    table[0x0D] = b'r';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
+
+fn json_string(out: &mut Vec<u8>, text: &str) {
+    out.reserve(text.len() + 2);
+    out.push(b'"');
+    let bytes = text.as_bytes();
+    // `bytes[..copied]` is in `out`; runs without escapes are copied whole.
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        // Most text needs no escape: a block of 16 bytes without one is passed over after
+        // a check the compiler turns into a few vector instructions.
+        let block = bytes
+            .get(at..at + 16)
+            .and_then(|b| <&[u8; 16]>::try_from(b).ok());
+        if let Some(block) = block {
+            let needs_escape = block.iter().fold(false, |any, &b| {
+                any | (b < 0x20) | (b == b'"') | (b == b'\\')
+            });
+            if !needs_escape {
+                at += 16;
+                continue;
+            }
+        }
+        let window = &bytes[at..bytes.len().min(at + 16)];
+        let Some(offset) = window.iter().position(|&b| JSON_ESCAPE[b as usize] != 0) else {
+            at += window.len();
+            continue;
+        };
+        let b = bytes[at + offset];
+        let escape = JSON_ESCAPE[b as usize];
+        out.extend_from_slice(&bytes[copied..at + offset]);
+        out.push(b'\\');
+        out.push(escape);
+        if escape == b'u' {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(&[b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 0xF) as usize]]);
+        }
+        at += offset + 1;
+        copied = at;
+    }
+    out.extend_from_slice(&bytes[copied..]);
+    out.push(b'"');
+}
+
+fn json_option(out: &mut Vec<u8>, text: Option<&str>) {
+    match text {
+        Some(text) => json_string(out, text),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn json_number(out: &mut Vec<u8>, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[start..]);
 }
 
 /// Totals for the closing summary.
@@ -153,6 +301,77 @@ pub fn thousands(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_matches_serde() {
+        let spans = vec![
+            RemovedSpan {
+                lines: [1, 3],
+                rule: "chrome.share-bar".into(),
+                why: "line \"Share\"".into(),
+                text: "Share\r\n\tTweet \\ \u{7f}\u{1}\u{8}\u{c}\u{1f} «é» 中文 \u{2028}\n".into(),
+            },
+            RemovedSpan {
+                lines: [0, usize::MAX],
+                rule: String::new(),
+                why: "\"".into(),
+                text: "no newline".into(),
+            },
+        ];
+        let normalized: BTreeMap<String, usize> =
+            [("normalize.crlf".to_string(), 2), ("a\"b".to_string(), 0)].into();
+        let empty = BTreeMap::new();
+        let mut report = DocumentReport {
+            id: "dir/page \"1\"",
+            source: "/in/dir/page.txt",
+            site: Some("example.com"),
+            url: None,
+            bytes_in: 1234,
+            bytes_out: 0,
+            lines_in: 10,
+            lines_out: 7,
+            invalid_utf8: 0,
+            removed: &spans,
+            normalized: &normalized,
+            duplicate_of: None,
+            similarity: None,
+        };
+        let check = |report: &DocumentReport| {
+            let mut ours = Vec::new();
+            report.write_json(&mut ours);
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                serde_json::to_string(report).unwrap()
+            );
+        };
+        check(&report);
+        report.invalid_utf8 = 3;
+        report.url = Some("https://example.com/a?b=\"c\"");
+        report.duplicate_of = Some("other");
+        report.similarity = Some(0.912_345_678_9);
+        check(&report);
+        report.removed = &[];
+        report.normalized = &empty;
+        report.similarity = Some(1.0);
+        check(&report);
+    }
+
+    #[test]
+    fn strings_escape_as_serde_does_at_every_position() {
+        for len in [0, 1, 15, 16, 17, 33] {
+            for at in 0..len {
+                for special in [
+                    '"', '\\', '\n', '\u{1}', '\u{1f}', '\u{7f}', 'é', '\u{2028}',
+                ] {
+                    let mut text: String = "abcdefghijklmnopqrstuvwxyz0123456789"[..len].into();
+                    text.replace_range(at..at + 1, &special.to_string());
+                    let mut ours = Vec::new();
+                    json_string(&mut ours, &text);
+                    assert_eq!(ours, serde_json::to_vec(&text).unwrap(), "{text:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn thousands_groups_digits() {
