@@ -171,8 +171,8 @@ fn removed_spans(raw: &str, blocks: &[Block<'_>], verdicts: &[Verdict]) -> Vec<R
         if let Some((first, last, rule, why)) = current.take() {
             spans.push(RemovedSpan {
                 lines: [blocks[first].line, blocks[last].line],
-                rule: rule.to_string(),
-                why: why.to_string(),
+                rule: Arc::clone(rule),
+                why: Arc::clone(why),
                 text: raw[blocks[first].span.start..blocks[last].span.end].to_string(),
             });
         }

@@ -5,6 +5,7 @@ pub mod diff;
 
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::Cleaned;
 
@@ -13,8 +14,9 @@ use crate::Cleaned;
 pub struct RemovedSpan {
     /// First and last line (1-based, inclusive) in the raw text.
     pub lines: [usize; 2],
-    pub rule: String,
-    pub why: String,
+    /// Shared with the verdicts (one page can have thousands of spans with the same rule).
+    pub rule: Arc<str>,
+    pub why: Arc<str>,
     /// The removed text as it was in the input.
     pub text: String,
 }
@@ -235,7 +237,13 @@ impl Summary {
         self.bytes_in += cleaned.document.raw.len();
         self.bytes_out += cleaned.clean.len();
         for span in &cleaned.removed {
-            *self.bytes_by_rule.entry(span.rule.clone()).or_default() += span.text.len();
+            match self.bytes_by_rule.get_mut(&*span.rule) {
+                Some(bytes) => *bytes += span.text.len(),
+                None => {
+                    self.bytes_by_rule
+                        .insert(span.rule.to_string(), span.text.len());
+                }
+            }
         }
     }
 
@@ -313,7 +321,7 @@ mod tests {
             },
             RemovedSpan {
                 lines: [0, usize::MAX],
-                rule: String::new(),
+                rule: "".into(),
                 why: "\"".into(),
                 text: "no newline".into(),
             },
