@@ -81,9 +81,11 @@ impl ContentRegion {
     /// (`LineFeatures::of(text)`), which already hold its word count and truncation.
     fn score(&self, text: &str, features: &LineFeatures) -> (f64, &'static str) {
         let text = text.trim();
-        // Most lines are ASCII: one character a byte and no CJK.
-        let (chars, cjk) = if text.is_ascii() {
-            (text.len(), 0)
+        // The CJK ranges below are the characters whose UTF-8 starts with 0xE3 to 0xED; a
+        // line without such bytes (nearly every line) has none, and its characters are
+        // counted without decoding them.
+        let (chars, cjk) = if !text.bytes().any(|b| (0xE3..=0xED).contains(&b)) {
+            (text.chars().count(), 0)
         } else {
             let mut chars = 0usize;
             let mut cjk = 0usize;
