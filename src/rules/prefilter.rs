@@ -235,7 +235,7 @@ fn prefix_automaton(hir: &Hir) -> Option<AhoCorasick> {
 /// spellings), so shorter ones are tried ("pho", "PHo", ...), which still rule out nearly
 /// every line. `None` when a match can start with almost anything (`\w+`, `.*`) or nothing.
 fn prefix_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    [None, Some(4), Some(3), Some(2), Some(1)]
+    [Some(8), Some(3), Some(1)]
         .into_iter()
         .find_map(|limit| {
             let mut extractor = Extractor::new();
