@@ -235,18 +235,12 @@ fn prefix_automaton(hir: &Hir) -> Option<AhoCorasick> {
 /// spellings), so shorter ones are tried ("pho", "PHo", ...), which still rule out nearly
 /// every line. `None` when a match can start with almost anything (`\w+`, `.*`) or nothing.
 fn prefix_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    [Some(8), Some(3), Some(1)]
-        .into_iter()
-        .find_map(|limit| {
-            let mut extractor = Extractor::new();
-            if let Some(limit) = limit {
-                extractor.limit_literal_len(limit);
-            }
-            let seq = extractor.extract(hir);
-            let literals = seq.literals()?;
-            let usable = !literals.is_empty() && literals.iter().all(|l| !l.as_bytes().is_empty());
-            usable.then(|| literals.iter().map(|l| l.as_bytes().to_vec()).collect())
-        })
+    [8, 3, 1].into_iter().find_map(|limit| {
+        let seq = Extractor::new().limit_literal_len(limit).extract(hir);
+        let literals = seq.literals()?;
+        let usable = !literals.is_empty() && literals.iter().all(|l| !l.as_bytes().is_empty());
+        usable.then(|| literals.iter().map(|l| l.as_bytes().to_vec()).collect())
+    })
 }
 
 #[cfg(test)]
