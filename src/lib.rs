@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use document::{Block, Document, Verdict};
@@ -394,20 +394,6 @@ impl OutputFiles {
     }
 }
 
-/// The rule ids of a path's rule set, for messages.
-pub fn describe_sources(sources: &RuleSources) -> String {
-    let mut parts = Vec::new();
-    if sources.defaults {
-        parts.push("built-in rules".to_string());
-    }
-    parts.extend(sources.paths.iter().map(|p| p.display().to_string()));
-    if parts.is_empty() {
-        "no rules".to_string()
-    } else {
-        parts.join(", ")
-    }
-}
-
 /// Cleans an example input with a rule set, as `rules test` does.
 pub fn clean_text(text: &str, rules: &RuleSet) -> String {
     clean_example(text, rules, None)
@@ -424,9 +410,4 @@ pub fn clean_example(text: &str, rules: &RuleSet, site: Option<&str>) -> String 
         ..Document::default()
     };
     clean_document(doc, rules, None).clean
-}
-
-/// Whether a path is the stdin marker.
-pub fn is_stdin(path: &Path) -> bool {
-    path.as_os_str() == input::STDIN
 }

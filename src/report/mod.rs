@@ -231,7 +231,8 @@ pub struct Summary {
 impl Summary {
     pub fn add(&mut self, cleaned: &Cleaned) {
         self.documents_cleaned += 1;
-        if cleaned.clean != cleaned.document.raw {
+        // Changed exactly when a line was removed or normalised; no need to compare texts.
+        if !cleaned.removed.is_empty() || !cleaned.normalized.is_empty() {
             self.documents_changed += 1;
         }
         self.bytes_in += cleaned.document.raw.len();

@@ -366,20 +366,13 @@ fn check_detector(file: &FileContext, raw: RawDetector) -> Result<DetectorDef, R
     check_id(file, &raw.id)?;
     let id = raw.id.get_ref().clone();
     let id_offset = raw.id.span().start;
-    let settings = match raw.settings {
-        Some(settings) => {
-            let span = settings.span();
-            let table = settings.into_inner();
-            crate::detect::check_settings(&id, &table)
-                .map_err(|message| file.error(span.start, Some(&id), message))?;
-            table
-        }
-        None => {
-            crate::detect::check_settings(&id, &toml::Table::new())
-                .map_err(|message| file.error(id_offset, Some(&id), message))?;
-            toml::Table::new()
-        }
+    // Settings errors point at the settings table, or at the id when there is none.
+    let (offset, settings) = match raw.settings {
+        Some(settings) => (settings.span().start, settings.into_inner()),
+        None => (id_offset, toml::Table::new()),
     };
+    crate::detect::check_settings(&id, &settings)
+        .map_err(|message| file.error(offset, Some(&id), message))?;
     Ok(DetectorDef {
         description: raw.description.unwrap_or_default().trim().to_string(),
         enabled: raw.enabled.unwrap_or(true),

@@ -395,14 +395,6 @@ impl RuleSet {
             .find(|d| &*d.id == id)
             .map(|d| Definition::Detector(&d.def))
     }
-
-    /// The description of a rule or detector, for labels in the report.
-    pub fn description(&self, id: &str) -> Option<&str> {
-        match self.find(id)? {
-            Definition::Rule(def) => Some(&def.description),
-            Definition::Detector(def) => Some(&def.description),
-        }
-    }
 }
 
 /// Either kind of definition, for commands that treat both alike.
@@ -424,14 +416,6 @@ impl Definition<'_> {
             Definition::Detector(d) => &d.examples,
         }
     }
-}
-
-/// Compiled regexes for a rule when a caller needs the match span itself.
-pub fn rule_regex(def: &RuleDef) -> Option<Regex> {
-    def.matcher
-        .regex
-        .as_deref()
-        .and_then(|r| Regex::new(r).ok())
 }
 
 fn add_defs(
