@@ -6,8 +6,9 @@
 //! inside it, such as subheadings, stay because the prose around them outweighs them; the
 //! title-like lines right above it (the headline) stay too. Everything else goes.
 //!
-//! Lines that a rule or another detector already removed do not count either way, so this
-//! detector runs last. A page whose best stretch scores too low (a list page, a very short
+//! Lines that a rule or another detector already removed count as chrome (a short line's
+//! cost): a share bar or a newsletter box between the article and a teaser block is a gap
+//! between them, not nothing. This detector runs last. A page whose best stretch scores too low (a list page, a very short
 //! note) is left alone rather than guessed at.
 
 use aho_corasick::AhoCorasick;
@@ -142,18 +143,19 @@ impl ContentRegion {
 impl Detector for ContentRegion {
     fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
         let blocks = page.blocks;
-        let lines: Vec<usize> = page
-            .text_blocks
-            .iter()
-            .copied()
-            .filter(|&i| verdicts[i].is_keep())
-            .collect();
-        if lines.is_empty() {
+        let lines: Vec<usize> = page.text_blocks.to_vec();
+        if lines.iter().all(|&i| !verdicts[i].is_keep()) {
             return;
         }
         let scores: Vec<(f64, &'static str)> = lines
             .iter()
-            .map(|&i| self.score(&blocks[i].text, &page.features[i]))
+            .map(|&i| {
+                if verdicts[i].is_keep() {
+                    self.score(&blocks[i].text, &page.features[i])
+                } else {
+                    (-self.config.short_line_penalty, "removed")
+                }
+            })
             .collect();
         // A page dump usually starts with the page's <title>, and the headline repeats it
         // right above the article: when it does, the article is the first good stretch after
@@ -179,18 +181,24 @@ impl Detector for ContentRegion {
         if best < self.config.min_region_points {
             return;
         }
-        // The headline: title-like lines directly above the region.
+        // The headline: title-like lines directly above the region. Lines already removed
+        // between them (a caption that echoes the headline, a share bar) are passed over.
+        let kept_above = |from: usize| (0..from).rev().filter(|&k| verdicts[lines[k]].is_keep());
         let mut first = best_start;
         if let Some(k) = anchor {
-            if k + 1 == best_start {
+            if kept_above(best_start).next() == Some(k) {
                 first = k;
             }
         }
-        while first > 0
-            && best_start - first < self.config.headline_lines
-            && self.is_headline(&blocks[lines[first - 1]].text)
-        {
-            first -= 1;
+        let room = self
+            .config
+            .headline_lines
+            .saturating_sub(best_start - first);
+        for k in kept_above(first).take(room) {
+            if !self.is_headline(&blocks[lines[k]].text) {
+                break;
+            }
+            first = k;
         }
         let first_line = blocks[lines[first]].line;
         let last_line = blocks[lines[best_end]].line;
@@ -201,7 +209,7 @@ impl Detector for ContentRegion {
         // distinct reason is formatted once and shared.
         let mut reasons: Vec<(u64, &'static str, Arc<str>)> = Vec::new();
         for (k, &i) in lines.iter().enumerate() {
-            if k >= first && k <= best_end {
+            if (k >= first && k <= best_end) || !verdicts[i].is_keep() {
                 continue;
             }
             let (score, kind) = scores[k];

@@ -359,7 +359,7 @@ impl RuleSet {
         if let Some(index) = line_phrases {
             let input = Input::new(haystack).anchored(Anchored::Yes);
             if let Some(m) = index.automaton.find(input) {
-                if m.end() == haystack.len() {
+                if only_trailing_marks(&haystack[m.end()..]) {
                     for (rule, why) in &index.owners[m.pattern().as_usize()] {
                         if !found.iter().any(|f| f.rule == *rule) {
                             found.push(RuleMatch {
@@ -395,6 +395,14 @@ impl RuleSet {
             .find(|d| &*d.id == id)
             .map(|d| Definition::Detector(&d.def))
     }
+}
+
+/// True when what follows a whole-line phrase is nothing, or only the punctuation that
+/// pages put after a label ("You may also like...", "Share this:", "Read more »"): the same
+/// label with its colon or ellipsis is the same chrome.
+fn only_trailing_marks(rest: &str) -> bool {
+    rest.chars()
+        .all(|c| matches!(c, ':' | '.' | '…' | '!' | '»' | '›' | '→' | '>') || c.is_whitespace())
 }
 
 /// Either kind of definition, for commands that treat both alike.
