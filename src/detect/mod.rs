@@ -6,6 +6,7 @@
 //! switch one off or tune it with a rule file of their own. A detector only turns `Keep`
 //! verdicts into `Drop`; it never brings back what a rule removed.
 
+mod comment_thread;
 mod content_region;
 mod section_label;
 mod teaser_list;
@@ -26,6 +27,7 @@ pub const DETECTOR_IDS: &[&str] = &[
     title_echo::ID,
     teaser_list::ID,
     section_label::ID,
+    comment_thread::ID,
     content_region::ID,
 ];
 
@@ -40,6 +42,9 @@ pub fn build(id: &str, settings: &toml::Table) -> Result<Box<dyn Detector>, Stri
         title_echo::ID => Ok(Box::new(title_echo::TitleEcho::new(parse(settings)?))),
         teaser_list::ID => Ok(Box::new(teaser_list::TeaserList::new(parse(settings)?))),
         section_label::ID => Ok(Box::new(section_label::SectionLabel::new(parse(settings)?))),
+        comment_thread::ID => Ok(Box::new(comment_thread::CommentThread::new(parse(
+            settings,
+        )?))),
         content_region::ID => Ok(Box::new(content_region::ContentRegion::new(parse(
             settings,
         )?))),
