@@ -248,6 +248,8 @@ pub fn run_clean(options: &RunOptions, rules: &RuleSet) -> Result<RunOutcome, Ru
         ..RunOutcome::default()
     };
     outcome.summary.documents_read = loaded.documents.len();
+    let mut loaded_documents = loaded.documents;
+    rules.prepare(&mut loaded_documents);
     let write_error = |e: std::io::Error| {
         RunError::Output(format!("cannot write to {}: {e}", options.out.display()))
     };
@@ -255,7 +257,7 @@ pub fn run_clean(options: &RunOptions, rules: &RuleSet) -> Result<RunOutcome, Ru
     // Documents go through in batches, each cleaned in parallel and then appended to the
     // output in input order, so a run holds one batch's clean text, diffs and reports at a
     // time rather than the whole corpus's, and each raw text is freed once written.
-    let mut documents = loaded.documents.into_iter().peekable();
+    let mut documents = loaded_documents.into_iter().peekable();
     while documents.peek().is_some() {
         let mut batch = Vec::new();
         let mut batch_bytes = 0;
@@ -396,18 +398,24 @@ impl OutputFiles {
 
 /// Cleans an example input with a rule set, as `rules test` does.
 pub fn clean_text(text: &str, rules: &RuleSet) -> String {
-    clean_example(text, rules, None)
+    clean_example(text, &[], rules, None)
 }
 
-/// Cleans an example input as a page of `site`: the examples of a rule scoped with `sites`
-/// are pages of its first site.
-pub fn clean_example(text: &str, rules: &RuleSet, site: Option<&str>) -> String {
-    let doc = Document {
+/// Cleans an example input as a page of `site`, in one run with the other pages of
+/// `corpus`: the examples of a rule scoped with `sites` are pages of its first site.
+pub fn clean_example(text: &str, corpus: &[String], rules: &RuleSet, site: Option<&str>) -> String {
+    let page = |raw: &str| Document {
         id: "example".into(),
         source: "example".into(),
         site: site.map(str::to_string),
-        raw: text.to_string(),
+        raw: raw.to_string(),
         ..Document::default()
     };
+    let mut run: Vec<Document> = std::iter::once(text)
+        .chain(corpus.iter().map(String::as_str))
+        .map(page)
+        .collect();
+    rules.prepare(&mut run);
+    let doc = run.swap_remove(0);
     clean_document(doc, rules, None).clean
 }

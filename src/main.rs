@@ -259,7 +259,10 @@ fn diff(args: DiffArgs) -> Result<ExitCode, ExitCode> {
         ColorArg::Never => false,
         ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let loaded = newsclean::input::read_inputs(&args.files, &args.input.options());
+    let mut loaded = newsclean::input::read_inputs(&args.files, &args.input.options());
+    // The files shown together are one run: lines repeated across them count as chrome,
+    // as they would in `clean`.
+    rules.prepare(&mut loaded.documents);
     for problem in &loaded.problems {
         eprintln!("{problem}");
     }
@@ -384,7 +387,7 @@ fn rules_test(args: RuleArgs) -> Result<ExitCode, ExitCode> {
         let mut failures = Vec::new();
         for (n, example) in examples.iter().enumerate() {
             let expected = example.expect.as_deref().unwrap_or(&example.input);
-            let actual = clean_example(&example.input, &alone, site);
+            let actual = clean_example(&example.input, &example.corpus, &alone, site);
             if actual != expected {
                 let diff = similar::TextDiff::from_lines(expected, actual.as_str())
                     .unified_diff()
@@ -476,6 +479,9 @@ fn rules_explain(id: &str, args: RuleArgs) -> Result<ExitCode, ExitCode> {
                 println!("example {}: keeps", n + 1);
                 println!("  input:\n{}", indent(&example.input));
             }
+        }
+        for (k, page) in example.corpus.iter().enumerate() {
+            println!("  other page {} of the site:\n{}", k + 1, indent(page));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -126,7 +126,10 @@ pub fn read_inputs(inputs: &[PathBuf], options: &InputOptions) -> Loaded {
         documents: Vec::new(),
         problems,
     };
-    for (_, mut part) in read {
+    for (group, mut part) in read {
+        for doc in &mut part.documents {
+            doc.input = group;
+        }
         loaded.documents.append(&mut part.documents);
         loaded.problems.append(&mut part.problems);
     }
@@ -464,6 +467,7 @@ fn parse_record(
         raw,
         invalid_utf8: 0,
         record: Some(record),
+        ..Document::default()
     })
 }
 

@@ -310,6 +310,14 @@ impl RuleSet {
         RuleSet::compile(Vec::new(), vec![def]).ok()
     }
 
+    /// Runs the detectors' pass over a whole run before its documents are judged (see
+    /// `Detector::prepare`).
+    pub fn prepare(&self, documents: &mut [crate::document::Document]) {
+        for entry in self.detectors.iter().filter(|d| d.def.enabled) {
+            entry.detector.prepare(documents);
+        }
+    }
+
     /// The rules whose matchers match a block's text, in rule order, without duplicates.
     /// `text` is the normalised block text.
     pub fn matches(&self, text: &str, found: &mut Vec<RuleMatch>) {

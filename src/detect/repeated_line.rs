@@ -1,0 +1,169 @@
+//! Repeated line: chrome that a site prints on many of its pages (menu entries, footer
+//! lines, newsletter boxes, the same "Most read" heading) is the same line of text in many
+//! documents of one run, while a story's own lines are in one document, or a few copies.
+//!
+//! This needs the whole run, so it works in two steps. Before any document is judged,
+//! `prepare` hashes every line of every document (in parallel), counts per site in how many
+//! documents each line occurs, and hands each document the hashes of its lines that occur
+//! in enough of its site's documents. Judging a document then only looks its lines up. The
+//! site is the document's host (from its URL or `--site`), or else the input it came from.
+//!
+//! Two kinds of line are spared. The page's headline appears in other pages' teaser lists,
+//! so the first line of a dump (its title) and lines that repeat it stay. And a sentence of
+//! prose is chrome only when most pages of the site carry it (a disclaimer); a story
+//! reprinted a few times, or a background paragraph that a series of stories shares, keeps
+//! its text.
+
+use rayon::prelude::*;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::hash::Hasher;
+use std::sync::Arc;
+
+use crate::document::{Document, Verdict};
+use crate::judge::Page;
+
+use super::Detector;
+
+pub const ID: &str = "detect.repeated-line";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// A line is chrome when at least this many documents of its site carry it...
+    pub min_documents: usize,
+    /// ...and at least this share of the site's documents.
+    pub min_share: f64,
+    /// A line of prose (a sentence of at least `prose_words` words) needs this share of
+    /// the site's documents.
+    pub prose_share: f64,
+    /// Words from which a sentence counts as prose.
+    pub prose_words: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            min_documents: 3,
+            min_share: 0.01,
+            prose_share: 0.5,
+            prose_words: 10,
+        }
+    }
+}
+
+pub struct RepeatedLine {
+    config: Config,
+}
+
+impl RepeatedLine {
+    pub fn new(config: Config) -> RepeatedLine {
+        RepeatedLine { config }
+    }
+}
+
+/// The hash a line is counted by: its text without surrounding white space, ASCII case
+/// folded. Deterministic across runs and platforms, so the same corpus gives the same counts.
+fn line_hash(text: &str) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    for b in text.trim().bytes() {
+        hasher.write_u8(b.to_ascii_lowercase());
+    }
+    hasher.finish()
+}
+
+fn is_prose(text: &str, prose_words: usize) -> bool {
+    crate::judge::is_sentence_like(text) && crate::judge::word_count(text) >= prose_words
+}
+
+/// The key documents are grouped by: the host, or the input the document came from.
+fn site_key(doc: &Document) -> String {
+    match &doc.site {
+        Some(site) => site.clone(),
+        None => format!("\u{0}input {}", doc.input),
+    }
+}
+
+/// One document's distinct line hashes, with whether each line is prose.
+fn document_lines(doc: &Document, prose_words: usize) -> Vec<(u64, bool)> {
+    let mut lines: Vec<(u64, bool)> = doc
+        .raw
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| (line_hash(line), is_prose(line, prose_words)))
+        .collect();
+    lines.sort_unstable();
+    lines.dedup_by_key(|(hash, _)| *hash);
+    lines
+}
+
+impl Detector for RepeatedLine {
+    fn prepare(&self, documents: &mut [Document]) {
+        let config = &self.config;
+        let per_document: Vec<(String, Vec<(u64, bool)>)> = documents
+            .par_iter()
+            .map(|doc| (site_key(doc), document_lines(doc, config.prose_words)))
+            .collect();
+        // Per site: how many documents, and in how many each line occurs. Counting is
+        // order-free, so the result does not depend on the thread count.
+        let mut sites: HashMap<&str, (usize, HashMap<u64, u32>)> = HashMap::new();
+        for (site, lines) in &per_document {
+            let (count, counts) = sites.entry(site.as_str()).or_default();
+            *count += 1;
+            for (hash, _) in lines {
+                *counts.entry(*hash).or_default() += 1;
+            }
+        }
+        let repeated: Vec<Vec<u64>> = per_document
+            .par_iter()
+            .map(|(site, lines)| {
+                let Some((documents, counts)) = sites.get(site.as_str()) else {
+                    return Vec::new();
+                };
+                let documents = *documents as f64;
+                let needed = (config.min_documents as f64).max(config.min_share * documents);
+                let needed_prose = needed.max(config.prose_share * documents);
+                lines
+                    .iter()
+                    .filter(|(hash, prose)| {
+                        let seen = counts.get(hash).copied().unwrap_or(0) as f64;
+                        seen >= if *prose { needed_prose } else { needed }
+                    })
+                    .map(|(hash, _)| *hash)
+                    .collect()
+            })
+            .collect();
+        for (doc, repeated) in documents.iter_mut().zip(repeated) {
+            doc.repeated_lines = Arc::from(repeated);
+        }
+    }
+
+    fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
+        let repeated = &page.doc.repeated_lines;
+        if repeated.is_empty() {
+            return;
+        }
+        let blocks = page.blocks;
+        // The page's title (its first line, or the title the input gave) and its repeats.
+        let title = page
+            .doc
+            .title
+            .as_deref()
+            .or_else(|| page.text_blocks.first().map(|&i| &*blocks[i].text))
+            .map(str::trim)
+            .unwrap_or("");
+        let why: Arc<str> = "the same line is on many pages of this site".into();
+        for &i in &page.text_blocks {
+            if !verdicts[i].is_keep() {
+                continue;
+            }
+            let text = blocks[i].text.trim();
+            if !title.is_empty() && title.starts_with(text) {
+                continue;
+            }
+            if repeated.binary_search(&line_hash(text)).is_ok() {
+                verdicts[i] = Verdict::drop(id, Arc::clone(&why));
+            }
+        }
+    }
+}
