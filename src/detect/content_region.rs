@@ -50,6 +50,8 @@ pub struct Config {
     /// Below a repeated headline, the first stretch scoring at least this share of the
     /// strongest stretch is the article.
     pub first_stretch_share: f64,
+    /// How many of the region's first lines are searched for a dateline that opens the story.
+    pub dateline_window: usize,
 }
 
 impl Default for Config {
@@ -65,6 +67,7 @@ impl Default for Config {
             max_gap_points: 8.0,
             date_line_factor: 2.0,
             first_stretch_share: 0.3,
+            dateline_window: 6,
         }
     }
 }
@@ -133,10 +136,22 @@ impl ContentRegion {
         (-self.config.short_line_penalty, "short line")
     }
 
+    /// A line that could be the story's headline: a few words, not a truncated teaser, not
+    /// a sentence ending in a full stop (captions do), not a byline or a timestamp.
     fn is_headline(&self, text: &str) -> bool {
         let text = text.trim();
         let words = crate::judge::word_count(text);
-        (4..=30).contains(&words) && !text.ends_with("...") && !text.ends_with('…')
+        let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']']);
+        let timestamp = text
+            .as_bytes()
+            .windows(3)
+            .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit());
+        (4..=30).contains(&words)
+            && !text.ends_with("...")
+            && !text.ends_with('…')
+            && !core.ends_with('.')
+            && !text.starts_with("By ")
+            && !timestamp
     }
 }
 
@@ -177,29 +192,51 @@ impl Detector for ContentRegion {
         let Some(&(start, end, best)) = chosen else {
             return;
         };
-        let (best_start, best_end) = (start + from, end + from);
+        let (mut best_start, best_end) = (start + from, end + from);
         if best < self.config.min_region_points {
             return;
         }
-        // The headline: title-like lines directly above the region. Lines already removed
-        // between them (a caption that echoes the headline, a share bar) are passed over.
+        // A news story's first paragraph often opens with a dateline ("HANOI, Vietnam (AP) —"):
+        // when one of the region's first lines does, the story starts there, and the photo
+        // captions and bylines above it are not the story.
+        let found_start = best_start;
+        if let Some(k) = (best_start..=best_end)
+            .filter(|&k| verdicts[lines[k]].is_keep())
+            .take(self.config.dateline_window)
+            .find(|&k| opens_with_dateline(&blocks[lines[k]].text))
+        {
+            best_start = k;
+        }
+        // The headline: the repeated title when it sits right above the region (or among the
+        // lines a dateline passed over), and title-like lines directly above. Lines already
+        // removed between them (a caption that echoes the headline, a share bar) are passed
+        // over.
         let kept_above = |from: usize| (0..from).rev().filter(|&k| verdicts[lines[k]].is_keep());
-        let mut first = best_start;
+        let mut headline = Vec::new();
         if let Some(k) = anchor {
-            if kept_above(best_start).next() == Some(k) {
-                first = k;
+            if kept_above(best_start).next() == Some(k) || (found_start..best_start).contains(&k) {
+                headline.push(k);
             }
         }
-        let room = self
-            .config
-            .headline_lines
-            .saturating_sub(best_start - first);
-        for k in kept_above(first).take(room) {
-            if !self.is_headline(&blocks[lines[k]].text) {
+        // Without the repeated title, the headline sits above the dateline, or above the
+        // captions that the dateline passed over.
+        let tops = match headline.first() {
+            Some(&k) => vec![k],
+            None => vec![best_start, found_start],
+        };
+        for top in tops {
+            let room = self.config.headline_lines.saturating_sub(headline.len());
+            for k in kept_above(top).take(room) {
+                if !self.is_headline(&blocks[lines[k]].text) {
+                    break;
+                }
+                headline.push(k);
+            }
+            if !headline.is_empty() {
                 break;
             }
-            first = k;
         }
+        let first = headline.last().copied().unwrap_or(best_start);
         let first_line = blocks[lines[first]].line;
         let last_line = blocks[lines[best_end]].line;
         let region = format!(
@@ -209,7 +246,10 @@ impl Detector for ContentRegion {
         // distinct reason is formatted once and shared.
         let mut reasons: Vec<(u64, &'static str, Arc<str>)> = Vec::new();
         for (k, &i) in lines.iter().enumerate() {
-            if (k >= first && k <= best_end) || !verdicts[i].is_keep() {
+            if (best_start..=best_end).contains(&k)
+                || headline.contains(&k)
+                || !verdicts[i].is_keep()
+            {
                 continue;
             }
             let (score, kind) = scores[k];
@@ -314,6 +354,27 @@ fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
                     .starts_with(['-', '|', '–', '—', ':', '·']));
         same.then_some(k)
     })
+}
+
+/// A paragraph that opens with a news dateline: a place in capitals, maybe a region and an
+/// agency in parentheses, then a dash or colon ("WASHINGTON (AP) —", "BUFFALO, N.Y. —",
+/// "NEW DELHI:").
+fn opens_with_dateline(text: &str) -> bool {
+    static DATELINE: OnceLock<regex::Regex> = OnceLock::new();
+    let text = text.trim_start();
+    // Cheap checks first: two capitals to start, and enough words to be a paragraph.
+    let bytes = text.as_bytes();
+    if bytes.len() < 40 || !bytes[0].is_ascii_uppercase() || !bytes[1].is_ascii_uppercase() {
+        return false;
+    }
+    DATELINE
+        .get_or_init(|| {
+            regex::Regex::new(
+                r"^[A-Z][A-Z.'’ -]{2,40}(, [A-Z][A-Za-z.' ]{1,30}){0,2} ?(\([^)]{1,40}\))? ?(—|–|--?|:) [^ ]",
+            )
+            .expect("the dateline pattern is valid")
+        })
+        .is_match(text)
 }
 
 /// A short line that is mostly a date or a time of day.
