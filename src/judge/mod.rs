@@ -110,8 +110,25 @@ fn apply_rules(page: &Page<'_>, rules: &RuleSet, verdicts: &mut [Verdict]) {
                     }
                 }
                 Action::DropRest => {
-                    if rest.is_none() {
-                        rest = Some((i, m.rule, m.why));
+                    if rest.is_some() {
+                        continue;
+                    }
+                    match story_resumes_after(page, i) {
+                        // A box of links inside the story: the marker and the box go, the
+                        // story below them stays.
+                        Some(resume) => {
+                            let why: Arc<str> = format!(
+                                "{}; a box inside the story, which resumes on line {}",
+                                m.why, blocks[resume].line
+                            )
+                            .into();
+                            for slot in &mut own[i..resume] {
+                                if slot.is_none() {
+                                    *slot = Some((m.rule, Arc::clone(&why)));
+                                }
+                            }
+                        }
+                        None => rest = Some((i, m.rule, m.why)),
                     }
                 }
                 Action::DropUpto => upto.push((i, m.rule, m.why)),
@@ -141,6 +158,27 @@ fn apply_rules(page: &Page<'_>, rules: &RuleSet, verdicts: &mut [Verdict]) {
             verdicts[i] = Verdict::drop(&rules.rules[rule].id, why);
         }
     }
+}
+
+/// Lines after a `drop-rest` marker that may still be a box inside the story.
+const BOX_LINES: usize = 8;
+/// Words from which a sentence-like line counts as a story paragraph.
+const PARAGRAPH_WORDS: u16 = 15;
+
+/// When the story goes on below a related-stories marker, the block where it resumes: two
+/// story paragraphs in a row within the few lines after the marker. Teaser lists alternate
+/// short titles with their summaries, so they do not look like this; a box of links set
+/// between paragraphs does.
+fn story_resumes_after(page: &Page<'_>, marker: usize) -> Option<usize> {
+    let is_paragraph = |i: usize| {
+        let f = &page.features[i];
+        f.sentence && f.words >= PARAGRAPH_WORDS
+    };
+    let after = page.text_blocks.partition_point(|&i| i <= marker);
+    let text = &page.text_blocks[after..page.text_blocks.len().min(after + BOX_LINES + 1)];
+    text.windows(2)
+        .find(|pair| is_paragraph(pair[0]) && is_paragraph(pair[1]))
+        .map(|pair| pair[0])
 }
 
 /// Drops blank lines that would be leading, trailing or doubled in the clean text. A blank
