@@ -162,11 +162,16 @@ impl Detector for ContentRegion {
         if lines.iter().all(|&i| !verdicts[i].is_keep()) {
             return;
         }
+        // A run of removed lines (a share bar, a newsletter box) costs as much as one short
+        // line: it is one piece of chrome, however many lines it has.
         let scores: Vec<(f64, &'static str)> = lines
             .iter()
-            .map(|&i| {
+            .enumerate()
+            .map(|(k, &i)| {
                 if verdicts[i].is_keep() {
                     self.score(&blocks[i].text, &page.features[i])
+                } else if k > 0 && !verdicts[lines[k - 1]].is_keep() {
+                    (0.0, "removed")
                 } else {
                     (-self.config.short_line_penalty, "removed")
                 }
@@ -332,18 +337,32 @@ fn kadane(scores: &[(f64, &'static str)]) -> Option<(usize, usize, f64)> {
 /// The index (into `lines`) of the first line after the page's first line that repeats it
 /// as a headline: the same text, or the title without a " - Site Name" suffix.
 fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
-    let title = match page.doc.title.as_deref() {
-        Some(title) => title.trim().to_string(),
-        None => page.blocks[*lines.first()?].text.trim().to_string(),
+    // The title is the document's own first line, not the first line still kept: once the
+    // menus are gone, a caption repeated further down must not pass for a title.
+    let (title, title_line) = match page.doc.title.as_deref() {
+        Some(title) => (title.trim().to_string(), None),
+        None => {
+            let (n, line) = page
+                .doc
+                .raw
+                .lines()
+                .enumerate()
+                .find(|(_, l)| !l.trim().is_empty())?;
+            (line.trim().to_string(), Some(n + 1))
+        }
     };
     if crate::judge::word_count(&title) < 3 || title.ends_with('.') {
         return None;
     }
     // A first line taken as the title must be followed by other lines (the menus) before
-    // its repeat: a line merely written twice is no title, and after the menus are gone the
-    // headline must not become a title in its turn.
-    let skip = if page.doc.title.is_none() { 4 } else { 0 };
-    lines.iter().enumerate().skip(skip).find_map(|(k, &i)| {
+    // its repeat: a line merely written twice is no title. The distance is counted in the
+    // document's own lines, so later rounds of judging, which see only the kept lines, find
+    // the same repeat.
+    let min_line = title_line.map_or(0, |line| line + 4);
+    lines.iter().enumerate().find_map(|(k, &i)| {
+        if page.blocks[i].line < min_line {
+            return None;
+        }
         let line = page.blocks[i].text.trim();
         // The cheap comparisons first: nearly every line fails them.
         let same = line == title
