@@ -180,7 +180,15 @@ impl Detector for ContentRegion {
         // A page dump usually starts with the page's <title>, and the headline repeats it
         // right above the article: when it does, the article is the first good stretch after
         // that repeat, and the menus above it are out whatever they score.
-        let anchor = headline_repeat(page, &lines);
+        // A page dump's first line that is the headline plus the site's name ("... - Example
+        // News") is the page's <title>, and the line repeating it without the name is the
+        // headline. A bare repeat of a first line proves nothing: it may be a line of the
+        // article, or the first line may be the headline of a page already cleaned. A title
+        // the input gives (a JSONL field) is the headline itself.
+        let given_title = page.doc.title.is_some();
+        let anchor = headline_repeat(page, &lines)
+            .filter(|&(_, suffixed)| suffixed || given_title)
+            .map(|(k, _)| k);
         let from = anchor.map_or(0, |k| k + 1);
         let stretches = stretches(&scores[from..], self.config.max_gap_points);
         let strongest = stretches.iter().map(|s| s.2).fold(f64::MIN, f64::max);
@@ -334,13 +342,12 @@ fn kadane(scores: &[(f64, &'static str)]) -> Option<(usize, usize, f64)> {
     best
 }
 
-/// The index (into `lines`) of the first line after the page's first line that repeats it
-/// as a headline: the same text, or the title without a " - Site Name" suffix.
-fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
-    // The title is the document's own first line, not the first line still kept: once the
-    // menus are gone, a caption repeated further down must not pass for a title.
-    let (title, title_line) = match page.doc.title.as_deref() {
-        Some(title) => (title.trim().to_string(), None),
+/// The page's title and its line number: the title the input gave, or else the document's
+/// own first line (not the first line still kept: once the menus are gone, a caption
+/// repeated further down must not pass for a title).
+fn page_title(page: &Page<'_>) -> Option<(String, Option<usize>)> {
+    match page.doc.title.as_deref() {
+        Some(title) => Some((title.trim().to_string(), None)),
         None => {
             let (n, line) = page
                 .doc
@@ -348,10 +355,16 @@ fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
                 .lines()
                 .enumerate()
                 .find(|(_, l)| !l.trim().is_empty())?;
-            (line.trim().to_string(), Some(n + 1))
+            Some((line.trim().to_string(), Some(n + 1)))
         }
-    };
-    if crate::judge::word_count(&title) < 3 || title.ends_with('.') {
+    }
+}
+
+/// The index (into `lines`) of the first line after the page's first line that repeats it
+/// as a headline: the same text, or the title without a " - Site Name" suffix (then `true`).
+fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<(usize, bool)> {
+    let (title, title_line) = page_title(page)?;
+    if crate::judge::word_count(&title) < 3 || title.ends_with(['.', '…']) {
         return None;
     }
     // A first line taken as the title must be followed by other lines (the menus) before
@@ -365,13 +378,15 @@ fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
         }
         let line = page.blocks[i].text.trim();
         // The cheap comparisons first: nearly every line fails them.
-        let same = line == title
-            || (title.starts_with(line)
-                && crate::judge::word_count(line) >= 3
-                && title[line.len()..]
-                    .trim_start()
-                    .starts_with(['-', '|', '–', '—', ':', '·']));
-        same.then_some(k)
+        if line == title {
+            return Some((k, false));
+        }
+        let suffixed = title.starts_with(line)
+            && crate::judge::word_count(line) >= 3
+            && title[line.len()..]
+                .trim_start()
+                .starts_with(['-', '|', '–', '—', ':', '·']);
+        suffixed.then_some((k, true))
     })
 }
 
