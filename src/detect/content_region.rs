@@ -162,6 +162,13 @@ impl Detector for ContentRegion {
         if lines.iter().all(|&i| !verdicts[i].is_keep()) {
             return;
         }
+        // A title written twice in a row is a link and its heading (teaser lists print a
+        // story's title as both); an article does not repeat its subheadings. (Sentences are
+        // left to their score: a photo gallery repeats its captions around the story.)
+        let same =
+            |a: usize, b: usize| blocks[lines[a]].text.trim() == blocks[lines[b]].text.trim();
+        let repeats_neighbour =
+            |k: usize| (k > 0 && same(k, k - 1)) || (k + 1 < lines.len() && same(k, k + 1));
         // A run of removed lines (a share bar, a newsletter box) costs as much as one short
         // line: it is one piece of chrome, however many lines it has.
         let scores: Vec<(f64, &'static str)> = lines
@@ -169,7 +176,14 @@ impl Detector for ContentRegion {
             .enumerate()
             .map(|(k, &i)| {
                 if verdicts[i].is_keep() {
-                    self.score(&blocks[i].text, &page.features[i])
+                    if repeats_neighbour(k) && !page.features[i].sentence {
+                        (
+                            -self.config.short_line_penalty * self.config.date_line_factor,
+                            "line written twice in a row",
+                        )
+                    } else {
+                        self.score(&blocks[i].text, &page.features[i])
+                    }
                 } else if k > 0 && !verdicts[lines[k - 1]].is_keep() {
                     (0.0, "removed")
                 } else {
