@@ -169,8 +169,16 @@ impl Detector for ContentRegion {
             |a: usize, b: usize| blocks[lines[a]].text.trim() == blocks[lines[b]].text.trim();
         let repeats_neighbour =
             |k: usize| (k > 0 && same(k, k - 1)) || (k + 1 < lines.len() && same(k, k + 1));
-        // A run of removed lines (a share bar, a newsletter box) costs as much as one short
-        // line: it is one piece of chrome, however many lines it has.
+        // A run of removed lines (a share bar, a newsletter box) costs as much as a few
+        // short lines at most: it is one piece of chrome, however many lines it has.
+        let removed_run = |k: usize| {
+            lines[..k]
+                .iter()
+                .rev()
+                .take(MAX_REMOVED_RUN_COST)
+                .take_while(|&&i| !verdicts[i].is_keep())
+                .count()
+        };
         let scores: Vec<(f64, &'static str)> = lines
             .iter()
             .enumerate()
@@ -184,7 +192,7 @@ impl Detector for ContentRegion {
                     } else {
                         self.score(&blocks[i].text, &page.features[i])
                     }
-                } else if k > 0 && !verdicts[lines[k - 1]].is_keep() {
+                } else if removed_run(k) >= MAX_REMOVED_RUN_COST {
                     (0.0, "removed")
                 } else {
                     (-self.config.short_line_penalty, "removed")
@@ -297,6 +305,9 @@ impl Detector for ContentRegion {
         }
     }
 }
+
+/// A run of lines already removed costs at most this many short lines.
+const MAX_REMOVED_RUN_COST: usize = 3;
 
 /// How many distinct reasons a page keeps for sharing; the search among them is linear, and
 /// prose lines outside the region mostly have scores of their own.
