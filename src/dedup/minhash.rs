@@ -1,0 +1,337 @@
+//! A document's fingerprint for near-duplicate search: its normalised words hashed once,
+//! word 3-shingles as combinations of those hashes, the sorted set of shingle hashes that
+//! pairs are verified against, and a one-permutation MinHash sketch cut into LSH bands.
+//!
+//! One-permutation hashing (each shingle hash falls into one of `BINS` bins, the bin keeps
+//! its smallest value; empty bins borrow from another bin along a fixed probe sequence, the
+//! "optimal densification" of Shrivastava 2017) costs one pass over the shingles instead of
+//! one pass per permutation, and two documents' bins agree with probability about their
+//! Jaccard similarity, as with classic MinHash. Bands of `ROWS` bins make candidates.
+
+/// Words per shingle. Three keeps recall for copies with a few edited words (an edit every
+/// 30 words still leaves a Jaccard similarity of about 0.84) while sentences that merely share
+/// a phrase of news language stay far apart.
+pub const SHINGLE_WORDS: usize = 3;
+/// Bins of the one-permutation sketch.
+pub const BINS: usize = BANDS * ROWS;
+/// LSH bands and rows per band, chosen for recall where verification must decide: a pair at
+/// Jaccard 0.8 is a candidate with probability above 0.9999, and a copy holding 90% of a text
+/// twice its length (Jaccard about 0.43) with probability about 0.95; unrelated texts (Jaccard
+/// below 0.05) meet in a band with probability under 0.5%. See `tests::banding_recall`.
+pub const BANDS: usize = 36;
+pub const ROWS: usize = 3;
+
+/// What near-duplicate search needs of one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// Normalised words in the text.
+    pub words: u32,
+    /// A 128-bit hash of the normalised word sequence: equal for exact duplicates.
+    pub exact: [u64; 2],
+    /// The distinct shingle hashes, sorted; what candidate pairs are verified against.
+    pub shingles: Vec<u32>,
+    /// One key per LSH band; empty when the text has no words.
+    pub bands: Vec<u32>,
+}
+
+/// The 64-bit finaliser of MurmurHash3: every input bit affects every output bit.
+#[inline]
+pub(crate) fn mix64(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// Calls `word` with the hash of each normalised word of `text`: runs of letters and digits,
+/// lower-cased; everything else (punctuation, spaces, line breaks) only separates words.
+/// ASCII is handled a byte at a time without decoding, as most news text is ASCII.
+pub fn for_each_word(text: &str, mut word: impl FnMut(u64)) {
+    let bytes = text.as_bytes();
+    let mut h = FNV_OFFSET;
+    let mut in_word = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_alphanumeric() {
+                h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
+                in_word = true;
+            } else if in_word {
+                word(mix64(h));
+                h = FNV_OFFSET;
+                in_word = false;
+            }
+            i += 1;
+            continue;
+        }
+        // A multi-byte character: `i` is on a character boundary because every earlier step
+        // advanced by a whole character.
+        let c = text[i..].chars().next().unwrap_or(' ');
+        i += c.len_utf8();
+        if c.is_alphanumeric() {
+            for lower in c.to_lowercase() {
+                let mut buf = [0u8; 4];
+                for &byte in lower.encode_utf8(&mut buf).as_bytes() {
+                    h = (h ^ u64::from(byte)).wrapping_mul(FNV_PRIME);
+                }
+            }
+            in_word = true;
+        } else if in_word {
+            word(mix64(h));
+            h = FNV_OFFSET;
+            in_word = false;
+        }
+    }
+    if in_word {
+        word(mix64(h));
+    }
+}
+
+/// The fingerprint of a (clean) text.
+pub fn fingerprint(text: &str) -> Fingerprint {
+    let mut words: Vec<u64> = Vec::with_capacity(text.len() / 6 + 1);
+    for_each_word(text, |w| words.push(w));
+    let exact = exact_hash(&words);
+    let mut shingles: Vec<u32> = Vec::with_capacity(words.len());
+    let mut bins = [u32::MAX; BINS];
+    let mut filled = [false; BINS];
+    let mut add = |h: u64| {
+        let bin = ((h & 0xffff_ffff) * BINS as u64) >> 32;
+        let value = (h >> 32) as u32;
+        let bin = bin as usize;
+        filled[bin] = true;
+        if value < bins[bin] {
+            bins[bin] = value;
+        }
+        shingles.push(value);
+    };
+    if words.len() >= SHINGLE_WORDS {
+        for w in words.windows(SHINGLE_WORDS) {
+            add(shingle_hash(w));
+        }
+    } else if !words.is_empty() {
+        // A text shorter than a shingle is one shorter shingle.
+        add(shingle_hash(&words));
+    }
+    shingles.sort_unstable();
+    shingles.dedup();
+    let bands = if shingles.is_empty() {
+        Vec::new()
+    } else {
+        densify(&mut bins, &filled);
+        band_keys(&bins)
+    };
+    Fingerprint {
+        words: u32::try_from(words.len()).unwrap_or(u32::MAX),
+        exact,
+        shingles,
+        bands,
+    }
+}
+
+/// Order-sensitive combination of a few word hashes: each position rotates by a different
+/// amount, so "a b c" and "c b a" differ.
+#[inline]
+fn shingle_hash(words: &[u64]) -> u64 {
+    let mut h = 0u64;
+    for (i, w) in words.iter().enumerate() {
+        h ^= w.rotate_left(21 * i as u32);
+    }
+    mix64(h ^ words.len() as u64)
+}
+
+fn exact_hash(words: &[u64]) -> [u64; 2] {
+    let mut a = 0x243f_6a88_85a3_08d3u64;
+    let mut b = 0x1319_8a2e_0370_7344u64;
+    for &w in words {
+        a = mix64(a ^ w);
+        b = (b.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    [a, mix64(b ^ words.len() as u64)]
+}
+
+/// Fills each empty bin from the first non-empty bin along its own fixed pseudo-random probe
+/// sequence, the same for every document, so two documents' densified bins agree with the
+/// probability their shingle sets overlap.
+fn densify(bins: &mut [u32; BINS], filled: &[bool; BINS]) {
+    let original = *bins;
+    for i in 0..BINS {
+        if filled[i] {
+            continue;
+        }
+        let mut attempt = 1u64;
+        loop {
+            let j = ((mix64(((i as u64) << 32) | attempt) & 0xffff_ffff) * BINS as u64) >> 32;
+            if filled[j as usize] {
+                bins[i] = original[j as usize];
+                break;
+            }
+            attempt += 1;
+        }
+    }
+}
+
+fn band_keys(bins: &[u32; BINS]) -> Vec<u32> {
+    bins.chunks_exact(ROWS)
+        .enumerate()
+        .map(|(band, rows)| {
+            let mut h = (band as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            for &r in rows {
+                h = mix64(h ^ u64::from(r));
+            }
+            h as u32
+        })
+        .collect()
+}
+
+/// How much two documents' shingle sets overlap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Overlap {
+    /// Jaccard similarity: shared shingles over all shingles of either.
+    pub similarity: f64,
+    /// Shared shingles over the shingles of the smaller document: 1.0 when one is a
+    /// truncated copy of the other.
+    pub containment: f64,
+    /// Shingles of the smaller document.
+    pub smaller: usize,
+}
+
+/// Compares two sorted, distinct shingle sets.
+pub fn overlap(a: &[u32], b: &[u32]) -> Overlap {
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - shared;
+    let smaller = a.len().min(b.len());
+    Overlap {
+        similarity: if union == 0 {
+            0.0
+        } else {
+            shared as f64 / union as f64
+        },
+        containment: if smaller == 0 {
+            0.0
+        } else {
+            shared as f64 / smaller as f64
+        },
+        smaller,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<u64> {
+        let mut out = Vec::new();
+        for_each_word(text, |w| out.push(w));
+        out
+    }
+
+    #[test]
+    fn words_ignore_case_punctuation_and_spacing() {
+        assert_eq!(
+            words("The  Minister, said:\n\"Yes.\""),
+            words("the minister said yes")
+        );
+        assert_eq!(words("ÉTÉ à Zürich"), words("été À zürich"));
+        assert_eq!(words("...").len(), 0);
+        assert_eq!(words("don't stop").len(), 3);
+        assert_ne!(words("a b"), words("ab"));
+    }
+
+    #[test]
+    fn exact_duplicates_after_normalising_share_every_hash() {
+        let a = fingerprint("Storm hits the coast.\n\nThousands without power.");
+        let b = fingerprint("STORM hits the coast   thousands without power!!");
+        assert_eq!(a, b);
+        let c = fingerprint("Storm hits the coast. Thousands without water.");
+        assert_ne!(a.exact, c.exact);
+    }
+
+    #[test]
+    fn shingle_order_matters() {
+        assert_ne!(fingerprint("a b c").shingles, fingerprint("c b a").shingles);
+    }
+
+    #[test]
+    fn short_texts_have_one_shingle_and_empty_texts_none() {
+        assert_eq!(fingerprint("Breaking news").shingles.len(), 1);
+        let empty = fingerprint(" -- \n");
+        assert!(empty.shingles.is_empty() && empty.bands.is_empty());
+        assert_eq!(empty.words, 0);
+    }
+
+    #[test]
+    fn overlap_counts_shared_shingles() {
+        let o = overlap(&[1, 2, 3, 4], &[2, 3, 4, 5, 6, 7, 8, 9]);
+        assert_eq!(o.similarity, 3.0 / 9.0);
+        assert_eq!(o.containment, 3.0 / 4.0);
+        assert_eq!(o.smaller, 4);
+        assert_eq!(overlap(&[], &[]).similarity, 0.0);
+    }
+
+    /// Probability that a pair with Jaccard `j` shares at least one band.
+    fn candidate_probability(j: f64) -> f64 {
+        1.0 - (1.0 - j.powi(ROWS as i32)).powi(BANDS as i32)
+    }
+
+    #[test]
+    fn banding_recall() {
+        assert!(candidate_probability(0.8) > 0.9999);
+        // A copy holding 90% of a text twice its length.
+        let contained = 0.9 / (2.0 + 0.1);
+        assert!(candidate_probability(contained) > 0.94);
+        assert!(candidate_probability(0.05) < 0.005);
+    }
+
+    fn text(seed: u64, n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| format!("w{}", mix64(seed * 1_000_003 + i as u64) % 5000))
+            .collect()
+    }
+
+    #[test]
+    fn sketch_bins_agree_about_as_often_as_the_sets_overlap() {
+        // Two texts sharing a long middle: the share of agreeing bands must follow the
+        // verified Jaccard similarity closely enough for banding to find the pair.
+        let base = text(1, 600);
+        let mut other = base.clone();
+        for i in (0..600).step_by(25) {
+            other[i] = format!("edit{i}");
+        }
+        let a = fingerprint(&base.join(" "));
+        let b = fingerprint(&other.join(" "));
+        let j = overlap(&a.shingles, &b.shingles).similarity;
+        assert!(j > 0.75 && j < 0.9, "{j}");
+        let agreeing = a.bands.iter().zip(&b.bands).filter(|(x, y)| x == y).count();
+        let expected = j.powi(ROWS as i32) * BANDS as f64;
+        assert!(
+            (agreeing as f64 - expected).abs() < 10.0,
+            "{agreeing} vs {expected}"
+        );
+        let unrelated = fingerprint(&text(2, 600).join(" "));
+        assert_eq!(
+            a.bands
+                .iter()
+                .zip(&unrelated.bands)
+                .filter(|(x, y)| x == y)
+                .count(),
+            0
+        );
+    }
+}
