@@ -276,6 +276,11 @@ mod tests {
             containment: 1.1,
             keep: Keep::Longest,
         };
+        let bc = overlap(&fingerprint(&b).shingles, &fingerprint(&c).shingles);
+        assert!(
+            bc.similarity >= config.similarity,
+            "c is similar to b: chaining would put it with a"
+        );
         let (index, decisions) = run(&[("a", a), ("b", b), ("c", c)], &config);
         assert_eq!(index.entry(decisions[1].unwrap().kept).id, "a");
         assert_eq!(decisions[2], None, "c is not similar enough to a");
