@@ -410,6 +410,12 @@ fn dedup(args: DedupCommandArgs) -> Result<ExitCode, ExitCode> {
                 None => String::new(),
             }
         );
+        let per_kept = |bytes: usize| bytes / o.indexed.max(1);
+        eprintln!(
+            "  memory per kept document: {} bytes of LSH index, {} bytes of shingle sets for verification",
+            per_kept(o.index_bytes),
+            per_kept(o.shingle_bytes)
+        );
     }
     Ok(if report.problems.iter().any(|p| p.skipped) {
         ExitCode::from(1)

@@ -28,7 +28,6 @@ pub struct Entry {
     pub len: u64,
     pub exact: [u64; 2],
     pub shingles: Vec<u32>,
-    pub bands: Vec<u32>,
     /// Ids of the copies dropped in its favour, in the order they were decided.
     pub members: Vec<String>,
 }
@@ -84,21 +83,30 @@ impl Index {
 
     pub(crate) fn add_kept(&mut self, candidate: Candidate, position: Option<usize>) {
         let fp = candidate.fingerprint;
-        self.push(Entry {
-            id: candidate.id,
-            position,
-            len: candidate.len as u64,
-            exact: fp.exact,
-            shingles: fp.shingles,
-            bands: fp.bands,
-            members: Vec::new(),
-        });
+        let keys: Vec<u32> = fp
+            .bands
+            .iter()
+            .enumerate()
+            .map(|(band, &key)| band_slot_key(band, key))
+            .collect();
+        self.push(
+            Entry {
+                id: candidate.id,
+                position,
+                len: candidate.len as u64,
+                exact: fp.exact,
+                shingles: fp.shingles,
+                members: Vec::new(),
+            },
+            &keys,
+        );
     }
 
-    fn push(&mut self, entry: Entry) {
+    /// Adds a kept document with its band table keys (band numbers already folded in).
+    fn push(&mut self, entry: Entry, keys: &[u32]) {
         let number = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
-        for (band, &key) in entry.bands.iter().enumerate() {
-            self.table.insert(band_slot_key(band, key), number);
+        for &key in keys {
+            self.table.insert(key, number);
         }
         self.exact.entry(entry.exact).or_insert(number);
         self.entries.push(entry);
@@ -121,7 +129,6 @@ impl Index {
             .map(|e| {
                 std::mem::size_of::<Entry>()
                     + e.id.capacity()
-                    + e.bands.capacity() * 4
                     + e.members.iter().map(|m| m.capacity() + 24).sum::<usize>()
             })
             .sum();
@@ -135,6 +142,13 @@ impl Index {
 
     /// The bytes of an index file holding every kept document.
     fn serialise(&self) -> Vec<u8> {
+        // Band keys live only in the table; each document's are collected from there.
+        let mut keys: Vec<Vec<u32>> = vec![Vec::new(); self.entries.len()];
+        self.table
+            .for_all(|key, document| keys[document as usize].push(key));
+        for k in &mut keys {
+            k.sort_unstable();
+        }
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
         put_u32(&mut out, VERSION);
@@ -142,13 +156,14 @@ impl Index {
             put_u32(&mut out, setting);
         }
         put_u32(&mut out, self.entries.len() as u32);
-        for e in &self.entries {
+        for (e, keys) in self.entries.iter().zip(&keys) {
             put_str(&mut out, &e.id);
             put_u64(&mut out, e.len);
             put_u64(&mut out, e.exact[0]);
             put_u64(&mut out, e.exact[1]);
-            for &b in &e.bands {
-                put_u32(&mut out, b);
+            put_u32(&mut out, keys.len() as u32);
+            for &key in keys {
+                put_u32(&mut out, key);
             }
             put_u32(&mut out, e.shingles.len() as u32);
             let mut previous = 0u32;
@@ -224,9 +239,13 @@ impl Index {
             let id = r.string()?;
             let len = r.u64()?;
             let exact = [r.u64()?, r.u64()?];
-            let mut bands = Vec::with_capacity(BANDS);
-            for _ in 0..BANDS {
-                bands.push(r.u32()?);
+            let k = r.u32()? as usize;
+            if k > BANDS {
+                return Err("a document has more band keys than bands".into());
+            }
+            let mut keys = Vec::with_capacity(k);
+            for _ in 0..k {
+                keys.push(r.u32()?);
             }
             let n = r.u32()? as usize;
             if n > r.remaining() {
@@ -252,15 +271,17 @@ impl Index {
             for _ in 0..m {
                 members.push(r.string()?);
             }
-            index.push(Entry {
-                id,
-                position: None,
-                len,
-                exact,
-                shingles,
-                bands,
-                members,
-            });
+            index.push(
+                Entry {
+                    id,
+                    position: None,
+                    len,
+                    exact,
+                    shingles,
+                    members,
+                },
+                &keys,
+            );
         }
         if r.remaining() != 0 {
             return Err("it has bytes after its last document".into());
@@ -411,6 +432,13 @@ impl BandTable {
         }
     }
 
+    /// Calls `f(key, document)` for every slot in use.
+    fn for_all(&self, mut f: impl FnMut(u32, u32)) {
+        for &slot in self.slots.iter().filter(|&&s| s != 0) {
+            f((slot >> 32) as u32, (slot & 0xffff_ffff) as u32 - 1);
+        }
+    }
+
     fn for_each(&self, key: u32, mut f: impl FnMut(u32)) {
         if self.slots.is_empty() {
             return;
@@ -483,10 +511,7 @@ mod tests {
         assert_eq!(back.len(), index.len());
         for (a, b) in index.entries().iter().zip(back.entries()) {
             assert_eq!((&a.id, a.len, a.exact), (&b.id, b.len, b.exact));
-            assert_eq!(
-                (&a.shingles, &a.bands, &a.members),
-                (&b.shingles, &b.bands, &b.members)
-            );
+            assert_eq!((&a.shingles, &a.members), (&b.shingles, &b.members));
             assert_eq!(b.position, None);
         }
         assert_eq!(back.serialise(), bytes);

@@ -46,6 +46,10 @@ pub struct Outcome {
     pub clusters: usize,
     /// Kept documents in the index after the run (earlier runs' included).
     pub indexed: usize,
+    /// Bytes the index's search structures hold (see `Index::index_bytes`).
+    pub index_bytes: usize,
+    /// Bytes of the kept documents' shingle sets, held for verification.
+    pub shingle_bytes: usize,
 }
 
 /// A temporary file in the output folder, removed when dropped.
@@ -268,6 +272,8 @@ pub(crate) fn outcome(index: &Index, decisions: &[Option<Duplicate>]) -> Outcome
         duplicates: decisions.iter().flatten().count(),
         clusters: kept.len(),
         indexed: index.len(),
+        index_bytes: index.index_bytes(),
+        shingle_bytes: index.shingle_bytes(),
     }
 }
 
