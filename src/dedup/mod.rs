@@ -120,7 +120,14 @@ pub fn decide(
         let mut best: Option<Duplicate> = None;
         index.candidates(&fp.bands, &mut seen);
         for &kept in &seen {
-            let o = overlap(&fp.shingles, index.shingles(kept));
+            let other = index.shingles(kept);
+            let Some(o) = minhash::overlap_at_least(
+                &fp.shingles,
+                other,
+                shared_needed(fp.shingles.len(), other.len(), config),
+            ) else {
+                continue;
+            };
             let similar = o.similarity >= config.similarity
                 || (o.containment >= config.containment && o.smaller >= MIN_CONTAINED_SHINGLES);
             if !similar {
@@ -149,6 +156,21 @@ pub fn decide(
         }
     }
     decisions
+}
+
+/// The fewest shared shingles with which sets of sizes `a` and `b` could pass either
+/// threshold; a little below the exact bound, so float rounding never rejects a pair that
+/// passes (the thresholds themselves are checked afterwards).
+fn shared_needed(a: usize, b: usize, config: &Config) -> usize {
+    let smaller = a.min(b) as f64;
+    // shared / (a + b - shared) >= s  <=>  shared >= s (a + b) / (1 + s)
+    let for_similarity = config.similarity * (a + b) as f64 / (1.0 + config.similarity);
+    let bound = if a.min(b) >= MIN_CONTAINED_SHINGLES {
+        for_similarity.min(config.containment * smaller)
+    } else {
+        for_similarity
+    };
+    (bound - 1e-6).ceil().max(0.0) as usize
 }
 
 /// Rounds a score for output: four decimals are what a reviewer reads, and fewer digits keep
