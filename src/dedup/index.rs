@@ -293,7 +293,7 @@ impl Index {
 const MAGIC: &[u8] = b"newsclean dedup index\n";
 const VERSION: u32 = 1;
 /// Bumped whenever words, shingles or sketches are hashed differently.
-const HASH_SCHEME: u32 = 1;
+const HASH_SCHEME: u32 = 2;
 
 fn settings() -> [u32; 4] {
     [SHINGLE_WORDS as u32, BANDS as u32, ROWS as u32, HASH_SCHEME]
