@@ -303,6 +303,43 @@ fn dedup_command_prints_clusters_and_checks_a_new_batch_against_the_index() {
 }
 
 #[test]
+fn clean_checks_against_an_index_of_earlier_runs() {
+    let temp = TempDir::new().unwrap();
+    let index = temp.path().join("seen.idx");
+    let index_arg = index.to_str().unwrap();
+    let story = seed("001_");
+    let day1 = temp.path().join("day1");
+    write(&day1, "story.txt", &story);
+    let out1 = temp.path().join("out1");
+    clean_ok(&[&day1], &out1, &["--index", index_arg]);
+    assert_eq!(clusters(&out1).len(), 0);
+
+    let day2 = temp.path().join("day2");
+    write(&day2, "wire.txt", &site_copy(&story, 50, false));
+    write(&day2, "other.txt", &seed("004_"));
+    let out2 = temp.path().join("out2");
+    clean_ok(&[&day2], &out2, &["--index", index_arg]);
+    let found = clusters(&out2);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["kept"], "story");
+    assert_eq!(found[0]["kept_from_index"], true);
+    assert_eq!(found[0]["members"][0]["id"], "wire");
+    // The indexed story was published yesterday: it stays kept even though the copy is
+    // longer, and the copy is not written today.
+    let names: Vec<String> = read_tree(&out2.join("clean")).into_keys().collect();
+    assert_eq!(names, ["other.txt"]);
+    assert_eq!(record(&report(&out2), "wire")["duplicate_of"], "story");
+    let diff = std::fs::read_to_string(out2.join("removed.diff")).unwrap();
+    assert!(diff.contains("# the kept copy is from the index"));
+    if patch_available() {
+        let work = temp.path().join("work");
+        copy_tree(&out2.join("clean"), &work);
+        reverse_patch(&work, diff.as_bytes()).unwrap();
+        assert_eq!(read_tree(&work), read_tree(&day2));
+    }
+}
+
+#[test]
 fn a_damaged_or_foreign_index_is_an_error_naming_it() {
     let temp = TempDir::new().unwrap();
     let dir = temp.path().join("in");

@@ -388,17 +388,17 @@ pub fn dedup_inputs(
         None => Index::new(),
     };
     let loaded = crate::input::read_inputs(inputs, options);
+    // Each text is freed once fingerprinted: only fingerprints are needed from here on.
     let candidates: Vec<Candidate> = loaded
         .documents
-        .par_iter()
+        .into_par_iter()
         .map(|doc| Candidate {
-            id: doc.id.clone(),
             len: doc.raw.len(),
             fingerprint: super::fingerprint(&doc.raw),
+            id: doc.id,
         })
         .collect();
-    let ids: Vec<String> = loaded.documents.iter().map(|d| d.id.clone()).collect();
-    drop(loaded.documents);
+    let ids: Vec<String> = candidates.iter().map(|c| c.id.clone()).collect();
     let decisions = decide(&mut index, candidates, &settings.config);
     let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let clusters = super::clusters_jsonl(&index, &id_refs, &decisions);
