@@ -120,9 +120,10 @@ impl Index {
     /// records), not counting the shingle sets kept for verification.
     pub fn index_bytes(&self) -> usize {
         let table = self.table.slots.capacity() * 8;
-        // A hashbrown map stores the entries plus one control byte per bucket; buckets are
-        // at most 8/7 of the entries, rounded up to a power of two.
-        let exact = self.exact.capacity() * (16 + 4 + 1);
+        // A hashbrown map stores its entries in buckets, 8/7 of its capacity rounded up to a
+        // power of two, plus one control byte per bucket.
+        let buckets = (self.exact.capacity() * 8 / 7).next_power_of_two();
+        let exact = buckets * (16 + 4 + 1);
         let entries: usize = self
             .entries
             .iter()
@@ -393,7 +394,7 @@ impl Reader<'_> {
 }
 
 /// An open-addressing multimap from 32-bit keys to document numbers: 8-byte slots, linear
-/// probing, grown to keep at most 70% of slots in use. Keys may repeat.
+/// probing, grown to keep at most 75% of slots in use. Keys may repeat.
 #[derive(Debug, Default)]
 struct BandTable {
     /// `(key << 32) | (document + 1)`; 0 is an empty slot.
@@ -402,13 +403,15 @@ struct BandTable {
 }
 
 impl BandTable {
+    /// The slot a key's probe starts at: the key's mixed bits scaled to the table length,
+    /// which need not be a power of two.
     fn home(&self, key: u32) -> usize {
-        let bits = self.slots.len().trailing_zeros();
-        ((u64::from(key).wrapping_mul(0x9e37_79b9_7f4a_7c15)) >> (64 - bits)) as usize
+        let mixed = u64::from(key).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32;
+        ((mixed * self.slots.len() as u64) >> 32) as usize
     }
 
     fn insert(&mut self, key: u32, document: u32) {
-        if (self.used + 1) * 10 > self.slots.len() * 7 {
+        if (self.used + 1) * 4 > self.slots.len() * 3 {
             self.grow();
         }
         self.place((u64::from(key) << 32) | (u64::from(document) + 1));
@@ -416,17 +419,27 @@ impl BandTable {
     }
 
     fn place(&mut self, slot: u64) {
-        let mask = self.slots.len() - 1;
         let mut at = self.home((slot >> 32) as u32);
         while self.slots[at] != 0 {
-            at = (at + 1) & mask;
+            at = self.next(at);
         }
         self.slots[at] = slot;
     }
 
+    #[inline]
+    fn next(&self, at: usize) -> usize {
+        if at + 1 == self.slots.len() {
+            0
+        } else {
+            at + 1
+        }
+    }
+
+    /// Grows by half, so slots stay between half and three quarters used: a few hundred
+    /// bytes per kept document where doubling would leave up to two thirds empty.
     fn grow(&mut self) {
         let old = std::mem::take(&mut self.slots);
-        self.slots = vec![0; (old.len() * 2).max(64)];
+        self.slots = vec![0; (old.len() + old.len() / 2).max(64)];
         for slot in old.into_iter().filter(|&s| s != 0) {
             self.place(slot);
         }
@@ -443,7 +456,6 @@ impl BandTable {
         if self.slots.is_empty() {
             return;
         }
-        let mask = self.slots.len() - 1;
         let mut at = self.home(key);
         loop {
             let slot = self.slots[at];
@@ -453,7 +465,7 @@ impl BandTable {
             if (slot >> 32) as u32 == key {
                 f((slot & 0xffff_ffff) as u32 - 1);
             }
-            at = (at + 1) & mask;
+            at = self.next(at);
         }
     }
 }
