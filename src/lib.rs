@@ -320,9 +320,6 @@ pub fn run_clean(options: &RunOptions, rules: &RuleSet) -> Result<RunOutcome, Ru
         let result = pending
             .finish(&mut index, settings, sinks)
             .map_err(write_error)?;
-        if let Some(path) = &settings.index {
-            index.save(path).map_err(RunError::Output)?;
-        }
         outcome.summary.duplicates = Some(report::DuplicateCounts {
             copies: result.duplicates,
             stories: result.clusters,
@@ -330,6 +327,11 @@ pub fn run_clean(options: &RunOptions, rules: &RuleSet) -> Result<RunOutcome, Ru
         });
     }
     files.commit().map_err(write_error)?;
+    // Saved only once the output is in place, so the index never lists a kept document
+    // that a failed run did not write.
+    if let Some(path) = options.dedup.as_ref().and_then(|d| d.index.as_ref()) {
+        index.save(path).map_err(RunError::Output)?;
+    }
     if options.dedup.is_none() {
         // A run without dedup must not leave an earlier run's clusters beside its output.
         match std::fs::remove_file(options.out.join(output::DUPLICATES_JSONL)) {

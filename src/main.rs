@@ -192,7 +192,7 @@ struct CleanArgs {
     #[arg(short, long)]
     quiet: bool,
     /// Keep every copy of a story (no duplicates.jsonl, no duplicate_of).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "index")]
     no_dedup: bool,
     /// Write copies of a story to the clean output too (they are still reported).
     #[arg(long, conflicts_with = "no_dedup")]
