@@ -277,6 +277,9 @@ pub(crate) fn outcome(index: &Index, decisions: &[Option<Duplicate>]) -> Outcome
     }
 }
 
+/// Longest pair of texts (in lines, both together) shown line by line in `removed.diff`.
+const MAX_COMPARED_LINES: usize = 20_000;
+
 /// A copy's comparison with its kept copy, as comment lines `patch` skips.
 fn comparison(
     id: &str,
@@ -301,6 +304,16 @@ fn comparison(
         out.push_str("# the kept copy is from the index; its text is not part of this run\n");
         return out;
     };
+    let lines = kept_text.lines().count() + text.lines().count();
+    if lines > MAX_COMPARED_LINES {
+        // A line diff costs lines times differing lines; on very long texts that differ a
+        // lot (a short copy of a very long one) it could take minutes. A time limit would
+        // make the output depend on the machine, so the limit is on size.
+        out.push_str(&format!(
+            "# not compared line by line: the two texts have {lines} lines (limit {MAX_COMPARED_LINES})\n"
+        ));
+        return out;
+    }
     let diff = similar::TextDiff::from_lines(kept_text, text);
     let rendered = diff
         .unified_diff()
@@ -411,4 +424,46 @@ pub fn dedup_inputs(
         clusters,
         problems: loaded.problems,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dup() -> Duplicate {
+        Duplicate {
+            kept: 0,
+            similarity: 0.9,
+            containment: 0.95,
+            exact: false,
+        }
+    }
+
+    #[test]
+    fn comparison_is_a_commented_diff_from_the_kept_copy() {
+        let text = comparison("b", "a", Some("one\ntwo\n"), "one\n2\n", &dup(), true);
+        assert_eq!(
+            text,
+            "# b: dropped as a copy of a (similarity 0.9, containment 0.95)\n\
+             # --- a.txt (kept)\n# +++ b.txt (dropped)\n# @@ -1,2 +1,2 @@\n#  one\n# -two\n# +2\n"
+        );
+        assert!(text.lines().all(|l| l.starts_with('#')));
+    }
+
+    #[test]
+    fn very_long_texts_are_not_compared_line_by_line() {
+        let long: String = (0..MAX_COMPARED_LINES).map(|i| format!("{i}\n")).collect();
+        let text = comparison("b", "a", Some(&long), "0\n", &dup(), true);
+        assert!(text.contains("not compared line by line"), "{text}");
+        assert_eq!(text.lines().count(), 2);
+    }
+
+    #[test]
+    fn deletion_removes_every_line_and_names_the_rule() {
+        let diff = deletion("x y", "a\nb");
+        assert_eq!(
+            diff,
+            "--- \"a/x y.txt\"\n+++ /dev/null\n@@ -1,2 +0,0 @@ dedup.duplicate\n-a\n-b\n\\ No newline at end of file\n"
+        );
+    }
 }
