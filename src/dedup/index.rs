@@ -547,6 +547,33 @@ mod tests {
         assert!(err.contains("version 9"), "{err}");
     }
 
+    /// Re-seals a changed body with a valid checksum, as a buggy or hostile writer would.
+    fn resealed(mut body: Vec<u8>) -> Vec<u8> {
+        let sum = checksum(&body);
+        body.extend_from_slice(&sum.to_le_bytes());
+        body
+    }
+
+    #[test]
+    fn lengths_inside_a_checksummed_file_are_checked_too() {
+        let bytes = sample().serialise();
+        let body = &bytes[..bytes.len() - 8];
+        // Every four-byte field set to a huge number, and every truncation, in turn: the
+        // reader must refuse or accept, never panic or allocate without bound.
+        for at in (MAGIC.len()..body.len().saturating_sub(4)).step_by(7) {
+            let mut bad = body.to_vec();
+            bad[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+            let _ = Index::parse(&resealed(bad));
+        }
+        for end in (MAGIC.len()..body.len()).step_by(5) {
+            assert!(
+                Index::parse(&resealed(body[..end].to_vec())).is_err(),
+                "cut at {end}"
+            );
+        }
+        assert!(Index::parse(&resealed(body.to_vec())).is_ok());
+    }
+
     #[test]
     fn an_empty_index_is_valid() {
         let bytes = Index::new().serialise();
