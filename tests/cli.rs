@@ -517,6 +517,7 @@ fn report_records_have_the_documented_fields() {
             "normalized",
             "duplicate_of",
             "similarity",
+            "containment",
         ] {
             assert!(map.contains_key(key), "{key} in {record}");
         }

@@ -12,7 +12,8 @@
 //! so the first line of a dump (its title) and lines that repeat it stay. And a sentence of
 //! prose is chrome only when most pages of the site carry it (a disclaimer); a story
 //! reprinted a few times, or a background paragraph that a series of stories shares, keeps
-//! its text.
+//! its text. A document most of whose prose is on other pages too is one of several copies
+//! of a story, and none of its lines is taken for chrome.
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -39,6 +40,9 @@ pub struct Config {
     pub prose_share: f64,
     /// Words from which a sentence counts as prose.
     pub prose_words: usize,
+    /// A document of which at least this share of prose (in bytes) is on other pages too is
+    /// a copy of a story: nothing of it is taken for chrome.
+    pub max_copy_share: f64,
 }
 
 impl Default for Config {
@@ -48,6 +52,7 @@ impl Default for Config {
             min_share: 0.01,
             prose_share: 0.5,
             prose_words: 10,
+            max_copy_share: 0.5,
         }
     }
 }
@@ -84,13 +89,24 @@ fn site_key(doc: &Document) -> String {
     }
 }
 
-/// One document's distinct line hashes, with whether each line is prose.
-fn document_lines(doc: &Document, prose_words: usize) -> Vec<(u64, bool)> {
-    let mut lines: Vec<(u64, bool)> = doc
+/// One line of a document as counted: its hash, and its length when it is prose (0 when
+/// it is not).
+type CountedLine = (u64, usize);
+
+/// One document's distinct lines.
+fn document_lines(doc: &Document, prose_words: usize) -> Vec<CountedLine> {
+    let mut lines: Vec<CountedLine> = doc
         .raw
         .lines()
         .filter(|line| !line.trim().is_empty())
-        .map(|line| (line_hash(line), is_prose(line, prose_words)))
+        .map(|line| {
+            let prose = if is_prose(line, prose_words) {
+                line.len()
+            } else {
+                0
+            };
+            (line_hash(line), prose)
+        })
         .collect();
     lines.sort_unstable();
     lines.dedup_by_key(|(hash, _)| *hash);
@@ -100,7 +116,7 @@ fn document_lines(doc: &Document, prose_words: usize) -> Vec<(u64, bool)> {
 impl Detector for RepeatedLine {
     fn prepare(&self, documents: &mut [Document]) {
         let config = &self.config;
-        let per_document: Vec<(String, Vec<(u64, bool)>)> = documents
+        let per_document: Vec<(String, Vec<CountedLine>)> = documents
             .par_iter()
             .map(|doc| (site_key(doc), document_lines(doc, config.prose_words)))
             .collect();
@@ -123,11 +139,23 @@ impl Detector for RepeatedLine {
                 let documents = *documents as f64;
                 let needed = (config.min_documents as f64).max(config.min_share * documents);
                 let needed_prose = needed.max(config.prose_share * documents);
+                let seen = |hash: &u64| counts.get(hash).copied().unwrap_or(0) as f64;
+                // A document most of whose prose other documents carry too is one of several
+                // copies of a story, not a page of chrome: its lines are the story's, and
+                // finding copies is dedup's business.
+                let prose: usize = lines.iter().map(|(_, len)| len).sum();
+                let shared: usize = lines
+                    .iter()
+                    .filter(|(hash, _)| seen(hash) >= needed)
+                    .map(|(_, len)| len)
+                    .sum();
+                if prose > 0 && shared as f64 >= config.max_copy_share * prose as f64 {
+                    return Vec::new();
+                }
                 lines
                     .iter()
-                    .filter(|(hash, prose)| {
-                        let seen = counts.get(hash).copied().unwrap_or(0) as f64;
-                        seen >= if *prose { needed_prose } else { needed }
+                    .filter(|(hash, len)| {
+                        seen(hash) >= if *len > 0 { needed_prose } else { needed }
                     })
                     .map(|(hash, _)| *hash)
                     .collect()
