@@ -26,9 +26,12 @@ const MAX_ROUNDS: usize = 4;
 
 /// Judges every block of a document, re-judging the kept blocks until they are stable.
 pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdict> {
-    // Line features depend on the line alone, so later rounds reuse the first round's.
+    // Line features and the rules a line matches depend on the line alone, so later rounds
+    // reuse the first round's.
     let page = Page::new(doc, blocks);
-    let mut verdicts = judge_once(&page, rules);
+    let matches = LineMatches::find(&page, rules);
+    let all: Vec<usize> = (0..blocks.len()).collect();
+    let mut verdicts = judge_once(&page, rules, &matches, &all);
     for _ in 1..MAX_ROUNDS {
         let kept: Vec<usize> = (0..blocks.len())
             .filter(|&i| verdicts[i].is_keep())
@@ -41,6 +44,8 @@ pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdi
         let again = judge_once(
             &Page::with_features(doc, &kept_blocks, kept_features),
             rules,
+            &matches,
+            &kept,
         );
         if again.iter().all(Verdict::is_keep) {
             break;
@@ -54,9 +59,44 @@ pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdi
     verdicts
 }
 
-fn judge_once(page: &Page<'_>, rules: &RuleSet) -> Vec<Verdict> {
+/// The rules each block of a document matches, found once: a flat list with each block's
+/// share marked by offsets.
+struct LineMatches {
+    found: Vec<RuleMatch>,
+    /// `found[start[i]..start[i + 1]]` are block `i`'s matches.
+    start: Vec<u32>,
+}
+
+impl LineMatches {
+    fn find(page: &Page<'_>, rules: &RuleSet) -> LineMatches {
+        let mut found = Vec::new();
+        let mut start = Vec::with_capacity(page.blocks.len() + 1);
+        let mut line = Vec::new();
+        for (i, block) in page.blocks.iter().enumerate() {
+            start.push(found.len() as u32);
+            if !page.is_blank(i) {
+                rules.matches(&block.text, &mut line);
+                found.append(&mut line);
+            }
+        }
+        start.push(found.len() as u32);
+        LineMatches { found, start }
+    }
+
+    fn of(&self, block: usize) -> &[RuleMatch] {
+        &self.found[self.start[block] as usize..self.start[block + 1] as usize]
+    }
+}
+
+/// One round of judging over `page`, whose block `k` is block `original[k]` of the document.
+fn judge_once(
+    page: &Page<'_>,
+    rules: &RuleSet,
+    matches: &LineMatches,
+    original: &[usize],
+) -> Vec<Verdict> {
     let mut verdicts = vec![Verdict::Keep; page.blocks.len()];
-    apply_rules(page, rules, &mut verdicts);
+    apply_rules(page, rules, matches, original, &mut verdicts);
     for entry in rules.detectors.iter().filter(|d| d.def.enabled) {
         entry.detector.judge(&entry.id, page, &mut verdicts);
     }
@@ -87,19 +127,23 @@ fn rule_applies(rules: &RuleSet, index: usize, page: &Page<'_>, block: usize) ->
     }
 }
 
-fn apply_rules(page: &Page<'_>, rules: &RuleSet, verdicts: &mut [Verdict]) {
+fn apply_rules(
+    page: &Page<'_>,
+    rules: &RuleSet,
+    matches: &LineMatches,
+    original: &[usize],
+    verdicts: &mut [Verdict],
+) {
     let blocks = page.blocks;
-    let mut found: Vec<RuleMatch> = Vec::new();
     // The first match per block, and the range markers.
     let mut own: Vec<Option<(usize, Arc<str>)>> = vec![None; blocks.len()];
     let mut rest: Option<(usize, usize, Arc<str>)> = None;
     let mut upto: Vec<(usize, usize, Arc<str>)> = Vec::new();
-    for (i, block) in blocks.iter().enumerate() {
+    for i in 0..blocks.len() {
         if page.is_blank(i) {
             continue;
         }
-        rules.matches(&block.text, &mut found);
-        for m in found.drain(..) {
+        for m in matches.of(original[i]).iter().cloned() {
             if !rule_applies(rules, m.rule, page, i) {
                 continue;
             }
