@@ -8,6 +8,20 @@ use std::process::ExitCode;
 
 use newsclean::rules::{Definition, RuleSet, RuleSources};
 use newsclean::{clean_example, DiffStyle, Format, InputOptions, RunOptions};
+/// Prints a line to standard output. When the reader has gone away (`newsclean rules test |
+/// head`), the program ends quietly instead of panicking on the broken pipe.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            eprintln!("newsclean: cannot write to standard output: {e}");
+            std::process::exit(1);
+        }
+    }};
+}
 
 #[derive(Parser)]
 #[command(
@@ -472,13 +486,16 @@ fn eval(args: EvalArgs) -> Result<ExitCode, ExitCode> {
 
 fn rules_list(args: RuleArgs) -> Result<ExitCode, ExitCode> {
     let rules = args.load()?;
-    println!(
+    out!(
         "{:<36} {:<10} {:<9} {:<8} SOURCE",
-        "ID", "ACTION", "WHERE", "ENABLED"
+        "ID",
+        "ACTION",
+        "WHERE",
+        "ENABLED"
     );
     for rule in &rules.rules {
         let def = &rule.def;
-        println!(
+        out!(
             "{:<36} {:<10} {:<9} {:<8} {}",
             def.id,
             def.action.as_str(),
@@ -489,7 +506,7 @@ fn rules_list(args: RuleArgs) -> Result<ExitCode, ExitCode> {
     }
     for entry in &rules.detectors {
         let def = &entry.def;
-        println!(
+        out!(
             "{:<36} {:<10} {:<9} {:<8} {}",
             def.id,
             "detector",
@@ -516,12 +533,12 @@ fn rules_test(args: RuleArgs) -> Result<ExitCode, ExitCode> {
         };
         let examples = definition.examples();
         if examples.is_empty() {
-            println!("NONE {id} (no examples)");
+            out!("NONE {id} (no examples)");
             without += 1;
             continue;
         }
         let Some(alone) = rules.only(&id) else {
-            println!("FAIL {id}: cannot compile the rule alone");
+            out!("FAIL {id}: cannot compile the rule alone");
             failed += 1;
             continue;
         };
@@ -547,17 +564,17 @@ fn rules_test(args: RuleArgs) -> Result<ExitCode, ExitCode> {
             }
         }
         if failures.is_empty() {
-            println!("PASS {id} ({} examples)", examples.len());
+            out!("PASS {id} ({} examples)", examples.len());
             passed += 1;
         } else {
-            println!("FAIL {id}");
+            out!("FAIL {id}");
             for failure in failures {
-                println!("{failure}");
+                out!("{failure}");
             }
             failed += 1;
         }
     }
-    println!("{passed} passed, {failed} failed, {without} without examples");
+    out!("{passed} passed, {failed} failed, {without} without examples");
     Ok(if failed > 0 {
         ExitCode::from(1)
     } else {
@@ -577,56 +594,56 @@ fn rules_explain(id: &str, args: RuleArgs) -> Result<ExitCode, ExitCode> {
     };
     match &definition {
         Definition::Rule(def) => {
-            println!("{}  (rule, {})", def.id, def.origin);
-            println!();
-            println!("{}", def.description);
-            println!();
+            out!("{}  (rule, {})", def.id, def.origin);
+            out!();
+            out!("{}", def.description);
+            out!();
             let m = &def.matcher;
             if !m.line.is_empty() {
-                println!("match.line      {}", quoted(&m.line));
+                out!("match.line      {}", quoted(&m.line));
             }
             if !m.contains.is_empty() {
-                println!("match.contains  {}", quoted(&m.contains));
+                out!("match.contains  {}", quoted(&m.contains));
             }
             if let Some(regex) = &m.regex {
-                println!("match.regex     /{regex}/");
+                out!("match.regex     /{regex}/");
             }
             if let Some(selector) = &m.selector {
-                println!("match.selector  {selector}");
+                out!("match.selector  {selector}");
             }
-            println!("action          {}", def.action.as_str());
-            println!("where           {}", def.position.as_str());
+            out!("action          {}", def.action.as_str());
+            out!("where           {}", def.position.as_str());
             if !def.sites.is_empty() {
-                println!("sites           {}", def.sites.join(", "));
+                out!("sites           {}", def.sites.join(", "));
             }
-            println!("enabled         {}", def.enabled);
+            out!("enabled         {}", def.enabled);
         }
         Definition::Detector(def) => {
-            println!("{}  (detector, {})", def.id, def.origin);
-            println!();
-            println!("{}", def.description);
-            println!();
-            println!("enabled         {}", def.enabled);
+            out!("{}  (detector, {})", def.id, def.origin);
+            out!();
+            out!("{}", def.description);
+            out!();
+            out!("enabled         {}", def.enabled);
             for (key, value) in &def.settings {
-                println!("{key:<15} {value}");
+                out!("{key:<15} {value}");
             }
         }
     }
     for (n, example) in definition.examples().iter().enumerate() {
-        println!();
+        out!();
         match &example.expect {
             Some(expect) => {
-                println!("example {}: removes", n + 1);
-                println!("  input:\n{}", indent(&example.input));
-                println!("  clean:\n{}", indent(expect));
+                out!("example {}: removes", n + 1);
+                out!("  input:\n{}", indent(&example.input));
+                out!("  clean:\n{}", indent(expect));
             }
             None => {
-                println!("example {}: keeps", n + 1);
-                println!("  input:\n{}", indent(&example.input));
+                out!("example {}: keeps", n + 1);
+                out!("  input:\n{}", indent(&example.input));
             }
         }
         for (k, page) in example.corpus.iter().enumerate() {
-            println!("  other page {} of the site:\n{}", k + 1, indent(page));
+            out!("  other page {} of the site:\n{}", k + 1, indent(page));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -418,3 +418,38 @@ fn site_scoped_rule_examples_run_as_pages_of_that_site() {
         stdout(&output)
     );
 }
+
+/// A reader that stops early (`newsclean rules list | head -1`) ends the listing quietly:
+/// no panic on the broken pipe, exit status 0.
+#[test]
+fn listing_into_a_closed_pipe_stops_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let temp = TempDir::new().unwrap();
+    // Enough rules that the listing is larger than a pipe's buffer.
+    let mut rules = String::new();
+    for n in 0..3000 {
+        rules.push_str(&format!(
+            "[[rule]]\nid = \"local.rule-{n}\"\ndescription = \"Rule number {n}.\"\nmatch.line = [\"Phrase {n}\"]\naction = \"drop\"\n\n"
+        ));
+    }
+    let file = temp.path().join("many.toml");
+    std::fs::write(&file, rules).unwrap();
+    let mut child = Command::new(bin())
+        .args(["rules", "list", "--rules"])
+        .arg(&file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The pipe's reading end is closed here, with most of the listing unread.
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(first.starts_with("ID"), "{first}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}
