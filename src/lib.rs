@@ -9,6 +9,7 @@
 pub mod detect;
 pub mod document;
 pub mod eval;
+pub mod html;
 pub mod input;
 pub mod judge;
 pub mod normalize;
@@ -46,7 +47,10 @@ pub struct Cleaned {
 }
 
 /// Cleans one document. `diff` asks for the unified diff in that style.
-pub fn clean_document(document: Document, rules: &RuleSet, diff: Option<DiffStyle>) -> Cleaned {
+pub fn clean_document(mut document: Document, rules: &RuleSet, diff: Option<DiffStyle>) -> Cleaned {
+    if let Some(markup) = document.markup.take() {
+        html::prepare(&mut document, &markup, rules);
+    }
     let blocks = segment::lines(&document.raw);
     let verdicts = judge::judge(&document, &blocks, rules);
     let rows = rows(&document.raw, &blocks, &verdicts);
@@ -399,14 +403,30 @@ pub fn clean_text(text: &str, rules: &RuleSet) -> String {
     clean_example(text, rules, None)
 }
 
+/// What an example input reads as before cleaning: its text, or for an HTML page (an input
+/// that starts with `<`) the page's visible text. An example without `expect` must come out
+/// as this.
+pub fn example_page_text(text: &str) -> String {
+    if !text.trim_start().starts_with('<') {
+        return text.to_string();
+    }
+    html::extract(&html::limit_nesting(text), &[], None).text
+}
+
 /// Cleans an example input as a page of `site`: the examples of a rule scoped with `sites`
-/// are pages of its first site.
+/// are pages of its first site. An input that starts with `<` is an HTML page.
 pub fn clean_example(text: &str, rules: &RuleSet, site: Option<&str>) -> String {
+    let is_html = text.trim_start().starts_with('<');
     let doc = Document {
         id: "example".into(),
         source: "example".into(),
         site: site.map(str::to_string),
-        raw: text.to_string(),
+        raw: if is_html {
+            String::new()
+        } else {
+            text.to_string()
+        },
+        markup: is_html.then(|| text.to_string()),
         ..Document::default()
     };
     clean_document(doc, rules, None).clean

@@ -7,6 +7,8 @@
 //! verdicts into `Drop`; it never brings back what a rule removed.
 
 mod content_region;
+mod dom_boilerplate;
+mod dom_region;
 mod section_label;
 mod teaser_list;
 mod title_echo;
@@ -27,6 +29,8 @@ pub const DETECTOR_IDS: &[&str] = &[
     teaser_list::ID,
     section_label::ID,
     content_region::ID,
+    dom_region::ID,
+    dom_boilerplate::ID,
 ];
 
 /// Checks a detector's settings without building it, for load-time errors.
@@ -41,6 +45,10 @@ pub fn build(id: &str, settings: &toml::Table) -> Result<Box<dyn Detector>, Stri
         teaser_list::ID => Ok(Box::new(teaser_list::TeaserList::new(parse(settings)?))),
         section_label::ID => Ok(Box::new(section_label::SectionLabel::new(parse(settings)?))),
         content_region::ID => Ok(Box::new(content_region::ContentRegion::new(parse(
+            settings,
+        )?))),
+        dom_region::ID => Ok(Box::new(dom_region::DomRegion::new(parse(settings)?))),
+        dom_boilerplate::ID => Ok(Box::new(dom_boilerplate::DomBoilerplate::new(parse(
             settings,
         )?))),
         _ => Err(format!(

@@ -69,16 +69,8 @@ fn rule_applies(rules: &RuleSet, index: usize, page: &Page<'_>, block: usize) ->
     if !def.enabled {
         return false;
     }
-    if !def.sites.is_empty() {
-        let Some(site) = page.doc.site.as_deref() else {
-            return false;
-        };
-        let on_site = def.sites.iter().any(|s| {
-            site == s || (site.ends_with(s.as_str()) && site[..site.len() - s.len()].ends_with('.'))
-        });
-        if !on_site {
-            return false;
-        }
+    if !def.applies_to_site(page.doc.site.as_deref()) {
+        return false;
     }
     match def.position {
         Position::Anywhere => true,
@@ -99,6 +91,15 @@ fn apply_rules(page: &Page<'_>, rules: &RuleSet, verdicts: &mut [Verdict]) {
             continue;
         }
         rules.matches(&block.text, &mut found);
+        // On an HTML page, a block inside an element that a rule's selector matched.
+        if let Some(rule) = page.selector_rule(i) {
+            if let Some(why) = rules.selector_why(rule) {
+                found.push(RuleMatch {
+                    rule,
+                    why: Arc::clone(why),
+                });
+            }
+        }
         for m in found.drain(..) {
             if !rule_applies(rules, m.rule, page, i) {
                 continue;

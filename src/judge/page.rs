@@ -101,6 +101,18 @@ impl<'a> Page<'a> {
         }
     }
 
+    /// What the markup says about a block, on a page read from HTML.
+    pub fn html_context(&self, block: usize) -> Option<&crate::html::BlockContext> {
+        self.doc.html.as_ref()?.line(self.blocks[block].line)
+    }
+
+    /// The index of the rule whose selector matched an element around a block of an HTML
+    /// page.
+    pub fn selector_rule(&self, block: usize) -> Option<usize> {
+        let rule = self.html_context(block)?.selector_rule;
+        (rule > 0).then(|| rule as usize - 1)
+    }
+
     /// Whether a block has no visible text (the same as `Block::is_blank`, precomputed).
     pub fn is_blank(&self, block: usize) -> bool {
         self.features[block].blank

@@ -320,6 +320,13 @@ fn check_rule(file: &FileContext, raw: RawRule) -> Result<RuleDef, RuleFileError
                     "`match.selector` is empty",
                 ));
             }
+            if let Err(e) = scraper::Selector::parse(selector.get_ref()) {
+                return Err(file.error(
+                    selector.span().start,
+                    Some(&id),
+                    format!("bad selector: {}", one_line(&e.to_string())),
+                ));
+            }
             matcher.selector = Some(selector.into_inner());
         }
     }
@@ -456,6 +463,15 @@ mod tests {
         let err = parse_file("x.toml", text).unwrap_err();
         assert_eq!(err.line, 4);
         assert_eq!(err.rule.as_deref(), Some("chrome.x"));
+    }
+
+    #[test]
+    fn bad_selector_points_at_the_selector() {
+        let text = "[[rule]]\nid = \"chrome.x\"\nmatch.selector = \"div[class=\"\n";
+        let err = parse_file("x.toml", text).unwrap_err();
+        assert_eq!((err.line, err.column), (3, 18));
+        assert_eq!(err.rule.as_deref(), Some("chrome.x"));
+        assert!(err.message.contains("bad selector"), "{}", err.message);
     }
 
     #[test]
