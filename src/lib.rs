@@ -302,6 +302,21 @@ fn clean_record(doc: &Cleaned, text_field: &str) -> serde_json::Map<String, serd
         }
     };
     record.insert(text_field.to_string(), Value::String(doc.clean.clone()));
+    // What an HTML page declares, under names the record does not use already.
+    if let Some(facts) = &doc.document.html {
+        let declared = [
+            ("url", doc.document.url.as_ref()),
+            ("site", doc.document.site.as_ref()),
+            ("title", doc.document.title.as_ref()),
+            ("published", facts.meta.published.as_ref()),
+            ("author", facts.meta.author.as_ref()),
+        ];
+        for (key, value) in declared {
+            if let (Some(value), false) = (value, record.contains_key(key)) {
+                record.insert(key.to_string(), Value::String(value.clone()));
+            }
+        }
+    }
     record
 }
 

@@ -452,7 +452,7 @@ pub fn evaluate(gold_path: &Path, predictions: Predictions<'_>) -> Result<Evalua
                     if document.site.is_none() {
                         document.site = document.url.as_deref().and_then(input::host_of);
                     }
-                    let raw_bytes = document.raw.len();
+                    let raw_bytes = document.markup.as_ref().unwrap_or(&document.raw).len();
                     Prediction {
                         text: crate::clean_document(document, rules, None).clean,
                         raw_bytes: Some(raw_bytes),

@@ -394,10 +394,10 @@ impl Walker<'_> {
 /// How an element is walked, and its tag as a static name for reasons.
 fn classify(name: &str) -> (Kind, &'static str) {
     match name {
-        "script" | "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "head"
-        | "title" | "meta" | "link" | "object" | "embed" | "canvas" | "select" | "datalist"
-        | "audio" | "video" | "picture" | "img" | "input" | "textarea" | "frameset" | "frame"
-        | "noembed" | "noframes" => (Kind::Hidden, "hidden"),
+        "script" | "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "title"
+        | "meta" | "link" | "object" | "embed" | "canvas" | "select" | "datalist" | "audio"
+        | "video" | "picture" | "img" | "input" | "textarea" | "frameset" | "frame" | "noembed"
+        | "noframes" => (Kind::Hidden, "hidden"),
         "br" | "hr" => (Kind::Break, "br"),
         "p" => (Kind::Block, "p"),
         "div" => (Kind::Block, "div"),

@@ -324,7 +324,7 @@ fn check_rule(file: &FileContext, raw: RawRule) -> Result<RuleDef, RuleFileError
                 return Err(file.error(
                     selector.span().start,
                     Some(&id),
-                    format!("bad selector: {}", one_line(&e.to_string())),
+                    format!("bad selector: {}", selector_error(&e)),
                 ));
             }
             matcher.selector = Some(selector.into_inner());
@@ -388,6 +388,17 @@ fn check_detector(file: &FileContext, raw: RawDetector) -> Result<DetectorDef, R
         origin: file.origin(id_offset),
         id,
     })
+}
+
+/// A selector parse error as a person can read it: some of scraper's messages only say that
+/// something unexpected happened, and then the error's name says more.
+pub fn selector_error(e: &scraper::error::SelectorErrorKind) -> String {
+    let message = one_line(&e.to_string());
+    if message.contains("report this") {
+        format!("{e:?}")
+    } else {
+        message
+    }
 }
 
 fn one_line(text: &str) -> String {

@@ -295,7 +295,7 @@ impl RuleSet {
                     line: rule.def.origin.line,
                     column: rule.def.origin.column,
                     rule: Some(rule.def.id.clone()),
-                    message: format!("bad selector: {e}"),
+                    message: format!("bad selector: {}", load::selector_error(&e)),
                 })?;
                 selectors.push(RuleSelector {
                     rule: index,
