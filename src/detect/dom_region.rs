@@ -50,6 +50,9 @@ pub struct Config {
     pub body_match_share: f64,
     /// What such a line scores on top of its text.
     pub body_match_points: f64,
+    /// Negative line scores count this much towards an element's sum: an article holds
+    /// bylines, product boxes and share links, which should weigh less than its prose.
+    pub negative_weight: f64,
     /// The container must score at least this much, or the page is left alone.
     pub min_region_points: f64,
 }
@@ -69,6 +72,7 @@ impl Default for Config {
             body_match_share: 0.5,
             body_match_points: 3.0,
             min_region_points: 4.0,
+            negative_weight: 0.15,
         }
     }
 }
@@ -109,16 +113,17 @@ impl DomRegion {
     /// The text score of a kept line and a word for why.
     fn text_score(&self, page: &Page<'_>, i: usize) -> f64 {
         let features = &page.features[i];
-        let words = usize::from(features.words);
         let text = page.blocks[i].text.trim();
-        let chars = text.chars().count();
+        let (chars, cjk) = char_counts(text);
+        // Chinese and Japanese do not space their words: two characters count as one.
+        let words = usize::from(features.words).max(cjk / 2);
         let points = (chars as f64 / self.config.chars_per_point).min(self.config.max_line_points);
         if features.truncated {
             return -self.config.short_line_penalty;
         }
         let _ = words;
         if words >= self.config.min_prose_words {
-            if features.sentence || ends_clause(text) {
+            if features.sentence || ends_clause(text) || ends_cjk_sentence(text) {
                 return points;
             }
             return points / 2.0;
@@ -141,25 +146,32 @@ impl DomRegion {
         if lines.is_empty() || facts.elements.is_empty() {
             return None;
         }
+        // Each line's score, and the part of it that counts only `negative_weight` times.
         let mut scores: Vec<f64> = Vec::with_capacity(lines.len());
+        let mut discounted: Vec<bool> = Vec::with_capacity(lines.len());
         for &i in &lines {
             let Some(context) = page.html_context(i) else {
                 scores.push(0.0);
+                discounted.push(false);
                 continue;
             };
             let mut score = self.text_score(page, i);
+            let mut discount = score < 0.0 && !page.features[i].truncated;
             if context.link_density() >= self.config.max_link_density {
                 score = -self.config.short_line_penalty;
             }
             if context.has(flags::CHROME) {
                 score = score.min(0.0) - self.config.chrome_penalty;
+                discount = false;
             }
             if let Some(share) = facts.body_share(&page.blocks[i].text) {
                 if share >= self.config.body_match_share {
                     score = score.max(0.0) + self.config.body_match_points;
+                    discount = false;
                 }
             }
             scores.push(score);
+            discounted.push(discount);
         }
         // First the positive mass of every element, to tell wrappers from chrome.
         let mut positive = vec![0.0f64; facts.elements.len()];
@@ -185,8 +197,13 @@ impl DomRegion {
                 continue;
             };
             let mut score = scores[k];
+            let mut discount = discounted[k];
             if self.named_chrome(facts, context.boiler_element, &wrappers) {
                 score = score.min(0.0) - self.config.name_penalty;
+                discount = true;
+            }
+            if discount {
+                score *= self.config.negative_weight;
             }
             if context.element != NONE {
                 sums[context.element as usize] += score;
@@ -235,6 +252,28 @@ fn sum_up(facts: &HtmlFacts, sums: &mut [f64]) {
 
 fn roots(facts: &HtmlFacts) -> impl Iterator<Item = usize> + '_ {
     (0..facts.elements.len()).filter(|&e| facts.elements[e].parent == NONE)
+}
+
+/// Characters, and of those the CJK ones (ideographs, kana, hangul).
+fn char_counts(text: &str) -> (usize, usize) {
+    if text.is_ascii() {
+        return (text.len(), 0);
+    }
+    let mut chars = 0;
+    let mut cjk = 0;
+    for c in text.chars() {
+        chars += 1;
+        if matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF)
+        {
+            cjk += 1;
+        }
+    }
+    (chars, cjk)
+}
+
+fn ends_cjk_sentence(text: &str) -> bool {
+    text.trim_end_matches(['」', '』', ')', '）'])
+        .ends_with(['。', '！', '？'])
 }
 
 /// A long line that ends in a clause mark (":" or ";") reads as prose too.
