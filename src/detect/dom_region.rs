@@ -50,6 +50,9 @@ pub struct Config {
     pub body_match_share: f64,
     /// What such a line scores on top of its text.
     pub body_match_points: f64,
+    /// An `<article>` or articleBody element inside the best element is chosen instead when
+    /// it holds at least this share of the best element's score.
+    pub marked_share: f64,
     /// Negative line scores count this much towards an element's sum: an article holds
     /// bylines, product boxes and share links, which should weigh less than its prose.
     pub negative_weight: f64,
@@ -73,6 +76,7 @@ impl Default for Config {
             body_match_points: 3.0,
             min_region_points: 4.0,
             negative_weight: 0.15,
+            marked_share: 0.6,
         }
     }
 }
@@ -217,12 +221,81 @@ impl DomRegion {
                 best = Some((e as u32, sum));
             }
         }
-        let (element, points) = best?;
+        let (mut element, mut points) = best?;
+        if let Some(article) = self.first_of_several_articles(page, &lines, facts, &sums, element) {
+            element = article;
+            points = sums[article as usize];
+        } else if let Some(inner) = self.marked_article_inside(facts, &sums, element) {
+            element = inner;
+            points = sums[inner as usize];
+        }
         (points >= self.config.min_region_points).then_some(Container {
             element,
             points,
             wrappers,
         })
+    }
+
+    /// An element inside the best one that the page marks as its article (`<article>`,
+    /// `itemprop="articleBody"`) and that holds at least `marked_share` of the best one's
+    /// score: the page's own word beats a wrapper that also holds teasers or comments.
+    fn marked_article_inside(&self, facts: &HtmlFacts, sums: &[f64], best: u32) -> Option<u32> {
+        let mut found: Option<u32> = None;
+        for e in best as usize + 1..facts.elements.len() {
+            let info = &facts.elements[e];
+            let marked =
+                info.tag == "article" || info.flags & flags::BODY_PROP != 0 && info.content_name;
+            if !marked || !facts.is_within(e as u32, best) {
+                continue;
+            }
+            if found.is_none_or(|f| sums[e] > sums[f as usize]) {
+                found = Some(e as u32);
+            }
+        }
+        let found = found?;
+        (sums[found as usize] >= self.config.marked_share * sums[best as usize]).then_some(found)
+    }
+
+    /// When the best element holds several `<article>` elements that each score as an
+    /// article (a page that appends the next stories as you scroll, or a list of posts), the
+    /// page's own article: the one whose heading repeats the page title, else the first.
+    fn first_of_several_articles(
+        &self,
+        page: &Page<'_>,
+        lines: &[usize],
+        facts: &HtmlFacts,
+        sums: &[f64],
+        best: u32,
+    ) -> Option<u32> {
+        let articles: Vec<u32> = (best as usize + 1..facts.elements.len())
+            .map(|e| e as u32)
+            .filter(|&e| {
+                let info = &facts.elements[e as usize];
+                info.tag == "article"
+                    && sums[e as usize] >= self.config.min_region_points
+                    && facts.is_within(e, best)
+                    && !outer_article_between(facts, info.parent, best)
+            })
+            .collect();
+        if articles.len() < 2 {
+            return None;
+        }
+        let title = page.doc.title.as_deref().map(str::trim);
+        let titled = title.and_then(|title| {
+            lines.iter().find_map(|&i| {
+                let context = page.html_context(i)?;
+                let heading = context.heading;
+                let text = page.blocks[i].text.trim();
+                if heading == 0 || heading > 2 || text.is_empty() || !title.starts_with(text) {
+                    return None;
+                }
+                articles
+                    .iter()
+                    .copied()
+                    .find(|&a| facts.is_within(context.element, a))
+            })
+        });
+        titled.or(articles.first().copied())
     }
 
     /// Whether the boilerplate-named element around a line (`boiler_element`), or one of
@@ -238,6 +311,18 @@ impl DomRegion {
         }
         false
     }
+}
+
+/// Whether an `<article>` lies between `element` (inclusive) and `outer` (exclusive).
+fn outer_article_between(facts: &HtmlFacts, mut element: u32, outer: u32) -> bool {
+    while element != NONE && element != outer {
+        let info = &facts.elements[element as usize];
+        if info.tag == "article" {
+            return true;
+        }
+        element = info.parent;
+    }
+    false
 }
 
 /// Adds every element's sum into its parent's; parents come before children.

@@ -135,7 +135,7 @@ pub mod flags {
     pub const MAIN: u32 = 1 << 1;
     /// Inside an element with `itemprop="articleBody"`.
     pub const BODY_PROP: u32 = 1 << 2;
-    /// Inside nav, aside, footer, header, form, dialog, menu, or an element with a
+    /// Inside nav, aside, footer, header, dialog, menu, or an element with a
     /// navigation, banner, contentinfo, complementary or search role.
     pub const CHROME: u32 = 1 << 3;
     /// Inside such an element that is itself not inside an article, main or articleBody.

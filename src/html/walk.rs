@@ -450,7 +450,7 @@ fn tag_flags(name: &str) -> u32 {
     match name {
         "article" => flags::ARTICLE,
         "main" => flags::MAIN,
-        "nav" | "aside" | "footer" | "header" | "form" | "dialog" | "menu" => flags::CHROME,
+        "nav" | "aside" | "footer" | "header" | "dialog" | "menu" => flags::CHROME,
         "li" | "dt" | "dd" => flags::LIST_ITEM,
         "td" | "th" => flags::TABLE_CELL,
         "blockquote" => flags::BLOCKQUOTE,
