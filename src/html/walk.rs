@@ -513,6 +513,7 @@ fn hides(style: &str) -> bool {
 fn name_words(value: &str) -> (u32, bool) {
     let mut bits = 0;
     let mut content = false;
+    let mut embed = false;
     for word in value.split(|c: char| !c.is_ascii_alphanumeric()) {
         if word.is_empty() || word.len() > 24 {
             continue;
@@ -525,8 +526,14 @@ fn name_words(value: &str) -> (u32, bool) {
             continue;
         };
         bits |= boilerplate_word(word);
+        embed |= word.starts_with("embed") || word == "tweet";
         content |=
             CONTENT_WORDS.contains(&word) || CONTENT_PREFIXES.iter().any(|w| word.starts_with(w));
+    }
+    // An embedded social post ("social-media-embed", "twitter-tweet") is article content
+    // that a reporter quotes, not a share bar.
+    if embed {
+        bits &= !boilerplate::SHARE;
     }
     (bits, content)
 }
@@ -648,6 +655,7 @@ mod tests {
         );
         assert_eq!(name_words("shadow read-time").0, boilerplate::DATE);
         assert!(name_words("article-body").1);
+        assert_eq!(name_words("social-media-embed").0, 0);
         assert_eq!(name_words("loaded"), (0, false));
     }
 

@@ -86,6 +86,8 @@ fn apply_rules(page: &Page<'_>, rules: &RuleSet, verdicts: &mut [Verdict]) {
     let mut own: Vec<Option<(usize, Arc<str>)>> = vec![None; blocks.len()];
     let mut rest: Option<(usize, usize, Arc<str>)> = None;
     let mut upto: Vec<(usize, usize, Arc<str>)> = Vec::new();
+    // On an HTML page a drop-rest marker ends with the element around it.
+    let mut scoped: Vec<(usize, usize, usize, Arc<str>)> = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
         if page.is_blank(i) {
             continue;
@@ -110,11 +112,14 @@ fn apply_rules(page: &Page<'_>, rules: &RuleSet, verdicts: &mut [Verdict]) {
                         own[i] = Some((m.rule, m.why));
                     }
                 }
-                Action::DropRest => {
-                    if rest.is_none() {
-                        rest = Some((i, m.rule, m.why));
+                Action::DropRest => match page.html_rest_end(i) {
+                    Some(end) => scoped.push((i, end, m.rule, m.why)),
+                    None => {
+                        if rest.is_none() {
+                            rest = Some((i, m.rule, m.why));
+                        }
                     }
-                }
+                },
                 Action::DropUpto => upto.push((i, m.rule, m.why)),
             }
         }
@@ -134,6 +139,19 @@ fn apply_rules(page: &Page<'_>, rules: &RuleSet, verdicts: &mut [Verdict]) {
     if let Some((start, rule, why)) = rest {
         let why: Arc<str> = format!("from line {}: {why}", blocks[start].line).into();
         for verdict in &mut verdicts[start..] {
+            *verdict = Verdict::drop(&rules.rules[rule].id, Arc::clone(&why));
+        }
+    }
+    for (start, end, rule, why) in scoped {
+        if !verdicts[start].is_keep() {
+            continue;
+        }
+        let why: Arc<str> = format!(
+            "from line {} to the end of its element: {why}",
+            blocks[start].line
+        )
+        .into();
+        for verdict in &mut verdicts[start..end] {
             *verdict = Verdict::drop(&rules.rules[rule].id, Arc::clone(&why));
         }
     }

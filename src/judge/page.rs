@@ -113,6 +113,25 @@ impl<'a> Page<'a> {
         (rule > 0).then(|| rule as usize - 1)
     }
 
+    /// On an HTML page, where a `drop-rest` marker at `block` ends: after the last block
+    /// inside the parent of the marker's element (a "Related" heading takes its box, not the
+    /// rest of the page). `None` on other pages, where it is the end of the page.
+    pub fn html_rest_end(&self, block: usize) -> Option<usize> {
+        let facts = self.doc.html.as_deref()?;
+        let element = self.html_context(block)?.element;
+        let scope = facts.elements.get(element as usize)?.parent;
+        if scope == crate::html::NONE {
+            return None;
+        }
+        let end = (block + 1..self.blocks.len())
+            .find(|&j| {
+                self.html_context(j)
+                    .is_none_or(|c| !facts.is_within(c.element, scope))
+            })
+            .unwrap_or(self.blocks.len());
+        Some(end)
+    }
+
     /// Whether a block has no visible text (the same as `Block::is_blank`, precomputed).
     pub fn is_blank(&self, block: usize) -> bool {
         self.features[block].blank
