@@ -108,6 +108,7 @@ impl Detector for DomBoilerplate {
                 Some("button or form label")
             } else if context.link_density() >= self.config.max_link_density
                 && usize::from(page.features[i].words) < self.config.link_line_words
+                && !spells_out_address(&page.blocks[i].text)
             {
                 Some("mostly link text")
             } else {
@@ -118,6 +119,12 @@ impl Detector for DomBoilerplate {
             }
         }
     }
+}
+
+/// A link whose text is a web or mail address is a reference the writer spelt out (a source,
+/// a contact), not a menu item or a teaser, whose link text is words.
+fn spells_out_address(text: &str) -> bool {
+    text.contains("://") || text.contains("www.") || text.contains('@')
 }
 
 /// Whether a chrome element (nav, aside, header, footer, form...) lies between a line's
