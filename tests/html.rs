@@ -347,3 +347,64 @@ fn a_100_mb_page_is_cut_with_a_warning() {
     let bytes_in = reports[0]["bytes_in"].as_u64().unwrap();
     assert!(bytes_in > 20 << 20 && bytes_in < 40 << 20, "{bytes_in}");
 }
+
+#[test]
+fn a_related_box_inside_the_article_takes_only_itself() {
+    let paragraph = |n: usize| {
+        format!("<p>Paragraph {n} of the story: the harbour ferry returned to service on Friday morning after six weeks of storm repairs to the pier.</p>")
+    };
+    let markup = format!(
+        "<html><body><article>{}{}<div class=\"inline-box\"><h4>Related Articles</h4><a href=\"/a\">Storm closes the coast road</a></div>{}{}</article></body></html>",
+        paragraph(1),
+        paragraph(2),
+        paragraph(3),
+        paragraph(4)
+    );
+    let cleaned = newsclean::clean_document(html_document(markup), &default_rules(), None);
+    for n in 1..=4 {
+        assert!(
+            cleaned
+                .clean
+                .contains(&format!("Paragraph {n} of the story")),
+            "{}",
+            cleaned.clean
+        );
+    }
+    assert!(
+        !cleaned.clean.contains("Related Articles"),
+        "{}",
+        cleaned.clean
+    );
+    assert!(
+        !cleaned.clean.contains("Storm closes the coast road"),
+        "{}",
+        cleaned.clean
+    );
+}
+
+#[test]
+fn of_several_articles_the_page_keeps_its_own() {
+    let story = |title: &str, topic: &str| {
+        let mut html = format!("<article><h1>{title}</h1>");
+        for n in 1..=3 {
+            html.push_str(&format!("<p>Sentence {n} about {topic}: the council met on Tuesday and argued for hours about the cost of the plan before a final vote.</p>"));
+        }
+        html + "</article>"
+    };
+    let markup = format!(
+        "<html><head><title>Bridge vote passes | The Herald</title></head><body><main>{}{}</main></body></html>",
+        story("Bridge vote passes", "the bridge"),
+        story("Library hours cut", "the libraries")
+    );
+    let cleaned = newsclean::clean_document(html_document(markup), &default_rules(), None);
+    assert!(
+        cleaned.clean.contains("about the bridge"),
+        "{}",
+        cleaned.clean
+    );
+    assert!(
+        !cleaned.clean.contains("about the libraries"),
+        "{}",
+        cleaned.clean
+    );
+}

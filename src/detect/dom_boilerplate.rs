@@ -1,6 +1,6 @@
 //! DOM boilerplate: what sits inside an HTML page's article container but is not article
 //! text: the headline and byline block (`<header>` inside the article, the `<h1>`), share
-//! bars, tag lists and related links (`<footer>`, `<aside>`, `<nav>` or `<form>` inside it,
+//! bars, tag lists and related links (`<footer>`, `<aside>` or `<nav>` inside it,
 //! or elements whose class or id names them), figure captions, buttons, and lines that are
 //! mostly link text. The container is the one `dom_region` chooses.
 
@@ -99,7 +99,7 @@ impl Detector for DomBoilerplate {
             let reason = if named != 0 {
                 Some(name_reason(named))
             } else if chrome_inside(facts, context.element, container.element) {
-                Some("inside nav, aside, header, footer or form within the article")
+                Some("inside nav, aside, header or footer within the article")
             } else if self.config.drop_headline && context.heading == 1 {
                 Some("the headline (the page's metadata gives it as the title)")
             } else if self.config.drop_captions && context.has(flags::FIGURE) {
@@ -127,7 +127,7 @@ fn spells_out_address(text: &str) -> bool {
     text.contains("://") || text.contains("www.") || text.contains('@')
 }
 
-/// Whether a chrome element (nav, aside, header, footer, form...) lies between a line's
+/// Whether a chrome element (nav, aside, header, footer...) lies between a line's
 /// element and the container.
 fn chrome_inside(facts: &crate::html::HtmlFacts, mut element: u32, container: u32) -> bool {
     while element != NONE && element != container {

@@ -1,11 +1,18 @@
 //! DOM region: on a page read from HTML, the article is the element whose lines score
 //! highest together. Each kept line gets a score from its text (long prose scores by
 //! length, short lines and link lines cost a point) and from its markup (lines inside nav,
-//! aside, footer, header or form, or under a class or id naming chrome such as "related",
+//! aside, footer or header, or under a class or id naming chrome such as "related",
 //! "share" or "comment", cost more; lines the page's JSON-LD `articleBody` holds score
 //! more). Scores are summed up the element tree, and the element with the largest sum is the
 //! article container (the best subtree, as the content-region detector finds the best
 //! stretch of a page dump). Every line outside it goes.
+//!
+//! Negative scores count only `negative_weight` times (teasers and nav lines in full): an
+//! article holds bylines, subheadings and product boxes, which must not outweigh its prose.
+//! The page's own word comes next: an `<article>` or articleBody element inside the best
+//! element that holds most of its score is taken instead (the best element also held
+//! teasers or comments), and of several `<article>`s that each score as one (a page that
+//! appends the next stories), the one whose heading repeats the page title, else the first.
 //!
 //! A class name such as "has-comments" on `<body>` would mark the whole page as chrome, so
 //! an element that names chrome but holds most of the page's prose is taken for a wrapper
@@ -38,7 +45,7 @@ pub struct Config {
     pub plain_line_penalty: f64,
     /// A line with at least this share of link text is a link, not prose.
     pub max_link_density: f64,
-    /// What a line inside nav, aside, footer, header or form costs, at least.
+    /// What a line inside nav, aside, footer or header costs, at least.
     pub chrome_penalty: f64,
     /// What a line under a class or id naming chrome costs, at least.
     pub name_penalty: f64,

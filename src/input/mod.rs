@@ -471,13 +471,16 @@ fn parse_jsonl(shown: &str, base_id: &str, bytes: Vec<u8>, options: &InputOption
         .map(|(i, line)| (i + 1, line.trim_end_matches('\r')))
         .filter(|(_, line)| !line.trim().is_empty())
         .collect();
-    let parsed: Vec<Result<Document, Problem>> = lines
+    let parsed: Vec<Result<(Document, Option<Problem>), Problem>> = lines
         .par_iter()
         .map(|&(number, line)| parse_record(shown, base_id, number, line, options))
         .collect();
     for result in parsed {
         match result {
-            Ok(doc) => loaded.documents.push(doc),
+            Ok((doc, warning)) => {
+                loaded.documents.push(doc);
+                loaded.problems.extend(warning);
+            }
             Err(p) => loaded.problems.push(p),
         }
     }
@@ -490,7 +493,7 @@ fn parse_record(
     number: usize,
     line: &str,
     options: &InputOptions,
-) -> Result<Document, Problem> {
+) -> Result<(Document, Option<Problem>), Problem> {
     let source = format!("{shown}:{number}");
     let value: Value =
         serde_json::from_str(line).map_err(|e| problem(&source, format!("not valid JSON: {e}")))?;
@@ -508,10 +511,17 @@ fn parse_record(
         None => None,
     };
     if let Some(mut markup) = markup {
-        limit_page_size(&mut markup, |_| {});
+        let mut warning = None;
+        limit_page_size(&mut markup, |message| {
+            warning = Some(Problem {
+                source: source.clone(),
+                message,
+                skipped: false,
+            })
+        });
         let (id, url, title, site) = record_fields(&record, base_id, number, options);
         record.insert(options.text_field.clone(), Value::String(String::new()));
-        return Ok(Document {
+        let document = Document {
             id,
             source,
             url,
@@ -520,7 +530,8 @@ fn parse_record(
             markup: Some(markup),
             record: Some(record),
             ..Document::default()
-        });
+        };
+        return Ok((document, warning));
     }
     // The text moves out of the record, so a corpus is not held twice; its field stays
     // in place, empty, for `--format jsonl` to fill with the clean text.
@@ -543,7 +554,7 @@ fn parse_record(
         }
     };
     let (id, url, title, site) = record_fields(&record, base_id, number, options);
-    Ok(Document {
+    let document = Document {
         id,
         source,
         url,
@@ -552,7 +563,8 @@ fn parse_record(
         raw,
         record: Some(record),
         ..Document::default()
-    })
+    };
+    Ok((document, None))
 }
 
 /// A record's id, URL, title and site.
