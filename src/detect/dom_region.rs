@@ -14,6 +14,10 @@
 //! teasers or comments), and of several `<article>`s that each score as one (a page that
 //! appends the next stories), the one whose heading repeats the page title, else the first.
 //!
+//! Last, a child of the chosen element that holds nearly all of its prose (`inner_share`)
+//! is taken instead, and so on down, so a teaser box or an author note beside the article
+//! body does not come along.
+//!
 //! A class name such as "has-comments" on `<body>` would mark the whole page as chrome, so
 //! an element that names chrome but holds most of the page's prose is taken for a wrapper
 //! and its name ignored. `dom_boilerplate` uses the same container to clean inside it.
@@ -60,6 +64,9 @@ pub struct Config {
     /// An `<article>` or articleBody element inside the best element is chosen instead when
     /// it holds at least this share of the best element's score.
     pub marked_share: f64,
+    /// A child of the chosen element that holds at least this share of its prose (positive
+    /// score) is chosen instead, and so on down.
+    pub inner_share: f64,
     /// Negative line scores count this much towards an element's sum: an article holds
     /// bylines, product boxes and share links, which should weigh less than its prose.
     pub negative_weight: f64,
@@ -84,6 +91,7 @@ impl Default for Config {
             min_region_points: 4.0,
             negative_weight: 0.15,
             marked_share: 0.6,
+            inner_share: 0.8,
         }
     }
 }
@@ -235,6 +243,21 @@ impl DomRegion {
         } else if let Some(inner) = self.marked_article_inside(facts, &sums, element) {
             element = inner;
             points = sums[inner as usize];
+        }
+        // A child that holds nearly all of the container's prose is the article; what the
+        // container adds around it (a teaser box, an author note) is not.
+        loop {
+            let inner = (element as usize + 1..facts.elements.len()).find(|&c| {
+                facts.elements[c].parent == element
+                    && positive[c] >= self.config.inner_share * positive[element as usize]
+            });
+            match inner {
+                Some(c) => {
+                    element = c as u32;
+                    points = sums[c];
+                }
+                None => break,
+            }
         }
         (points >= self.config.min_region_points).then_some(Container {
             element,
