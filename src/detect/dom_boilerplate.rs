@@ -2,16 +2,16 @@
 //! text: the headline and byline block (`<header>` inside the article, the `<h1>`), share
 //! bars, tag lists and related links (`<footer>`, `<aside>` or `<nav>` inside it,
 //! or elements whose class or id names them), figure captions, buttons, and lines that are
-//! mostly link text. The container is the one `dom_region` chooses.
+//! mostly link text. The container is the smallest element that holds every line still
+//! kept: after `detect.dom-region`, the article container it chose.
 
 use serde::Deserialize;
 use std::sync::Arc;
 
 use crate::document::Verdict;
-use crate::html::{boilerplate, flags, NONE};
+use crate::html::{boilerplate, flags, HtmlFacts, NONE};
 use crate::judge::Page;
 
-use super::dom_region::{self, DomRegion};
 use super::Detector;
 
 pub const ID: &str = "detect.dom-boilerplate";
@@ -28,8 +28,9 @@ pub struct Config {
     pub drop_headline: bool,
     /// Drop figure captions.
     pub drop_captions: bool,
-    /// How the container is chosen (the settings of `detect.dom-region`).
-    pub region: dom_region::Config,
+    /// An element whose class or id names chrome but that holds at least this share of the
+    /// kept text is a wrapper of the article, and its name is ignored.
+    pub wrapper_share: f64,
 }
 
 impl Default for Config {
@@ -39,23 +40,91 @@ impl Default for Config {
             link_line_words: 20,
             drop_headline: true,
             drop_captions: true,
-            region: dom_region::Config::default(),
+            wrapper_share: 0.6,
         }
     }
 }
 
 pub struct DomBoilerplate {
     config: Config,
-    region: DomRegion,
+}
+
+/// Where the kept text of a page lies.
+struct Container {
+    element: u32,
+    /// Elements naming chrome that hold most of the kept text.
+    wrappers: Vec<u32>,
 }
 
 impl DomBoilerplate {
     pub fn new(config: Config) -> DomBoilerplate {
-        DomBoilerplate {
-            region: DomRegion::new(config.region.clone()),
-            config,
+        DomBoilerplate { config }
+    }
+
+    /// The smallest element holding every kept line, and the chrome-named wrappers.
+    fn container(
+        &self,
+        page: &Page<'_>,
+        facts: &HtmlFacts,
+        verdicts: &[Verdict],
+    ) -> Option<Container> {
+        let mut depth = vec![0u32; facts.elements.len()];
+        for e in 0..facts.elements.len() {
+            let parent = facts.elements[e].parent;
+            if parent != NONE {
+                depth[e] = depth[parent as usize] + 1;
+            }
+        }
+        let mut chars = vec![0u64; facts.elements.len()];
+        let mut common: Option<u32> = None;
+        for &i in &page.text_blocks {
+            if !verdicts[i].is_keep() {
+                continue;
+            }
+            let Some(context) = page.html_context(i) else {
+                continue;
+            };
+            if context.element == NONE {
+                continue;
+            }
+            chars[context.element as usize] += u64::from(context.chars);
+            common = Some(match common {
+                None => context.element,
+                Some(a) => lowest_common(facts, &depth, a, context.element)?,
+            });
+        }
+        let element = common?;
+        for e in (0..facts.elements.len()).rev() {
+            let parent = facts.elements[e].parent;
+            if parent != NONE {
+                chars[parent as usize] += chars[e];
+            }
+        }
+        let total = chars[element as usize] as f64;
+        let wrappers = (0..facts.elements.len())
+            .filter(|&e| {
+                facts.elements[e].boiler != 0
+                    && chars[e] as f64 >= self.config.wrapper_share * total
+            })
+            .map(|e| e as u32)
+            .collect();
+        Some(Container { element, wrappers })
+    }
+}
+
+/// The lowest element that holds both `a` and `b`; `None` when they have none in common.
+fn lowest_common(facts: &HtmlFacts, depth: &[u32], mut a: u32, mut b: u32) -> Option<u32> {
+    while a != b {
+        if a == NONE || b == NONE {
+            return None;
+        }
+        if depth[a as usize] >= depth[b as usize] {
+            a = facts.elements[a as usize].parent;
+        } else {
+            b = facts.elements[b as usize].parent;
         }
     }
+    (a != NONE).then_some(a)
 }
 
 impl Detector for DomBoilerplate {
@@ -63,7 +132,7 @@ impl Detector for DomBoilerplate {
         let Some(facts) = page.doc.html.as_deref() else {
             return;
         };
-        let Some(container) = self.region.container(page, verdicts) else {
+        let Some(container) = self.container(page, facts, verdicts) else {
             return;
         };
         let mut reasons: Vec<(&'static str, Arc<str>)> = Vec::new();

@@ -20,7 +20,7 @@
 //!
 //! A class name such as "has-comments" on `<body>` would mark the whole page as chrome, so
 //! an element that names chrome but holds most of the page's prose is taken for a wrapper
-//! and its name ignored. `dom_boilerplate` uses the same container to clean inside it.
+//! and its name ignored. `dom_boilerplate` then cleans inside the container.
 
 use serde::Deserialize;
 use std::sync::Arc;
@@ -117,11 +117,9 @@ pub struct DomRegion {
 }
 
 /// The chosen article container of a page.
-pub struct Container {
-    pub element: u32,
-    pub points: f64,
-    /// Elements naming chrome that are wrappers of the page's prose, not chrome.
-    pub wrappers: Vec<u32>,
+struct Container {
+    element: u32,
+    points: f64,
 }
 
 impl DomRegion {
@@ -154,7 +152,7 @@ impl DomRegion {
     }
 
     /// Chooses the container among the kept lines of an HTML page.
-    pub fn container(&self, page: &Page<'_>, verdicts: &[Verdict]) -> Option<Container> {
+    fn container(&self, page: &Page<'_>, verdicts: &[Verdict]) -> Option<Container> {
         let facts = page.doc.html.as_deref()?;
         let lines: Vec<usize> = page
             .text_blocks
@@ -259,11 +257,7 @@ impl DomRegion {
                 None => break,
             }
         }
-        (points >= self.config.min_region_points).then_some(Container {
-            element,
-            points,
-            wrappers,
-        })
+        (points >= self.config.min_region_points).then_some(Container { element, points })
     }
 
     /// An element inside the best one that the page marks as its article (`<article>`,
