@@ -22,9 +22,11 @@ pub struct Decoded {
 }
 
 /// Decodes a page's bytes. Never fails: the worst case is lossy UTF-8 with a warning.
-pub fn decode(bytes: &[u8]) -> Decoded {
-    if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
-        return with_encoding(encoding, &bytes[bom..], None);
+/// UTF-8 pages (most of them) become their text without a copy.
+pub fn decode(mut bytes: Vec<u8>) -> Decoded {
+    if let Some((encoding, bom)) = Encoding::for_bom(&bytes) {
+        bytes.drain(..bom);
+        return with_encoding(encoding, bytes, None);
     }
     let declared = declared_charset(&bytes[..bytes.len().min(SNIFF_BYTES)]);
     let Some(label) = declared else {
@@ -45,7 +47,7 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         }
         Some(encoding) => {
             let non_ascii = !bytes.is_ascii();
-            if non_ascii && std::str::from_utf8(bytes).is_ok() {
+            if non_ascii && std::str::from_utf8(&bytes).is_ok() {
                 let warning =
                     format!("declares charset \"{label}\" but is valid UTF-8; read as UTF-8");
                 return with_encoding(UTF_8, bytes, Some(warning));
@@ -67,7 +69,7 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     }
 }
 
-fn with_encoding(encoding: &'static Encoding, bytes: &[u8], warning: Option<String>) -> Decoded {
+fn with_encoding(encoding: &'static Encoding, bytes: Vec<u8>, warning: Option<String>) -> Decoded {
     if encoding == UTF_8 {
         let mut decoded = lossy_utf8(bytes, "is not valid UTF-8");
         if decoded.warning.is_none() {
@@ -75,7 +77,7 @@ fn with_encoding(encoding: &'static Encoding, bytes: &[u8], warning: Option<Stri
         }
         return decoded;
     }
-    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    let (text, had_errors) = encoding.decode_without_bom_handling(&bytes);
     let replaced = if had_errors {
         text.matches('\u{FFFD}').count()
     } else {
@@ -97,8 +99,8 @@ fn with_encoding(encoding: &'static Encoding, bytes: &[u8], warning: Option<Stri
 }
 
 /// UTF-8, replacing invalid sequences; `why` opens the warning when any were replaced.
-fn lossy_utf8(bytes: &[u8], why: &str) -> Decoded {
-    let (text, replaced) = crate::input::decode_lossy(bytes.to_vec());
+fn lossy_utf8(bytes: Vec<u8>, why: &str) -> Decoded {
+    let (text, replaced) = crate::input::decode_lossy(bytes);
     let warning = (replaced > 0 && !why.is_empty())
         .then(|| format!("{why}: {replaced} invalid sequences replaced by U+FFFD"));
     Decoded {
@@ -152,10 +154,14 @@ fn charset_in(tag: &[u8]) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn decode_bytes(bytes: &[u8]) -> Decoded {
+        decode(bytes.to_vec())
+    }
+
     #[test]
     fn meta_charset_decodes_legacy_bytes() {
         let page = b"<html><head><meta charset=\"windows-1252\"></head><body>caf\xe9</body>";
-        let decoded = decode(page);
+        let decoded = decode(page.to_vec());
         assert!(decoded.text.contains("café"), "{}", decoded.text);
         assert!(decoded.warning.is_none());
     }
@@ -163,14 +169,14 @@ mod tests {
     #[test]
     fn http_equiv_declaration() {
         let page = b"<META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=ISO-8859-1\"><p>M\xfcnchen";
-        assert!(decode(page).text.contains("München"));
+        assert!(decode(page.to_vec()).text.contains("München"));
     }
 
     #[test]
     fn bom_wins_over_meta() {
         let mut page = vec![0xEF, 0xBB, 0xBF];
         page.extend_from_slice("<meta charset=\"iso-8859-1\"><p>café".as_bytes());
-        let decoded = decode(&page);
+        let decoded = decode(page);
         assert!(decoded.text.contains("café"));
         assert!(!decoded.text.starts_with('\u{FEFF}'));
     }
@@ -181,25 +187,25 @@ mod tests {
         for unit in "<p>Grüße</p>".encode_utf16() {
             page.extend_from_slice(&unit.to_le_bytes());
         }
-        assert_eq!(decode(&page).text, "<p>Grüße</p>");
+        assert_eq!(decode(page).text, "<p>Grüße</p>");
     }
 
     #[test]
     fn wrong_declaration_falls_back_to_utf8_with_a_warning() {
         let page = "<meta charset=\"iso-8859-1\"><p>café</p>".as_bytes();
-        let decoded = decode(page);
+        let decoded = decode(page.to_vec());
         assert!(decoded.text.contains("café"));
         assert!(decoded.warning.is_some_and(|w| w.contains("valid UTF-8")));
     }
 
     #[test]
     fn unknown_or_missing_declaration_is_lossy_utf8_with_a_warning() {
-        let decoded = decode(b"<meta charset=\"klingon-8\"><p>ok \xff</p>");
+        let decoded = decode_bytes(b"<meta charset=\"klingon-8\"><p>ok \xff</p>");
         assert!(decoded.text.contains("ok \u{FFFD}"));
         assert!(decoded.warning.is_some_and(|w| w.contains("klingon-8")));
-        let decoded = decode(b"<p>ok \xff</p>");
+        let decoded = decode_bytes(b"<p>ok \xff</p>");
         assert_eq!(decoded.replaced, 1);
         assert!(decoded.warning.is_some());
-        assert!(decode(b"<p>plain</p>").warning.is_none());
+        assert!(decode_bytes(b"<p>plain</p>").warning.is_none());
     }
 }

@@ -334,8 +334,7 @@ fn html_document(shown: &str, id: &str, bytes: Vec<u8>, options: &InputOptions) 
             .push(problem(shown, "binary file (holds NUL bytes), not HTML"));
         return loaded;
     }
-    let decoded = crate::html::decode(&bytes);
-    drop(bytes);
+    let decoded = crate::html::decode(bytes);
     let warn = |message: String| Problem {
         source: shown.to_string(),
         message,
