@@ -1,6 +1,7 @@
 //! HTML input: a saved page becomes a `Document` like a text dump, plus what its markup says.
 //!
-//! The page is decoded (`decode`), guarded against absurd nesting (`nesting`), parsed with
+//! The page is decoded (`decode`), rid of script and style bodies (`strip`), guarded against
+//! absurd nesting (`nesting`), parsed with
 //! `scraper`, and walked once (`walk`): every run of visible text between block boundaries
 //! (paragraphs, headings, list items, table cells, line breaks...) becomes one line of the
 //! document's `raw` text, so `raw` is the whole-page text a text dump would hold and the
@@ -16,11 +17,13 @@
 mod decode;
 mod meta;
 mod nesting;
+mod strip;
 mod walk;
 
 pub use decode::{decode, Decoded};
 pub use meta::Metadata;
 pub use nesting::{limit_nesting, MAX_DEPTH};
+pub use strip::strip_scripts;
 pub use walk::{extract, Extracted, SelectorRule};
 
 use crate::document::Document;
@@ -244,7 +247,8 @@ pub fn prepare(doc: &mut Document, markup: &str, rules: &RuleSet) {
             sites: &rules.rules[rule].def.sites,
         })
         .collect();
-    let extracted = extract(&limit_nesting(markup), &selectors, doc.site.as_deref());
+    let stripped = strip_scripts(markup);
+    let extracted = extract(&limit_nesting(&stripped), &selectors, doc.site.as_deref());
     doc.raw = extracted.text;
     let facts = extracted.facts;
     if doc.title.is_none() {
