@@ -29,6 +29,12 @@ pub struct Document {
     pub markup: Option<String>,
     /// What the markup said about each line of `raw`, and the page's metadata.
     pub html: Option<Box<crate::html::HtmlFacts>>,
+    /// Which input argument of the run the document came from (0 for the first): documents
+    /// without a host are grouped by it.
+    pub input: usize,
+    /// Hashes of this document's lines that many documents of its site carry, sorted; set
+    /// by the repeated-line detector's pass over the whole run before judging.
+    pub repeated_lines: Arc<[u64]>,
     /// The JSONL record, kept so `--format jsonl` can write every other field back. Its text
     /// field is left empty: the text itself is in `raw`.
     pub record: Option<serde_json::Map<String, serde_json::Value>>,

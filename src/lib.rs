@@ -6,6 +6,7 @@
 //! is a module: `input` → `segment` (with `normalize`) → `judge` (rules + `detect`) → `report`
 //! → `output`.
 
+pub mod dedup;
 pub mod detect;
 pub mod document;
 pub mod eval;
@@ -104,7 +105,7 @@ pub fn clean_document(mut document: Document, rules: &RuleSet, diff: Option<Diff
 
 /// A file name for a diff header, quoted the way GNU diff and patch do when it holds white
 /// space, quotes or backslashes, so `patch` finds files whose names have spaces.
-fn diff_path(side: &str, id: &str) -> String {
+pub(crate) fn diff_path(side: &str, id: &str) -> String {
     let path = format!("{side}/{id}.txt");
     if !path.contains(|c: char| c.is_whitespace() || c == '"' || c == '\\') {
         return path;
@@ -214,6 +215,8 @@ pub struct RunOptions {
     pub out: PathBuf,
     pub format: Format,
     pub input: InputOptions,
+    /// Drop near-duplicate copies across the run; `None` with `--no-dedup`.
+    pub dedup: Option<dedup::run::Settings>,
 }
 
 /// What a run did.
@@ -246,20 +249,38 @@ impl std::error::Error for RunError {}
 /// Runs on the current rayon pool; callers choose the thread count.
 pub fn run_clean(options: &RunOptions, rules: &RuleSet) -> Result<RunOutcome, RunError> {
     output::check_output_folder(&options.inputs, &options.out).map_err(RunError::Usage)?;
+    let mut index = match options.dedup.as_ref().and_then(|d| d.index.as_ref()) {
+        Some(path) => {
+            dedup::run::check_index_path(&options.inputs, path).map_err(RunError::Usage)?;
+            dedup::Index::load(path)
+                .map_err(RunError::Usage)?
+                .unwrap_or_default()
+        }
+        None => dedup::Index::new(),
+    };
     let loaded = input::read_inputs(&options.inputs, &options.input);
     let mut outcome = RunOutcome {
         problems: loaded.problems,
         ..RunOutcome::default()
     };
     outcome.summary.documents_read = loaded.documents.len();
+    let mut loaded_documents = loaded.documents;
+    rules.prepare(&mut loaded_documents);
     let write_error = |e: std::io::Error| {
         RunError::Output(format!("cannot write to {}: {e}", options.out.display()))
     };
     let mut files = OutputFiles::create(options).map_err(write_error)?;
+    let mut pending = match &options.dedup {
+        Some(_) => Some(
+            dedup::run::Pending::create(&options.out, options.format == Format::Jsonl)
+                .map_err(write_error)?,
+        ),
+        None => None,
+    };
     // Documents go through in batches, each cleaned in parallel and then appended to the
     // output in input order, so a run holds one batch's clean text, diffs and reports at a
     // time rather than the whole corpus's, and each raw text is freed once written.
-    let mut documents = loaded.documents.into_iter().peekable();
+    let mut documents = loaded_documents.into_iter().peekable();
     while documents.peek().is_some() {
         let mut batch = Vec::new();
         let mut batch_bytes = 0;
@@ -269,15 +290,61 @@ pub fn run_clean(options: &RunOptions, rules: &RuleSet) -> Result<RunOutcome, Ru
         }
         let written: Vec<Written> = batch
             .into_par_iter()
-            .map(|doc| files.prepare(clean_document(doc, rules, Some(DiffStyle::Patch))))
+            .map(|doc| {
+                let cleaned = clean_document(doc, rules, Some(DiffStyle::Patch));
+                let fingerprint = pending.as_ref().map(|_| dedup::fingerprint(&cleaned.clean));
+                files.prepare(cleaned, fingerprint)
+            })
             .collect::<std::io::Result<_>>()
             .map_err(write_error)?;
-        for document in written {
-            files.append(&document).map_err(write_error)?;
+        for mut document in written {
+            match &mut pending {
+                Some(pending) => pending.push(dedup::run::Parts {
+                    fingerprint: match document.fingerprint.take() {
+                        Some(fingerprint) => fingerprint,
+                        None => dedup::fingerprint(&document.cleaned.clean),
+                    },
+                    id: &document.cleaned.document.id,
+                    report_head: &document.report_line,
+                    diff: document.cleaned.diff.as_bytes(),
+                    text: &document.cleaned.clean,
+                    record: &document.record_line,
+                }),
+                None => files.append(&document),
+            }
+            .map_err(write_error)?;
             outcome.summary.add(&document.cleaned);
         }
     }
+    if let (Some(pending), Some(settings)) = (pending, &options.dedup) {
+        let sinks = dedup::run::Sinks {
+            report: &mut files.report,
+            diff: &mut files.diff,
+            records: files.clean_jsonl.as_mut().map(|f| f as &mut dyn Write),
+            staged: files.clean_dir.as_ref(),
+        };
+        let result = pending
+            .finish(&mut index, settings, sinks)
+            .map_err(write_error)?;
+        outcome.summary.duplicates = Some(report::DuplicateCounts {
+            copies: result.duplicates,
+            stories: result.clusters,
+            kept: settings.keep_duplicates,
+        });
+    }
     files.commit().map_err(write_error)?;
+    // Saved only once the output is in place, so the index never lists a kept document
+    // that a failed run did not write.
+    if let Some(path) = options.dedup.as_ref().and_then(|d| d.index.as_ref()) {
+        index.save(path).map_err(RunError::Output)?;
+    }
+    if options.dedup.is_none() {
+        // A run without dedup must not leave an earlier run's clusters beside its output.
+        match std::fs::remove_file(options.out.join(output::DUPLICATES_JSONL)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(write_error(e)),
+            _ => {}
+        }
+    }
     outcome.summary.skipped = outcome.problems.iter().filter(|p| p.skipped).count();
     outcome.summary.warnings = outcome.problems.iter().filter(|p| !p.skipped).count();
     Ok(outcome)
@@ -338,9 +405,11 @@ struct OutputFiles {
 /// so the writing thread only copies bytes.
 struct Written {
     cleaned: Cleaned,
+    /// The whole report line, or without its dedup fields when the run deduplicates.
     report_line: Vec<u8>,
     /// The `clean.jsonl` line with `--format jsonl`; empty otherwise.
     record_line: Vec<u8>,
+    fingerprint: Option<dedup::Fingerprint>,
 }
 
 impl OutputFiles {
@@ -368,7 +437,11 @@ impl OutputFiles {
 
     /// Runs on a worker thread: writes the clean file (one per document) or serialises the
     /// clean record, and serialises the report line.
-    fn prepare(&self, cleaned: Cleaned) -> std::io::Result<Written> {
+    fn prepare(
+        &self,
+        cleaned: Cleaned,
+        fingerprint: Option<dedup::Fingerprint>,
+    ) -> std::io::Result<Written> {
         let mut record_line = Vec::new();
         match &self.clean_dir {
             Some(staged) => output::write_staged(
@@ -383,12 +456,18 @@ impl OutputFiles {
             }
         }
         let mut report_line = Vec::with_capacity(256 + cleaned.clean.len() / 2);
-        report::DocumentReport::new(&cleaned).write_json(&mut report_line);
-        report_line.push(b'\n');
+        let report = report::DocumentReport::new(&cleaned);
+        if fingerprint.is_some() {
+            report.write_json_head(&mut report_line);
+        } else {
+            report.write_json(&mut report_line);
+            report_line.push(b'\n');
+        }
         Ok(Written {
             cleaned,
             report_line,
             record_line,
+            fingerprint,
         })
     }
 
@@ -415,34 +494,45 @@ impl OutputFiles {
 
 /// Cleans an example input with a rule set, as `rules test` does.
 pub fn clean_text(text: &str, rules: &RuleSet) -> String {
-    clean_example(text, rules, None)
+    clean_example(text, &[], rules, None)
 }
 
 /// What an example input reads as before cleaning: its text, or for an HTML page (an input
 /// that starts with `<`) the page's visible text. An example without `expect` must come out
 /// as this.
 pub fn example_page_text(text: &str) -> String {
-    if !text.trim_start().starts_with('<') {
+    if !is_markup(text) {
         return text.to_string();
     }
     html::extract(&html::limit_nesting(text), &[], None).text
 }
 
-/// Cleans an example input as a page of `site`: the examples of a rule scoped with `sites`
-/// are pages of its first site. An input that starts with `<` is an HTML page.
-pub fn clean_example(text: &str, rules: &RuleSet, site: Option<&str>) -> String {
-    let is_html = text.trim_start().starts_with('<');
-    let doc = Document {
+/// An example input that starts with `<` is an HTML page.
+fn is_markup(text: &str) -> bool {
+    text.trim_start().starts_with('<')
+}
+
+/// Cleans an example input as a page of `site`, in one run with the other pages of
+/// `corpus`: the examples of a rule scoped with `sites` are pages of its first site. An
+/// input that starts with `<` is an HTML page.
+pub fn clean_example(text: &str, corpus: &[String], rules: &RuleSet, site: Option<&str>) -> String {
+    let page = |raw: &str| Document {
         id: "example".into(),
         source: "example".into(),
         site: site.map(str::to_string),
-        raw: if is_html {
+        raw: if is_markup(raw) {
             String::new()
         } else {
-            text.to_string()
+            raw.to_string()
         },
-        markup: is_html.then(|| text.to_string()),
+        markup: is_markup(raw).then(|| raw.to_string()),
         ..Document::default()
     };
+    let mut run: Vec<Document> = std::iter::once(text)
+        .chain(corpus.iter().map(String::as_str))
+        .map(page)
+        .collect();
+    rules.prepare(&mut run);
+    let doc = run.swap_remove(0);
     clean_document(doc, rules, None).clean
 }

@@ -26,6 +26,8 @@ enum Command {
     Clean(CleanArgs),
     /// Show what would be removed from files, as a diff labelled with rule ids.
     Diff(DiffArgs),
+    /// Find near-duplicate stories in text that is already clean; print or write the clusters.
+    Dedup(DedupCommandArgs),
     /// Score cleaning against gold article bodies (the article extraction benchmark's method).
     Eval(EvalArgs),
     /// List, test and explain rules.
@@ -101,6 +103,76 @@ impl InputArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum KeepArg {
+    /// The longest clean text (ties: the earlier in input order).
+    Longest,
+    /// The first in input order.
+    First,
+}
+
+#[derive(Args, Clone)]
+struct DedupArgs {
+    /// Word-shingle Jaccard similarity at or above which two texts are copies.
+    #[arg(long, default_value = "0.8", value_name = "0..1", value_parser = unit_interval)]
+    similarity: f64,
+    /// Share of the smaller text's shingles found in the larger at or above which it is a
+    /// truncated (or the larger an extended) copy.
+    #[arg(long, default_value = "0.9", value_name = "0..1", value_parser = unit_interval)]
+    containment: f64,
+    /// Which copy of a story is kept.
+    #[arg(long, value_enum, default_value = "longest")]
+    keep: KeepArg,
+    /// An index of earlier runs' kept documents: copies of them are dropped too, and this
+    /// run's kept documents are added to it (created when missing).
+    #[arg(long, value_name = "FILE")]
+    index: Option<PathBuf>,
+}
+
+impl DedupArgs {
+    fn settings(&self, keep_duplicates: bool) -> newsclean::dedup::run::Settings {
+        newsclean::dedup::run::Settings {
+            config: newsclean::dedup::Config {
+                similarity: self.similarity,
+                containment: self.containment,
+                keep: match self.keep {
+                    KeepArg::Longest => newsclean::dedup::Keep::Longest,
+                    KeepArg::First => newsclean::dedup::Keep::First,
+                },
+            },
+            keep_duplicates,
+            index: self.index.clone(),
+        }
+    }
+}
+
+fn unit_interval(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("`{text}` is not a number from 0 to 1")),
+    }
+}
+
+#[derive(Args)]
+struct DedupCommandArgs {
+    /// Files, folders (.txt, .txt.gz, searched recursively), JSONL files, or - for stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// Write OUT/duplicates.jsonl instead of printing the clusters.
+    #[arg(short, long, value_name = "OUT")]
+    out: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+    /// No summary on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    dedup: DedupArgs,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum FormatArg {
     Txt,
     Jsonl,
@@ -124,6 +196,14 @@ struct CleanArgs {
     /// No summary on stderr.
     #[arg(short, long)]
     quiet: bool,
+    /// Keep every copy of a story (no duplicates.jsonl, no duplicate_of).
+    #[arg(long, conflicts_with = "index")]
+    no_dedup: bool,
+    /// Write copies of a story to the clean output too (they are still reported).
+    #[arg(long, conflicts_with = "no_dedup")]
+    keep_duplicates: bool,
+    #[command(flatten)]
+    dedup: DedupArgs,
     #[command(flatten)]
     rules: RuleArgs,
     #[command(flatten)]
@@ -197,6 +277,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Clean(args) => clean(args),
         Command::Diff(args) => diff(args),
+        Command::Dedup(args) => dedup(args),
         Command::Eval(args) => eval(args),
         Command::Rules { command } => match command {
             RulesCommand::List(args) => rules_list(args),
@@ -232,6 +313,11 @@ fn clean(args: CleanArgs) -> Result<ExitCode, ExitCode> {
             FormatArg::Jsonl => Format::Jsonl,
         },
         input: args.input.options(),
+        dedup: if args.no_dedup {
+            None
+        } else {
+            Some(args.dedup.settings(args.keep_duplicates))
+        },
     };
     let outcome = with_threads(args.jobs, || newsclean::run_clean(&options, &rules))?;
     let outcome = match outcome {
@@ -264,7 +350,10 @@ fn diff(args: DiffArgs) -> Result<ExitCode, ExitCode> {
         ColorArg::Never => false,
         ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let loaded = newsclean::input::read_inputs(&args.files, &args.input.options());
+    let mut loaded = newsclean::input::read_inputs(&args.files, &args.input.options());
+    // The files shown together are one run: lines repeated across them count as chrome,
+    // as they would in `clean`.
+    rules.prepare(&mut loaded.documents);
     for problem in &loaded.problems {
         eprintln!("{problem}");
     }
@@ -278,6 +367,65 @@ fn diff(args: DiffArgs) -> Result<ExitCode, ExitCode> {
         }
     }
     Ok(if skipped {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn dedup(args: DedupCommandArgs) -> Result<ExitCode, ExitCode> {
+    if let Some(out) = &args.out {
+        newsclean::output::check_output_folder(&args.inputs, out).map_err(|e| {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        })?;
+    }
+    let settings = args.dedup.settings(false);
+    let report = with_threads(args.jobs, || {
+        newsclean::dedup::run::dedup_inputs(&args.inputs, &args.input.options(), &settings)
+    })?
+    .map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })?;
+    for problem in &report.problems {
+        eprintln!("{problem}");
+    }
+    match &args.out {
+        Some(out) => {
+            let path = out.join(newsclean::output::DUPLICATES_JSONL);
+            let written = std::fs::create_dir_all(out)
+                .and_then(|_| newsclean::output::write_atomic(&path, &report.clusters));
+            if let Err(e) = written {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return Err(ExitCode::from(2));
+            }
+        }
+        // A closed pipe (`| head`) is not an error worth a panic.
+        None => {
+            let _ = std::io::stdout().lock().write_all(&report.clusters);
+        }
+    }
+    if !args.quiet {
+        let o = &report.outcome;
+        eprintln!(
+            "newsclean dedup: {} documents, {} copies of {} stories{}",
+            report.documents,
+            o.duplicates,
+            o.clusters,
+            match &settings.index {
+                Some(path) => format!("; index {}: {} kept documents", path.display(), o.indexed),
+                None => String::new(),
+            }
+        );
+        let per_kept = |bytes: usize| bytes / o.indexed.max(1);
+        eprintln!(
+            "  memory per kept document: {} bytes of LSH index, {} bytes of shingle sets for verification",
+            per_kept(o.index_bytes),
+            per_kept(o.shingle_bytes)
+        );
+    }
+    Ok(if report.problems.iter().any(|p| p.skipped) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -396,7 +544,7 @@ fn rules_test(args: RuleArgs) -> Result<ExitCode, ExitCode> {
                     unchanged.as_str()
                 }
             };
-            let actual = clean_example(&example.input, &alone, site);
+            let actual = clean_example(&example.input, &example.corpus, &alone, site);
             if actual != expected {
                 let diff = similar::TextDiff::from_lines(expected, actual.as_str())
                     .unified_diff()
@@ -488,6 +636,9 @@ fn rules_explain(id: &str, args: RuleArgs) -> Result<ExitCode, ExitCode> {
                 println!("example {}: keeps", n + 1);
                 println!("  input:\n{}", indent(&example.input));
             }
+        }
+        for (k, page) in example.corpus.iter().enumerate() {
+            println!("  other page {} of the site:\n{}", k + 1, indent(page));
         }
     }
     Ok(ExitCode::SUCCESS)

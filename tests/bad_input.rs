@@ -335,7 +335,22 @@ fn earlier_output_folder_is_reused_without_stale_files() {
     );
     assert_eq!(report(&out).len(), 1);
     let names: Vec<String> = read_tree(&out).into_keys().collect();
-    assert_eq!(names, ["clean/good.txt", "removed.diff", "report.jsonl"]);
+    assert_eq!(
+        names,
+        [
+            "clean/good.txt",
+            "duplicates.jsonl",
+            "removed.diff",
+            "report.jsonl"
+        ]
+    );
+    clean_ok(&[&dir], &out, &["--no-dedup"]);
+    let names: Vec<String> = read_tree(&out).into_keys().collect();
+    assert_eq!(
+        names,
+        ["clean/good.txt", "removed.diff", "report.jsonl"],
+        "no duplicates.jsonl left from the run that deduplicated"
+    );
 }
 
 #[test]

@@ -517,6 +517,7 @@ fn report_records_have_the_documented_fields() {
             "normalized",
             "duplicate_of",
             "similarity",
+            "containment",
         ] {
             assert!(map.contains_key(key), "{key} in {record}");
         }
@@ -552,4 +553,60 @@ fn report_records_have_the_documented_fields() {
     seeds.sort();
     assert_eq!(seeds, sources[..5]);
     assert!(sources[5].ends_with("records.jsonl:1") && sources[7].ends_with("records.jsonl:3"));
+}
+
+/// Pages of one site in one run: the menu and footer lines every page carries go, each
+/// with the repeated-line detector's id in the report; the stories and their headlines stay;
+/// pages of another site (a second input) are counted apart.
+#[test]
+fn lines_repeated_across_a_sites_pages_are_removed() {
+    let temp = TempDir::new().unwrap();
+    let site = temp.path().join("site");
+    let other = temp.path().join("other");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::create_dir_all(&other).unwrap();
+    let stories = [
+        ("bridge", "Harbour Bridge Reopens", "The harbour bridge reopened on Monday after six months of repairs to its main span, the city said."),
+        ("budget", "Council Sets Budget", "The council set its budget for the coming year on Tuesday evening after a short and quiet debate."),
+        ("school", "School Wins Award", "A primary school in the north of the city won a national award for its reading programme this week."),
+    ];
+    for (name, title, body) in stories {
+        let page = format!("{title}\nHome\nLocal news\nWeather\n{title}\n{body}\nCookie settings\nContact the newsroom\n");
+        std::fs::write(site.join(format!("{name}.txt")), &page).unwrap();
+    }
+    // One page of another site with the same menu: only one page there, so nothing repeats.
+    std::fs::write(other.join("lone.txt"), "Lone Story\nHome\nLocal news\nWeather\nLone Story\nA story with the same menu on a site of its own, where a single page repeats nothing.\nCookie settings\n").unwrap();
+    let out = temp.path().join("out");
+    clean_ok(&[&site, &other], &out, &["--jobs", "2"]);
+    for (name, title, body) in stories {
+        let clean = std::fs::read_to_string(out.join("clean").join(format!("{name}.txt"))).unwrap();
+        for chrome in [
+            "Home",
+            "Local news",
+            "Weather",
+            "Cookie settings",
+            "Contact the newsroom",
+        ] {
+            assert!(
+                !clean.lines().any(|l| l == chrome),
+                "{name}: {chrome:?} kept:\n{clean}"
+            );
+        }
+        assert!(
+            clean.contains(title) && clean.contains(body),
+            "{name} lost its story:\n{clean}"
+        );
+    }
+    let report = std::fs::read_to_string(out.join("report.jsonl")).unwrap();
+    for line in report.lines() {
+        let repeated = line.contains("\"rule\":\"detect.repeated-line\"");
+        if line.contains("\"id\":\"lone\"") {
+            assert!(
+                !repeated,
+                "a site with one page has no repeated lines: {line}"
+            );
+        } else {
+            assert!(repeated, "{line}");
+        }
+    }
 }

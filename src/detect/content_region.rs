@@ -6,8 +6,9 @@
 //! inside it, such as subheadings, stay because the prose around them outweighs them; the
 //! title-like lines right above it (the headline) stay too. Everything else goes.
 //!
-//! Lines that a rule or another detector already removed do not count either way, so this
-//! detector runs last. A page whose best stretch scores too low (a list page, a very short
+//! Lines that a rule or another detector already removed count as chrome (a short line's
+//! cost): a share bar or a newsletter box between the article and a teaser block is a gap
+//! between them, not nothing. This detector runs last. A page whose best stretch scores too low (a list page, a very short
 //! note) is left alone rather than guessed at.
 
 use aho_corasick::AhoCorasick;
@@ -49,6 +50,8 @@ pub struct Config {
     /// Below a repeated headline, the first stretch scoring at least this share of the
     /// strongest stretch is the article.
     pub first_stretch_share: f64,
+    /// How many of the region's first lines are searched for a dateline that opens the story.
+    pub dateline_window: usize,
 }
 
 impl Default for Config {
@@ -64,6 +67,7 @@ impl Default for Config {
             max_gap_points: 8.0,
             date_line_factor: 2.0,
             first_stretch_share: 0.3,
+            dateline_window: 6,
         }
     }
 }
@@ -132,10 +136,22 @@ impl ContentRegion {
         (-self.config.short_line_penalty, "short line")
     }
 
+    /// A line that could be the story's headline: a few words, not a truncated teaser, not
+    /// a sentence ending in a full stop (captions do), not a byline or a timestamp.
     fn is_headline(&self, text: &str) -> bool {
         let text = text.trim();
         let words = crate::judge::word_count(text);
-        (4..=30).contains(&words) && !text.ends_with("...") && !text.ends_with('…')
+        let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']']);
+        let timestamp = text
+            .as_bytes()
+            .windows(3)
+            .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit());
+        (4..=30).contains(&words)
+            && !text.ends_with("...")
+            && !text.ends_with('…')
+            && !core.ends_with('.')
+            && !text.starts_with("By ")
+            && !timestamp
     }
 }
 
@@ -146,23 +162,59 @@ impl Detector for ContentRegion {
             return;
         }
         let blocks = page.blocks;
-        let lines: Vec<usize> = page
-            .text_blocks
-            .iter()
-            .copied()
-            .filter(|&i| verdicts[i].is_keep())
-            .collect();
-        if lines.is_empty() {
+        let lines: Vec<usize> = page.text_blocks.to_vec();
+        if lines.iter().all(|&i| !verdicts[i].is_keep()) {
             return;
         }
+        // A title written twice in a row is a link and its heading (teaser lists print a
+        // story's title as both); an article does not repeat its subheadings. (Sentences are
+        // left to their score: a photo gallery repeats its captions around the story.)
+        let same =
+            |a: usize, b: usize| blocks[lines[a]].text.trim() == blocks[lines[b]].text.trim();
+        let repeats_neighbour =
+            |k: usize| (k > 0 && same(k, k - 1)) || (k + 1 < lines.len() && same(k, k + 1));
+        // A run of removed lines (a share bar, a newsletter box) costs as much as a few
+        // short lines at most: it is one piece of chrome, however many lines it has.
+        let removed_run = |k: usize| {
+            lines[..k]
+                .iter()
+                .rev()
+                .take(MAX_REMOVED_RUN_COST)
+                .take_while(|&&i| !verdicts[i].is_keep())
+                .count()
+        };
         let scores: Vec<(f64, &'static str)> = lines
             .iter()
-            .map(|&i| self.score(&blocks[i].text, &page.features[i]))
+            .enumerate()
+            .map(|(k, &i)| {
+                if verdicts[i].is_keep() {
+                    if repeats_neighbour(k) && !page.features[i].sentence {
+                        (
+                            -self.config.short_line_penalty * self.config.date_line_factor,
+                            "line written twice in a row",
+                        )
+                    } else {
+                        self.score(&blocks[i].text, &page.features[i])
+                    }
+                } else if removed_run(k) >= MAX_REMOVED_RUN_COST {
+                    (0.0, "removed")
+                } else {
+                    (-self.config.short_line_penalty, "removed")
+                }
+            })
             .collect();
         // A page dump usually starts with the page's <title>, and the headline repeats it
         // right above the article: when it does, the article is the first good stretch after
         // that repeat, and the menus above it are out whatever they score.
-        let anchor = headline_repeat(page, &lines);
+        // A page dump's first line that is the headline plus the site's name ("... - Example
+        // News") is the page's <title>, and the line repeating it without the name is the
+        // headline. A bare repeat of a first line proves nothing: it may be a line of the
+        // article, or the first line may be the headline of a page already cleaned. A title
+        // the input gives (a JSONL field) is the headline itself.
+        let given_title = page.doc.title.is_some();
+        let anchor = headline_repeat(page, &lines)
+            .filter(|&(_, suffixed)| suffixed || given_title)
+            .map(|(k, _)| k);
         let from = anchor.map_or(0, |k| k + 1);
         let stretches = stretches(&scores[from..], self.config.max_gap_points);
         let strongest = stretches.iter().map(|s| s.2).fold(f64::MIN, f64::max);
@@ -179,23 +231,51 @@ impl Detector for ContentRegion {
         let Some(&(start, end, best)) = chosen else {
             return;
         };
-        let (best_start, best_end) = (start + from, end + from);
+        let (mut best_start, best_end) = (start + from, end + from);
         if best < self.config.min_region_points {
             return;
         }
-        // The headline: title-like lines directly above the region.
-        let mut first = best_start;
+        // A news story's first paragraph often opens with a dateline ("HANOI, Vietnam (AP) —"):
+        // when one of the region's first lines does, the story starts there, and the photo
+        // captions and bylines above it are not the story.
+        let found_start = best_start;
+        if let Some(k) = (best_start..=best_end)
+            .filter(|&k| verdicts[lines[k]].is_keep())
+            .take(self.config.dateline_window)
+            .find(|&k| opens_with_dateline(&blocks[lines[k]].text))
+        {
+            best_start = k;
+        }
+        // The headline: the repeated title when it sits right above the region (or among the
+        // lines a dateline passed over), and title-like lines directly above. Lines already
+        // removed between them (a caption that echoes the headline, a share bar) are passed
+        // over.
+        let kept_above = |from: usize| (0..from).rev().filter(|&k| verdicts[lines[k]].is_keep());
+        let mut headline = Vec::new();
         if let Some(k) = anchor {
-            if k + 1 == best_start {
-                first = k;
+            if kept_above(best_start).next() == Some(k) || (found_start..best_start).contains(&k) {
+                headline.push(k);
             }
         }
-        while first > 0
-            && best_start - first < self.config.headline_lines
-            && self.is_headline(&blocks[lines[first - 1]].text)
-        {
-            first -= 1;
+        // Without the repeated title, the headline sits above the dateline, or above the
+        // captions that the dateline passed over.
+        let tops = match headline.first() {
+            Some(&k) => vec![k],
+            None => vec![best_start, found_start],
+        };
+        for top in tops {
+            let room = self.config.headline_lines.saturating_sub(headline.len());
+            for k in kept_above(top).take(room) {
+                if !self.is_headline(&blocks[lines[k]].text) {
+                    break;
+                }
+                headline.push(k);
+            }
+            if !headline.is_empty() {
+                break;
+            }
         }
+        let first = headline.last().copied().unwrap_or(best_start);
         let first_line = blocks[lines[first]].line;
         let last_line = blocks[lines[best_end]].line;
         let region = format!(
@@ -205,7 +285,10 @@ impl Detector for ContentRegion {
         // distinct reason is formatted once and shared.
         let mut reasons: Vec<(u64, &'static str, Arc<str>)> = Vec::new();
         for (k, &i) in lines.iter().enumerate() {
-            if k >= first && k <= best_end {
+            if (best_start..=best_end).contains(&k)
+                || headline.contains(&k)
+                || !verdicts[i].is_keep()
+            {
                 continue;
             }
             let (score, kind) = scores[k];
@@ -226,6 +309,9 @@ impl Detector for ContentRegion {
         }
     }
 }
+
+/// A run of lines already removed costs at most this many short lines.
+const MAX_REMOVED_RUN_COST: usize = 3;
 
 /// How many distinct reasons a page keeps for sharing; the search among them is linear, and
 /// prose lines outside the region mostly have scores of their own.
@@ -285,31 +371,73 @@ fn kadane(scores: &[(f64, &'static str)]) -> Option<(usize, usize, f64)> {
     best
 }
 
+/// The page's title and its line number: the title the input gave, or else the document's
+/// own first line (not the first line still kept: once the menus are gone, a caption
+/// repeated further down must not pass for a title).
+fn page_title(page: &Page<'_>) -> Option<(String, Option<usize>)> {
+    match page.doc.title.as_deref() {
+        Some(title) => Some((title.trim().to_string(), None)),
+        None => {
+            let (n, line) = page
+                .doc
+                .raw
+                .lines()
+                .enumerate()
+                .find(|(_, l)| !l.trim().is_empty())?;
+            Some((line.trim().to_string(), Some(n + 1)))
+        }
+    }
+}
+
 /// The index (into `lines`) of the first line after the page's first line that repeats it
-/// as a headline: the same text, or the title without a " - Site Name" suffix.
-fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
-    let title = match page.doc.title.as_deref() {
-        Some(title) => title.trim().to_string(),
-        None => page.blocks[*lines.first()?].text.trim().to_string(),
-    };
-    if crate::judge::word_count(&title) < 3 || title.ends_with('.') {
+/// as a headline: the same text, or the title without a " - Site Name" suffix (then `true`).
+fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<(usize, bool)> {
+    let (title, title_line) = page_title(page)?;
+    if crate::judge::word_count(&title) < 3 || title.ends_with(['.', '…']) {
         return None;
     }
     // A first line taken as the title must be followed by other lines (the menus) before
-    // its repeat: a line merely written twice is no title, and after the menus are gone the
-    // headline must not become a title in its turn.
-    let skip = if page.doc.title.is_none() { 4 } else { 0 };
-    lines.iter().enumerate().skip(skip).find_map(|(k, &i)| {
+    // its repeat: a line merely written twice is no title. The distance is counted in the
+    // document's own lines, so later rounds of judging, which see only the kept lines, find
+    // the same repeat.
+    let min_line = title_line.map_or(0, |line| line + 4);
+    lines.iter().enumerate().find_map(|(k, &i)| {
+        if page.blocks[i].line < min_line {
+            return None;
+        }
         let line = page.blocks[i].text.trim();
         // The cheap comparisons first: nearly every line fails them.
-        let same = line == title
-            || (title.starts_with(line)
-                && crate::judge::word_count(line) >= 3
-                && title[line.len()..]
-                    .trim_start()
-                    .starts_with(['-', '|', '–', '—', ':', '·']));
-        same.then_some(k)
+        if line == title {
+            return Some((k, false));
+        }
+        let suffixed = title.starts_with(line)
+            && crate::judge::word_count(line) >= 3
+            && title[line.len()..]
+                .trim_start()
+                .starts_with(['-', '|', '–', '—', ':', '·']);
+        suffixed.then_some((k, true))
     })
+}
+
+/// A paragraph that opens with a news dateline: a place in capitals, maybe a region and an
+/// agency in parentheses, then a dash or colon ("WASHINGTON (AP) —", "BUFFALO, N.Y. —",
+/// "NEW DELHI:").
+fn opens_with_dateline(text: &str) -> bool {
+    static DATELINE: OnceLock<regex::Regex> = OnceLock::new();
+    let text = text.trim_start();
+    // Cheap checks first: two capitals to start, and enough words to be a paragraph.
+    let bytes = text.as_bytes();
+    if bytes.len() < 40 || !bytes[0].is_ascii_uppercase() || !bytes[1].is_ascii_uppercase() {
+        return false;
+    }
+    DATELINE
+        .get_or_init(|| {
+            regex::Regex::new(
+                r"^[A-Z][A-Z.'’ -]{2,40}(, [A-Z][A-Za-z.' ]{1,30}){0,2} ?(\([^)]{1,40}\))? ?(—|–|--?|:) [^ ]",
+            )
+            .expect("the dateline pattern is valid")
+        })
+        .is_match(text)
 }
 
 /// A short line that is mostly a date or a time of day.

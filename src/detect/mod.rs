@@ -6,9 +6,11 @@
 //! switch one off or tune it with a rule file of their own. A detector only turns `Keep`
 //! verdicts into `Drop`; it never brings back what a rule removed.
 
+mod comment_thread;
 mod content_region;
 mod dom_boilerplate;
 mod dom_region;
+mod repeated_line;
 mod section_label;
 mod teaser_list;
 mod title_echo;
@@ -21,6 +23,10 @@ use serde::de::DeserializeOwned;
 pub trait Detector: Send + Sync {
     /// Marks the blocks this detector removes. `id` is the detector's rule id.
     fn judge(&self, id: &std::sync::Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]);
+
+    /// Looks at every document of a run before any is judged, for detectors that compare
+    /// documents with each other; it may leave what it learns in the documents.
+    fn prepare(&self, _documents: &mut [crate::document::Document]) {}
 }
 
 /// The ids of the built-in detectors.
@@ -28,6 +34,8 @@ pub const DETECTOR_IDS: &[&str] = &[
     title_echo::ID,
     teaser_list::ID,
     section_label::ID,
+    repeated_line::ID,
+    comment_thread::ID,
     content_region::ID,
     dom_region::ID,
     dom_boilerplate::ID,
@@ -44,6 +52,10 @@ pub fn build(id: &str, settings: &toml::Table) -> Result<Box<dyn Detector>, Stri
         title_echo::ID => Ok(Box::new(title_echo::TitleEcho::new(parse(settings)?))),
         teaser_list::ID => Ok(Box::new(teaser_list::TeaserList::new(parse(settings)?))),
         section_label::ID => Ok(Box::new(section_label::SectionLabel::new(parse(settings)?))),
+        repeated_line::ID => Ok(Box::new(repeated_line::RepeatedLine::new(parse(settings)?))),
+        comment_thread::ID => Ok(Box::new(comment_thread::CommentThread::new(parse(
+            settings,
+        )?))),
         content_region::ID => Ok(Box::new(content_region::ContentRegion::new(parse(
             settings,
         )?))),

@@ -430,13 +430,29 @@ pub fn evaluate(gold_path: &Path, predictions: Predictions<'_>) -> Result<Evalua
             ("pred", vec![dir.to_path_buf()])
         }
     };
-    let loaded = input::read_inputs(&inputs, &InputOptions::default());
+    let mut loaded = input::read_inputs(&inputs, &InputOptions::default());
     let read = loaded.documents.len();
+    if let Predictions::Clean { rules, .. } = &predictions {
+        // Site-scoped rules and the per-site line counts need the host; a dump file does not
+        // say it, the gold entry does.
+        for document in &mut loaded.documents {
+            let Some(entry) = gold.get(&document.id) else {
+                continue;
+            };
+            if document.url.is_none() {
+                document.url = entry.url.clone();
+            }
+            if document.site.is_none() {
+                document.site = document.url.as_deref().and_then(input::host_of);
+            }
+        }
+        rules.prepare(&mut loaded.documents);
+    }
     let found: HashMap<String, Prediction> = loaded
         .documents
         .into_par_iter()
-        .filter_map(|mut document| {
-            let entry = gold.get(&document.id)?;
+        .filter_map(|document| {
+            gold.get(&document.id)?;
             let id = document.id.clone();
             let prediction = match predictions {
                 Predictions::Files { .. } => Prediction {
@@ -444,15 +460,7 @@ pub fn evaluate(gold_path: &Path, predictions: Predictions<'_>) -> Result<Evalua
                     raw_bytes: None,
                 },
                 Predictions::Clean { rules, .. } => {
-                    // Site-scoped rules need the host; a dump file does not say it, the
-                    // gold entry does.
-                    if document.url.is_none() {
-                        document.url = entry.url.clone();
-                    }
-                    if document.site.is_none() {
-                        document.site = document.url.as_deref().and_then(input::host_of);
-                    }
-                    let raw_bytes = document.markup.as_ref().unwrap_or(&document.raw).len();
+                    let raw_bytes = document.raw.len();
                     Prediction {
                         text: crate::clean_document(document, rules, None).clean,
                         raw_bytes: Some(raw_bytes),

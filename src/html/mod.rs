@@ -263,6 +263,16 @@ pub fn prepare(doc: &mut Document, markup: &str, rules: &RuleSet) {
     doc.html = Some(Box::new(facts));
 }
 
+/// `prepare` for every document of a run that is still markup, in parallel.
+pub fn prepare_all(documents: &mut [Document], rules: &RuleSet) {
+    use rayon::prelude::*;
+    documents.par_iter_mut().for_each(|doc| {
+        if let Some(markup) = doc.markup.take() {
+            prepare(doc, &markup, rules);
+        }
+    });
+}
+
 /// The largest index at most `at` that is a character boundary of `text`.
 pub fn floor_char_boundary(text: &str, at: usize) -> usize {
     if at >= text.len() {

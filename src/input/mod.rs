@@ -131,7 +131,10 @@ pub fn read_inputs(inputs: &[PathBuf], options: &InputOptions) -> Loaded {
         documents: Vec::new(),
         problems,
     };
-    for (_, mut part) in read {
+    for (group, mut part) in read {
+        for doc in &mut part.documents {
+            doc.input = group;
+        }
         loaded.documents.append(&mut part.documents);
         loaded.problems.append(&mut part.problems);
     }

@@ -26,9 +26,12 @@ const MAX_ROUNDS: usize = 4;
 
 /// Judges every block of a document, re-judging the kept blocks until they are stable.
 pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdict> {
-    // Line features depend on the line alone, so later rounds reuse the first round's.
+    // Line features and the rules a line matches depend on the line alone, so later rounds
+    // reuse the first round's.
     let page = Page::new(doc, blocks);
-    let mut verdicts = judge_once(&page, rules);
+    let matches = LineMatches::find(&page, rules);
+    let all: Vec<usize> = (0..blocks.len()).collect();
+    let mut verdicts = judge_once(&page, rules, &matches, &all);
     for _ in 1..MAX_ROUNDS {
         let kept: Vec<usize> = (0..blocks.len())
             .filter(|&i| verdicts[i].is_keep())
@@ -41,6 +44,8 @@ pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdi
         let again = judge_once(
             &Page::with_features(doc, &kept_blocks, kept_features),
             rules,
+            &matches,
+            &kept,
         );
         if again.iter().all(Verdict::is_keep) {
             break;
@@ -54,9 +59,53 @@ pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdi
     verdicts
 }
 
-fn judge_once(page: &Page<'_>, rules: &RuleSet) -> Vec<Verdict> {
+/// The rules each block of a document matches, found once: a flat list with each block's
+/// share marked by offsets.
+struct LineMatches {
+    found: Vec<RuleMatch>,
+    /// `found[start[i]..start[i + 1]]` are block `i`'s matches.
+    start: Vec<u32>,
+}
+
+impl LineMatches {
+    fn find(page: &Page<'_>, rules: &RuleSet) -> LineMatches {
+        let mut found = Vec::new();
+        let mut start = Vec::with_capacity(page.blocks.len() + 1);
+        let mut line = Vec::new();
+        for (i, block) in page.blocks.iter().enumerate() {
+            start.push(found.len() as u32);
+            if !page.is_blank(i) {
+                rules.matches(&block.text, &mut line);
+                // On an HTML page, a block inside an element that a rule's selector matched.
+                if let Some(rule) = page.selector_rule(i) {
+                    if let Some(why) = rules.selector_why(rule) {
+                        line.push(RuleMatch {
+                            rule,
+                            why: Arc::clone(why),
+                        });
+                    }
+                }
+                found.append(&mut line);
+            }
+        }
+        start.push(found.len() as u32);
+        LineMatches { found, start }
+    }
+
+    fn of(&self, block: usize) -> &[RuleMatch] {
+        &self.found[self.start[block] as usize..self.start[block + 1] as usize]
+    }
+}
+
+/// One round of judging over `page`, whose block `k` is block `original[k]` of the document.
+fn judge_once(
+    page: &Page<'_>,
+    rules: &RuleSet,
+    matches: &LineMatches,
+    original: &[usize],
+) -> Vec<Verdict> {
     let mut verdicts = vec![Verdict::Keep; page.blocks.len()];
-    apply_rules(page, rules, &mut verdicts);
+    apply_rules(page, rules, matches, original, &mut verdicts);
     for entry in rules.detectors.iter().filter(|d| d.def.enabled) {
         entry.detector.judge(&entry.id, page, &mut verdicts);
     }
@@ -79,30 +128,23 @@ fn rule_applies(rules: &RuleSet, index: usize, page: &Page<'_>, block: usize) ->
     }
 }
 
-fn apply_rules(page: &Page<'_>, rules: &RuleSet, verdicts: &mut [Verdict]) {
+fn apply_rules(
+    page: &Page<'_>,
+    rules: &RuleSet,
+    matches: &LineMatches,
+    original: &[usize],
+    verdicts: &mut [Verdict],
+) {
     let blocks = page.blocks;
-    let mut found: Vec<RuleMatch> = Vec::new();
     // The first match per block, and the range markers.
     let mut own: Vec<Option<(usize, Arc<str>)>> = vec![None; blocks.len()];
     let mut rest: Option<(usize, usize, Arc<str>)> = None;
     let mut upto: Vec<(usize, usize, Arc<str>)> = Vec::new();
-    // On an HTML page a drop-rest marker ends with the element around it.
-    let mut scoped: Vec<(usize, usize, usize, Arc<str>)> = Vec::new();
-    for (i, block) in blocks.iter().enumerate() {
+    for i in 0..blocks.len() {
         if page.is_blank(i) {
             continue;
         }
-        rules.matches(&block.text, &mut found);
-        // On an HTML page, a block inside an element that a rule's selector matched.
-        if let Some(rule) = page.selector_rule(i) {
-            if let Some(why) = rules.selector_why(rule) {
-                found.push(RuleMatch {
-                    rule,
-                    why: Arc::clone(why),
-                });
-            }
-        }
-        for m in found.drain(..) {
+        for m in matches.of(original[i]).iter().cloned() {
             if !rule_applies(rules, m.rule, page, i) {
                 continue;
             }
@@ -112,14 +154,41 @@ fn apply_rules(page: &Page<'_>, rules: &RuleSet, verdicts: &mut [Verdict]) {
                         own[i] = Some((m.rule, m.why));
                     }
                 }
-                Action::DropRest => match page.html_rest_end(i) {
-                    Some(end) => scoped.push((i, end, m.rule, m.why)),
-                    None => {
-                        if rest.is_none() {
-                            rest = Some((i, m.rule, m.why));
-                        }
+                Action::DropRest => {
+                    if rest.is_some() {
+                        continue;
                     }
-                },
+                    // On an HTML page the marker's element says where its box ends, unless
+                    // the story resumes right below it (the marker sits among paragraphs).
+                    let resumes = story_resumes_after(page, i);
+                    if let (None, Some(end)) = (resumes, page.html_rest_end(i)) {
+                        let why: Arc<str> =
+                            format!("{}; to the end of the element around it", m.why).into();
+                        for slot in &mut own[i..end] {
+                            if slot.is_none() {
+                                *slot = Some((m.rule, Arc::clone(&why)));
+                            }
+                        }
+                        continue;
+                    }
+                    match resumes {
+                        // A box of links inside the story: the marker and the box go, the
+                        // story below them stays.
+                        Some(resume) => {
+                            let why: Arc<str> = format!(
+                                "{}; a box inside the story, which resumes on line {}",
+                                m.why, blocks[resume].line
+                            )
+                            .into();
+                            for slot in &mut own[i..resume] {
+                                if slot.is_none() {
+                                    *slot = Some((m.rule, Arc::clone(&why)));
+                                }
+                            }
+                        }
+                        None => rest = Some((i, m.rule, m.why)),
+                    }
+                }
                 Action::DropUpto => upto.push((i, m.rule, m.why)),
             }
         }
@@ -142,24 +211,32 @@ fn apply_rules(page: &Page<'_>, rules: &RuleSet, verdicts: &mut [Verdict]) {
             *verdict = Verdict::drop(&rules.rules[rule].id, Arc::clone(&why));
         }
     }
-    for (start, end, rule, why) in scoped {
-        if !verdicts[start].is_keep() {
-            continue;
-        }
-        let why: Arc<str> = format!(
-            "from line {} to the end of its element: {why}",
-            blocks[start].line
-        )
-        .into();
-        for verdict in &mut verdicts[start..end] {
-            *verdict = Verdict::drop(&rules.rules[rule].id, Arc::clone(&why));
-        }
-    }
     for (i, matched) in own.into_iter().enumerate() {
         if let (Some((rule, why)), true) = (matched, verdicts[i].is_keep()) {
             verdicts[i] = Verdict::drop(&rules.rules[rule].id, why);
         }
     }
+}
+
+/// Lines after a `drop-rest` marker that may still be a box inside the story.
+const BOX_LINES: usize = 8;
+/// Words from which a sentence-like line counts as a story paragraph.
+const PARAGRAPH_WORDS: u16 = 15;
+
+/// When the story goes on below a related-stories marker, the block where it resumes: two
+/// story paragraphs in a row within the few lines after the marker. Teaser lists alternate
+/// short titles with their summaries, so they do not look like this; a box of links set
+/// between paragraphs does.
+fn story_resumes_after(page: &Page<'_>, marker: usize) -> Option<usize> {
+    let is_paragraph = |i: usize| {
+        let f = &page.features[i];
+        f.sentence && f.words >= PARAGRAPH_WORDS
+    };
+    let after = page.text_blocks.partition_point(|&i| i <= marker);
+    let text = &page.text_blocks[after..page.text_blocks.len().min(after + BOX_LINES + 1)];
+    text.windows(2)
+        .find(|pair| is_paragraph(pair[0]) && is_paragraph(pair[1]))
+        .map(|pair| pair[0])
 }
 
 /// Drops blank lines that would be leading, trailing or doubled in the clean text. A blank

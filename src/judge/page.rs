@@ -159,6 +159,14 @@ impl<'a> Page<'a> {
         self.sentence_bytes_before[block] * 2 >= self.sentence_bytes_total
     }
 
+    /// How many bytes of sentence-like text come before this block.
+    pub fn text_before(&self, block: usize) -> usize {
+        self.sentence_bytes_before
+            .get(block)
+            .copied()
+            .unwrap_or(self.sentence_bytes_total)
+    }
+
     /// No sentence-like line comes before this block: the page's head proper, where menus,
     /// labels and headlines sit.
     pub fn before_text(&self, block: usize) -> bool {

@@ -17,6 +17,7 @@ pub const CLEAN_DIR: &str = "clean";
 pub const CLEAN_JSONL: &str = "clean.jsonl";
 pub const REPORT_JSONL: &str = "report.jsonl";
 pub const REMOVED_DIFF: &str = "removed.diff";
+pub const DUPLICATES_JSONL: &str = "duplicates.jsonl";
 
 /// Makes a path absolute and resolves `..` and symlinks as far as the path exists, so two
 /// spellings of one place compare equal even when the tail does not exist yet.
@@ -104,9 +105,11 @@ pub fn check_output_folder(inputs: &[PathBuf], out: &Path) -> Result<(), String>
         let mut entries =
             fs::read_dir(&out_resolved).map_err(|e| format!("{}: {e}", out.display()))?;
         let empty = entries.next().is_none();
-        if !empty && !out_resolved.join(REPORT_JSONL).exists() {
+        let earlier_run = out_resolved.join(REPORT_JSONL).exists()
+            || out_resolved.join(DUPLICATES_JSONL).exists();
+        if !empty && !earlier_run {
             return Err(format!(
-                "output {} exists, is not empty and holds no {REPORT_JSONL} from an earlier run; choose a new or empty folder",
+                "output {} exists, is not empty and holds no {REPORT_JSONL} or {DUPLICATES_JSONL} from an earlier run; choose a new or empty folder",
                 out.display()
             ));
         }

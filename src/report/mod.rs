@@ -44,8 +44,11 @@ pub struct DocumentReport<'a> {
     pub removed: &'a [RemovedSpan],
     /// Lines changed by each normalisation rule.
     pub normalized: &'a BTreeMap<String, usize>,
+    /// The kept copy when this document is a copy of another story, with the Jaccard
+    /// similarity and containment of their word shingles.
     pub duplicate_of: Option<&'a str>,
     pub similarity: Option<f64>,
+    pub containment: Option<f64>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -73,6 +76,7 @@ impl<'a> DocumentReport<'a> {
             normalized: &cleaned.normalized,
             duplicate_of: None,
             similarity: None,
+            containment: None,
         }
     }
 
@@ -82,6 +86,13 @@ impl<'a> DocumentReport<'a> {
     /// made writing the report a large part of a run; here unescaped runs are copied whole.
     /// A field added to the struct must be added here too.
     pub fn write_json(&self, out: &mut Vec<u8>) {
+        self.write_json_head(out);
+        write_json_dedup(out, self.duplicate_of, self.similarity, self.containment);
+    }
+
+    /// The record up to its dedup fields, which `write_json_dedup` completes: a run that
+    /// deduplicates knows them only after every document is cleaned.
+    pub fn write_json_head(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(b"{\"id\":");
         json_string(out, self.id);
         out.extend_from_slice(b",\"source\":");
@@ -138,18 +149,34 @@ impl<'a> DocumentReport<'a> {
             out.push(b':');
             json_number(out, *count);
         }
-        out.extend_from_slice(b"},\"duplicate_of\":");
-        json_option(out, self.duplicate_of);
-        out.extend_from_slice(b",\"similarity\":");
-        match self.similarity {
+        out.push(b'}');
+    }
+}
+
+/// The end of a `report.jsonl` record: `duplicate_of`, `similarity`, `containment` and the
+/// closing brace.
+pub fn write_json_dedup(
+    out: &mut Vec<u8>,
+    duplicate_of: Option<&str>,
+    similarity: Option<f64>,
+    containment: Option<f64>,
+) {
+    out.extend_from_slice(b",\"duplicate_of\":");
+    json_option(out, duplicate_of);
+    for (name, score) in [
+        (&b",\"similarity\":"[..], similarity),
+        (b",\"containment\":", containment),
+    ] {
+        out.extend_from_slice(name);
+        match score {
             // Floats are rare here and subtle to print; serde_json prints them.
-            Some(similarity) => {
-                let _ = serde_json::to_writer(&mut *out, &similarity);
+            Some(score) => {
+                let _ = serde_json::to_writer(&mut *out, &score);
             }
             None => out.extend_from_slice(b"null"),
         }
-        out.push(b'}');
     }
+    out.push(b'}');
 }
 
 /// How serde_json escapes each byte in a string: 0 for none, else the letter after the
@@ -247,6 +274,17 @@ pub struct Summary {
     pub bytes_out: usize,
     /// Bytes of raw text removed by each rule.
     pub bytes_by_rule: BTreeMap<String, usize>,
+    /// What deduplication found; `None` when it did not run.
+    pub duplicates: Option<DuplicateCounts>,
+}
+
+/// Copies found by deduplication, for the summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DuplicateCounts {
+    pub copies: usize,
+    pub stories: usize,
+    /// The copies were written anyway (`--keep-duplicates`).
+    pub kept: bool,
 }
 
 impl Summary {
@@ -310,6 +348,20 @@ impl Summary {
                 text.push_str(&format!("    {:>12}  {rule}\n", thousands(bytes)));
             }
         }
+        if let Some(dup) = self.duplicates {
+            text.push_str(&format!(
+                "  duplicates: {} {} of {} {} {}\n",
+                thousands(dup.copies),
+                if dup.copies == 1 { "copy" } else { "copies" },
+                thousands(dup.stories),
+                if dup.stories == 1 { "story" } else { "stories" },
+                if dup.kept {
+                    "found and kept (--keep-duplicates)"
+                } else {
+                    "dropped (see duplicates.jsonl)"
+                }
+            ));
+        }
         text.push_str(&format!("  output: {output}\n"));
         text
     }
@@ -368,6 +420,7 @@ mod tests {
             normalized: &normalized,
             duplicate_of: None,
             similarity: None,
+            containment: None,
         };
         let check = |report: &DocumentReport| {
             let mut ours = Vec::new();
@@ -384,6 +437,7 @@ mod tests {
         report.author = Some("Ann Lee");
         report.duplicate_of = Some("other");
         report.similarity = Some(0.912_345_678_9);
+        report.containment = Some(0.95);
         check(&report);
         report.removed = &[];
         report.normalized = &empty;

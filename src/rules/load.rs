@@ -84,6 +84,10 @@ struct RawDetector {
 pub struct RawExample {
     pub input: String,
     pub expect: Option<String>,
+    /// Other pages of the same site, cleaned in the same run as `input`: for detectors
+    /// that compare a page with the rest of its site.
+    #[serde(default)]
+    pub corpus: Vec<String>,
 }
 
 /// Where a definition was written: a file and the line of its `id`.

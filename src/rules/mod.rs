@@ -370,6 +370,16 @@ impl RuleSet {
         RuleSet::compile(Vec::new(), vec![def]).ok()
     }
 
+    /// Runs the detectors' pass over a whole run before its documents are judged (see
+    /// `Detector::prepare`).
+    pub fn prepare(&self, documents: &mut [crate::document::Document]) {
+        // HTML pages become their page text first: the passes over the run read lines.
+        crate::html::prepare_all(documents, self);
+        for entry in self.detectors.iter().filter(|d| d.def.enabled) {
+            entry.detector.prepare(documents);
+        }
+    }
+
     /// The rules whose matchers match a block's text, in rule order, without duplicates.
     /// `text` is the normalised block text.
     pub fn matches(&self, text: &str, found: &mut Vec<RuleMatch>) {
@@ -419,7 +429,7 @@ impl RuleSet {
         if let Some(index) = line_phrases {
             let input = Input::new(haystack).anchored(Anchored::Yes);
             if let Some(m) = index.automaton.find(input) {
-                if m.end() == haystack.len() {
+                if only_trailing_marks(&haystack[m.end()..]) {
                     for (rule, why) in &index.owners[m.pattern().as_usize()] {
                         if !found.iter().any(|f| f.rule == *rule) {
                             found.push(RuleMatch {
@@ -455,6 +465,14 @@ impl RuleSet {
             .find(|d| &*d.id == id)
             .map(|d| Definition::Detector(&d.def))
     }
+}
+
+/// True when what follows a whole-line phrase is nothing, or only the punctuation that
+/// pages put after a label ("You may also like...", "Share this:", "Read more »"): the same
+/// label with its colon or ellipsis is the same chrome.
+fn only_trailing_marks(rest: &str) -> bool {
+    rest.chars()
+        .all(|c| matches!(c, ':' | '.' | '…' | '!' | '»' | '›' | '→' | '>') || c.is_whitespace())
 }
 
 /// Either kind of definition, for commands that treat both alike.

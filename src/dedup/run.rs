@@ -1,0 +1,469 @@
+//! Deduplication inside `newsclean clean`: holds back what a run writes per document until
+//! every document's fingerprint is known, then writes it with the duplicates decided.
+//!
+//! `clean` writes its output batch by batch so a run never holds the whole corpus's clean
+//! text, diffs and reports at once. Whether a document is a copy is only known once the last
+//! batch is cleaned, so with dedup on the per-document report lines, diffs, JSONL records and
+//! clean texts are spilled to temporary files in the output folder as batches finish, and
+//! this module copies them into the real files afterwards: report lines get their
+//! `duplicate_of` and scores, dropped copies lose their clean file or record, and
+//! `removed.diff` gains each copy's comparison with its kept copy. Only fingerprints stay in
+//! memory.
+//!
+//! How a dropped copy appears in `removed.diff`, so `patch -R -p1` still restores it: first
+//! its comparison with the kept copy as `#` comment lines (patch skips lines outside a diff;
+//! a reviewer reads what differed), then a deletion diff of its clean text (`+++ /dev/null`,
+//! hunk header `dedup.duplicate`), then its usual raw → clean diff. Reversed in a copy of
+//! `clean/`, the deletion recreates the clean file and the next diff turns it back into the
+//! raw input.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use super::{decide, Candidate, Config, Duplicate, Fingerprint, Index};
+use crate::output;
+
+/// What `clean` does about duplicates.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub config: Config,
+    /// Write dropped copies to the clean output anyway (they are still reported).
+    pub keep_duplicates: bool,
+    /// Check against, and then save, this index of earlier runs.
+    pub index: Option<PathBuf>,
+}
+
+/// The rule id a dropped copy's deletion diff names.
+pub const RULE: &str = "dedup.duplicate";
+
+/// What deduplication did in a run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Copies found (dropped unless `--keep-duplicates`).
+    pub duplicates: usize,
+    /// Stories that lost at least one copy.
+    pub clusters: usize,
+    /// Kept documents in the index after the run (earlier runs' included).
+    pub indexed: usize,
+    /// Bytes the index's search structures hold (see `Index::index_bytes`).
+    pub index_bytes: usize,
+    /// Bytes of the kept documents' shingle sets, held for verification.
+    pub shingle_bytes: usize,
+}
+
+/// A temporary file in the output folder, removed when dropped.
+struct Spill {
+    path: PathBuf,
+    writer: Option<BufWriter<File>>,
+}
+
+impl Spill {
+    fn create(out: &Path, name: &str) -> io::Result<Spill> {
+        let path = out.join(format!(".{name}.spill-{}", std::process::id()));
+        let file = File::create(&path)?;
+        Ok(Spill {
+            path,
+            writer: Some(BufWriter::with_capacity(1 << 20, file)),
+        })
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match &mut self.writer {
+            Some(w) => w.write_all(bytes),
+            None => Err(io::Error::other("spill file already closed")),
+        }
+    }
+
+    /// Finishes writing and opens the file for reading from the start.
+    fn reader(&mut self) -> io::Result<BufReader<File>> {
+        if let Some(w) = self.writer.take() {
+            w.into_inner().map_err(|e| e.into_error())?;
+        }
+        Ok(BufReader::with_capacity(1 << 20, File::open(&self.path)?))
+    }
+}
+
+impl Drop for Spill {
+    fn drop(&mut self) {
+        self.writer = None;
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Byte lengths of one document's spilled parts, in input order.
+struct Lengths {
+    id: String,
+    diff: u64,
+    text: u64,
+    record: u64,
+}
+
+/// A run's held-back output.
+pub(crate) struct Pending {
+    out: PathBuf,
+    report: Spill,
+    diff: Spill,
+    texts: Spill,
+    records: Option<Spill>,
+    docs: Vec<Lengths>,
+    candidates: Vec<Candidate>,
+}
+
+/// Where `Pending::finish` writes.
+pub(crate) struct Sinks<'a> {
+    pub report: &'a mut dyn Write,
+    pub diff: &'a mut dyn Write,
+    /// `clean.jsonl` with `--format jsonl`.
+    pub records: Option<&'a mut dyn Write>,
+    /// `clean/` with `--format txt`.
+    pub staged: Option<&'a output::StagedDir>,
+}
+
+/// One document's parts as `clean` produced them.
+pub(crate) struct Parts<'a> {
+    pub id: &'a str,
+    /// The report line without its dedup fields and closing brace (no newline).
+    pub report_head: &'a [u8],
+    pub diff: &'a [u8],
+    pub text: &'a str,
+    /// The `clean.jsonl` line, newline included; empty with `--format txt`.
+    pub record: &'a [u8],
+    pub fingerprint: Fingerprint,
+}
+
+impl Pending {
+    pub fn create(out: &Path, records: bool) -> io::Result<Pending> {
+        Ok(Pending {
+            out: out.to_path_buf(),
+            report: Spill::create(out, "report")?,
+            diff: Spill::create(out, "diff")?,
+            texts: Spill::create(out, "texts")?,
+            records: if records {
+                Some(Spill::create(out, "records")?)
+            } else {
+                None
+            },
+            docs: Vec::new(),
+            candidates: Vec::new(),
+        })
+    }
+
+    pub fn push(&mut self, parts: Parts<'_>) -> io::Result<()> {
+        self.report.write_all(parts.report_head)?;
+        self.report.write_all(b"\n")?;
+        self.diff.write_all(parts.diff)?;
+        self.texts.write_all(parts.text.as_bytes())?;
+        if let Some(records) = &mut self.records {
+            records.write_all(parts.record)?;
+        }
+        self.docs.push(Lengths {
+            id: parts.id.to_string(),
+            diff: parts.diff.len() as u64,
+            text: parts.text.len() as u64,
+            record: parts.record.len() as u64,
+        });
+        self.candidates.push(Candidate {
+            id: parts.id.to_string(),
+            len: parts.text.len(),
+            fingerprint: parts.fingerprint,
+        });
+        Ok(())
+    }
+
+    /// Decides the duplicates and writes everything held back.
+    pub fn finish(
+        mut self,
+        index: &mut Index,
+        settings: &Settings,
+        sinks: Sinks<'_>,
+    ) -> io::Result<Outcome> {
+        let candidates = std::mem::take(&mut self.candidates);
+        let decisions = decide(index, candidates, &settings.config);
+        let dropped = |i: usize| decisions[i].is_some() && !settings.keep_duplicates;
+
+        let mut reader = self.report.reader()?;
+        let mut line = Vec::new();
+        for decision in &decisions {
+            line.clear();
+            reader.read_until(b'\n', &mut line)?;
+            if line.pop() != Some(b'\n') {
+                return Err(io::Error::other("a held-back report line is missing"));
+            }
+            sinks.report.write_all(&line)?;
+            let kept = decision.map(|d| index.entry(d.kept).id.as_str());
+            line.clear();
+            crate::report::write_json_dedup(
+                &mut line,
+                kept,
+                decision.map(|d| super::round(d.similarity)),
+                decision.map(|d| super::round(d.containment)),
+            );
+            line.push(b'\n');
+            sinks.report.write_all(&line)?;
+        }
+
+        let mut text_at = Vec::with_capacity(self.docs.len());
+        let mut offset = 0u64;
+        for doc in &self.docs {
+            text_at.push(offset);
+            offset += doc.text;
+        }
+        let mut texts = self.texts.reader()?;
+        let mut read_text = |i: usize| -> io::Result<String> {
+            texts.seek(SeekFrom::Start(text_at[i]))?;
+            let mut bytes = vec![0; self.docs[i].text as usize];
+            texts.read_exact(&mut bytes)?;
+            String::from_utf8(bytes).map_err(io::Error::other)
+        };
+        let mut diffs = self.diff.reader()?;
+        for (i, decision) in decisions.iter().enumerate() {
+            if let Some(dup) = decision {
+                let text = read_text(i)?;
+                let entry = index.entry(dup.kept);
+                let kept_text = match entry.position {
+                    Some(position) => Some(read_text(position)?),
+                    None => None,
+                };
+                let id = &self.docs[i].id;
+                sinks.diff.write_all(
+                    comparison(id, &entry.id, kept_text.as_deref(), &text, dup, dropped(i))
+                        .as_bytes(),
+                )?;
+                if dropped(i) {
+                    sinks.diff.write_all(deletion(id, &text).as_bytes())?;
+                }
+            }
+            io::copy(&mut (&mut diffs).take(self.docs[i].diff), sinks.diff)?;
+        }
+
+        if let (Some(spill), Some(sink)) = (&mut self.records, sinks.records) {
+            let mut records = spill.reader()?;
+            let mut record = Vec::new();
+            for (i, doc) in self.docs.iter().enumerate() {
+                record.clear();
+                (&mut records).take(doc.record).read_to_end(&mut record)?;
+                if !dropped(i) {
+                    sink.write_all(&record)?;
+                }
+            }
+        }
+        if let Some(staged) = sinks.staged {
+            for (i, doc) in self.docs.iter().enumerate() {
+                if dropped(i) {
+                    std::fs::remove_file(staged.path(&format!("{}.txt", doc.id)))?;
+                }
+            }
+        }
+
+        let ids: Vec<&str> = self.docs.iter().map(|d| d.id.as_str()).collect();
+        let clusters = super::clusters_jsonl(index, &ids, &decisions);
+        output::write_atomic(&self.out.join(output::DUPLICATES_JSONL), &clusters)?;
+        Ok(outcome(index, &decisions))
+    }
+}
+
+/// Counts for the summary.
+pub(crate) fn outcome(index: &Index, decisions: &[Option<Duplicate>]) -> Outcome {
+    let mut kept: Vec<usize> = decisions.iter().flatten().map(|d| d.kept).collect();
+    kept.sort_unstable();
+    kept.dedup();
+    Outcome {
+        duplicates: decisions.iter().flatten().count(),
+        clusters: kept.len(),
+        indexed: index.len(),
+        index_bytes: index.index_bytes(),
+        shingle_bytes: index.shingle_bytes(),
+    }
+}
+
+/// Longest pair of texts (in lines, both together) shown line by line in `removed.diff`.
+const MAX_COMPARED_LINES: usize = 20_000;
+
+/// A copy's comparison with its kept copy, as comment lines `patch` skips.
+fn comparison(
+    id: &str,
+    kept_id: &str,
+    kept_text: Option<&str>,
+    text: &str,
+    dup: &Duplicate,
+    dropped: bool,
+) -> String {
+    let mut out = format!(
+        "# {id}: {} of {kept_id} (similarity {}, containment {}{})\n",
+        if dropped {
+            "dropped as a copy"
+        } else {
+            "a copy"
+        },
+        super::round(dup.similarity),
+        super::round(dup.containment),
+        if dup.exact { ", same words" } else { "" },
+    );
+    let Some(kept_text) = kept_text else {
+        out.push_str("# the kept copy is from the index; its text is not part of this run\n");
+        return out;
+    };
+    let lines = kept_text.lines().count() + text.lines().count();
+    if lines > MAX_COMPARED_LINES {
+        // A line diff costs lines times differing lines; on very long texts that differ a
+        // lot (a short copy of a very long one) it could take minutes. A time limit would
+        // make the output depend on the machine, so the limit is on size.
+        out.push_str(&format!(
+            "# not compared line by line: the two texts have {lines} lines (limit {MAX_COMPARED_LINES})\n"
+        ));
+        return out;
+    }
+    let diff = similar::TextDiff::from_lines(kept_text, text);
+    let rendered = diff
+        .unified_diff()
+        .header(
+            &format!("{kept_id}.txt (kept)"),
+            &format!("{id}.txt (dropped)"),
+        )
+        .to_string();
+    for line in rendered.split_inclusive('\n') {
+        out.push_str("# ");
+        out.push_str(line);
+        if !line.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A diff deleting a dropped copy's clean file.
+fn deletion(id: &str, text: &str) -> String {
+    use crate::report::diff::{unified, Row, Style};
+    let rows: Vec<Row<'_>> = text
+        .split_inclusive('\n')
+        .map(|line| Row {
+            old: line,
+            new: None,
+            removed_by: Some(RULE),
+            changes: Default::default(),
+            why: None,
+        })
+        .collect();
+    unified(&rows, &crate::diff_path("a", id), "/dev/null", Style::Patch)
+}
+
+/// Refuses an index path that is an input or lies in an input folder: the index is written.
+pub fn check_index_path(inputs: &[PathBuf], index: &Path) -> Result<(), String> {
+    let resolved = output::resolve(index).map_err(|e| format!("{}: {e}", index.display()))?;
+    for input in inputs {
+        if input.as_os_str() == crate::input::STDIN {
+            continue;
+        }
+        let Ok(input_resolved) = output::resolve(input) else {
+            continue;
+        };
+        if resolved == input_resolved
+            || (input_resolved.is_dir() && resolved.starts_with(&input_resolved))
+        {
+            return Err(format!(
+                "index {} is or lies inside the input {}; keep it outside the inputs",
+                index.display(),
+                input.display()
+            ));
+        }
+    }
+    if resolved.is_dir() {
+        return Err(format!("index {} is a folder", index.display()));
+    }
+    Ok(())
+}
+
+/// What `newsclean dedup` found.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub documents: usize,
+    pub outcome: Outcome,
+    /// `duplicates.jsonl`: one line per story that lost copies.
+    pub clusters: Vec<u8>,
+    pub problems: Vec<crate::Problem>,
+}
+
+/// Deduplicates text that is already clean: reads the inputs, fingerprints them in parallel,
+/// decides against the index (when one is given) and saves it. Writes nothing else; the
+/// caller prints or writes `Report::clusters`.
+pub fn dedup_inputs(
+    inputs: &[PathBuf],
+    options: &crate::InputOptions,
+    settings: &Settings,
+) -> Result<Report, String> {
+    use rayon::prelude::*;
+    let mut index = match &settings.index {
+        Some(path) => {
+            check_index_path(inputs, path)?;
+            Index::load(path)?.unwrap_or_default()
+        }
+        None => Index::new(),
+    };
+    let loaded = crate::input::read_inputs(inputs, options);
+    // Each text is freed once fingerprinted: only fingerprints are needed from here on.
+    let candidates: Vec<Candidate> = loaded
+        .documents
+        .into_par_iter()
+        .map(|doc| Candidate {
+            len: doc.raw.len(),
+            fingerprint: super::fingerprint(&doc.raw),
+            id: doc.id,
+        })
+        .collect();
+    let ids: Vec<String> = candidates.iter().map(|c| c.id.clone()).collect();
+    let decisions = decide(&mut index, candidates, &settings.config);
+    let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let clusters = super::clusters_jsonl(&index, &id_refs, &decisions);
+    if let Some(path) = &settings.index {
+        index.save(path)?;
+    }
+    Ok(Report {
+        documents: ids.len(),
+        outcome: outcome(&index, &decisions),
+        clusters,
+        problems: loaded.problems,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dup() -> Duplicate {
+        Duplicate {
+            kept: 0,
+            similarity: 0.9,
+            containment: 0.95,
+            exact: false,
+        }
+    }
+
+    #[test]
+    fn comparison_is_a_commented_diff_from_the_kept_copy() {
+        let text = comparison("b", "a", Some("one\ntwo\n"), "one\n2\n", &dup(), true);
+        assert_eq!(
+            text,
+            "# b: dropped as a copy of a (similarity 0.9, containment 0.95)\n\
+             # --- a.txt (kept)\n# +++ b.txt (dropped)\n# @@ -1,2 +1,2 @@\n#  one\n# -two\n# +2\n"
+        );
+        assert!(text.lines().all(|l| l.starts_with('#')));
+    }
+
+    #[test]
+    fn very_long_texts_are_not_compared_line_by_line() {
+        let long: String = (0..MAX_COMPARED_LINES).map(|i| format!("{i}\n")).collect();
+        let text = comparison("b", "a", Some(&long), "0\n", &dup(), true);
+        assert!(text.contains("not compared line by line"), "{text}");
+        assert_eq!(text.lines().count(), 2);
+    }
+
+    #[test]
+    fn deletion_removes_every_line_and_names_the_rule() {
+        let diff = deletion("x y", "a\nb");
+        assert_eq!(
+            diff,
+            "--- \"a/x y.txt\"\n+++ /dev/null\n@@ -1,2 +0,0 @@ dedup.duplicate\n-a\n-b\n\\ No newline at end of file\n"
+        );
+    }
+}

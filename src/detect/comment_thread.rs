@@ -1,0 +1,187 @@
+//! Comment thread: the readers' comments that blogs and news sites print under a story.
+//! In a page dump each comment starts with a short attribution line, "jsmith says:" or
+//! "Jane Doe on March 3, 2024 at 4:47 pm said:", and a thread is several of them in a row.
+//! Comments are sentence-like text, so the content region alone can take a long thread for
+//! the article; this detector cuts the page at the thread instead.
+//!
+//! One attribution line is not enough: a story may quote someone on a line of its own
+//! ("The mayor said:"). The thread starts at the first of at least `min_comments`
+//! attribution lines, and only after some article text; the thread's header ("12 comments",
+//! "34 responses to ...", a date line) right above it goes with it, and so does everything
+//! below, which is the comment form and the page footer.
+
+use serde::Deserialize;
+use std::sync::Arc;
+
+use crate::document::Verdict;
+use crate::judge::Page;
+
+use super::Detector;
+
+pub const ID: &str = "detect.comment-thread";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// A thread has at least this many attribution lines.
+    pub min_comments: usize,
+    /// An attribution line has at most this many words ("Name on <date> at <time> said:").
+    pub max_attribution_words: usize,
+    /// How much sentence-like text (bytes) must come before the thread: a page that opens
+    /// with comments has no story above them to keep.
+    pub min_text_before: usize,
+    /// How many lines above the first attribution are searched for the thread's header.
+    pub header_lines: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            min_comments: 2,
+            max_attribution_words: 14,
+            min_text_before: 400,
+            header_lines: 4,
+        }
+    }
+}
+
+pub struct CommentThread {
+    config: Config,
+}
+
+impl CommentThread {
+    pub fn new(config: Config) -> CommentThread {
+        CommentThread { config }
+    }
+
+    fn is_attribution(&self, text: &str) -> bool {
+        let text = text.trim();
+        if text.len() > 200 || !text.ends_with(':') {
+            return false;
+        }
+        if crate::judge::word_count(text) > self.config.max_attribution_words {
+            return false;
+        }
+        let lower = text.to_lowercase();
+        let head = lower.trim_end_matches(':').trim_end();
+        ATTRIBUTION_VERBS.iter().any(|verb| {
+            head.strip_suffix(verb)
+                .is_some_and(|before| before.ends_with(' ') && before.trim().len() > 1)
+        })
+    }
+}
+
+/// The verbs of comment attributions, in the languages the rules ship phrases for.
+const ATTRIBUTION_VERBS: &[&str] = &[
+    "says",
+    "said",
+    "wrote",
+    "writes",
+    "replied",
+    "schreibt",
+    "sagt",
+    "schrieb",
+    "dit",
+    "a dit",
+    "a écrit",
+    "écrit",
+    "dice",
+    "dijo",
+    "escribió",
+    "escribe",
+    "disse",
+    "diz",
+    "scrive",
+    "ha scritto",
+    "zegt",
+    "schreef",
+];
+
+/// A line that heads a comment thread: "12 comments", "34 responses to “...”",
+/// "One thought on “...”", "Comments", "Discussion".
+fn is_thread_header(text: &str) -> bool {
+    let lower = text.trim().to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    if words.is_empty() || words.len() > 20 {
+        return false;
+    }
+    const NOUNS: &[&str] = &[
+        "comment",
+        "comments",
+        "response",
+        "responses",
+        "reply",
+        "replies",
+        "thought",
+        "thoughts",
+        "kommentar",
+        "kommentare",
+        "commentaire",
+        "commentaires",
+        "comentario",
+        "comentarios",
+        "commento",
+        "commenti",
+        "comentário",
+        "comentários",
+        "reacties",
+        "discussion",
+    ];
+    let counted = |k: usize| {
+        words.get(k).is_some_and(|w| {
+            w.bytes().all(|b| b.is_ascii_digit())
+                || matches!(*w, "one" | "no" | "ein" | "un" | "una" | "uno" | "um")
+        })
+    };
+    let noun = |k: usize| {
+        words
+            .get(k)
+            .is_some_and(|w| NOUNS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
+    };
+    (words.len() <= 3 && noun(0)) || (counted(0) && noun(1))
+}
+
+impl Detector for CommentThread {
+    fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
+        let blocks = page.blocks;
+        let attributions: Vec<usize> = (0..blocks.len())
+            .filter(|&i| verdicts[i].is_keep() && self.is_attribution(&blocks[i].text))
+            .take(self.config.min_comments.max(1))
+            .collect();
+        if attributions.len() < self.config.min_comments.max(1) {
+            return;
+        }
+        let first = attributions[0];
+        if page.text_before(first) < self.config.min_text_before {
+            return;
+        }
+        // The thread's header, or the date line of a comment whose attribution follows it.
+        let mut start = first;
+        let mut looked = 0;
+        for i in (0..first).rev() {
+            if page.is_blank(i) || !verdicts[i].is_keep() {
+                continue;
+            }
+            if looked == self.config.header_lines || page.is_sentence(i) {
+                break;
+            }
+            looked += 1;
+            if is_thread_header(&blocks[i].text) {
+                start = i;
+                break;
+            }
+        }
+        let why: Arc<str> = format!(
+            "comment thread from line {} ({} or more comment attributions, first \"{}\")",
+            blocks[start].line,
+            attributions.len(),
+            blocks[first].text.trim()
+        )
+        .into();
+        for verdict in verdicts.iter_mut().skip(start) {
+            if verdict.is_keep() {
+                *verdict = Verdict::drop(id, Arc::clone(&why));
+            }
+        }
+    }
+}
