@@ -24,6 +24,11 @@ pub struct Document {
     pub raw: String,
     /// How many invalid UTF-8 sequences were replaced while reading.
     pub invalid_utf8: usize,
+    /// The HTML source of a page read from HTML, until `clean_document` turns it into `raw`
+    /// (see `html::prepare`).
+    pub markup: Option<String>,
+    /// What the markup said about each line of `raw`, and the page's metadata.
+    pub html: Option<Box<crate::html::HtmlFacts>>,
     /// Which input argument of the run the document came from (0 for the first): documents
     /// without a host are grouped by it.
     pub input: usize,

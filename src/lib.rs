@@ -10,6 +10,7 @@ pub mod dedup;
 pub mod detect;
 pub mod document;
 pub mod eval;
+pub mod html;
 pub mod input;
 pub mod judge;
 pub mod normalize;
@@ -47,7 +48,10 @@ pub struct Cleaned {
 }
 
 /// Cleans one document. `diff` asks for the unified diff in that style.
-pub fn clean_document(document: Document, rules: &RuleSet, diff: Option<DiffStyle>) -> Cleaned {
+pub fn clean_document(mut document: Document, rules: &RuleSet, diff: Option<DiffStyle>) -> Cleaned {
+    if let Some(markup) = document.markup.take() {
+        html::prepare(&mut document, &markup, rules);
+    }
     let blocks = segment::lines(&document.raw);
     let verdicts = judge::judge(&document, &blocks, rules);
     let rows = rows(&document.raw, &blocks, &verdicts);
@@ -365,6 +369,21 @@ fn clean_record(doc: &Cleaned, text_field: &str) -> serde_json::Map<String, serd
         }
     };
     record.insert(text_field.to_string(), Value::String(doc.clean.clone()));
+    // What an HTML page declares, under names the record does not use already.
+    if let Some(facts) = &doc.document.html {
+        let declared = [
+            ("url", doc.document.url.as_ref()),
+            ("site", doc.document.site.as_ref()),
+            ("title", doc.document.title.as_ref()),
+            ("published", facts.meta.published.as_ref()),
+            ("author", facts.meta.author.as_ref()),
+        ];
+        for (key, value) in declared {
+            if let (Some(value), false) = (value, record.contains_key(key)) {
+                record.insert(key.to_string(), Value::String(value.clone()));
+            }
+        }
+    }
     record
 }
 
@@ -478,14 +497,35 @@ pub fn clean_text(text: &str, rules: &RuleSet) -> String {
     clean_example(text, &[], rules, None)
 }
 
+/// What an example input reads as before cleaning: its text, or for an HTML page (an input
+/// that starts with `<`) the page's visible text. An example without `expect` must come out
+/// as this.
+pub fn example_page_text(text: &str) -> String {
+    if !is_markup(text) {
+        return text.to_string();
+    }
+    html::extract(&html::limit_nesting(text), &[], None).text
+}
+
+/// An example input that starts with `<` is an HTML page.
+fn is_markup(text: &str) -> bool {
+    text.trim_start().starts_with('<')
+}
+
 /// Cleans an example input as a page of `site`, in one run with the other pages of
-/// `corpus`: the examples of a rule scoped with `sites` are pages of its first site.
+/// `corpus`: the examples of a rule scoped with `sites` are pages of its first site. An
+/// input that starts with `<` is an HTML page.
 pub fn clean_example(text: &str, corpus: &[String], rules: &RuleSet, site: Option<&str>) -> String {
     let page = |raw: &str| Document {
         id: "example".into(),
         source: "example".into(),
         site: site.map(str::to_string),
-        raw: raw.to_string(),
+        raw: if is_markup(raw) {
+            String::new()
+        } else {
+            raw.to_string()
+        },
+        markup: is_markup(raw).then(|| raw.to_string()),
         ..Document::default()
     };
     let mut run: Vec<Document> = std::iter::once(text)

@@ -91,6 +91,9 @@ struct InputArgs {
     /// JSONL field holding the headline.
     #[arg(long, default_value = "title", value_name = "NAME")]
     title_field: String,
+    /// JSONL field holding a page's HTML: records that have it are read as HTML pages.
+    #[arg(long, value_name = "NAME")]
+    html_field: Option<String>,
     /// The site (host) of documents that do not give a URL, for rules scoped with `sites`.
     #[arg(long, value_name = "HOST")]
     site: Option<String>,
@@ -104,6 +107,7 @@ impl InputArgs {
             id_field: self.id_field.clone(),
             url_field: self.url_field.clone(),
             title_field: self.title_field.clone(),
+            html_field: self.html_field.clone(),
             site: self.site.as_deref().map(|s| {
                 let s = s.trim().to_ascii_lowercase();
                 s.strip_prefix("www.").map(str::to_string).unwrap_or(s)
@@ -190,7 +194,8 @@ enum FormatArg {
 
 #[derive(Args)]
 struct CleanArgs {
-    /// Files, folders (.txt, .txt.gz, searched recursively), JSONL files, or - for stdin.
+    /// Files, folders (.txt, .html, .htm, gzipped or not, searched recursively), JSONL files,
+    /// or - for stdin.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     /// The output folder.
@@ -228,7 +233,7 @@ enum ColorArg {
 
 #[derive(Args)]
 struct DiffArgs {
-    /// Files to show (text dumps or JSONL), or - for stdin.
+    /// Files to show (text dumps, HTML pages or JSONL), or - for stdin.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Colour the diff.
@@ -548,7 +553,14 @@ fn rules_test(args: RuleArgs) -> Result<ExitCode, ExitCode> {
         };
         let mut failures = Vec::new();
         for (n, example) in examples.iter().enumerate() {
-            let expected = example.expect.as_deref().unwrap_or(&example.input);
+            let unchanged;
+            let expected = match &example.expect {
+                Some(expect) => expect.as_str(),
+                None => {
+                    unchanged = newsclean::example_page_text(&example.input);
+                    unchanged.as_str()
+                }
+            };
             let actual = clean_example(&example.input, &example.corpus, &alone, site);
             if actual != expected {
                 let diff = similar::TextDiff::from_lines(expected, actual.as_str())

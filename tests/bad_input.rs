@@ -357,9 +357,9 @@ fn earlier_output_folder_is_reused_without_stale_files() {
 fn folder_without_text_files_is_skipped_with_its_name() {
     let temp = TempDir::new().unwrap();
     let dir = input_folder(&temp);
-    let pages = temp.path().join("html-only");
+    let pages = temp.path().join("markdown-only");
     std::fs::create_dir_all(&pages).unwrap();
-    std::fs::write(pages.join("index.html"), "<p>The council met.</p>\n").unwrap();
+    std::fs::write(pages.join("index.md"), "# The council met.\n").unwrap();
     let out = temp.path().join("out");
     let output = clean(&[&pages, &dir], &out, &[]);
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));

@@ -157,6 +157,10 @@ impl ContentRegion {
 
 impl Detector for ContentRegion {
     fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
+        // An HTML page's region is chosen from its markup (`dom_region`).
+        if page.doc.html.is_some() {
+            return;
+        }
         let blocks = page.blocks;
         let lines: Vec<usize> = page.text_blocks.to_vec();
         if lines.iter().all(|&i| !verdicts[i].is_keep()) {

@@ -8,6 +8,8 @@
 
 mod comment_thread;
 mod content_region;
+mod dom_boilerplate;
+mod dom_region;
 mod repeated_line;
 mod section_label;
 mod teaser_list;
@@ -35,6 +37,8 @@ pub const DETECTOR_IDS: &[&str] = &[
     repeated_line::ID,
     comment_thread::ID,
     content_region::ID,
+    dom_region::ID,
+    dom_boilerplate::ID,
 ];
 
 /// Checks a detector's settings without building it, for load-time errors.
@@ -53,6 +57,10 @@ pub fn build(id: &str, settings: &toml::Table) -> Result<Box<dyn Detector>, Stri
             settings,
         )?))),
         content_region::ID => Ok(Box::new(content_region::ContentRegion::new(parse(
+            settings,
+        )?))),
+        dom_region::ID => Ok(Box::new(dom_region::DomRegion::new(parse(settings)?))),
+        dom_boilerplate::ID => Ok(Box::new(dom_boilerplate::DomBoilerplate::new(parse(
             settings,
         )?))),
         _ => Err(format!(

@@ -22,6 +22,8 @@ pub struct InputOptions {
     pub id_field: String,
     pub url_field: String,
     pub title_field: String,
+    /// JSONL field holding a page's HTML; a record that has it is read as HTML.
+    pub html_field: Option<String>,
     /// The site of documents whose input does not give a URL.
     pub site: Option<String>,
 }
@@ -34,6 +36,7 @@ impl Default for InputOptions {
             id_field: "id".into(),
             url_field: "url".into(),
             title_field: "title".into(),
+            html_field: None,
             site: None,
         }
     }
@@ -72,6 +75,8 @@ struct Source {
     /// The path relative to its input folder, without `.txt`/`.gz`, or the file stem.
     base_id: String,
     jsonl: bool,
+    /// An HTML page (`.html`, `.htm`, with or without `.gz`).
+    html: bool,
 }
 
 /// A file is binary when its first bytes hold a NUL; text dumps never do.
@@ -153,9 +158,29 @@ fn is_text_name(name: &str) -> bool {
     name.ends_with(".txt") || name.ends_with(".txt.gz")
 }
 
+/// `.html`, `.htm`, `.html.gz` or `.htm.gz`, in any case.
+fn is_html_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let lower = lower.strip_suffix(".gz").unwrap_or(&lower);
+    lower.ends_with(".html") || lower.ends_with(".htm")
+}
+
 /// `a/b.txt.gz` → `a/b`: the id part of a file name.
 fn strip_known_extension(name: &str) -> &str {
-    for ext in [".txt.gz", ".jsonl.gz", ".txt", ".jsonl", ".ndjson", ".gz"] {
+    for ext in [
+        ".txt.gz",
+        ".jsonl.gz",
+        ".html.gz",
+        ".htm.gz",
+        ".txt",
+        ".jsonl",
+        ".ndjson",
+        ".html",
+        ".htm",
+        ".HTML",
+        ".HTM",
+        ".gz",
+    ] {
         if let Some(stem) = name.strip_suffix(ext) {
             if !stem.is_empty() {
                 return stem;
@@ -173,10 +198,12 @@ fn list_sources(input: &Path, options: &InputOptions) -> Result<Vec<Source>, Pro
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| shown.clone());
+        let jsonl = options.jsonl || is_jsonl_name(&name);
         return Ok(vec![Source {
             path: input.to_path_buf(),
             base_id: strip_known_extension(&name).to_string(),
-            jsonl: options.jsonl || is_jsonl_name(&name),
+            html: !jsonl && is_html_name(&name),
+            jsonl,
         }]);
     }
     if !meta.is_dir() {
@@ -204,7 +231,8 @@ fn list_sources(input: &Path, options: &InputOptions) -> Result<Vec<Source>, Pro
             }
             let name = entry.file_name().to_string_lossy().into_owned();
             let jsonl = options.jsonl && is_jsonl_name(&name);
-            if !(is_text_name(&name) || jsonl) {
+            let html = is_html_name(&name);
+            if !(is_text_name(&name) || jsonl || html) {
                 continue;
             }
             let relative = path
@@ -218,15 +246,16 @@ fn list_sources(input: &Path, options: &InputOptions) -> Result<Vec<Source>, Pro
                 base_id: strip_known_extension(&relative).to_string(),
                 path,
                 jsonl,
+                html,
             });
         }
     }
     sources.sort_by(|a, b| a.path.cmp(&b.path));
     if sources.is_empty() && unreadable.is_empty() {
         let wanted = if options.jsonl {
-            ".txt, .txt.gz, .jsonl or .jsonl.gz"
+            ".txt, .html, .htm, .jsonl (or gzipped)"
         } else {
-            ".txt or .txt.gz"
+            ".txt, .html or .htm (or gzipped)"
         };
         return Err(problem(&shown, format!("folder holds no {wanted} files")));
     }
@@ -291,7 +320,56 @@ fn read_source(source: &Source, options: &InputOptions) -> Loaded {
     if source.jsonl {
         return parse_jsonl(&shown, &source.base_id, bytes, options);
     }
+    if source.html {
+        return html_document(&shown, &source.base_id, bytes, options);
+    }
     text_document(&shown, &source.base_id, bytes, options)
+}
+
+/// An HTML page: decoded by its declared charset (see `html::decode`), its markup kept for
+/// `clean_document` to turn into page text.
+fn html_document(shown: &str, id: &str, bytes: Vec<u8>, options: &InputOptions) -> Loaded {
+    let mut loaded = Loaded::default();
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    if looks_binary(&bytes) && !utf16 {
+        loaded
+            .problems
+            .push(problem(shown, "binary file (holds NUL bytes), not HTML"));
+        return loaded;
+    }
+    let decoded = crate::html::decode(bytes);
+    let warn = |message: String| Problem {
+        source: shown.to_string(),
+        message,
+        skipped: false,
+    };
+    if let Some(warning) = decoded.warning {
+        loaded.problems.push(warn(warning));
+    }
+    let mut markup = decoded.text;
+    limit_page_size(&mut markup, |message| loaded.problems.push(warn(message)));
+    loaded.documents.push(Document {
+        id: id.to_string(),
+        source: shown.to_string(),
+        site: options.site.clone(),
+        invalid_utf8: decoded.replaced,
+        markup: Some(markup),
+        ..Document::default()
+    });
+    loaded
+}
+
+/// Cuts a page longer than `html::MAX_PAGE_BYTES`, saying so through `warn`.
+fn limit_page_size(markup: &mut String, warn: impl FnOnce(String)) {
+    if markup.len() > crate::html::MAX_PAGE_BYTES {
+        let kept = crate::html::floor_char_boundary(markup, crate::html::MAX_PAGE_BYTES);
+        warn(format!(
+            "page of {} MiB: only its first {} MiB were read",
+            markup.len() >> 20,
+            crate::html::MAX_PAGE_BYTES >> 20
+        ));
+        markup.truncate(kept);
+    }
 }
 
 fn text_document(shown: &str, id: &str, bytes: Vec<u8>, options: &InputOptions) -> Loaded {
@@ -395,13 +473,16 @@ fn parse_jsonl(shown: &str, base_id: &str, bytes: Vec<u8>, options: &InputOption
         .map(|(i, line)| (i + 1, line.trim_end_matches('\r')))
         .filter(|(_, line)| !line.trim().is_empty())
         .collect();
-    let parsed: Vec<Result<Document, Problem>> = lines
+    let parsed: Vec<Result<(Document, Option<Problem>), Problem>> = lines
         .par_iter()
         .map(|&(number, line)| parse_record(shown, base_id, number, line, options))
         .collect();
     for result in parsed {
         match result {
-            Ok(doc) => loaded.documents.push(doc),
+            Ok((doc, warning)) => {
+                loaded.documents.push(doc);
+                loaded.problems.extend(warning);
+            }
             Err(p) => loaded.problems.push(p),
         }
     }
@@ -414,13 +495,46 @@ fn parse_record(
     number: usize,
     line: &str,
     options: &InputOptions,
-) -> Result<Document, Problem> {
+) -> Result<(Document, Option<Problem>), Problem> {
     let source = format!("{shown}:{number}");
     let value: Value =
         serde_json::from_str(line).map_err(|e| problem(&source, format!("not valid JSON: {e}")))?;
     let Value::Object(mut record) = value else {
         return Err(problem(&source, "a JSONL line must be a JSON object"));
     };
+    // A page's HTML moves out of the record and its field is dropped: `--format jsonl`
+    // writes the clean text in the text field instead.
+    let markup = match options.html_field.as_deref() {
+        Some(field) => match record.remove(field) {
+            Some(Value::String(html)) => Some(html),
+            Some(Value::Null) | None => None,
+            Some(_) => return Err(problem(&source, format!("field `{field}` is not a string"))),
+        },
+        None => None,
+    };
+    if let Some(mut markup) = markup {
+        let mut warning = None;
+        limit_page_size(&mut markup, |message| {
+            warning = Some(Problem {
+                source: source.clone(),
+                message,
+                skipped: false,
+            })
+        });
+        let (id, url, title, site) = record_fields(&record, base_id, number, options);
+        record.insert(options.text_field.clone(), Value::String(String::new()));
+        let document = Document {
+            id,
+            source,
+            url,
+            site,
+            title,
+            markup: Some(markup),
+            record: Some(record),
+            ..Document::default()
+        };
+        return Ok((document, warning));
+    }
     // The text moves out of the record, so a corpus is not held twice; its field stays
     // in place, empty, for `--format jsonl` to fill with the clean text.
     let raw = match record.get_mut(&options.text_field) {
@@ -441,6 +555,27 @@ fn parse_record(
             ))
         }
     };
+    let (id, url, title, site) = record_fields(&record, base_id, number, options);
+    let document = Document {
+        id,
+        source,
+        url,
+        site,
+        title,
+        raw,
+        record: Some(record),
+        ..Document::default()
+    };
+    Ok((document, None))
+}
+
+/// A record's id, URL, title and site.
+fn record_fields(
+    record: &serde_json::Map<String, Value>,
+    base_id: &str,
+    number: usize,
+    options: &InputOptions,
+) -> (String, Option<String>, Option<String>, Option<String>) {
     let id = match record.get(&options.id_field) {
         Some(Value::String(id)) if !id.trim().is_empty() => path_safe_id(id),
         Some(Value::Number(n)) => path_safe_id(&n.to_string()),
@@ -458,17 +593,7 @@ fn parse_record(
         .as_deref()
         .and_then(host_of)
         .or_else(|| options.site.clone());
-    Ok(Document {
-        id,
-        source,
-        url,
-        site,
-        title,
-        raw,
-        invalid_utf8: 0,
-        record: Some(record),
-        ..Document::default()
-    })
+    (id, url, title, site)
 }
 
 /// Gives later documents with a taken id a `-2`, `-3`... suffix, in input order. Compared
@@ -539,7 +664,9 @@ mod tests {
     #[test]
     fn extension_stripping() {
         assert_eq!(strip_known_extension("a/b.txt.gz"), "a/b");
-        assert_eq!(strip_known_extension("page.html"), "page.html");
+        assert_eq!(strip_known_extension("page.html"), "page");
+        assert_eq!(strip_known_extension("a/0af3.html.gz"), "a/0af3");
+        assert!(is_html_name("Page.HTM.gz") && !is_html_name("page.txt"));
         assert_eq!(strip_known_extension(".txt"), ".txt");
     }
 }

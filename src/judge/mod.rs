@@ -76,6 +76,15 @@ impl LineMatches {
             start.push(found.len() as u32);
             if !page.is_blank(i) {
                 rules.matches(&block.text, &mut line);
+                // On an HTML page, a block inside an element that a rule's selector matched.
+                if let Some(rule) = page.selector_rule(i) {
+                    if let Some(why) = rules.selector_why(rule) {
+                        line.push(RuleMatch {
+                            rule,
+                            why: Arc::clone(why),
+                        });
+                    }
+                }
                 found.append(&mut line);
             }
         }
@@ -109,16 +118,8 @@ fn rule_applies(rules: &RuleSet, index: usize, page: &Page<'_>, block: usize) ->
     if !def.enabled {
         return false;
     }
-    if !def.sites.is_empty() {
-        let Some(site) = page.doc.site.as_deref() else {
-            return false;
-        };
-        let on_site = def.sites.iter().any(|s| {
-            site == s || (site.ends_with(s.as_str()) && site[..site.len() - s.len()].ends_with('.'))
-        });
-        if !on_site {
-            return false;
-        }
+    if !def.applies_to_site(page.doc.site.as_deref()) {
+        return false;
     }
     match def.position {
         Position::Anywhere => true,
@@ -157,7 +158,20 @@ fn apply_rules(
                     if rest.is_some() {
                         continue;
                     }
-                    match story_resumes_after(page, i) {
+                    // On an HTML page the marker's element says where its box ends, unless
+                    // the story resumes right below it (the marker sits among paragraphs).
+                    let resumes = story_resumes_after(page, i);
+                    if let (None, Some(end)) = (resumes, page.html_rest_end(i)) {
+                        let why: Arc<str> =
+                            format!("{}; to the end of the element around it", m.why).into();
+                        for slot in &mut own[i..end] {
+                            if slot.is_none() {
+                                *slot = Some((m.rule, Arc::clone(&why)));
+                            }
+                        }
+                        continue;
+                    }
+                    match resumes {
                         // A box of links inside the story: the marker and the box go, the
                         // story below them stays.
                         Some(resume) => {

@@ -101,6 +101,37 @@ impl<'a> Page<'a> {
         }
     }
 
+    /// What the markup says about a block, on a page read from HTML.
+    pub fn html_context(&self, block: usize) -> Option<&crate::html::BlockContext> {
+        self.doc.html.as_ref()?.line(self.blocks[block].line)
+    }
+
+    /// The index of the rule whose selector matched an element around a block of an HTML
+    /// page.
+    pub fn selector_rule(&self, block: usize) -> Option<usize> {
+        let rule = self.html_context(block)?.selector_rule;
+        (rule > 0).then(|| rule as usize - 1)
+    }
+
+    /// On an HTML page, where a `drop-rest` marker at `block` ends: after the last block
+    /// inside the parent of the marker's element (a "Related" heading takes its box, not the
+    /// rest of the page). `None` on other pages, where it is the end of the page.
+    pub fn html_rest_end(&self, block: usize) -> Option<usize> {
+        let facts = self.doc.html.as_deref()?;
+        let element = self.html_context(block)?.element;
+        let scope = facts.elements.get(element as usize)?.parent;
+        if scope == crate::html::NONE {
+            return None;
+        }
+        let end = (block + 1..self.blocks.len())
+            .find(|&j| {
+                self.html_context(j)
+                    .is_none_or(|c| !facts.is_within(c.element, scope))
+            })
+            .unwrap_or(self.blocks.len());
+        Some(end)
+    }
+
     /// Whether a block has no visible text (the same as `Block::is_blank`, precomputed).
     pub fn is_blank(&self, block: usize) -> bool {
         self.features[block].blank

@@ -28,6 +28,13 @@ pub struct DocumentReport<'a> {
     pub source: &'a str,
     pub site: Option<&'a str>,
     pub url: Option<&'a str>,
+    /// What an HTML page declares about itself (absent for text input).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<&'a str>,
     pub bytes_in: usize,
     pub bytes_out: usize,
     pub lines_in: usize,
@@ -51,11 +58,15 @@ fn is_zero(n: &usize) -> bool {
 impl<'a> DocumentReport<'a> {
     pub fn new(cleaned: &'a Cleaned) -> DocumentReport<'a> {
         let doc = &cleaned.document;
+        let meta = doc.html.as_ref().map(|facts| &facts.meta);
         DocumentReport {
             id: &doc.id,
             source: &doc.source,
             site: doc.site.as_deref(),
             url: doc.url.as_deref(),
+            title: meta.and(doc.title.as_deref()),
+            published: meta.and_then(|m| m.published.as_deref()),
+            author: meta.and_then(|m| m.author.as_deref()),
             bytes_in: doc.raw.len(),
             bytes_out: cleaned.clean.len(),
             lines_in: cleaned.lines_in,
@@ -90,6 +101,16 @@ impl<'a> DocumentReport<'a> {
         json_option(out, self.site);
         out.extend_from_slice(b",\"url\":");
         json_option(out, self.url);
+        for (key, value) in [
+            (&b",\"title\":"[..], self.title),
+            (b",\"published\":", self.published),
+            (b",\"author\":", self.author),
+        ] {
+            if let Some(value) = value {
+                out.extend_from_slice(key);
+                json_string(out, value);
+            }
+        }
         out.extend_from_slice(b",\"bytes_in\":");
         json_number(out, self.bytes_in);
         out.extend_from_slice(b",\"bytes_out\":");
@@ -387,6 +408,9 @@ mod tests {
             source: "/in/dir/page.txt",
             site: Some("example.com"),
             url: None,
+            title: None,
+            published: None,
+            author: None,
             bytes_in: 1234,
             bytes_out: 0,
             lines_in: 10,
@@ -409,6 +433,8 @@ mod tests {
         check(&report);
         report.invalid_utf8 = 3;
         report.url = Some("https://example.com/a?b=\"c\"");
+        report.title = Some("A \"quoted\" headline");
+        report.author = Some("Ann Lee");
         report.duplicate_of = Some("other");
         report.similarity = Some(0.912_345_678_9);
         report.containment = Some(0.95);

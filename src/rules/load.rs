@@ -324,6 +324,13 @@ fn check_rule(file: &FileContext, raw: RawRule) -> Result<RuleDef, RuleFileError
                     "`match.selector` is empty",
                 ));
             }
+            if let Err(e) = scraper::Selector::parse(selector.get_ref()) {
+                return Err(file.error(
+                    selector.span().start,
+                    Some(&id),
+                    format!("bad selector: {}", selector_error(&e)),
+                ));
+            }
             matcher.selector = Some(selector.into_inner());
         }
     }
@@ -385,6 +392,17 @@ fn check_detector(file: &FileContext, raw: RawDetector) -> Result<DetectorDef, R
         origin: file.origin(id_offset),
         id,
     })
+}
+
+/// A selector parse error as a person can read it: some of scraper's messages only say that
+/// something unexpected happened, and then the error's name says more.
+pub fn selector_error(e: &scraper::error::SelectorErrorKind) -> String {
+    let message = one_line(&e.to_string());
+    if message.contains("report this") {
+        format!("{e:?}")
+    } else {
+        message
+    }
 }
 
 fn one_line(text: &str) -> String {
@@ -460,6 +478,15 @@ mod tests {
         let err = parse_file("x.toml", text).unwrap_err();
         assert_eq!(err.line, 4);
         assert_eq!(err.rule.as_deref(), Some("chrome.x"));
+    }
+
+    #[test]
+    fn bad_selector_points_at_the_selector() {
+        let text = "[[rule]]\nid = \"chrome.x\"\nmatch.selector = \"div[class=\"\n";
+        let err = parse_file("x.toml", text).unwrap_err();
+        assert_eq!((err.line, err.column), (3, 18));
+        assert_eq!(err.rule.as_deref(), Some("chrome.x"));
+        assert!(err.message.contains("bad selector"), "{}", err.message);
     }
 
     #[test]

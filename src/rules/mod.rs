@@ -160,6 +160,37 @@ pub struct RuleSet {
     regexes: Vec<RuleRegex>,
     /// Which regexes a line might match (see `prefilter`).
     regex_filters: RegexFilters,
+    /// The CSS selectors of rules, matched against the elements of HTML pages.
+    selectors: Vec<RuleSelector>,
+}
+
+/// One rule's CSS selector.
+struct RuleSelector {
+    rule: usize,
+    selector: scraper::Selector,
+    /// The reason a match shows.
+    why: Arc<str>,
+}
+
+/// Whether a rule scoped to `sites` applies to a page of `site`: every page when `sites` is
+/// empty, else pages of those hosts and their subdomains.
+pub fn on_site(sites: &[String], site: Option<&str>) -> bool {
+    if sites.is_empty() {
+        return true;
+    }
+    let Some(site) = site else {
+        return false;
+    };
+    sites.iter().any(|s| {
+        site == s || (site.ends_with(s.as_str()) && site[..site.len() - s.len()].ends_with('.'))
+    })
+}
+
+impl RuleDef {
+    /// Whether this rule's `sites` let it apply to a page of `site`.
+    pub fn applies_to_site(&self, site: Option<&str>) -> bool {
+        on_site(&self.sites, site)
+    }
 }
 
 /// One rule's regex.
@@ -231,6 +262,7 @@ impl RuleSet {
         let mut line_entries = Vec::new();
         let mut contains_entries = Vec::new();
         let mut regexes = Vec::new();
+        let mut selectors = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
             if !rule.def.enabled {
                 continue;
@@ -255,6 +287,20 @@ impl RuleSet {
                     rule: index,
                     why: format!("regex /{regex}/").into(),
                     regex: compiled,
+                });
+            }
+            if let Some(selector) = &rule.def.matcher.selector {
+                let compiled = scraper::Selector::parse(selector).map_err(|e| RuleFileError {
+                    file: rule.def.origin.file.clone(),
+                    line: rule.def.origin.line,
+                    column: rule.def.origin.column,
+                    rule: Some(rule.def.id.clone()),
+                    message: format!("bad selector: {}", load::selector_error(&e)),
+                })?;
+                selectors.push(RuleSelector {
+                    rule: index,
+                    selector: compiled,
+                    why: format!("selector \"{selector}\"").into(),
                 });
             }
         }
@@ -294,7 +340,21 @@ impl RuleSet {
                 &regexes.iter().map(|r| r.regex.as_str()).collect::<Vec<_>>(),
             ),
             regexes,
+            selectors,
         })
+    }
+
+    /// The enabled rules' CSS selectors: `(rule index, selector)`.
+    pub fn selectors(&self) -> impl Iterator<Item = (usize, &scraper::Selector)> {
+        self.selectors.iter().map(|s| (s.rule, &s.selector))
+    }
+
+    /// The reason shown for a block removed by rule `rule`'s selector.
+    pub fn selector_why(&self, rule: usize) -> Option<&Arc<str>> {
+        self.selectors
+            .iter()
+            .find(|s| s.rule == rule)
+            .map(|s| &s.why)
     }
 
     /// A set holding one rule or detector alone, used to run its examples.
@@ -313,6 +373,8 @@ impl RuleSet {
     /// Runs the detectors' pass over a whole run before its documents are judged (see
     /// `Detector::prepare`).
     pub fn prepare(&self, documents: &mut [crate::document::Document]) {
+        // HTML pages become their page text first: the passes over the run read lines.
+        crate::html::prepare_all(documents, self);
         for entry in self.detectors.iter().filter(|d| d.def.enabled) {
             entry.detector.prepare(documents);
         }
