@@ -245,7 +245,8 @@ impl std::fmt::Display for RunError {
 
 impl std::error::Error for RunError {}
 
-/// Cleans every input into the output folder: clean text, `report.jsonl`, `removed.diff`.
+/// Cleans every input into the output folder: clean text, `report.jsonl`, `removed.diff`,
+/// `report.html`.
 /// Runs on the current rayon pool; callers choose the thread count.
 pub fn run_clean(options: &RunOptions, rules: &RuleSet) -> Result<RunOutcome, RunError> {
     output::check_output_folder(&options.inputs, &options.out).map_err(RunError::Usage)?;
@@ -345,6 +346,14 @@ pub fn run_clean(options: &RunOptions, rules: &RuleSet) -> Result<RunOutcome, Ru
             _ => {}
         }
     }
+    // Built from the files just written, exactly as `newsclean report` rebuilds it.
+    report::html::write(
+        &options.out,
+        rules,
+        Some(options.format),
+        &options.input.text_field,
+    )
+    .map_err(RunError::Output)?;
     outcome.summary.skipped = outcome.problems.iter().filter(|p| p.skipped).count();
     outcome.summary.warnings = outcome.problems.iter().filter(|p| !p.skipped).count();
     Ok(outcome)

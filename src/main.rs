@@ -42,6 +42,8 @@ enum Command {
     Diff(DiffArgs),
     /// Find near-duplicate stories in text that is already clean; print or write the clusters.
     Dedup(DedupCommandArgs),
+    /// Rebuild OUT/report.html from a finished run's report.jsonl and clean text.
+    Report(ReportArgs),
     /// Score cleaning against gold article bodies (the article extraction benchmark's method).
     Eval(EvalArgs),
     /// List, test and explain rules.
@@ -271,6 +273,19 @@ struct EvalArgs {
     rules: RuleArgs,
 }
 
+#[derive(Args)]
+struct ReportArgs {
+    /// The output folder of a `newsclean clean` run.
+    #[arg(value_name = "OUT")]
+    out: PathBuf,
+    /// JSONL field holding the clean text in OUT/clean.jsonl.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    text_field: String,
+    /// Rule files whose descriptions the page shows (the run's own `--rules`).
+    #[command(flatten)]
+    rules: RuleArgs,
+}
+
 #[derive(Subcommand)]
 enum RulesCommand {
     /// List the loaded rules and detectors with their source files.
@@ -292,6 +307,7 @@ fn main() -> ExitCode {
         Command::Clean(args) => clean(args),
         Command::Diff(args) => diff(args),
         Command::Dedup(args) => dedup(args),
+        Command::Report(args) => report(args),
         Command::Eval(args) => eval(args),
         Command::Rules { command } => match command {
             RulesCommand::List(args) => rules_list(args),
@@ -444,6 +460,23 @@ fn dedup(args: DedupCommandArgs) -> Result<ExitCode, ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn report(args: ReportArgs) -> Result<ExitCode, ExitCode> {
+    let rules = args.rules.load()?;
+    let written = newsclean::report::html::write(&args.out, &rules, None, &args.text_field)
+        .map_err(|e| {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        })?;
+    eprintln!(
+        "newsclean report: {} documents, {}",
+        written.documents,
+        args.out
+            .join(newsclean::report::html::REPORT_HTML)
+            .display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn eval(args: EvalArgs) -> Result<ExitCode, ExitCode> {

@@ -341,6 +341,7 @@ fn earlier_output_folder_is_reused_without_stale_files() {
             "clean/good.txt",
             "duplicates.jsonl",
             "removed.diff",
+            "report.html",
             "report.jsonl"
         ]
     );
@@ -348,7 +349,12 @@ fn earlier_output_folder_is_reused_without_stale_files() {
     let names: Vec<String> = read_tree(&out).into_keys().collect();
     assert_eq!(
         names,
-        ["clean/good.txt", "removed.diff", "report.jsonl"],
+        [
+            "clean/good.txt",
+            "removed.diff",
+            "report.html",
+            "report.jsonl"
+        ],
         "no duplicates.jsonl left from the run that deduplicated"
     );
 }

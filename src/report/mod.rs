@@ -2,6 +2,7 @@
 //! with its rule), the unified diffs, and the closing summary.
 
 pub mod diff;
+pub mod html;
 
 use serde::Serialize;
 use std::collections::BTreeMap;
