@@ -16,6 +16,7 @@ pub mod judge;
 pub mod normalize;
 pub mod output;
 pub mod report;
+pub mod review;
 pub mod rules;
 pub mod segment;
 

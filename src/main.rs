@@ -292,6 +292,31 @@ enum RulesCommand {
     List(RuleArgs),
     /// Run every rule's examples; PASS/FAIL per rule, non-zero exit on any failure.
     Test(RuleArgs),
+    /// Check the rules: ones that can never fire, match an empty line, are shadowed or lack
+    /// examples; with --corpus, ones that never fired or removed sentence-like lines.
+    Lint {
+        /// Clean these inputs (in memory, nothing written) and report what each rule did.
+        #[arg(long = "corpus", value_name = "INPUT")]
+        corpus: Vec<PathBuf>,
+        #[command(flatten)]
+        rules: RuleArgs,
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Propose site rules: lines that recur across a site's pages outside the article text,
+    /// as a rule file for --rules (on standard output).
+    Suggest {
+        /// Pages of the site: files or folders (HTML, text dumps, JSONL).
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+        /// At most this many rules.
+        #[arg(long, default_value_t = 30, value_name = "N")]
+        max: usize,
+        #[command(flatten)]
+        rules: RuleArgs,
+        #[command(flatten)]
+        input: InputArgs,
+    },
     /// Show a rule's description, matchers and examples.
     Explain {
         /// The rule or detector id.
@@ -313,6 +338,17 @@ fn main() -> ExitCode {
             RulesCommand::List(args) => rules_list(args),
             RulesCommand::Test(args) => rules_test(args),
             RulesCommand::Explain { id, rules } => rules_explain(&id, rules),
+            RulesCommand::Lint {
+                corpus,
+                rules,
+                input,
+            } => rules_lint(&corpus, rules, input),
+            RulesCommand::Suggest {
+                inputs,
+                max,
+                rules,
+                input,
+            } => rules_suggest(&inputs, max, rules, input),
         },
     };
     result.unwrap_or_else(|code| code)
@@ -621,6 +657,79 @@ fn rules_test(args: RuleArgs) -> Result<ExitCode, ExitCode> {
     }
     out!("{passed} passed, {failed} failed, {without} without examples");
     Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn rules_lint(corpus: &[PathBuf], args: RuleArgs, input: InputArgs) -> Result<ExitCode, ExitCode> {
+    use newsclean::review::lint;
+    let rules = args.load()?;
+    let mut findings = lint::check(&rules);
+    let mut skipped = false;
+    if !corpus.is_empty() {
+        let mut loaded = newsclean::input::read_inputs(corpus, &input.options());
+        for problem in &loaded.problems {
+            eprintln!("{problem}");
+        }
+        skipped = loaded.problems.iter().any(|p| p.skipped);
+        rules.prepare(&mut loaded.documents);
+        let documents = loaded.documents.len();
+        let fired = with_threads(None, || {
+            use rayon::prelude::*;
+            loaded
+                .documents
+                .into_par_iter()
+                .map(|doc| newsclean::clean_document(doc, &rules, None).removed)
+                .collect::<Vec<_>>()
+        })?;
+        let mut counts = lint::Fired::default();
+        for removed in &fired {
+            counts.add(removed);
+        }
+        findings.extend(counts.findings(&rules, documents));
+    }
+    for finding in &findings {
+        out!("{finding}");
+    }
+    out!("{} findings", findings.len());
+    Ok(if skipped {
+        ExitCode::from(1)
+    } else if findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn rules_suggest(
+    inputs: &[PathBuf],
+    max: usize,
+    args: RuleArgs,
+    input: InputArgs,
+) -> Result<ExitCode, ExitCode> {
+    let rules = args.load()?;
+    let options = input.options();
+    let mut loaded = newsclean::input::read_inputs(inputs, &options);
+    for problem in &loaded.problems {
+        eprintln!("{problem}");
+    }
+    rules.prepare(&mut loaded.documents);
+    let documents = loaded.documents;
+    let mut suggestions = with_threads(None, || {
+        newsclean::review::suggest::suggest(documents, &rules, input.site.as_deref())
+    })?;
+    suggestions.truncate(max);
+    eprintln!(
+        "newsclean rules suggest: {} rules proposed",
+        suggestions.len()
+    );
+    out!(
+        "{}",
+        newsclean::review::suggest::to_toml(&suggestions).trim_end()
+    );
+    Ok(if loaded.problems.iter().any(|p| p.skipped) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

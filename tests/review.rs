@@ -363,3 +363,171 @@ fn browser_shows_summary_documents_removals_and_filters() {
     assert!(expected < report.len());
     assert!(dom.contains(&format!("data-count=\"{expected}\"")));
 }
+
+/// Five pages of one site: the same header and footer lines around different stories; one
+/// page quotes a footer line inside its story.
+fn site_corpus(temp: &TempDir) -> PathBuf {
+    let dir = temp.path().join("site");
+    std::fs::create_dir_all(&dir).unwrap();
+    let stories = [
+        "The harbour authority approved a plan to dredge the main channel before the winter storms arrive next month.",
+        "Teachers at the northern college voted to accept a pay offer after three weeks of talks with the regional board.",
+        "A new cycle path linking the station to the hospital opened on Monday, two years later than the council first promised.",
+        "The museum will reopen its east wing in spring after repairs to a roof damaged by the heavy snow in January.",
+        "Farmers in the valley say the dry summer cut their harvest by a third and asked the ministry for emergency support.",
+    ];
+    for (n, story) in stories.iter().enumerate() {
+        let mut page = String::from(
+            "Skip to main content\nHarbour Gazette Online Edition\nLatest Headlines Today\n",
+        );
+        page.push_str(story);
+        page.push('\n');
+        if n == 0 {
+            // The footer line inside the story: never to be proposed.
+            page.push_str("Contact the newsroom desk\n");
+        }
+        page.push_str("Officials said more details about the plan, its cost and the timetable would be published later in the week, once the budget is final.\n");
+        page.push_str(
+            "Contact the newsroom desk\nAll rights reserved by Harbour Gazette Media Group\n",
+        );
+        std::fs::write(dir.join(format!("p{n}.txt")), page).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn suggest_proposes_recurring_chrome_that_passes_its_examples() {
+    let temp = TempDir::new().unwrap();
+    let dir = site_corpus(&temp);
+    let output = run([
+        "rules".as_ref(),
+        "suggest".as_ref(),
+        dir.as_os_str(),
+        "--site".as_ref(),
+        "gazette.example".as_ref(),
+    ]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let toml = stdout(&output);
+    assert!(
+        toml.contains("match.line = [\"Harbour Gazette Online Edition\"]"),
+        "{toml}"
+    );
+    assert!(toml.contains("sites = [\"gazette.example\"]"), "{toml}");
+    assert!(
+        toml.contains("All rights reserved by Harbour Gazette Media Group"),
+        "{toml}"
+    );
+    // Inside the article on one page: never proposed, though it recurs on every page.
+    assert!(
+        !toml.contains("match.line = [\"Contact the newsroom desk\"]"),
+        "{toml}"
+    );
+    // Ranked by bytes: the longest recurring line first.
+    let first = toml.find("match.line").unwrap();
+    assert!(
+        toml[first..].starts_with("match.line = [\"All rights reserved"),
+        "{toml}"
+    );
+
+    let file = temp.path().join("suggested.toml");
+    std::fs::write(&file, &toml).unwrap();
+    let test = run([
+        "rules".as_ref(),
+        "test".as_ref(),
+        "--no-default-rules".as_ref(),
+        "--rules".as_ref(),
+        file.as_os_str(),
+    ]);
+    assert!(test.status.success(), "{}\n{toml}", describe(&test));
+    assert!(stdout(&test).contains(" 0 failed"), "{}", stdout(&test));
+}
+
+#[test]
+fn lint_reports_static_problems_and_what_a_corpus_shows() {
+    let temp = TempDir::new().unwrap();
+    let rules = temp.path().join("r.toml");
+    std::fs::write(
+        &rules,
+        r#"
+[[rule]]
+id = "t.share"
+description = "share prompts"
+match.contains = ["share"]
+action = "drop"
+[[rule.example]]
+input = "Share\nThe council met.\n"
+expect = "The council met.\n"
+[[rule.example]]
+input = "The council met.\n"
+
+[[rule]]
+id = "t.share-this"
+description = "share this"
+match.line = ["Share this"]
+action = "drop"
+
+[[rule]]
+id = "t.blank"
+description = "anything"
+match.regex = ".*"
+action = "drop"
+enabled = false
+
+[[rule]]
+id = "t.never"
+description = "never seen"
+match.line = ["Zebra crossing menu"]
+action = "drop"
+
+[[rule]]
+id = "t.officials"
+description = "removes article text"
+match.contains = ["officials said more details"]
+action = "drop"
+"#,
+    )
+    .unwrap();
+    let args = |extra: &[&std::ffi::OsStr]| {
+        let mut args: Vec<&std::ffi::OsStr> = vec![
+            "rules".as_ref(),
+            "lint".as_ref(),
+            "--no-default-rules".as_ref(),
+            "--rules".as_ref(),
+            rules.as_os_str(),
+        ];
+        args.extend_from_slice(extra);
+        run(args)
+    };
+    let output = args(&[]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("t.share-this (") && text.contains("shadowed by t.share"),
+        "{text}"
+    );
+    assert!(
+        text.contains("t.blank (") && text.contains("matches an empty line"),
+        "{text}"
+    );
+    assert!(
+        text.contains("t.never (") && text.contains("no examples"),
+        "{text}"
+    );
+    assert!(!text.contains("never fired"), "{text}");
+
+    let corpus = site_corpus(&temp);
+    let output = args(&["--corpus".as_ref(), corpus.as_os_str()]);
+    let text = stdout(&output);
+    assert!(
+        text.contains("t.never (") && text.contains("never fired on the corpus (5 documents)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("t.officials (") && text.contains("removed 5 sentence-like lines"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"Officials said more details about the plan"),
+        "{text}"
+    );
+}
