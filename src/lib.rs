@@ -15,6 +15,7 @@ pub mod input;
 pub mod judge;
 pub mod normalize;
 pub mod output;
+pub mod progress;
 pub mod report;
 pub mod review;
 pub mod rules;
@@ -250,6 +251,15 @@ impl std::error::Error for RunError {}
 /// `report.html`.
 /// Runs on the current rayon pool; callers choose the thread count.
 pub fn run_clean(options: &RunOptions, rules: &RuleSet) -> Result<RunOutcome, RunError> {
+    run_clean_with_progress(options, rules, true)
+}
+
+/// `run_clean`, with a progress line on standard error unless `quiet` (see `progress`).
+pub fn run_clean_with_progress(
+    options: &RunOptions,
+    rules: &RuleSet,
+    quiet: bool,
+) -> Result<RunOutcome, RunError> {
     output::check_output_folder(&options.inputs, &options.out).map_err(RunError::Usage)?;
     let mut index = match options.dedup.as_ref().and_then(|d| d.index.as_ref()) {
         Some(path) => {
@@ -268,6 +278,8 @@ pub fn run_clean(options: &RunOptions, rules: &RuleSet) -> Result<RunOutcome, Ru
     outcome.summary.documents_read = loaded.documents.len();
     let mut loaded_documents = loaded.documents;
     rules.prepare(&mut loaded_documents);
+    // Started after the run-wide pass so the rate is the cleaning rate.
+    let progress = progress::Progress::new(loaded_documents.len(), quiet);
     let write_error = |e: std::io::Error| {
         RunError::Output(format!("cannot write to {}: {e}", options.out.display()))
     };
@@ -295,6 +307,7 @@ pub fn run_clean(options: &RunOptions, rules: &RuleSet) -> Result<RunOutcome, Ru
             .map(|doc| {
                 let cleaned = clean_document(doc, rules, Some(DiffStyle::Patch));
                 let fingerprint = pending.as_ref().map(|_| dedup::fingerprint(&cleaned.clean));
+                progress.tick();
                 files.prepare(cleaned, fingerprint)
             })
             .collect::<std::io::Result<_>>()
@@ -318,6 +331,7 @@ pub fn run_clean(options: &RunOptions, rules: &RuleSet) -> Result<RunOutcome, Ru
             outcome.summary.add(&document.cleaned);
         }
     }
+    progress.finish();
     if let (Some(pending), Some(settings)) = (pending, &options.dedup) {
         let sinks = dedup::run::Sinks {
             report: &mut files.report,

@@ -209,7 +209,7 @@ struct CleanArgs {
     /// Worker threads (default: all cores).
     #[arg(short, long, value_name = "N")]
     jobs: Option<usize>,
-    /// No summary on stderr.
+    /// No summary and no progress line on stderr.
     #[arg(short, long)]
     quiet: bool,
     /// Keep every copy of a story (no duplicates.jsonl, no duplicate_of).
@@ -385,7 +385,9 @@ fn clean(args: CleanArgs) -> Result<ExitCode, ExitCode> {
             Some(args.dedup.settings(args.keep_duplicates))
         },
     };
-    let outcome = with_threads(args.jobs, || newsclean::run_clean(&options, &rules))?;
+    let outcome = with_threads(args.jobs, || {
+        newsclean::run_clean_with_progress(&options, &rules, args.quiet)
+    })?;
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(e) => {

@@ -531,3 +531,23 @@ action = "drop"
         "{text}"
     );
 }
+
+#[test]
+fn no_progress_line_when_stderr_is_not_a_terminal() {
+    let temp = TempDir::new().unwrap();
+    let input = corpus(&temp);
+    let out = temp.path().join("out");
+    let output = run([
+        "clean".as_ref(),
+        input.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("documents read"),
+        "the summary is there: {err}"
+    );
+    assert!(!err.contains('\r') && !err.contains("docs/s"), "{err:?}");
+}
