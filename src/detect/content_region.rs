@@ -87,8 +87,11 @@ impl ContentRegion {
         let text = text.trim();
         // The CJK ranges below are the characters whose UTF-8 starts with 0xE3 to 0xED; a
         // line without such bytes (nearly every line) has none, and its characters are
-        // counted without decoding them.
-        let (chars, cjk) = if !text.bytes().any(|b| (0xE3..=0xED).contains(&b)) {
+        // counted without decoding them. An ASCII line (the test is a word at a time) has
+        // as many characters as bytes.
+        let (chars, cjk) = if text.is_ascii() {
+            (text.len(), 0)
+        } else if !text.bytes().any(|b| (0xE3..=0xED).contains(&b)) {
             (text.chars().count(), 0)
         } else {
             let mut chars = 0usize;
