@@ -225,7 +225,7 @@ impl RuleSet {
         if sources.defaults {
             let mut seen = HashMap::new();
             for (name, text) in DEFAULT_RULE_FILES {
-                let defs = load::parse_file(name, text)?;
+                let defs = load::parse_builtin_file(name, text)?;
                 add_defs(defs, &mut rules, &mut detectors, &mut seen, false)?;
             }
         }
