@@ -481,10 +481,7 @@ pub fn lowercase(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
+        let ascii = ascii_prefix_len(rest.as_bytes());
         let start = out.len();
         out.push_str(&rest[..ascii]);
         out[start..].make_ascii_lowercase();
@@ -495,6 +492,22 @@ pub fn lowercase(text: &str) -> String {
         rest = chars.as_str();
     }
     out
+}
+
+/// How many bytes `bytes` starts with that are ASCII, tested eight at a time.
+fn ascii_prefix_len(bytes: &[u8]) -> usize {
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        if word.iter().fold(0u8, |high, &b| high | b) >= 0x80 {
+            break;
+        }
+        at += 8;
+    }
+    at + bytes[at..]
+        .iter()
+        .position(|b| !b.is_ascii())
+        .unwrap_or(bytes.len() - at)
 }
 
 fn only_trailing_marks(rest: &str) -> bool {
