@@ -79,8 +79,7 @@ fn line_hash(text: &str) -> u64 {
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        word.make_ascii_lowercase();
-        hash = (hash ^ u64::from_le_bytes(word))
+        hash = (hash ^ ascii_lowercase_word(u64::from_le_bytes(word)))
             .wrapping_mul(K)
             .rotate_left(29);
     }
@@ -88,8 +87,7 @@ fn line_hash(text: &str) -> u64 {
     if !rest.is_empty() {
         let mut word = [0u8; 8];
         word[..rest.len()].copy_from_slice(rest);
-        word.make_ascii_lowercase();
-        hash = (hash ^ u64::from_le_bytes(word))
+        hash = (hash ^ ascii_lowercase_word(u64::from_le_bytes(word)))
             .wrapping_mul(K)
             .rotate_left(29);
     }
@@ -99,6 +97,19 @@ fn line_hash(text: &str) -> u64 {
     hash ^= hash >> 33;
     hash = hash.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
     hash ^ (hash >> 33)
+}
+
+/// Eight bytes with `make_ascii_lowercase` applied, all at once: a byte from `A` to `Z`
+/// gets its 0x20 bit; any other byte (non-ASCII ones too) is left as it is. Adding to the
+/// low seven bits of a byte cannot carry into the next byte.
+fn ascii_lowercase_word(word: u64) -> u64 {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low = word & LOW;
+    let at_least_a = low + 0x3F3F_3F3F_3F3F_3F3F; // high bit set when the byte >= b'A'
+    let past_z = low + 0x2525_2525_2525_2525; // high bit set when the byte > b'Z'
+    let upper = at_least_a & !past_z & !word & HIGH;
+    word | (upper >> 2)
 }
 
 fn is_prose(text: &str, prose_words: usize) -> bool {
@@ -239,6 +250,28 @@ impl Detector for RepeatedLine {
             }
             if repeated.binary_search(&line_hash(text)).is_ok() {
                 verdicts[i] = Verdict::drop(id, Arc::clone(&why));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_lowercasing_is_make_ascii_lowercase() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut bytes = [b'x', b'Y', 0x80, b'@', b'[', b'z', 0xC3, b'A'];
+                bytes[at] = b;
+                let mut expected = bytes;
+                expected.make_ascii_lowercase();
+                assert_eq!(
+                    ascii_lowercase_word(u64::from_le_bytes(bytes)).to_le_bytes(),
+                    expected,
+                    "{bytes:?}"
+                );
             }
         }
     }

@@ -179,7 +179,18 @@ impl<'a> Page<'a> {
 pub fn word_count(text: &str) -> usize {
     let mut words = 0;
     let mut previous_space = true;
-    for &b in text.as_bytes() {
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(chunk);
+        let space = space_bytes(u64::from_le_bytes(bytes));
+        // A word starts at a byte that is not space right after one that is; the byte
+        // before the first is the previous chunk's last.
+        let space_before = (space << 8) | (u64::from(previous_space) << 7);
+        words += (!space & space_before & HIGH_BITS).count_ones() as usize;
+        previous_space = space >> 63 != 0;
+    }
+    for &b in chunks.remainder() {
         let space = SPACE[b as usize];
         words += usize::from(previous_space & !space);
         previous_space = space;
@@ -187,7 +198,23 @@ pub fn word_count(text: &str) -> usize {
     words
 }
 
-/// ASCII white space as `split_whitespace` sees it, for the byte loop above.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// For eight bytes, the high bit of each byte that is ASCII white space (as `SPACE` says:
+/// space, or tab to carriage return), and no other bit. Adding to the low seven bits of a
+/// byte cannot carry into the next byte.
+fn space_bytes(word: u64) -> u64 {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let spaces = word ^ 0x2020_2020_2020_2020;
+    let is_space = !(((spaces & LOW) + LOW) | spaces) & HIGH_BITS; // the byte was b' '
+    let low = word & LOW;
+    let at_least_tab = low + 0x7777_7777_7777_7777; // high bit set when the byte >= 9
+    let past_return = low + 0x7272_7272_7272_7272; // high bit set when the byte >= 14
+    let is_control_space = at_least_tab & !past_return & !word & HIGH_BITS;
+    is_space | is_control_space
+}
+
+/// ASCII white space as `split_whitespace` sees it, for the byte loops above.
 static SPACE: [bool; 256] = {
     let mut table = [false; 256];
     table[b' ' as usize] = true;
@@ -253,6 +280,50 @@ fn trimmed_label_words(text: &str) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `word_count` one byte at a time, as the chunked loop must count.
+    fn words_bytewise(text: &[u8]) -> usize {
+        let mut words = 0;
+        let mut previous_space = true;
+        for &b in text {
+            words += usize::from(previous_space & !SPACE[b as usize]);
+            previous_space = SPACE[b as usize];
+        }
+        words
+    }
+
+    #[test]
+    fn words_are_counted_eight_bytes_at_a_time_as_one_at_a_time() {
+        // Every byte value at every place of a few lines that cross chunk boundaries.
+        let base = b"A line\tof  words,\r\nspanning chunks \x0bhere \xc3\xa9t\xc3\xa9 ok";
+        for b in 0..=255u8 {
+            for at in 0..base.len() {
+                let mut line = base.to_vec();
+                line[at] = b;
+                let text = String::from_utf8_lossy(&line);
+                assert_eq!(
+                    word_count(&text),
+                    words_bytewise(text.as_bytes()),
+                    "{text:?}"
+                );
+            }
+        }
+        for text in [
+            "",
+            " ",
+            "        ",
+            "x",
+            "xxxxxxxx",
+            "xxxxxxxx y",
+            "       x        y",
+        ] {
+            assert_eq!(
+                word_count(text),
+                words_bytewise(text.as_bytes()),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn sentence_like_lines() {

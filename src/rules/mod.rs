@@ -441,7 +441,14 @@ impl RuleSet {
                 }
             }
         }
-        if let Some(index) = &self.contains_phrases {
+        // Nearly every line holds no phrase at all: a plain search, which skips ahead with
+        // the automaton's prefilter, settles it before the overlapping search that finds
+        // every phrase (and that walks the automaton over each byte).
+        if let Some(index) = self
+            .contains_phrases
+            .as_ref()
+            .filter(|index| index.automaton.is_match(haystack))
+        {
             for m in index.automaton.find_overlapping_iter(haystack) {
                 for (rule, why) in &index.owners[m.pattern().as_usize()] {
                     if !found.iter().any(|f| f.rule == *rule) {
