@@ -311,9 +311,13 @@ fn detail(record: &Record, clean: Option<&str>, rule_index: &HashMap<String, usi
     let mut spans = record.removed.iter().peekable();
     let mut line = 1;
     let mut missing = 0usize;
+    // Line numbers from a damaged report are capped so that counting past them cannot
+    // overflow.
+    const CAP: usize = usize::MAX / 4;
     let lines_in = record
         .lines_in
-        .max(record.removed.last().map_or(0, |s| s.lines[1]));
+        .max(record.removed.last().map_or(0, |s| s.lines[1]))
+        .min(CAP);
     while line <= lines_in {
         if let Some(span) = spans.next_if(|s| s.lines[0] <= line) {
             items.push(json!([
@@ -323,19 +327,28 @@ fn detail(record: &Record, clean: Option<&str>, rule_index: &HashMap<String, usi
                 span.why,
                 span.text,
             ]));
-            line = span.lines[1].max(line) + 1;
+            line = span.lines[1].min(CAP).max(line) + 1;
             continue;
         }
         // Kept lines up to the next removed span, one clean line each.
-        let next = spans.peek().map_or(lines_in + 1, |s| s.lines[0]);
+        let next = spans
+            .peek()
+            .map_or(lines_in + 1, |s| s.lines[0].min(lines_in + 1));
         while line < next {
             match kept.as_mut().and_then(|k| k.next()) {
-                Some(text) => items.push(Value::String(
-                    text.strip_suffix('\n').unwrap_or(text).to_string(),
-                )),
-                None => missing += 1,
+                Some(text) => {
+                    items.push(Value::String(
+                        text.strip_suffix('\n').unwrap_or(text).to_string(),
+                    ));
+                    line += 1;
+                }
+                None => {
+                    // The rest are missing; counted at once, since a damaged report can
+                    // claim any number of lines.
+                    missing += next - line;
+                    line = next;
+                }
             }
-            line += 1;
         }
     }
     let extra = kept.map_or(0, |k| k.count());
@@ -410,8 +423,15 @@ impl CleanTexts {
     fn next(&mut self, record: &Record) -> Result<Option<String>, String> {
         match self {
             CleanTexts::Dir(dir) => {
-                // Ids are checked path-safe when the run writes them; a missing file is a
-                // dropped copy.
+                // A run writes only path-safe ids; an edited report could name any path, so
+                // such an id has no clean text. A missing file is a dropped copy.
+                let relative = Path::new(&record.id);
+                let safe = relative
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)));
+                if !safe {
+                    return Ok(None);
+                }
                 Ok(std::fs::read_to_string(dir.join(format!("{}.txt", record.id))).ok())
             }
             CleanTexts::Jsonl {
@@ -707,6 +727,36 @@ mod tests {
             .as_str()
             .unwrap()
             .contains("1 kept lines missing"));
+    }
+
+    #[test]
+    fn a_damaged_report_cannot_make_the_page_loop() {
+        let record = Record {
+            id: "../../etc/passwd".into(),
+            source: String::new(),
+            site: None,
+            url: None,
+            title: None,
+            bytes_in: 0,
+            bytes_out: 0,
+            lines_in: usize::MAX,
+            removed: vec![Span {
+                lines: [7, usize::MAX],
+                rule: "gone".into(),
+                why: String::new(),
+                text: "x\n".into(),
+            }],
+            duplicate_of: None,
+            similarity: None,
+        };
+        let detail = detail(&record, Some("a\n"), &HashMap::new());
+        assert!(detail["note"]
+            .as_str()
+            .unwrap()
+            .contains("kept lines missing"));
+        let dir = tempfile::tempdir().unwrap();
+        let mut texts = CleanTexts::Dir(dir.path().to_path_buf());
+        assert_eq!(texts.next(&record).unwrap(), None);
     }
 
     #[test]
