@@ -8,6 +8,8 @@
   var RULES = index.rules, SITES = index.sites, DOCS = index.docs;
   var PAGE = 200;
   var shown = PAGE;
+  // The document last drawn, so redrawing it (another view) does not scroll.
+  var opened = -1;
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -193,7 +195,7 @@
 
   function drawDetail(s) {
     var section = document.getElementById("detail");
-    if (s.doc === undefined || !DOCS[Number(s.doc)]) { section.replaceChildren(); return; }
+    if (s.doc === undefined || !DOCS[Number(s.doc)]) { section.replaceChildren(); opened = -1; return; }
     var n = Number(s.doc), d = DOCS[n];
     var data = JSON.parse(document.getElementById("d" + n).textContent);
     var view = s.view === "side" ? "side" : "inline";
@@ -215,6 +217,8 @@
     }
     parts.push(view === "side" ? side(data.items) : inline(data.items));
     section.replaceChildren.apply(section, parts);
+    if (opened !== n) section.scrollIntoView();
+    opened = n;
   }
 
   function drawClusters() {
