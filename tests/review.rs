@@ -339,6 +339,20 @@ fn browser_shows_summary_documents_removals_and_filters() {
         dom.contains(&format!("class=\"label\" data-rule=\"{rule}\"")),
         "removal labelled with {rule}"
     );
+    // The hover text: the rule's description and the reason for this removal.
+    let why = &report[n]["removed"][0]["why"];
+    assert!(
+        dom.contains(&format!(
+            "why: {}",
+            why.as_str()
+                .unwrap()
+                .replace('&', "&amp;")
+                .replace('"', "&quot;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        )),
+        "hover shows why: {why}"
+    );
     let side = dump_dom(&browser, &page_path, &format!("doc={n}&view=side"));
     assert!(side.contains("id=\"side\""), "side-by-side view");
 

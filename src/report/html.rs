@@ -304,9 +304,13 @@ fn write_json(out: &mut impl Write, value: &Value) -> io::Result<()> {
 }
 
 /// A document's lines in order: a string is a kept (clean) line, an array
-/// `[rule, first line, last line, why, text]` a removed span.
+/// `[rule, first line, last line, why, text]` a removed span, where `rule` indexes the
+/// index's rules and `why` the document's `whys`.
 fn detail(record: &Record, clean: Option<&str>, rule_index: &HashMap<String, usize>) -> Value {
     let mut items: Vec<Value> = Vec::new();
+    // A reason often repeats within a page (every line of a menu); each is written once.
+    let mut whys: Vec<&str> = Vec::new();
+    let mut why_index: HashMap<&str, usize> = HashMap::new();
     let mut kept = clean.map(|text| text.split_inclusive('\n'));
     let mut spans = record.removed.iter().peekable();
     let mut line = 1;
@@ -320,11 +324,15 @@ fn detail(record: &Record, clean: Option<&str>, rule_index: &HashMap<String, usi
         .min(CAP);
     while line <= lines_in {
         if let Some(span) = spans.next_if(|s| s.lines[0] <= line) {
+            let why = *why_index.entry(&span.why).or_insert_with(|| {
+                whys.push(&span.why);
+                whys.len() - 1
+            });
             items.push(json!([
                 rule_index.get(&span.rule).copied().unwrap_or(0),
                 span.lines[0],
                 span.lines[1],
-                span.why,
+                why,
                 span.text,
             ]));
             line = span.lines[1].min(CAP).max(line) + 1;
@@ -364,7 +372,7 @@ fn detail(record: &Record, clean: Option<&str>, rule_index: &HashMap<String, usi
     } else {
         None
     };
-    json!({ "items": items, "text": clean.is_some(), "note": note })
+    json!({ "items": items, "whys": whys, "text": clean.is_some(), "note": note })
 }
 
 /// Where the clean text of each report record is.
@@ -715,12 +723,13 @@ mod tests {
         assert_eq!(
             detail["items"],
             json!([
-                [0, 1, 1, "w", "Menu\n"],
+                [0, 1, 1, 0, "Menu\n"],
                 "Story one.",
                 "Story two.",
-                [1, 4, 5, "w", "Share\nTweet\n"]
+                [1, 4, 5, 0, "Share\nTweet\n"]
             ])
         );
+        assert_eq!(detail["whys"], json!(["w"]));
         assert!(detail["note"].is_null());
         let short = super::detail(&record, Some("Story one.\n"), &index);
         assert!(short["note"]
