@@ -14,6 +14,7 @@
 use aho_corasick::AhoCorasick;
 use serde::Deserialize;
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
 
 use crate::document::Verdict;
@@ -87,8 +88,11 @@ impl ContentRegion {
         let text = text.trim();
         // The CJK ranges below are the characters whose UTF-8 starts with 0xE3 to 0xED; a
         // line without such bytes (nearly every line) has none, and its characters are
-        // counted without decoding them.
-        let (chars, cjk) = if !text.bytes().any(|b| (0xE3..=0xED).contains(&b)) {
+        // counted without decoding them. An ASCII line (the test is a word at a time) has
+        // as many characters as bytes.
+        let (chars, cjk) = if text.is_ascii() {
+            (text.len(), 0)
+        } else if !text.bytes().any(|b| (0xE3..=0xED).contains(&b)) {
             (text.chars().count(), 0)
         } else {
             let mut chars = 0usize;
@@ -528,8 +532,32 @@ fn function_word_share(text: &str) -> f64 {
     }
 }
 
-fn function_words() -> &'static HashSet<&'static str> {
-    static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+/// The function words, hashed with FNV-1a: the keys are a few bytes long and looked up once
+/// per word of every long line, where the default hasher's set-up costs more than the
+/// hashing itself.
+type WordSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xCBF2_9CE4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3);
+        }
+    }
+}
+
+fn function_words() -> &'static WordSet {
+    static WORDS: OnceLock<WordSet> = OnceLock::new();
     WORDS.get_or_init(|| {
         [
             // English

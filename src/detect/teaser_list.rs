@@ -133,7 +133,7 @@ impl TeaserList {
         if text.len() > self.marker_lengths.len() * 4 {
             return false;
         }
-        let lower = text.to_lowercase();
+        let lower = crate::rules::lowercase(text);
         self.markers.contains(&lower)
     }
 }

@@ -12,12 +12,13 @@
 //! match. A line they let through goes to the regex.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
+use memchr::memmem;
 use regex_syntax::hir::literal::Extractor;
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 /// For a list of regexes, which of them a line might match.
 pub struct RegexFilters {
-    filters: Vec<LineFilter>,
+    filters: Vec<(LineFilter, Option<memmem::Finder<'static>>)>,
 }
 
 /// What is known about the lines one regex can match.
@@ -44,8 +45,13 @@ impl RegexFilters {
         let filters = patterns
             .iter()
             .map(|pattern| match regex_syntax::Parser::new().parse(pattern) {
-                Ok(hir) => LineFilter::of(&hir),
-                Err(_) => LineFilter::Any,
+                Ok(hir) => {
+                    let needed = required_literal(&hir)
+                        .filter(|literal| literal.len() >= MIN_REQUIRED_LITERAL)
+                        .map(|literal| memmem::Finder::new(&literal).into_owned());
+                    (LineFilter::of(&hir), needed)
+                }
+                Err(_) => (LineFilter::Any, None),
             })
             .collect();
         RegexFilters { filters }
@@ -54,8 +60,12 @@ impl RegexFilters {
     /// Calls `test` with the index of every regex that might match `line`, in order; the
     /// regexes it leaves out cannot match.
     pub fn candidates(&self, line: &str, mut test: impl FnMut(usize)) {
-        for (regex, filter) in self.filters.iter().enumerate() {
-            if filter.might_match(line.as_bytes()) {
+        for (regex, (filter, needed)) in self.filters.iter().enumerate() {
+            if filter.might_match(line.as_bytes())
+                && needed
+                    .as_ref()
+                    .is_none_or(|finder| finder.find(line.as_bytes()).is_some())
+            {
                 test(regex);
             }
         }
@@ -168,7 +178,15 @@ fn is_common(b: u8) -> bool {
 fn required_bytes(hir: &Hir) -> Option<ByteSet> {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => None,
-        HirKind::Literal(_) | HirKind::Class(_) => Some(first_bytes(hir).0),
+        // Every byte of a literal is in every match: the least common one says most.
+        HirKind::Literal(literal) => {
+            let mut set = Box::new([false; 256]);
+            let bytes = &literal.0;
+            let pick = bytes.iter().find(|&&b| !is_common(b)).or(bytes.first())?;
+            set[*pick as usize] = true;
+            Some(set)
+        }
+        HirKind::Class(_) => Some(first_bytes(hir).0),
         HirKind::Repetition(repetition) if repetition.min >= 1 => required_bytes(&repetition.sub),
         HirKind::Repetition(_) => None,
         HirKind::Capture(capture) => required_bytes(&capture.sub),
@@ -183,6 +201,26 @@ fn required_bytes(hir: &Hir) -> Option<ByteSet> {
             }
             Some(set)
         }
+    }
+}
+
+/// The shortest literal worth a substring search of its own: a byte or two is left to the
+/// byte tests, which cost less.
+const MIN_REQUIRED_LITERAL: usize = 3;
+
+/// The longest literal that every match of `hir` holds, when one is known: a literal part
+/// of a concatenation (or of what it repeats at least once). Case-insensitive letters are
+/// classes, not literals, so a literal is matched byte for byte.
+fn required_literal(hir: &Hir) -> Option<Vec<u8>> {
+    match hir.kind() {
+        HirKind::Literal(literal) => Some(literal.0.to_vec()),
+        HirKind::Capture(capture) => required_literal(&capture.sub),
+        HirKind::Repetition(repetition) if repetition.min >= 1 => required_literal(&repetition.sub),
+        HirKind::Concat(parts) => parts
+            .iter()
+            .filter_map(required_literal)
+            .max_by_key(|literal| literal.len()),
+        _ => None,
     }
 }
 
@@ -297,6 +335,24 @@ mod tests {
         assert_eq!(candidates(&p, "Home | Privacy"), [0]);
         assert_eq!(candidates(&p, "Home · Privacy"), [0]);
         assert!(candidates(&p, "Nothing to see").is_empty());
+    }
+
+    #[test]
+    fn a_literal_is_looked_for_by_its_least_common_byte() {
+        // The separator " / " is in every match of the last branch; its '/' is the test.
+        let p = [r"(?i)\((photo|image)[ :/)][^()]*\)$| / (AP|Reuters)$"];
+        assert!(matches!(filter(p[0]), LineFilter::Needs(_)));
+        assert_eq!(candidates(&p, "A scene / Reuters"), [0]);
+        assert_eq!(candidates(&p, "A scene (Photo: x)"), [0]);
+        assert!(candidates(&p, "A scene by Reuters").is_empty());
+    }
+
+    #[test]
+    fn a_required_literal_is_looked_for_anywhere() {
+        let p = [r"^[A-Z][^ ]+( [A-Z][^ ]+){0,3} is an? (writer|reporter)[ ,.]"];
+        assert_eq!(candidates(&p, "Jane Doe is a writer."), [0]);
+        assert!(candidates(&p, "Jane Doe was a writer.").is_empty());
+        assert!(candidates(&p, "Jane Doe Is A writer.").is_empty());
     }
 
     #[test]
