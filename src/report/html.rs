@@ -304,38 +304,59 @@ fn write_json(out: &mut impl Write, value: &Value) -> io::Result<()> {
 }
 
 /// A document's lines in order: a string is a kept (clean) line, an array
-/// `[rule, first line, last line, why, text]` a removed span.
+/// `[rule, first line, last line, why, text]` a removed span, where `rule` indexes the
+/// index's rules and `why` the document's `whys`.
 fn detail(record: &Record, clean: Option<&str>, rule_index: &HashMap<String, usize>) -> Value {
     let mut items: Vec<Value> = Vec::new();
+    // A reason often repeats within a page (every line of a menu); each is written once.
+    let mut whys: Vec<&str> = Vec::new();
+    let mut why_index: HashMap<&str, usize> = HashMap::new();
     let mut kept = clean.map(|text| text.split_inclusive('\n'));
     let mut spans = record.removed.iter().peekable();
     let mut line = 1;
     let mut missing = 0usize;
+    // Line numbers from a damaged report are capped so that counting past them cannot
+    // overflow.
+    const CAP: usize = usize::MAX / 4;
     let lines_in = record
         .lines_in
-        .max(record.removed.last().map_or(0, |s| s.lines[1]));
+        .max(record.removed.last().map_or(0, |s| s.lines[1]))
+        .min(CAP);
     while line <= lines_in {
         if let Some(span) = spans.next_if(|s| s.lines[0] <= line) {
+            let why = *why_index.entry(&span.why).or_insert_with(|| {
+                whys.push(&span.why);
+                whys.len() - 1
+            });
             items.push(json!([
                 rule_index.get(&span.rule).copied().unwrap_or(0),
                 span.lines[0],
                 span.lines[1],
-                span.why,
+                why,
                 span.text,
             ]));
-            line = span.lines[1].max(line) + 1;
+            line = span.lines[1].min(CAP).max(line) + 1;
             continue;
         }
         // Kept lines up to the next removed span, one clean line each.
-        let next = spans.peek().map_or(lines_in + 1, |s| s.lines[0]);
+        let next = spans
+            .peek()
+            .map_or(lines_in + 1, |s| s.lines[0].min(lines_in + 1));
         while line < next {
             match kept.as_mut().and_then(|k| k.next()) {
-                Some(text) => items.push(Value::String(
-                    text.strip_suffix('\n').unwrap_or(text).to_string(),
-                )),
-                None => missing += 1,
+                Some(text) => {
+                    items.push(Value::String(
+                        text.strip_suffix('\n').unwrap_or(text).to_string(),
+                    ));
+                    line += 1;
+                }
+                None => {
+                    // The rest are missing; counted at once, since a damaged report can
+                    // claim any number of lines.
+                    missing += next - line;
+                    line = next;
+                }
             }
-            line += 1;
         }
     }
     let extra = kept.map_or(0, |k| k.count());
@@ -351,7 +372,7 @@ fn detail(record: &Record, clean: Option<&str>, rule_index: &HashMap<String, usi
     } else {
         None
     };
-    json!({ "items": items, "text": clean.is_some(), "note": note })
+    json!({ "items": items, "whys": whys, "text": clean.is_some(), "note": note })
 }
 
 /// Where the clean text of each report record is.
@@ -410,8 +431,15 @@ impl CleanTexts {
     fn next(&mut self, record: &Record) -> Result<Option<String>, String> {
         match self {
             CleanTexts::Dir(dir) => {
-                // Ids are checked path-safe when the run writes them; a missing file is a
-                // dropped copy.
+                // A run writes only path-safe ids; an edited report could name any path, so
+                // such an id has no clean text. A missing file is a dropped copy.
+                let relative = Path::new(&record.id);
+                let safe = relative
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)));
+                if !safe {
+                    return Ok(None);
+                }
                 Ok(std::fs::read_to_string(dir.join(format!("{}.txt", record.id))).ok())
             }
             CleanTexts::Jsonl {
@@ -695,18 +723,49 @@ mod tests {
         assert_eq!(
             detail["items"],
             json!([
-                [0, 1, 1, "w", "Menu\n"],
+                [0, 1, 1, 0, "Menu\n"],
                 "Story one.",
                 "Story two.",
-                [1, 4, 5, "w", "Share\nTweet\n"]
+                [1, 4, 5, 0, "Share\nTweet\n"]
             ])
         );
+        assert_eq!(detail["whys"], json!(["w"]));
         assert!(detail["note"].is_null());
         let short = super::detail(&record, Some("Story one.\n"), &index);
         assert!(short["note"]
             .as_str()
             .unwrap()
             .contains("1 kept lines missing"));
+    }
+
+    #[test]
+    fn a_damaged_report_cannot_make_the_page_loop() {
+        let record = Record {
+            id: "../../etc/passwd".into(),
+            source: String::new(),
+            site: None,
+            url: None,
+            title: None,
+            bytes_in: 0,
+            bytes_out: 0,
+            lines_in: usize::MAX,
+            removed: vec![Span {
+                lines: [7, usize::MAX],
+                rule: "gone".into(),
+                why: String::new(),
+                text: "x\n".into(),
+            }],
+            duplicate_of: None,
+            similarity: None,
+        };
+        let detail = detail(&record, Some("a\n"), &HashMap::new());
+        assert!(detail["note"]
+            .as_str()
+            .unwrap()
+            .contains("kept lines missing"));
+        let dir = tempfile::tempdir().unwrap();
+        let mut texts = CleanTexts::Dir(dir.path().to_path_buf());
+        assert_eq!(texts.next(&record).unwrap(), None);
     }
 
     #[test]

@@ -8,6 +8,8 @@
   var RULES = index.rules, SITES = index.sites, DOCS = index.docs;
   var PAGE = 200;
   var shown = PAGE;
+  // The document last drawn, so redrawing it (another view) does not scroll.
+  var opened = -1;
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -146,7 +148,7 @@
 
   function lineNo(n) { return el("span", { class: "no", text: String(n) }); }
 
-  function inline(items) {
+  function inline(items, whys) {
     var box = el("div", { class: "lines", id: "inline" });
     var line = 1;
     items.forEach(function (item) {
@@ -158,7 +160,7 @@
       var text = item[4].replace(/\n$/, "");
       var span = el("div", { class: "line removed", "data-rule": RULES[item[0]] ? RULES[item[0]][0] : "" }, [
         lineNo(item[1] === item[2] ? item[1] : item[1] + "\u2013" + item[2]),
-        el("span", null, [el("del", { text: text }), label(item[0], item[3])])
+        el("span", null, [el("del", { text: text }), label(item[0], whys[item[3]])])
       ]);
       box.appendChild(span);
       line = item[2] + 1;
@@ -166,7 +168,7 @@
     return box;
   }
 
-  function side(items) {
+  function side(items, whys) {
     var box = el("div", { class: "lines side", id: "side" });
     box.appendChild(el("div", { text: "page text" }));
     box.appendChild(el("div", { text: "clean text" }));
@@ -176,7 +178,7 @@
         box.appendChild(el("div", { text: item }));
         return;
       }
-      box.appendChild(el("div", { class: "removed" }, [el("del", { text: item[4].replace(/\n$/, "") }), label(item[0], item[3])]));
+      box.appendChild(el("div", { class: "removed" }, [el("del", { text: item[4].replace(/\n$/, "") }), label(item[0], whys[item[3]])]));
       box.appendChild(el("div", { class: "gap" }));
     });
     return box;
@@ -193,7 +195,7 @@
 
   function drawDetail(s) {
     var section = document.getElementById("detail");
-    if (s.doc === undefined || !DOCS[Number(s.doc)]) { section.replaceChildren(); return; }
+    if (s.doc === undefined || !DOCS[Number(s.doc)]) { section.replaceChildren(); opened = -1; return; }
     var n = Number(s.doc), d = DOCS[n];
     var data = JSON.parse(document.getElementById("d" + n).textContent);
     var view = s.view === "side" ? "side" : "inline";
@@ -213,8 +215,10 @@
       parts.push(el("p", { text: "A copy of " + d[6] + " (similarity " + d[7] + ")." }));
       if (data.comparison) parts.push(el("h3", { text: "Differences from the kept copy" }), diffView(data.comparison));
     }
-    parts.push(view === "side" ? side(data.items) : inline(data.items));
+    parts.push(view === "side" ? side(data.items, data.whys) : inline(data.items, data.whys));
     section.replaceChildren.apply(section, parts);
+    if (opened !== n) section.scrollIntoView();
+    opened = n;
   }
 
   function drawClusters() {

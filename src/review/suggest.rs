@@ -2,8 +2,9 @@
 //! user starting on a new site edits a rule file instead of writing one.
 //!
 //! A line that recurs on many pages of a site and never sits inside the text the cleaner
-//! keeps (between its first and last kept line) is the site's chrome: a menu entry, a share prompt, a footer. Each such line becomes
-//! a whole-line rule scoped to the site, with a removing example and a keeping one taken from
+//! keeps (between its first and last kept line) is the site's chrome: a menu entry, a share
+//! prompt, a footer. Lines found on exactly the same pages (the entries of one menu) become one
+//! whole-line rule scoped to the site, with a removing example and a keeping one taken from
 //! the corpus, so `rules test` checks it. A line inside the article on any page of the site
 //! is never proposed, and a line that an existing rule already removes on every
 //! page is left out: the proposal adds only what the rules do not already say.
@@ -25,8 +26,9 @@ const EXAMPLE_WORDS: usize = 8;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suggestion {
     pub site: String,
-    /// The line as it appears on the first page that has it.
-    pub line: String,
+    /// The lines as they appear on the first page that has them, in page order; all on the
+    /// same pages.
+    pub lines: Vec<String>,
     pub pages: usize,
     pub site_pages: usize,
     /// Bytes the rule would remove from the corpus.
@@ -38,6 +40,10 @@ pub struct Suggestion {
 #[derive(Default)]
 struct Stat {
     line: String,
+    /// Where the line first appears, for ordering a group's lines as on the page.
+    first_at: (usize, usize),
+    /// The pages (by position in the run) that have the line.
+    on: Vec<usize>,
     pages: usize,
     kept_pages: usize,
     by_rule_pages: usize,
@@ -49,9 +55,13 @@ struct Stat {
 /// text and whether a rule (not a detector) removed it, and one article line.
 struct PageLines {
     site: String,
-    lines: Vec<(String, String, bool, bool, usize)>,
+    lines: Vec<PageLine>,
     article_line: Option<String>,
 }
+
+/// A line's key, its text, whether it is inside the article, whether a rule removed it, its
+/// bytes on the page, and its first line index.
+type PageLine = (String, String, bool, bool, usize, usize);
 
 /// The whole-line key rules match on: trimmed, lower-cased, trailing label marks dropped.
 fn key(line: &str) -> String {
@@ -99,6 +109,7 @@ pub fn suggest(documents: Vec<Document>, rules: &RuleSet, site: Option<&str>) ->
             let mut article_line = None;
             for (i, line) in raw.lines().enumerate() {
                 let text = line.trim();
+                let at = i;
                 let k = key(text);
                 if k.chars().count() < 2 {
                     continue;
@@ -115,14 +126,14 @@ pub fn suggest(documents: Vec<Document>, rules: &RuleSet, site: Option<&str>) ->
                 match seen.get(&k) {
                     Some(&at) => {
                         // A line kept anywhere on the page is article text of the site.
-                        let entry: &mut (String, String, bool, bool, usize) = &mut lines[at];
+                        let entry: &mut PageLine = &mut lines[at];
                         entry.2 |= in_article;
                         entry.4 += line.len() + 1;
                     }
                     None => {
                         seen.insert(k.clone(), lines.len());
                         let by_rule = rule.is_some_and(|r| rule_ids.contains(r));
-                        lines.push((k, text.to_string(), in_article, by_rule, line.len() + 1));
+                        lines.push((k, text.to_string(), in_article, by_rule, line.len() + 1, at));
                     }
                 }
             }
@@ -135,17 +146,19 @@ pub fn suggest(documents: Vec<Document>, rules: &RuleSet, site: Option<&str>) ->
         .collect();
 
     let mut sites: HashMap<&str, (usize, HashMap<&str, Stat>)> = HashMap::new();
-    for page in &pages {
+    for (n, page) in pages.iter().enumerate() {
         if site.is_some_and(|s| s != page.site) {
             continue;
         }
         let (count, stats) = sites.entry(&page.site).or_default();
         *count += 1;
-        for (k, text, kept, by_rule, bytes) in &page.lines {
+        for (k, text, kept, by_rule, bytes, at) in &page.lines {
             let stat = stats.entry(k).or_insert_with(|| Stat {
                 line: text.clone(),
+                first_at: (n, *at),
                 ..Stat::default()
             });
+            stat.on.push(n);
             stat.pages += 1;
             stat.kept_pages += usize::from(*kept);
             stat.by_rule_pages += usize::from(*by_rule);
@@ -157,28 +170,34 @@ pub fn suggest(documents: Vec<Document>, rules: &RuleSet, site: Option<&str>) ->
     }
     let mut out = Vec::new();
     for (site, (site_pages, stats)) in sites {
+        // Lines on exactly the same pages go together.
+        let mut groups: HashMap<Vec<usize>, Vec<Stat>> = HashMap::new();
         for stat in stats.into_values() {
             if stat.pages >= MIN_PAGES
                 && stat.pages * 100 >= site_pages * MIN_SHARE
                 && stat.kept_pages == 0
                 && stat.by_rule_pages < stat.pages
             {
-                out.push(Suggestion {
-                    site: site.to_string(),
-                    line: stat.line,
-                    pages: stat.pages,
-                    site_pages,
-                    bytes: stat.bytes,
-                    article_line: stat.article_line,
-                });
+                groups.entry(stat.on.clone()).or_default().push(stat);
             }
+        }
+        for mut group in groups.into_values() {
+            group.sort_by_key(|s| s.first_at);
+            out.push(Suggestion {
+                site: site.to_string(),
+                pages: group[0].pages,
+                site_pages,
+                bytes: group.iter().map(|s| s.bytes).sum(),
+                article_line: group.iter().find_map(|s| s.article_line.clone()),
+                lines: group.into_iter().map(|s| s.line).collect(),
+            });
         }
     }
     out.sort_by(|a, b| {
         b.bytes
             .cmp(&a.bytes)
             .then_with(|| a.site.cmp(&b.site))
-            .then_with(|| a.line.cmp(&b.line))
+            .then_with(|| a.lines.cmp(&b.lines))
     });
     out
 }
@@ -217,30 +236,45 @@ pub fn to_toml(suggestions: &[Suggestion]) -> String {
     );
     let mut ids = HashSet::new();
     for s in suggestions {
-        let base = format!("site.{}.{}", slug(&s.site, 40), slug(&s.line, 40));
+        let first = s.lines.first().map_or("", String::as_str);
+        let base = format!("site.{}.{}", slug(&s.site, 40), slug(first, 40));
         let mut id = base.clone();
         let mut n = 2;
         while !ids.insert(id.clone()) {
             id = format!("{base}-{n}");
             n += 1;
         }
+        let phrases: Vec<String> = s.lines.iter().map(|l| quote(l)).collect();
         text.push_str(&format!(
             "\n[[rule]]\nid = {}\ndescription = {}\nmatch.line = [{}]\naction = \"drop\"\nsites = [{}]\n",
             quote(&id),
             quote(&format!(
-                "Recurring line on {}: on {} of {} pages, never in the article text there ({} bytes in the corpus).",
-                s.site, s.pages, s.site_pages, s.bytes
+                "Recurring {} on {}: on {} of {} pages, never in the article text there ({} bytes in the corpus).",
+                if s.lines.len() == 1 {
+                    "line".to_string()
+                } else {
+                    format!("block of {} lines", s.lines.len())
+                },
+                s.site,
+                s.pages,
+                s.site_pages,
+                s.bytes
             )),
-            quote(&s.line),
+            phrases.join(", "),
             quote(&s.site),
         ));
-        let article = s
-            .article_line
-            .clone()
-            .unwrap_or_else(|| "The council met on Tuesday to discuss the budget.".to_string());
+        let article = match &s.article_line {
+            Some(line) => line.clone(),
+            None => {
+                text.push_str("# No article line of the site was found; this one is made up.\n");
+                "The council met on Tuesday to discuss the budget.".to_string()
+            }
+        };
+        let mut removing = s.lines.join("\n");
+        removing.push('\n');
         text.push_str(&format!(
             "\n[[rule.example]]\ninput = {}\nexpect = {}\n",
-            quote(&format!("{}\n{article}\n", s.line)),
+            quote(&format!("{removing}{article}\n")),
             quote(&format!("{article}\n")),
         ));
         text.push_str(&format!(
