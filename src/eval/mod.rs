@@ -514,7 +514,7 @@ impl Evaluation {
         let mut out = String::new();
         let source = match self.mode {
             "pred" => format!("predictions read from {}", self.source.join(", ")),
-            _ => format!("page dumps cleaned from {}", self.source.join(", ")),
+            _ => format!("pages cleaned from {}", self.source.join(", ")),
         };
         let _ = writeln!(out, "gold         {}", self.gold);
         let _ = writeln!(out, "scored       {} documents, {source}", self.documents);
