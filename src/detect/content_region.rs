@@ -146,16 +146,12 @@ impl ContentRegion {
         let text = text.trim();
         let words = crate::judge::word_count(text);
         let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']']);
-        let timestamp = text
-            .as_bytes()
-            .windows(3)
-            .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit());
         (4..=30).contains(&words)
             && !text.ends_with("...")
             && !text.ends_with('…')
             && !core.ends_with('.')
             && !text.starts_with("By ")
-            && !timestamp
+            && !has_time_of_day(text)
     }
 }
 
@@ -210,15 +206,7 @@ impl Detector for ContentRegion {
         // A page dump usually starts with the page's <title>, and the headline repeats it
         // right above the article: when it does, the article is the first good stretch after
         // that repeat, and the menus above it are out whatever they score.
-        // A page dump's first line that is the headline plus the site's name ("... - Example
-        // News") is the page's <title>, and the line repeating it without the name is the
-        // headline. A bare repeat of a first line proves nothing: it may be a line of the
-        // article, or the first line may be the headline of a page already cleaned. A title
-        // the input gives (a JSONL field) is the headline itself.
-        let given_title = page.doc.title.is_some();
-        let anchor = headline_repeat(page, &lines)
-            .filter(|&(_, suffixed)| suffixed || given_title)
-            .map(|(k, _)| k);
+        let anchor = headline_repeat(page, &lines);
         let from = anchor.map_or(0, |k| k + 1);
         let stretches = stretches(&scores[from..], self.config.max_gap_points);
         let strongest = stretches.iter().map(|s| s.2).fold(f64::MIN, f64::max);
@@ -393,9 +381,15 @@ fn page_title(page: &Page<'_>) -> Option<(String, Option<usize>)> {
     }
 }
 
-/// The index (into `lines`) of the first line after the page's first line that repeats it
-/// as a headline: the same text, or the title without a " - Site Name" suffix (then `true`).
-fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<(usize, bool)> {
+/// The index (into `lines`) of the headline, when the first line after the page's title that
+/// repeats it does so as a headline. A page dump's first line that is the headline plus the
+/// site's name ("... - Example News") is the page's <title>, and the line repeating it
+/// without the name is the headline. A bare repeat of a first line proves nothing: it may
+/// be a line of the article, or the first line may be the headline of a page already
+/// cleaned. A title the input gives (a JSONL field) is the headline itself, so its bare
+/// repeat counts.
+fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
+    let given_title = page.doc.title.is_some();
     let (title, title_line) = page_title(page)?;
     if crate::judge::word_count(&title) < 3 || title.ends_with(['.', '…']) {
         return None;
@@ -405,7 +399,8 @@ fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<(usize, bool)> {
     // document's own lines, so later rounds of judging, which see only the kept lines, find
     // the same repeat.
     let min_line = title_line.map_or(0, |line| line + 4);
-    lines.iter().enumerate().find_map(|(k, &i)| {
+    // The first repeat decides: a bare one that does not count is no anchor either.
+    let (k, suffixed) = lines.iter().enumerate().find_map(|(k, &i)| {
         if page.blocks[i].line < min_line {
             return None;
         }
@@ -420,7 +415,8 @@ fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<(usize, bool)> {
                 .trim_start()
                 .starts_with(['-', '|', '–', '—', ':', '·']);
         suffixed.then_some((k, true))
-    })
+    })?;
+    (suffixed || given_title).then_some(k)
 }
 
 /// A paragraph that opens with a news dateline: a place in capitals, maybe a region and an
@@ -444,6 +440,13 @@ fn opens_with_dateline(text: &str) -> bool {
         .is_match(text)
 }
 
+/// A time of day such as "6:34" somewhere in the line.
+fn has_time_of_day(text: &str) -> bool {
+    text.as_bytes()
+        .windows(3)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit())
+}
+
 /// A short line that is mostly a date or a time of day.
 fn looks_like_date(text: &str) -> bool {
     if crate::judge::word_count(text) > 8 || !text.bytes().any(|b| b.is_ascii_digit()) {
@@ -451,11 +454,7 @@ fn looks_like_date(text: &str) -> bool {
     }
     // Lower-casing leaves ASCII digits and colons where they are, so the time of day can be
     // looked for in the line itself.
-    let time = text
-        .as_bytes()
-        .windows(3)
-        .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit());
-    if time {
+    if has_time_of_day(text) {
         return true;
     }
     // The marks are ASCII and lower-case: in an ASCII line, ignoring ASCII case is the same

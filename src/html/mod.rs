@@ -130,6 +130,22 @@ impl HtmlFacts {
     }
 }
 
+/// `html` without the byte ranges in `cut` (in order, not overlapping); `html` itself when
+/// there are none. The passes that take markup out before parsing share it.
+fn without_ranges(html: &str, cut: Vec<std::ops::Range<usize>>) -> std::borrow::Cow<'_, str> {
+    if cut.is_empty() {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut from = 0;
+    for range in cut {
+        out.push_str(&html[from..range.start]);
+        from = range.end;
+    }
+    out.push_str(&html[from..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// The element and line flags.
 pub mod flags {
     /// Inside `<article>`.

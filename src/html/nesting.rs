@@ -17,18 +17,7 @@ pub const MAX_DEPTH: usize = 512;
 
 /// The page with tags nested deeper than `MAX_DEPTH` removed; the page itself when none are.
 pub fn limit_nesting(html: &str) -> Cow<'_, str> {
-    let cut = deep_tags(html, MAX_DEPTH);
-    if cut.is_empty() {
-        return Cow::Borrowed(html);
-    }
-    let mut out = String::with_capacity(html.len());
-    let mut from = 0;
-    for range in cut {
-        out.push_str(&html[from..range.start]);
-        from = range.end;
-    }
-    out.push_str(&html[from..]);
-    Cow::Owned(out)
+    super::without_ranges(html, deep_tags(html, MAX_DEPTH))
 }
 
 /// The byte ranges of the tags beyond `max_depth`.

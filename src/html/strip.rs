@@ -13,18 +13,7 @@ use std::ops::Range;
 
 /// The page with script and style bodies removed; the page itself when it has none.
 pub fn strip_scripts(html: &str) -> Cow<'_, str> {
-    let cut = bodies(html.as_bytes());
-    if cut.is_empty() {
-        return Cow::Borrowed(html);
-    }
-    let mut out = String::with_capacity(html.len());
-    let mut from = 0;
-    for range in cut {
-        out.push_str(&html[from..range.start]);
-        from = range.end;
-    }
-    out.push_str(&html[from..]);
-    Cow::Owned(out)
+    super::without_ranges(html, bodies(html.as_bytes()))
 }
 
 /// The byte ranges of the bodies to take out, in order. Every range starts right after a

@@ -58,6 +58,19 @@ struct Open {
     link: bool,
 }
 
+impl Open {
+    /// The document itself: inside nothing.
+    const ROOT: Open = Open {
+        kind: Kind::Inline,
+        element: NONE,
+        flags: 0,
+        heading: 0,
+        boiler_element: NONE,
+        selector_rule: 0,
+        link: false,
+    };
+}
+
 struct Walker<'r> {
     text: String,
     line: String,
@@ -147,15 +160,7 @@ impl Walker<'_> {
     fn open(&mut self, node: NodeRef<'_>) -> bool {
         match node.value() {
             Node::Document | Node::Fragment => {
-                self.stack.push(Open {
-                    kind: Kind::Inline,
-                    element: NONE,
-                    flags: 0,
-                    heading: 0,
-                    boiler_element: NONE,
-                    selector_rule: 0,
-                    link: false,
-                });
+                self.stack.push(Open::ROOT);
                 true
             }
             Node::Text(text) => {
@@ -173,15 +178,7 @@ impl Walker<'_> {
     fn open_element(&mut self, element: ElementRef<'_>) -> bool {
         let value = element.value();
         let name = value.name();
-        let parent = self.stack.last().copied().unwrap_or(Open {
-            kind: Kind::Inline,
-            element: NONE,
-            flags: 0,
-            heading: 0,
-            boiler_element: NONE,
-            selector_rule: 0,
-            link: false,
-        });
+        let parent = self.stack.last().copied().unwrap_or(Open::ROOT);
         let (mut kind, tag) = classify(name);
         match name {
             "title" => {
