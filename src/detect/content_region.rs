@@ -4,7 +4,9 @@
 //! sentence end, share of function words, truncation), and the stretch with the largest
 //! total score is the article (the maximum-sum segment, Kadane's algorithm). Short lines
 //! inside it, such as subheadings, stay because the prose around them outweighs them; the
-//! title-like lines right above it (the headline) stay too. Everything else goes.
+//! title-like lines right above it (the headline) stay too. Everything else goes. Items of
+//! a list numbered in sequence (a ranking, a schedule) count by their length like prose:
+//! their lines are short, but menus are not numbered.
 //!
 //! Lines that a rule or another detector already removed count as chrome (a short line's
 //! cost): a share bar or a newsletter box between the article and a teaser block is a gap
@@ -140,6 +142,19 @@ impl ContentRegion {
         (-self.config.short_line_penalty, "short line")
     }
 
+    /// An item of a numbered list: counted like prose by its length (a ranking, a
+    /// schedule, the steps of a recipe are the article's own text), unless it is prose.
+    fn list_item_score(&self, text: &str, features: &LineFeatures) -> (f64, &'static str) {
+        let (score, kind) = self.score(text, features);
+        let chars = text.trim().chars().count() as f64;
+        let points = (chars / self.config.chars_per_point).min(self.config.max_line_points);
+        if score >= points {
+            (score, kind)
+        } else {
+            (points, "item of a numbered list")
+        }
+    }
+
     /// A line that could be the story's headline: a few words, not a truncated teaser, not
     /// a sentence ending in a full stop (captions do), not a byline or a timestamp.
     fn is_headline(&self, text: &str) -> bool {
@@ -183,12 +198,17 @@ impl Detector for ContentRegion {
                 .take_while(|&&i| !verdicts[i].is_keep())
                 .count()
         };
+        let listed = numbered_items(&lines, |i| {
+            verdicts[i].is_keep().then(|| blocks[i].text.as_ref())
+        });
         let scores: Vec<(f64, &'static str)> = lines
             .iter()
             .enumerate()
             .map(|(k, &i)| {
                 if verdicts[i].is_keep() {
-                    if repeats_neighbour(k) && !page.features[i].sentence {
+                    if listed[k] {
+                        self.list_item_score(&blocks[i].text, &page.features[i])
+                    } else if repeats_neighbour(k) && !page.features[i].sentence {
                         (
                             -self.config.short_line_penalty * self.config.date_line_factor,
                             "line written twice in a row",
@@ -300,6 +320,75 @@ impl Detector for ContentRegion {
             verdicts[i] = Verdict::drop(id, why);
         }
     }
+}
+
+/// Items of numbered lists: runs of at least `MIN_LIST_ITEMS` kept lines numbered in
+/// sequence ("1. ...", "2. ...", or "1a etapa: ...", "2a etapa: ..."). Menus and link lists
+/// are not numbered; rankings, schedules and steps are, and they are made of short lines
+/// that would otherwise score as chrome. `text` gives a kept line's text and `None` for a
+/// removed one, which is passed over (so later judging rounds, which see only kept lines,
+/// find the same runs).
+fn numbered_items<'t>(lines: &[usize], text: impl Fn(usize) -> Option<&'t str>) -> Vec<bool> {
+    let mut listed = vec![false; lines.len()];
+    // (index into `lines`, number) of the current run's items.
+    let mut run: Vec<(usize, u32)> = Vec::new();
+    let close = |run: &mut Vec<(usize, u32)>, listed: &mut Vec<bool>| {
+        if run.len() >= MIN_LIST_ITEMS {
+            for &(k, _) in run.iter() {
+                listed[k] = true;
+            }
+        }
+        run.clear();
+    };
+    for (k, &i) in lines.iter().enumerate() {
+        let Some(line) = text(i) else { continue };
+        match list_number(line) {
+            Some(n) if run.last().is_some_and(|&(_, last)| n == last + 1) => run.push((k, n)),
+            Some(n) => {
+                close(&mut run, &mut listed);
+                run.push((k, n));
+            }
+            None => close(&mut run, &mut listed),
+        }
+    }
+    close(&mut run, &mut listed);
+    listed
+}
+
+/// A numbered list needs at least this many items in sequence.
+const MIN_LIST_ITEMS: usize = 3;
+
+/// The number a list item opens with: one to three digits, then a list mark (`.`, `)`,
+/// `:`, an ordinal suffix such as `º`, `a`, `st`, `th`) or a space, then text. A photo
+/// counter ("1 of 4 ...", "2/4") is not an item.
+fn list_number(line: &str) -> Option<u32> {
+    let line = line.trim_start();
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 3 {
+        return None;
+    }
+    let number: u32 = line[..digits].parse().ok()?;
+    let rest = &line[digits..];
+    let rest = ["º", "ª", "°", "st", "nd", "rd", "th", "a", "o", "e"]
+        .iter()
+        .find_map(|suffix| {
+            rest.strip_prefix(suffix)
+                .filter(|after| after.starts_with([' ', ':', '.']))
+        })
+        .unwrap_or(rest);
+    let rest = rest.strip_prefix(['.', ')', ':']).unwrap_or(rest);
+    if !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let mut words = rest.split_whitespace();
+    let first = words.next()?;
+    // "1 of 4", "1 / 4", "2 de 10": a counter of photos or pages (but "3. May 3: ...").
+    let counter = first.chars().count() <= 3
+        && !first.chars().any(char::is_uppercase)
+        && words
+            .next()
+            .is_some_and(|w| w.bytes().next().is_some_and(|b| b.is_ascii_digit()));
+    (!counter).then_some(number)
 }
 
 /// A run of lines already removed costs at most this many short lines.
@@ -580,4 +669,44 @@ fn function_words() -> &'static WordSet {
         .into_iter()
         .collect()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_numbers_are_read_from_items_not_from_counters_or_years() {
+        assert_eq!(list_number("1. March 8: Sebring"), Some(1));
+        assert_eq!(list_number("12a etapa: 9 de dezembro"), Some(12));
+        assert_eq!(list_number("3) Mix the flour"), Some(3));
+        assert_eq!(list_number("2 Kyle Busch 5040 5 1"), Some(2));
+        assert_eq!(list_number("1 of 4 Grass Valley's mayor"), None);
+        assert_eq!(list_number("2 / 4 The crowd"), None);
+        assert_eq!(list_number("2019 was a good year"), None);
+        assert_eq!(list_number("3. May 3: Laguna Seca"), Some(3));
+        assert_eq!(list_number("3 de 10 fotos"), None);
+        assert_eq!(list_number("2/4"), None);
+        assert_eq!(list_number("Home"), None);
+    }
+
+    #[test]
+    fn only_runs_of_items_in_sequence_are_lists() {
+        let text = [
+            "Menu", "1. One", "2. Two", "3. Three", "5 things", "1. Alone", "2. Pair", "x",
+        ];
+        let lines: Vec<usize> = (0..text.len()).collect();
+        let listed = numbered_items(&lines, |i| Some(text[i]));
+        assert_eq!(
+            listed,
+            [false, true, true, true, false, false, false, false]
+        );
+        // A removed line inside a run is passed over, not a break.
+        let listed = numbered_items(&lines[1..], |i| (i != 2).then_some(text[i]));
+        assert_eq!(listed, [false, false, false, false, false, false, false]);
+        let text = ["1. One", "removed", "2. Two", "3. Three"];
+        let lines: Vec<usize> = (0..text.len()).collect();
+        let listed = numbered_items(&lines, |i| (i != 1).then_some(text[i]));
+        assert_eq!(listed, [true, false, true, true]);
+    }
 }
