@@ -201,6 +201,23 @@ fn stdin_is_read_with_a_dash() {
         std::fs::read_to_string(out.join("clean/one.txt")).unwrap(),
         "The vote was 7-2 on Tuesday evening.\n"
     );
+
+    // An HTML page on standard input is read as HTML: its markup is not text.
+    let out = temp.path().join("out-html");
+    newsclean()
+        .args(["clean", "-", "--quiet", "-o"])
+        .arg(&out)
+        .write_stdin(
+            "<!DOCTYPE html><html><body><nav><a href=\"/\">Home</a></nav><article>\
+             <p>The council met on Tuesday to discuss the budget for the coming year.</p>\
+             </article></body></html>",
+        )
+        .assert()
+        .code(0);
+    assert_eq!(
+        std::fs::read_to_string(out.join("clean/stdin.txt")).unwrap(),
+        "The council met on Tuesday to discuss the budget for the coming year.\n"
+    );
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {

@@ -407,7 +407,33 @@ fn read_stdin(options: &InputOptions) -> Result<Loaded, Problem> {
     if options.jsonl {
         return Ok(parse_jsonl("<stdin>", "stdin", bytes, options));
     }
+    // Standard input has no file name to tell an HTML page by: its start does.
+    if starts_like_html(&bytes) {
+        return Ok(html_document("<stdin>", "stdin", bytes, options));
+    }
     Ok(text_document("<stdin>", "stdin", bytes, options))
+}
+
+/// Whether `bytes` open like an HTML page: after a byte-order mark, white space and
+/// comments, `<!DOCTYPE html` or `<html` in any case.
+fn starts_like_html(bytes: &[u8]) -> bool {
+    let mut rest = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    loop {
+        let start = rest
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(rest.len());
+        rest = &rest[start..];
+        if !rest.starts_with(b"<!--") {
+            break;
+        }
+        match memchr::memmem::find(rest, b"-->") {
+            Some(end) => rest = &rest[end + 3..],
+            None => return false,
+        }
+    }
+    let opens = |tag: &[u8]| rest.len() >= tag.len() && rest[..tag.len()].eq_ignore_ascii_case(tag);
+    opens(b"<!doctype html") || opens(b"<html")
 }
 
 /// The host of a URL, lower-case, without `www.`; `None` when it has none.
@@ -667,6 +693,13 @@ mod tests {
         assert_eq!(strip_known_extension("page.html"), "page");
         assert_eq!(strip_known_extension("a/0af3.html.gz"), "a/0af3");
         assert!(is_html_name("Page.HTM.gz") && !is_html_name("page.txt"));
+        assert!(starts_like_html(b"<!DOCTYPE html><html>"));
+        assert!(starts_like_html(
+            b"\xEF\xBB\xBF\n <!-- saved --> <HTML lang=en>"
+        ));
+        assert!(!starts_like_html(b"Home\n<html> is a tag\n"));
+        assert!(!starts_like_html(b"<!-- never closed <html>"));
+        assert!(!starts_like_html(b""));
         assert_eq!(strip_known_extension(".txt"), ".txt");
     }
 }
