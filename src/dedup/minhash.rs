@@ -492,11 +492,57 @@ pub fn overlap_at_least(a: &[u32], b: &[u32], need: usize) -> Option<Overlap> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn words(text: &str) -> Vec<u64> {
         let mut out = Vec::new();
         for_each_word(text, |w| out.push(w));
         out
+    }
+
+    /// The definition `for_each_word` implements with its tables and 8-byte steps: runs of
+    /// alphanumeric characters, lower-cased, each byte pushed into the hasher one by one.
+    fn words_by_definition(text: &str) -> Vec<u64> {
+        let mut out = Vec::new();
+        let mut w = WordHasher::NEW;
+        for c in text.chars() {
+            if c.is_alphanumeric() {
+                for lower in c.to_lowercase() {
+                    let mut buf = [0u8; 4];
+                    lower.encode_utf8(&mut buf).bytes().for_each(|b| w.push(b));
+                }
+            } else if !w.is_empty() {
+                out.push(w.finish());
+            }
+        }
+        if !w.is_empty() {
+            out.push(w.finish());
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn word_hashes_follow_their_definition(
+            text in "([a-zA-Z0-9]{0,20}|[ .,:'\n_-]{1,3}|[éÉßİŁœ]|[中文]|[\\x{80}-\\x{10FFFF}]){0,40}"
+        ) {
+            prop_assert_eq!(words(&text), words_by_definition(&text));
+        }
+    }
+
+    #[test]
+    fn word_hashes_follow_their_definition_around_eight_bytes() {
+        for text in [
+            "abcdefgh",
+            "abcdefghi jk",
+            "ABCDEFGHIJKLMNOPQ",
+            "abcdefg\u{e9}xyz",
+            "12345678\u{e9}",
+            "Zürich-Oerlikon_2026 \u{130}stanbul",
+            "a_b",
+        ] {
+            assert_eq!(words(text), words_by_definition(text), "{text:?}");
+        }
     }
 
     #[test]
