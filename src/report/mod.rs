@@ -4,14 +4,14 @@
 pub mod diff;
 pub mod html;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::Cleaned;
 
 /// A run of consecutive removed lines with one rule and one reason.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct RemovedSpan {
     /// First and last line (1-based, inclusive) in the raw text.
     pub lines: [usize; 2],
@@ -199,10 +199,27 @@ static JSON_ESCAPE: [u8; 256] = {
     table
 };
 
-fn json_string(out: &mut Vec<u8>, text: &str) {
+pub(crate) fn json_string(out: &mut Vec<u8>, text: &str) {
+    escaped_string::<false>(out, text);
+}
+
+/// A JSON string for a page's `<script>` element: as `json_string`, with every `<` written
+/// as `\u003c` so no text can end the element.
+pub(crate) fn json_string_in_html(out: &mut Vec<u8>, text: &str) {
+    escaped_string::<true>(out, text);
+}
+
+fn escaped_string<const IN_HTML: bool>(out: &mut Vec<u8>, text: &str) {
     out.reserve(text.len() + 2);
     out.push(b'"');
     let bytes = text.as_bytes();
+    let escape_of = |b: u8| {
+        if IN_HTML && b == b'<' {
+            b'u'
+        } else {
+            JSON_ESCAPE[b as usize]
+        }
+    };
     // `bytes[..copied]` is in `out`; runs without escapes are copied whole.
     let mut copied = 0;
     let mut at = 0;
@@ -214,7 +231,7 @@ fn json_string(out: &mut Vec<u8>, text: &str) {
             .and_then(|b| <&[u8; 16]>::try_from(b).ok());
         if let Some(block) = block {
             let needs_escape = block.iter().fold(false, |any, &b| {
-                any | (b < 0x20) | (b == b'"') | (b == b'\\')
+                any | (b < 0x20) | (b == b'"') | (b == b'\\') | (IN_HTML & (b == b'<'))
             });
             if !needs_escape {
                 at += 16;
@@ -222,12 +239,12 @@ fn json_string(out: &mut Vec<u8>, text: &str) {
             }
         }
         let window = &bytes[at..bytes.len().min(at + 16)];
-        let Some(offset) = window.iter().position(|&b| JSON_ESCAPE[b as usize] != 0) else {
+        let Some(offset) = window.iter().position(|&b| escape_of(b) != 0) else {
             at += window.len();
             continue;
         };
         let b = bytes[at + offset];
-        let escape = JSON_ESCAPE[b as usize];
+        let escape = escape_of(b);
         out.extend_from_slice(&bytes[copied..at + offset]);
         out.push(b'\\');
         out.push(escape);
@@ -249,7 +266,7 @@ fn json_option(out: &mut Vec<u8>, text: Option<&str>) {
     }
 }
 
-fn json_number(out: &mut Vec<u8>, mut n: usize) {
+pub(crate) fn json_number(out: &mut Vec<u8>, mut n: usize) {
     let mut digits = [0u8; 20];
     let mut start = digits.len();
     loop {
