@@ -276,8 +276,11 @@ impl Page {
         let site_n = intern(&mut self.site_ids, &mut self.site_index, site);
         let mut doc_rules: Vec<usize> = Vec::new();
         let mut removed = 0;
+        let mut recent = Recent::default();
         for span in report.removed {
-            let r = intern(&mut self.rule_ids, &mut self.rule_index, &span.rule);
+            let r = recent.get(&span.rule, || {
+                intern(&mut self.rule_ids, &mut self.rule_index, &span.rule)
+            });
             *self.by_rule.entry(r).or_default() += span.text.len();
             removed += span.text.len();
             if !doc_rules.contains(&r) {
@@ -552,6 +555,8 @@ fn write_detail(
     let mut line = 1;
     let mut missing = 0usize;
     let mut items = 0usize;
+    let mut recent_rules = Recent::default();
+    let mut recent_whys = Recent::default();
     // Line numbers from a damaged report are capped so that counting past them cannot
     // overflow.
     const CAP: usize = usize::MAX / 4;
@@ -561,16 +566,20 @@ fn write_detail(
         .min(CAP);
     while line <= lines_in {
         if let Some(span) = spans.next_if(|s| s.lines[0] <= line) {
-            let why = *why_index.entry(&span.why).or_insert_with(|| {
-                whys.push(&span.why);
-                whys.len() - 1
+            let why = recent_whys.get(&span.why, || {
+                *why_index.entry(&span.why).or_insert_with(|| {
+                    whys.push(&span.why);
+                    whys.len() - 1
+                })
+            });
+            let rule = recent_rules.get(&span.rule, || {
+                rule_index.get(&*span.rule).copied().unwrap_or(0)
             });
             if items > 0 {
                 out.push(b',');
             }
             items += 1;
             out.push(b'[');
-            let rule = rule_index.get(&*span.rule).copied().unwrap_or(0);
             for n in [rule, span.lines[0], span.lines[1], why] {
                 json_number(out, n);
                 out.push(b',');
@@ -630,6 +639,32 @@ fn write_detail(
         out.extend_from_slice(b"null");
     }
     close_detail(out, comparison);
+}
+
+/// The last few names (rules, reasons) numbered and their numbers. Neighbouring removed spans
+/// mostly repeat one (a menu's lines, a blank line between two removed lines), so a map is
+/// asked only for the others.
+#[derive(Default)]
+struct Recent<'a> {
+    names: [Option<(&'a str, usize)>; 4],
+    next: usize,
+}
+
+impl<'a> Recent<'a> {
+    fn get(&mut self, name: &'a str, number: impl FnOnce() -> usize) -> usize {
+        if let Some((_, n)) = self
+            .names
+            .iter()
+            .flatten()
+            .find(|(known, _)| *known == name)
+        {
+            return *n;
+        }
+        let n = number();
+        self.names[self.next] = Some((name, n));
+        self.next = (self.next + 1) % self.names.len();
+        n
+    }
 }
 
 /// The end of a document's lines: the comparison with its kept copy, if any, and the

@@ -213,13 +213,6 @@ fn escaped_string<const IN_HTML: bool>(out: &mut Vec<u8>, text: &str) {
     out.reserve(text.len() + 2);
     out.push(b'"');
     let bytes = text.as_bytes();
-    let escape_of = |b: u8| {
-        if IN_HTML && b == b'<' {
-            b'u'
-        } else {
-            JSON_ESCAPE[b as usize]
-        }
-    };
     // `bytes[..copied]` is in `out`; runs without escapes are copied whole.
     let mut copied = 0;
     let mut at = 0;
@@ -239,12 +232,12 @@ fn escaped_string<const IN_HTML: bool>(out: &mut Vec<u8>, text: &str) {
             }
         }
         let window = &bytes[at..bytes.len().min(at + 16)];
-        let Some(offset) = window.iter().position(|&b| escape_of(b) != 0) else {
+        let Some(offset) = window.iter().position(|&b| escape_of::<IN_HTML>(b) != 0) else {
             at += window.len();
             continue;
         };
         let b = bytes[at + offset];
-        let escape = escape_of(b);
+        let escape = escape_of::<IN_HTML>(b);
         out.extend_from_slice(&bytes[copied..at + offset]);
         out.push(b'\\');
         out.push(escape);
@@ -259,6 +252,16 @@ fn escaped_string<const IN_HTML: bool>(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
 }
 
+/// The letter after the backslash that escapes `b`, or 0.
+#[inline]
+fn escape_of<const IN_HTML: bool>(b: u8) -> u8 {
+    if IN_HTML && b == b'<' {
+        b'u'
+    } else {
+        JSON_ESCAPE[b as usize]
+    }
+}
+
 fn json_option(out: &mut Vec<u8>, text: Option<&str>) {
     match text {
         Some(text) => json_string(out, text),
@@ -267,6 +270,11 @@ fn json_option(out: &mut Vec<u8>, text: Option<&str>) {
 }
 
 pub(crate) fn json_number(out: &mut Vec<u8>, mut n: usize) {
+    // Most numbers in a report are line numbers and small indexes.
+    if n < 10 {
+        out.push(b'0' + n as u8);
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut start = digits.len();
     loop {
@@ -468,13 +476,38 @@ mod tests {
         for len in [0, 1, 15, 16, 17, 33] {
             for at in 0..len {
                 for special in [
-                    '"', '\\', '\n', '\u{1}', '\u{1f}', '\u{7f}', 'é', '\u{2028}',
+                    '"', '\\', '\n', '\u{1}', '\u{1f}', ' ', '<', '\u{7f}', 'é', '\u{2028}',
                 ] {
                     let mut text: String = "abcdefghijklmnopqrstuvwxyz0123456789"[..len].into();
                     text.replace_range(at..at + 1, &special.to_string());
                     let mut ours = Vec::new();
                     json_string(&mut ours, &text);
-                    assert_eq!(ours, serde_json::to_vec(&text).unwrap(), "{text:?}");
+                    let theirs = serde_json::to_vec(&text).unwrap();
+                    assert_eq!(ours, theirs, "{text:?}");
+                    ours.clear();
+                    json_string_in_html(&mut ours, &text);
+                    let theirs = String::from_utf8(theirs).unwrap().replace('<', "\\u003c");
+                    assert_eq!(String::from_utf8(ours).unwrap(), theirs, "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn strings_escape_as_serde_does_with_two_specials_near_each_other() {
+        // Bytes next to the ones that need escapes, where a word-wise check could go wrong.
+        let specials = [
+            "\u{1f}", " ", "!", "\"", "#", "[", "\\", "]", ";", "<", "=", "\u{7f}", "é", "\u{80}",
+        ];
+        for a in specials {
+            for b in specials {
+                for i in 0..10 {
+                    for j in i..20 {
+                        let text = format!("{}{a}{}{b}xyz", "x".repeat(i), "y".repeat(j - i));
+                        let mut ours = Vec::new();
+                        json_string(&mut ours, &text);
+                        assert_eq!(ours, serde_json::to_vec(&text).unwrap(), "{text:?}");
+                    }
                 }
             }
         }
