@@ -480,8 +480,8 @@ impl OutputFiles {
                 record_line.push(b'\n');
             }
         }
-        let mut report_line = Vec::with_capacity(256 + cleaned.clean.len() / 2);
         let report = report::DocumentReport::new(&cleaned);
+        let mut report_line = Vec::with_capacity(report.json_len_estimate());
         if fingerprint.is_some() {
             report.write_json_head(&mut report_line);
         } else {

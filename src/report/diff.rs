@@ -65,7 +65,10 @@ pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -
             text.to_string()
         }
     };
-    let mut out = String::new();
+    // Room for every input line with its sign and the hunk headers, so the text is
+    // allocated once for most documents.
+    let raw_len: usize = rows.iter().map(|r| r.old.len() + 1).sum();
+    let mut out = String::with_capacity(raw_len + 64 * changed.len().min(rows.len() / 4 + 1) + 256);
     out.push_str(&paint("1", &format!("--- {old_name}")));
     out.push('\n');
     out.push_str(&paint("1", &format!("+++ {new_name}")));

@@ -91,6 +91,17 @@ impl<'a> DocumentReport<'a> {
         write_json_dedup(out, self.duplicate_of, self.similarity, self.containment);
     }
 
+    /// About how many bytes `write_json` writes, so its buffer is allocated once: the
+    /// removed spans' text, rules and reasons, and room for the rest.
+    pub fn json_len_estimate(&self) -> usize {
+        let spans: usize = self
+            .removed
+            .iter()
+            .map(|s| s.text.len() + s.rule.len() + s.why.len() + 64)
+            .sum();
+        512 + self.id.len() + self.source.len() + spans
+    }
+
     /// The record up to its dedup fields, which `write_json_dedup` completes: a run that
     /// deduplicates knows them only after every document is cleaned.
     pub fn write_json_head(&self, out: &mut Vec<u8>) {
