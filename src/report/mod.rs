@@ -221,24 +221,33 @@ pub(crate) fn json_string_in_html(out: &mut Vec<u8>, text: &str) {
 }
 
 fn escaped_string<const IN_HTML: bool>(out: &mut Vec<u8>, text: &str) {
-    out.reserve(text.len() + 2);
+    out.reserve(text.len() + 3);
     out.push(b'"');
-    let bytes = text.as_bytes();
+    // Removed text mostly ends with its newline, often its only escape: it is written at
+    // the end, so the rest can be passed over block by block.
+    let (body, newline) = match text.strip_suffix('\n') {
+        Some(body) => (body, true),
+        None => (text, false),
+    };
+    let bytes = body.as_bytes();
     // `bytes[..copied]` is in `out`; runs without escapes are copied whole.
     let mut copied = 0;
     let mut at = 0;
     while at < bytes.len() {
         // Most text needs no escape: a block of 16 bytes without one is passed over after
-        // a check the compiler turns into a few vector instructions.
-        let block = bytes
-            .get(at..at + 16)
-            .and_then(|b| <&[u8; 16]>::try_from(b).ok());
-        if let Some(block) = block {
+        // a check the compiler turns into a few vector instructions. The last bytes are
+        // checked as a block with the bytes before them.
+        let rest = bytes.len() - at;
+        let block = match bytes.get(at..at + 16) {
+            Some(block) => Some(block),
+            None => bytes.get(bytes.len().wrapping_sub(16)..),
+        };
+        if let Some(block) = block.and_then(|b| <&[u8; 16]>::try_from(b).ok()) {
             let needs_escape = block.iter().fold(false, |any, &b| {
                 any | (b < 0x20) | (b == b'"') | (b == b'\\') | (IN_HTML & (b == b'<'))
             });
             if !needs_escape {
-                at += 16;
+                at += rest.min(16);
                 continue;
             }
         }
@@ -260,6 +269,9 @@ fn escaped_string<const IN_HTML: bool>(out: &mut Vec<u8>, text: &str) {
         copied = at;
     }
     out.extend_from_slice(&bytes[copied..]);
+    if newline {
+        out.extend_from_slice(b"\\n");
+    }
     out.push(b'"');
 }
 
@@ -281,10 +293,14 @@ fn json_option(out: &mut Vec<u8>, text: Option<&str>) {
 }
 
 pub(crate) fn json_number(out: &mut Vec<u8>, mut n: usize) {
-    // Most numbers in a report are line numbers and small indexes.
-    if n < 10 {
-        out.push(b'0' + n as u8);
-        return;
+    // Most numbers in a report are line numbers and small indexes: written as arrays of a
+    // fixed length, which compile to a store rather than a copy.
+    let digit = |n: usize| b'0' + (n % 10) as u8;
+    match n {
+        0..10 => return out.push(digit(n)),
+        10..100 => return out.extend_from_slice(&[digit(n / 10), digit(n)]),
+        100..1000 => return out.extend_from_slice(&[digit(n / 100), digit(n / 10), digit(n)]),
+        _ => {}
     }
     let mut digits = [0u8; 20];
     let mut start = digits.len();
