@@ -524,19 +524,31 @@ mod tests {
     fn strings_escape_as_serde_does_with_two_specials_near_each_other() {
         // Bytes next to the ones that need escapes, where a word-wise check could go wrong.
         let specials = [
-            "\u{1f}", " ", "!", "\"", "#", "[", "\\", "]", ";", "<", "=", "\u{7f}", "é", "\u{80}",
+            "\n", "\u{1f}", " ", "!", "\"", "#", "[", "\\", "]", ";", "<", "=", "\u{7f}", "é",
+            "\u{80}",
         ];
         for a in specials {
             for b in specials {
                 for i in 0..10 {
                     for j in i..20 {
                         let text = format!("{}{a}{}{b}xyz", "x".repeat(i), "y".repeat(j - i));
-                        let mut ours = Vec::new();
-                        json_string(&mut ours, &text);
-                        assert_eq!(ours, serde_json::to_vec(&text).unwrap(), "{text:?}");
+                        for text in [text.clone(), text + "\n"] {
+                            let mut ours = Vec::new();
+                            json_string(&mut ours, &text);
+                            assert_eq!(ours, serde_json::to_vec(&text).unwrap(), "{text:?}");
+                        }
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_as_decimals() {
+        for n in (0..2000).chain([9_999, 10_000, 123_456_789, usize::MAX]) {
+            let mut ours = Vec::new();
+            json_number(&mut ours, n);
+            assert_eq!(String::from_utf8(ours).unwrap(), n.to_string());
         }
     }
 
