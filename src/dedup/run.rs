@@ -3,12 +3,12 @@
 //!
 //! `clean` writes its output batch by batch so a run never holds the whole corpus's clean
 //! text, diffs and reports at once. Whether a document is a copy is only known once the last
-//! batch is cleaned, so with dedup on the per-document report lines, diffs, JSONL records and
-//! clean texts are spilled to temporary files in the output folder as batches finish, and
-//! this module copies them into the real files afterwards: report lines get their
-//! `duplicate_of` and scores, dropped copies lose their clean file or record, and
-//! `removed.diff` gains each copy's comparison with its kept copy. Only fingerprints stay in
-//! memory.
+//! batch is cleaned, so with dedup on the per-document report lines, diffs, JSONL records,
+//! clean texts and `report.html` lines are spilled to temporary files in the output folder as
+//! batches finish, and this module copies them into the real files afterwards: report lines
+//! get their `duplicate_of` and scores, dropped copies lose their clean file or record,
+//! `removed.diff` gains each copy's comparison with its kept copy, and so does the page, where
+//! a dropped copy shows only its removed lines. Only fingerprints stay in memory.
 //!
 //! How a dropped copy appears in `removed.diff`, so `patch -R -p1` still restores it: first
 //! its comparison with the kept copy as `#` comment lines (patch skips lines outside a diff;
