@@ -349,12 +349,17 @@ impl Summary {
         }
         self.bytes_in += cleaned.document.raw.len();
         self.bytes_out += cleaned.clean.len();
-        for span in &cleaned.removed {
+        // Neighbouring spans mostly have one rule: the map is asked once for each run of them.
+        let mut spans = cleaned.removed.iter().peekable();
+        while let Some(span) = spans.next() {
+            let mut removed = span.text.len();
+            while let Some(next) = spans.next_if(|next| next.rule == span.rule) {
+                removed += next.text.len();
+            }
             match self.bytes_by_rule.get_mut(&*span.rule) {
-                Some(bytes) => *bytes += span.text.len(),
+                Some(bytes) => *bytes += removed,
                 None => {
-                    self.bytes_by_rule
-                        .insert(span.rule.to_string(), span.text.len());
+                    self.bytes_by_rule.insert(span.rule.to_string(), removed);
                 }
             }
         }
