@@ -317,17 +317,19 @@ pub fn run_clean_with_progress(
             let report = report::DocumentReport::new(&document.cleaned);
             let clean = &document.cleaned.clean;
             match &mut pending {
-                Some(pending) => pending.push(dedup::run::Parts {
-                    fingerprint: match document.fingerprint.take() {
-                        Some(fingerprint) => fingerprint,
-                        None => dedup::fingerprint(clean),
-                    },
-                    id: &document.cleaned.document.id,
-                    report_head: &document.report_line,
-                    diff: document.cleaned.diff.as_bytes(),
-                    text: clean,
-                    record: &document.record_line,
-                    page: page.add_row_first(&report, clean),
+                Some(pending) => page.add_row_first(&report, clean).and_then(|lines| {
+                    pending.push(dedup::run::Parts {
+                        fingerprint: match document.fingerprint.take() {
+                            Some(fingerprint) => fingerprint,
+                            None => dedup::fingerprint(clean),
+                        },
+                        id: &document.cleaned.document.id,
+                        report_head: &document.report_line,
+                        diff: document.cleaned.diff.as_bytes(),
+                        text: clean,
+                        record: &document.record_line,
+                        page: lines,
+                    })
                 }),
                 None => files
                     .append(&document)

@@ -21,7 +21,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 
 use super::{json_number, json_string_in_html, DocumentReport, RemovedSpan};
@@ -155,10 +155,10 @@ fn count_records(mut lines: impl BufRead) -> io::Result<usize> {
 }
 
 /// `report.html` while it is written, by `clean` from the documents it writes or by
-/// `newsclean report` from `report.jsonl`: the index (rules, sites, one small row per
-/// document) stays in memory, and each document's lines, which come after the index in the
-/// page, go to a temporary file in the output folder as the document is added. `finish`
-/// writes the page around them.
+/// `newsclean report` from `report.jsonl`. The page starts with an index (rules, sites, one
+/// small row per document) that only the last document completes, so the rules, sites and
+/// totals stay in memory while the rows and each document's lines go to temporary files in
+/// the output folder as documents are added; `finish` writes the page around them.
 pub struct Page {
     rule_ids: Vec<String>,
     rule_index: HashMap<String, usize>,
@@ -167,10 +167,12 @@ pub struct Page {
     by_rule: BTreeMap<usize, usize>,
     by_site: BTreeMap<usize, usize>,
     totals: Totals,
-    /// The index rows as JSON, back to back, each missing its duplicate fields, which go
-    /// at `row_splits[n].0`; row `n` ends at `row_splits[n].1`.
-    rows: Vec<u8>,
-    row_splits: Vec<(usize, usize)>,
+    /// The index rows as JSON, back to back in a temporary file (a run of millions of
+    /// documents would hold hundreds of megabytes of them), each without its duplicate
+    /// fields, which go between its first `row_parts[n].0` bytes and its next `.1`.
+    rows: output::Spill,
+    row_parts: Vec<(usize, usize)>,
+    row: Vec<u8>,
     /// Each row's duplicate fields that are not null, by row number in increasing order.
     duplicates: Vec<(usize, Option<String>, Option<f64>)>,
     details: output::Spill,
@@ -188,8 +190,9 @@ impl Page {
             by_rule: BTreeMap::new(),
             by_site: BTreeMap::new(),
             totals: Totals::default(),
-            rows: Vec::new(),
-            row_splits: Vec::new(),
+            rows: output::Spill::create(out, "page-rows")?,
+            row_parts: Vec::new(),
+            row: Vec::new(),
             duplicates: Vec::new(),
             details: output::Spill::create(out, "page")?,
             written: Written::default(),
@@ -205,7 +208,7 @@ impl Page {
         clean: Option<&str>,
         comparison: Option<&str>,
     ) -> io::Result<()> {
-        self.row(report);
+        self.row(report)?;
         let mut detail = std::mem::take(&mut self.buffer);
         detail.clear();
         write_detail(&mut detail, report, clean, comparison, &self.rule_index);
@@ -216,8 +219,8 @@ impl Page {
 
     /// Adds a document's row now and returns its lines, for a run that learns only later
     /// whether the document is a copy; they are added with `push_detail` in document order.
-    pub fn add_row_first(&mut self, report: &DocumentReport, clean: &str) -> &[u8] {
-        self.row(report);
+    pub fn add_row_first(&mut self, report: &DocumentReport, clean: &str) -> io::Result<&[u8]> {
+        self.row(report)?;
         self.buffer.clear();
         write_detail(
             &mut self.buffer,
@@ -226,7 +229,7 @@ impl Page {
             None,
             &self.rule_index,
         );
-        &self.buffer
+        Ok(&self.buffer)
     }
 
     /// The next document's lines as `add_row_first` returned them, with its comparison
@@ -271,7 +274,7 @@ impl Page {
             .push((n, Some(kept.to_string()), Some(similarity)));
     }
 
-    fn row(&mut self, report: &DocumentReport) {
+    fn row(&mut self, report: &DocumentReport) -> io::Result<()> {
         let site = report.site.unwrap_or("(no site)");
         let site_n = intern(&mut self.site_ids, &mut self.site_index, site);
         let mut doc_rules: Vec<usize> = Vec::new();
@@ -299,14 +302,15 @@ impl Page {
         }
         if report.duplicate_of.is_some() || report.similarity.is_some() {
             self.duplicates.push((
-                self.row_splits.len(),
+                self.row_parts.len(),
                 report.duplicate_of.map(str::to_string),
                 report.similarity,
             ));
         }
         // [id, site, bytes in, bytes out, bytes removed, rules, duplicate_of, similarity,
         // title, url, source]
-        let out = &mut self.rows;
+        let out = &mut self.row;
+        out.clear();
         out.push(b'[');
         json_string_in_html(out, report.id);
         for n in [site_n, report.bytes_in, report.bytes_out, removed] {
@@ -329,7 +333,8 @@ impl Page {
         out.push(b',');
         json_string_in_html(out, report.source);
         out.push(b']');
-        self.row_splits.push((split, out.len()));
+        self.row_parts.push((split, out.len() - split));
+        self.rows.write_all(out)
     }
 
     fn push_detail(&mut self, detail: &[u8], has_text: bool) -> io::Result<()> {
@@ -400,7 +405,7 @@ impl Page {
 
     /// `{"rules":[[id, description]...],"sites":[...],"docs":[rows],"clusters":[...]}`
     fn write_index(
-        &self,
+        &mut self,
         file: &mut impl Write,
         rules: &RuleSet,
         clusters: &[Cluster],
@@ -427,12 +432,12 @@ impl Page {
         out.extend_from_slice(b"],\"docs\":[");
         file.write_all(&out)?;
         let mut duplicates = self.duplicates.iter().peekable();
-        let mut start = 0;
-        for (n, &(split, end)) in self.row_splits.iter().enumerate() {
+        let mut rows = self.rows.reader()?;
+        for (n, &(head, tail)) in self.row_parts.iter().enumerate() {
             if n > 0 {
                 file.write_all(b",")?;
             }
-            file.write_all(&self.rows[start..split])?;
+            io::copy(&mut (&mut rows).take(head as u64), file)?;
             out.clear();
             match duplicates.next_if(|d| d.0 == n) {
                 Some((_, kept, similarity)) => {
@@ -446,8 +451,7 @@ impl Page {
                 None => out.extend_from_slice(b"null,null"),
             }
             file.write_all(&out)?;
-            file.write_all(&self.rows[split..end])?;
-            start = end;
+            io::copy(&mut (&mut rows).take(tail as u64), file)?;
         }
         file.write_all(b"],\"clusters\":[")?;
         for (i, cluster) in clusters.iter().enumerate() {
