@@ -284,6 +284,7 @@ pub fn run_clean_with_progress(
         RunError::Output(format!("cannot write to {}: {e}", options.out.display()))
     };
     let mut files = OutputFiles::create(options).map_err(write_error)?;
+    let mut page = report::html::Page::create(&options.out).map_err(write_error)?;
     let mut pending = match &options.dedup {
         Some(_) => Some(
             dedup::run::Pending::create(&options.out, options.format == Format::Jsonl)
@@ -313,19 +314,26 @@ pub fn run_clean_with_progress(
             .collect::<std::io::Result<_>>()
             .map_err(write_error)?;
         for mut document in written {
+            let report = report::DocumentReport::new(&document.cleaned);
+            let clean = &document.cleaned.clean;
             match &mut pending {
-                Some(pending) => pending.push(dedup::run::Parts {
-                    fingerprint: match document.fingerprint.take() {
-                        Some(fingerprint) => fingerprint,
-                        None => dedup::fingerprint(&document.cleaned.clean),
-                    },
-                    id: &document.cleaned.document.id,
-                    report_head: &document.report_line,
-                    diff: document.cleaned.diff.as_bytes(),
-                    text: &document.cleaned.clean,
-                    record: &document.record_line,
+                Some(pending) => page.add_row_first(&report, clean).and_then(|lines| {
+                    pending.push(dedup::run::Parts {
+                        fingerprint: match document.fingerprint.take() {
+                            Some(fingerprint) => fingerprint,
+                            None => dedup::fingerprint(clean),
+                        },
+                        id: &document.cleaned.document.id,
+                        report_head: &document.report_line,
+                        diff: document.cleaned.diff.as_bytes(),
+                        text: clean,
+                        record: &document.record_line,
+                        page: lines,
+                    })
                 }),
-                None => files.append(&document),
+                None => files
+                    .append(&document)
+                    .and_then(|_| page.add(&report, Some(clean), None)),
             }
             .map_err(write_error)?;
             outcome.summary.add(&document.cleaned);
@@ -338,6 +346,7 @@ pub fn run_clean_with_progress(
             diff: &mut files.diff,
             records: files.clean_jsonl.as_mut().map(|f| f as &mut dyn Write),
             staged: files.clean_dir.as_ref(),
+            page: &mut page,
         };
         let result = pending
             .finish(&mut index, settings, sinks)
@@ -361,14 +370,8 @@ pub fn run_clean_with_progress(
             _ => {}
         }
     }
-    // Built from the files just written, exactly as `newsclean report` rebuilds it.
-    report::html::write(
-        &options.out,
-        rules,
-        Some(options.format),
-        &options.input.text_field,
-    )
-    .map_err(RunError::Output)?;
+    // The same page `newsclean report` rebuilds from the files just written.
+    page.finish(&options.out, rules).map_err(RunError::Output)?;
     outcome.summary.skipped = outcome.problems.iter().filter(|p| p.skipped).count();
     outcome.summary.warnings = outcome.problems.iter().filter(|p| !p.skipped).count();
     Ok(outcome)
@@ -479,8 +482,8 @@ impl OutputFiles {
                 record_line.push(b'\n');
             }
         }
-        let mut report_line = Vec::with_capacity(256 + cleaned.clean.len() / 2);
         let report = report::DocumentReport::new(&cleaned);
+        let mut report_line = Vec::with_capacity(report.json_len_estimate());
         if fingerprint.is_some() {
             report.write_json_head(&mut report_line);
         } else {

@@ -177,20 +177,44 @@ fn thousands(n: u64) -> String {
     out
 }
 
+/// `clean` builds the page from the documents it writes; `newsclean report` from the files.
+/// Both must give the same page, with copies dropped or kept, clean text in files or JSONL.
 #[test]
 fn report_command_rebuilds_the_same_page() {
     let temp = TempDir::new().unwrap();
     let input = corpus(&temp);
-    let out = temp.path().join("out");
-    clean_ok(&[&input], &out, &[]);
-    let first = std::fs::read(out.join("report.html")).unwrap();
-    std::fs::remove_file(out.join("report.html")).unwrap();
-    let output = run(["report".as_ref(), out.as_os_str()]);
-    assert!(output.status.success(), "{}", describe(&output));
-    assert_eq!(std::fs::read(out.join("report.html")).unwrap(), first);
-    // No temporary file is left beside it.
-    let names: Vec<String> = read_tree(&out).into_keys().collect();
-    assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+    let flags: [&[&str]; 5] = [
+        &[],
+        &["--keep-duplicates"],
+        &["--format", "jsonl"],
+        &["--format", "jsonl", "--keep-duplicates"],
+        &["--no-dedup"],
+    ];
+    for (n, flags) in flags.iter().enumerate() {
+        let out = temp.path().join(format!("out-{n}"));
+        clean_ok(&[&input], &out, flags);
+        let first = std::fs::read(out.join("report.html")).unwrap();
+        if flags.is_empty() {
+            let page = page(&out);
+            assert_eq!(
+                page.index["clusters"].as_array().unwrap().len(),
+                1,
+                "copies found"
+            );
+            assert!(page.details.iter().any(|d| d["comparison"].is_string()));
+        }
+        std::fs::remove_file(out.join("report.html")).unwrap();
+        let output = run(["report".as_ref(), out.as_os_str()]);
+        assert!(output.status.success(), "{}", describe(&output));
+        assert_eq!(
+            String::from_utf8(std::fs::read(out.join("report.html")).unwrap()).unwrap(),
+            String::from_utf8(first).unwrap(),
+            "{flags:?}"
+        );
+        // No temporary file is left beside it.
+        let names: Vec<String> = read_tree(&out).into_keys().collect();
+        assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+    }
 }
 
 #[test]

@@ -3,12 +3,12 @@
 //!
 //! `clean` writes its output batch by batch so a run never holds the whole corpus's clean
 //! text, diffs and reports at once. Whether a document is a copy is only known once the last
-//! batch is cleaned, so with dedup on the per-document report lines, diffs, JSONL records and
-//! clean texts are spilled to temporary files in the output folder as batches finish, and
-//! this module copies them into the real files afterwards: report lines get their
-//! `duplicate_of` and scores, dropped copies lose their clean file or record, and
-//! `removed.diff` gains each copy's comparison with its kept copy. Only fingerprints stay in
-//! memory.
+//! batch is cleaned, so with dedup on the per-document report lines, diffs, JSONL records,
+//! clean texts and `report.html` lines are spilled to temporary files in the output folder as
+//! batches finish, and this module copies them into the real files afterwards: report lines
+//! get their `duplicate_of` and scores, dropped copies lose their clean file or record,
+//! `removed.diff` gains each copy's comparison with its kept copy, and so does the page, where
+//! a dropped copy shows only its removed lines. Only fingerprints stay in memory.
 //!
 //! How a dropped copy appears in `removed.diff`, so `patch -R -p1` still restores it: first
 //! its comparison with the kept copy as `#` comment lines (patch skips lines outside a diff;
@@ -17,12 +17,12 @@
 //! `clean/`, the deletion recreates the clean file and the next diff turns it back into the
 //! raw input.
 
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::{decide, Candidate, Config, Duplicate, Fingerprint, Index};
-use crate::output;
+use crate::output::{self, Spill};
+use crate::report::html::Page;
 
 /// What `clean` does about duplicates.
 #[derive(Debug, Clone, Default)]
@@ -52,51 +52,13 @@ pub struct Outcome {
     pub shingle_bytes: usize,
 }
 
-/// A temporary file in the output folder, removed when dropped.
-struct Spill {
-    path: PathBuf,
-    writer: Option<BufWriter<File>>,
-}
-
-impl Spill {
-    fn create(out: &Path, name: &str) -> io::Result<Spill> {
-        let path = out.join(format!(".{name}.spill-{}", std::process::id()));
-        let file = File::create(&path)?;
-        Ok(Spill {
-            path,
-            writer: Some(BufWriter::with_capacity(1 << 20, file)),
-        })
-    }
-
-    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
-        match &mut self.writer {
-            Some(w) => w.write_all(bytes),
-            None => Err(io::Error::other("spill file already closed")),
-        }
-    }
-
-    /// Finishes writing and opens the file for reading from the start.
-    fn reader(&mut self) -> io::Result<BufReader<File>> {
-        if let Some(w) = self.writer.take() {
-            w.into_inner().map_err(|e| e.into_error())?;
-        }
-        Ok(BufReader::with_capacity(1 << 20, File::open(&self.path)?))
-    }
-}
-
-impl Drop for Spill {
-    fn drop(&mut self) {
-        self.writer = None;
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
 /// Byte lengths of one document's spilled parts, in input order.
 struct Lengths {
     id: String,
     diff: u64,
     text: u64,
     record: u64,
+    page: u64,
 }
 
 /// A run's held-back output.
@@ -106,6 +68,8 @@ pub(crate) struct Pending {
     diff: Spill,
     texts: Spill,
     records: Option<Spill>,
+    /// Each document's lines for `report.html`, written as if it were not a copy.
+    page: Spill,
     docs: Vec<Lengths>,
     candidates: Vec<Candidate>,
 }
@@ -118,6 +82,7 @@ pub(crate) struct Sinks<'a> {
     pub records: Option<&'a mut dyn Write>,
     /// `clean/` with `--format txt`.
     pub staged: Option<&'a output::StagedDir>,
+    pub page: &'a mut Page,
 }
 
 /// One document's parts as `clean` produced them.
@@ -129,6 +94,8 @@ pub(crate) struct Parts<'a> {
     pub text: &'a str,
     /// The `clean.jsonl` line, newline included; empty with `--format txt`.
     pub record: &'a [u8],
+    /// Its lines for `report.html` (`Page::add_row_first`).
+    pub page: &'a [u8],
     pub fingerprint: Fingerprint,
 }
 
@@ -144,6 +111,7 @@ impl Pending {
             } else {
                 None
             },
+            page: Spill::create(out, "page-lines")?,
             docs: Vec::new(),
             candidates: Vec::new(),
         })
@@ -157,11 +125,13 @@ impl Pending {
         if let Some(records) = &mut self.records {
             records.write_all(parts.record)?;
         }
+        self.page.write_all(parts.page)?;
         self.docs.push(Lengths {
             id: parts.id.to_string(),
             diff: parts.diff.len() as u64,
             text: parts.text.len() as u64,
             record: parts.record.len() as u64,
+            page: parts.page.len() as u64,
         });
         self.candidates.push(Candidate {
             id: parts.id.to_string(),
@@ -182,27 +152,6 @@ impl Pending {
         let decisions = decide(index, candidates, &settings.config);
         let dropped = |i: usize| decisions[i].is_some() && !settings.keep_duplicates;
 
-        let mut reader = self.report.reader()?;
-        let mut line = Vec::new();
-        for decision in &decisions {
-            line.clear();
-            reader.read_until(b'\n', &mut line)?;
-            if line.pop() != Some(b'\n') {
-                return Err(io::Error::other("a held-back report line is missing"));
-            }
-            sinks.report.write_all(&line)?;
-            let kept = decision.map(|d| index.entry(d.kept).id.as_str());
-            line.clear();
-            crate::report::write_json_dedup(
-                &mut line,
-                kept,
-                decision.map(|d| super::round(d.similarity)),
-                decision.map(|d| super::round(d.containment)),
-            );
-            line.push(b'\n');
-            sinks.report.write_all(&line)?;
-        }
-
         let mut text_at = Vec::with_capacity(self.docs.len());
         let mut offset = 0u64;
         for doc in &self.docs {
@@ -216,25 +165,57 @@ impl Pending {
             texts.read_exact(&mut bytes)?;
             String::from_utf8(bytes).map_err(io::Error::other)
         };
+        let mut reports = self.report.reader()?;
         let mut diffs = self.diff.reader()?;
+        let mut pages = self.page.reader()?;
+        let mut line = Vec::new();
+        let mut page = Vec::new();
         for (i, decision) in decisions.iter().enumerate() {
-            if let Some(dup) = decision {
-                let text = read_text(i)?;
-                let entry = index.entry(dup.kept);
-                let kept_text = match entry.position {
-                    Some(position) => Some(read_text(position)?),
-                    None => None,
-                };
-                let id = &self.docs[i].id;
-                sinks.diff.write_all(
-                    comparison(id, &entry.id, kept_text.as_deref(), &text, dup, dropped(i))
-                        .as_bytes(),
-                )?;
-                if dropped(i) {
-                    sinks.diff.write_all(deletion(id, &text).as_bytes())?;
-                }
+            line.clear();
+            reports.read_until(b'\n', &mut line)?;
+            if line.pop() != Some(b'\n') {
+                return Err(io::Error::other("a held-back report line is missing"));
+            }
+            let kept = decision.map(|d| index.entry(d.kept).id.as_str());
+            crate::report::write_json_dedup(
+                &mut line,
+                kept,
+                decision.map(|d| super::round(d.similarity)),
+                decision.map(|d| super::round(d.containment)),
+            );
+            line.push(b'\n');
+            sinks.report.write_all(&line)?;
+
+            page.clear();
+            (&mut pages)
+                .take(self.docs[i].page)
+                .read_to_end(&mut page)?;
+            let Some(dup) = decision else {
+                io::copy(&mut (&mut diffs).take(self.docs[i].diff), sinks.diff)?;
+                sinks.page.push_detail_later(&mut page, None)?;
+                continue;
+            };
+            let text = read_text(i)?;
+            let entry = index.entry(dup.kept);
+            let kept_text = match entry.position {
+                Some(position) => Some(read_text(position)?),
+                None => None,
+            };
+            let id = &self.docs[i].id;
+            let compared = comparison(id, &entry.id, kept_text.as_deref(), &text, dup, dropped(i));
+            sinks.diff.write_all(commented(&compared).as_bytes())?;
+            if dropped(i) {
+                sinks.diff.write_all(deletion(id, &text).as_bytes())?;
             }
             io::copy(&mut (&mut diffs).take(self.docs[i].diff), sinks.diff)?;
+            sinks
+                .page
+                .set_duplicate(i, &entry.id, super::round(dup.similarity));
+            if dropped(i) {
+                sinks.page.push_dropped_copy(&line, &compared)?;
+            } else {
+                sinks.page.push_detail_later(&mut page, Some(&compared))?;
+            }
         }
 
         if let (Some(spill), Some(sink)) = (&mut self.records, sinks.records) {
@@ -280,7 +261,8 @@ pub(crate) fn outcome(index: &Index, decisions: &[Option<Duplicate>]) -> Outcome
 /// Longest pair of texts (in lines, both together) shown line by line in `removed.diff`.
 const MAX_COMPARED_LINES: usize = 20_000;
 
-/// A copy's comparison with its kept copy, as comment lines `patch` skips.
+/// A copy's comparison with its kept copy: a line naming both and the scores, then a line
+/// diff of their clean texts. Every line ends with a newline.
 fn comparison(
     id: &str,
     kept_id: &str,
@@ -290,7 +272,7 @@ fn comparison(
     dropped: bool,
 ) -> String {
     let mut out = format!(
-        "# {id}: {} of {kept_id} (similarity {}, containment {}{})\n",
+        "{id}: {} of {kept_id} (similarity {}, containment {}{})\n",
         if dropped {
             "dropped as a copy"
         } else {
@@ -301,7 +283,7 @@ fn comparison(
         if dup.exact { ", same words" } else { "" },
     );
     let Some(kept_text) = kept_text else {
-        out.push_str("# the kept copy is from the index; its text is not part of this run\n");
+        out.push_str("the kept copy is from the index; its text is not part of this run\n");
         return out;
     };
     let lines = kept_text.lines().count() + text.lines().count();
@@ -310,7 +292,7 @@ fn comparison(
         // lot (a short copy of a very long one) it could take minutes. A time limit would
         // make the output depend on the machine, so the limit is on size.
         out.push_str(&format!(
-            "# not compared line by line: the two texts have {lines} lines (limit {MAX_COMPARED_LINES})\n"
+            "not compared line by line: the two texts have {lines} lines (limit {MAX_COMPARED_LINES})\n"
         ));
         return out;
     }
@@ -323,11 +305,20 @@ fn comparison(
         )
         .to_string();
     for line in rendered.split_inclusive('\n') {
-        out.push_str("# ");
         out.push_str(line);
         if !line.ends_with('\n') {
             out.push('\n');
         }
+    }
+    out
+}
+
+/// A comparison as `#` comment lines, which `patch` skips, for `removed.diff`.
+fn commented(comparison: &str) -> String {
+    let mut out = String::with_capacity(comparison.len() + comparison.len() / 16);
+    for line in comparison.split_inclusive('\n') {
+        out.push_str("# ");
+        out.push_str(line);
     }
     out
 }
@@ -441,7 +432,14 @@ mod tests {
 
     #[test]
     fn comparison_is_a_commented_diff_from_the_kept_copy() {
-        let text = comparison("b", "a", Some("one\ntwo\n"), "one\n2\n", &dup(), true);
+        let text = commented(&comparison(
+            "b",
+            "a",
+            Some("one\ntwo\n"),
+            "one\n2\n",
+            &dup(),
+            true,
+        ));
         assert_eq!(
             text,
             "# b: dropped as a copy of a (similarity 0.9, containment 0.95)\n\

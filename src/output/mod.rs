@@ -228,6 +228,48 @@ impl StagedDir {
     }
 }
 
+/// A temporary file in the output folder, removed when dropped.
+pub struct Spill {
+    path: PathBuf,
+    writer: Option<io::BufWriter<fs::File>>,
+}
+
+impl Spill {
+    pub fn create(out: &Path, name: &str) -> io::Result<Spill> {
+        let path = out.join(format!(".{name}.spill-{}", std::process::id()));
+        let file = fs::File::create(&path)?;
+        Ok(Spill {
+            path,
+            writer: Some(io::BufWriter::with_capacity(1 << 20, file)),
+        })
+    }
+
+    pub fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match &mut self.writer {
+            Some(w) => w.write_all(bytes),
+            None => Err(io::Error::other("spill file already closed")),
+        }
+    }
+
+    /// Finishes writing and opens the file for reading from the start.
+    pub fn reader(&mut self) -> io::Result<io::BufReader<fs::File>> {
+        if let Some(w) = self.writer.take() {
+            w.into_inner().map_err(|e| e.into_error())?;
+        }
+        Ok(io::BufReader::with_capacity(
+            1 << 20,
+            fs::File::open(&self.path)?,
+        ))
+    }
+}
+
+impl Drop for Spill {
+    fn drop(&mut self) {
+        self.writer = None;
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
 /// Writes one file inside a staged folder, creating its parent folders.
 pub fn write_staged(dir: &StagedDir, relative: &str, bytes: &[u8]) -> io::Result<()> {
     let path = dir.path(relative);

@@ -58,17 +58,30 @@ pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -
         return String::new();
     }
     let color = matches!(style, Style::Terminal { color: true });
-    let paint = |code: &str, text: &str| {
+    // Writes into `out` directly: this runs for every changed document of a run.
+    let paint = |out: &mut String, code: &str, parts: &[&str]| {
         if color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
+            out.push_str("\x1b[");
+            out.push_str(code);
+            out.push('m');
+        }
+        for part in parts {
+            out.push_str(part);
+        }
+        if color {
+            out.push_str("\x1b[0m");
         }
     };
-    let mut out = String::new();
-    out.push_str(&paint("1", &format!("--- {old_name}")));
+    // Room for the changed lines, both sides, and some context, so the text is allocated
+    // once for most documents.
+    let changed_len: usize = changed
+        .iter()
+        .map(|&i| rows[i].old.len() + rows[i].new.as_ref().map_or(0, |n| n.len()) + 2)
+        .sum();
+    let mut out = String::with_capacity(changed_len + changed_len / 2 + 256);
+    paint(&mut out, "1", &["--- ", old_name]);
     out.push('\n');
-    out.push_str(&paint("1", &format!("+++ {new_name}")));
+    paint(&mut out, "1", &["+++ ", new_name]);
     out.push('\n');
 
     // New-side line numbers: how many clean lines come before each row.
@@ -82,6 +95,7 @@ pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -
     }
     new_before.push(count);
 
+    let mut rules: Vec<&str> = Vec::new();
     let mut k = 0;
     while k < changed.len() {
         let first = changed[k];
@@ -102,16 +116,19 @@ pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -
         } else {
             new_before[start] + 1
         };
-        let mut rules: Vec<&str> = Vec::new();
+        rules.clear();
         for row in hunk {
             for rule in row.rules() {
-                if !rules.contains(&rule) {
+                // Neighbouring lines mostly share the rule's very string: no comparison.
+                let seen = rules.last().is_some_and(|last| std::ptr::eq(*last, rule))
+                    || rules.contains(&rule);
+                if !seen {
                     rules.push(rule);
                 }
             }
         }
         let header = format!("@@ -{old_start},{old_len} +{new_start},{new_len} @@");
-        out.push_str(&paint("36", &header));
+        paint(&mut out, "36", &[&header]);
         if !rules.is_empty() {
             out.push(' ');
             out.push_str(&rules.join(", "));

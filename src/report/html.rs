@@ -1,10 +1,12 @@
 //! `report.html`: one self-contained page a reviewer opens from disk to see what a run
 //! removed, from which document, by which rule.
 //!
-//! The page is built from the run's own output folder (`report.jsonl`, the clean text in
-//! `clean/` or `clean.jsonl`, `duplicates.jsonl`, and the copies' comparisons in
+//! The page shows only what the run's own output folder says (`report.jsonl`, the clean text
+//! in `clean/` or `clean.jsonl`, `duplicates.jsonl`, and the copies' comparisons in
 //! `removed.diff`), so `newsclean report OUT` rebuilds exactly what `clean` wrote without
-//! cleaning again. The whole text of a document is the interleaving of its removed spans
+//! cleaning again. Both go through `Page` with the same per-document view: `clean` with the
+//! documents it is writing (reading its output back would cost more than cleaning), `report`
+//! with records read from the files. The whole text of a document is the interleaving of its removed spans
 //! (by their line numbers) with its clean lines, which come back in order: every input line is
 //! either in a removed span or is one clean line.
 //!
@@ -16,12 +18,13 @@
 //! The summary and the bar charts are drawn here as static HTML and SVG.
 
 use serde::Deserialize;
-use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 
+use super::{json_number, json_string_in_html, DocumentReport, RemovedSpan};
 use crate::output;
 use crate::rules::{Definition, RuleSet};
 
@@ -48,19 +51,39 @@ struct Record {
     bytes_out: usize,
     lines_in: usize,
     #[serde(default)]
-    removed: Vec<Span>,
+    removed: Vec<RemovedSpan>,
     #[serde(default)]
     duplicate_of: Option<String>,
     #[serde(default)]
     similarity: Option<f64>,
 }
 
-#[derive(Debug, Deserialize)]
-struct Span {
-    lines: [usize; 2],
-    rule: String,
-    why: String,
-    text: String,
+static NO_NORMALIZATIONS: BTreeMap<String, usize> = BTreeMap::new();
+
+impl Record {
+    /// The record as the page reads it, the same view `clean` gives of a document it has
+    /// just written.
+    fn view(&self) -> DocumentReport<'_> {
+        DocumentReport {
+            id: &self.id,
+            source: &self.source,
+            site: self.site.as_deref(),
+            url: self.url.as_deref(),
+            title: self.title.as_deref(),
+            published: None,
+            author: None,
+            bytes_in: self.bytes_in,
+            bytes_out: self.bytes_out,
+            lines_in: self.lines_in,
+            lines_out: 0,
+            invalid_utf8: 0,
+            removed: &self.removed,
+            normalized: &NO_NORMALIZATIONS,
+            duplicate_of: self.duplicate_of.as_deref(),
+            similarity: self.similarity,
+            containment: None,
+        }
+    }
 }
 
 /// What was written, for messages and tests.
@@ -72,7 +95,7 @@ pub struct Written {
     pub without_text: usize,
 }
 
-/// Builds `OUT/report.html` from the output folder `out`. `rules` gives the rule
+/// Rebuilds `OUT/report.html` from the output folder `out`. `rules` gives the rule
 /// descriptions; `format` says where the run wrote its clean text (`None`: whichever of
 /// `clean/` and `clean.jsonl` is newer, since a run leaves the other kind alone);
 /// `text_field` is the JSONL field holding clean text in `clean.jsonl`.
@@ -83,156 +106,369 @@ pub fn write(
     text_field: &str,
 ) -> Result<Written, String> {
     let report_path = out.join(output::REPORT_JSONL);
-    let records = || -> Result<RecordReader, String> {
-        let file = File::open(&report_path)
-            .map_err(|e| format!("cannot read {}: {e}", report_path.display()))?;
-        Ok(RecordReader {
-            path: report_path.display().to_string(),
-            lines: BufReader::new(file),
-            number: 0,
-            buffer: String::new(),
-        })
+    let open = || {
+        File::open(&report_path).map_err(|e| format!("cannot read {}: {e}", report_path.display()))
     };
-
-    // First pass: the index, the totals and which documents are copies.
-    let mut rule_ids: Vec<String> = Vec::new();
-    let mut rule_index: HashMap<String, usize> = HashMap::new();
-    let mut site_ids: Vec<String> = Vec::new();
-    let mut site_index: HashMap<String, usize> = HashMap::new();
-    let mut by_rule: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut by_site: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut docs: Vec<Value> = Vec::new();
-    let mut copies: HashMap<String, usize> = HashMap::new();
-    let (mut bytes_in, mut bytes_out, mut removed_total, mut changed) = (0usize, 0, 0, 0);
-    let mut reader = records()?;
+    let mut reader = RecordReader {
+        path: report_path.display().to_string(),
+        lines: BufReader::new(open()?),
+        number: 0,
+        buffer: String::new(),
+    };
+    // The copies are the members of `duplicates.jsonl`'s clusters; their comparisons are
+    // needed before their lines are written.
+    let copies: HashSet<String> = read_clusters(&out.join(output::DUPLICATES_JSONL))?
+        .iter()
+        .filter_map(|c| c.record.get("members").and_then(Value::as_array))
+        .flatten()
+        .filter_map(|m| m.get("id").and_then(Value::as_str))
+        .map(str::to_string)
+        .collect();
+    let comparisons = read_comparisons(&out.join(output::REMOVED_DIFF), &copies)?;
+    let documents = count_records(BufReader::new(open()?))
+        .map_err(|e| format!("cannot read {}: {e}", report_path.display()))?;
+    let mut texts = CleanTexts::open(out, format, text_field, documents)?;
+    let mut page =
+        Page::create(out).map_err(|e| format!("cannot write in {}: {e}", out.display()))?;
     while let Some(record) = reader.next_record()? {
-        let site = record
-            .site
-            .clone()
-            .unwrap_or_else(|| "(no site)".to_string());
-        let site_n = intern(&mut site_ids, &mut site_index, &site);
+        let text = texts.next(&record)?;
+        let comparison = comparisons.get(&record.id).map(String::as_str);
+        page.add(&record.view(), text.as_deref(), comparison)
+            .map_err(|e| format!("cannot write in {}: {e}", out.display()))?;
+    }
+    page.finish(out, rules)
+}
+
+/// Non-blank lines, as `CleanTexts` counts records.
+fn count_records(mut lines: impl BufRead) -> io::Result<usize> {
+    let mut line = Vec::new();
+    let mut count = 0;
+    loop {
+        line.clear();
+        if lines.read_until(b'\n', &mut line)? == 0 {
+            return Ok(count);
+        }
+        if !line.trim_ascii().is_empty() {
+            count += 1;
+        }
+    }
+}
+
+/// `report.html` while it is written, by `clean` from the documents it writes or by
+/// `newsclean report` from `report.jsonl`. The page starts with an index (rules, sites, one
+/// small row per document) that only the last document completes, so the rules, sites and
+/// totals stay in memory while the rows and each document's lines go to temporary files in
+/// the output folder as documents are added; `finish` writes the page around them.
+pub struct Page {
+    rule_ids: Vec<String>,
+    rule_index: HashMap<String, usize>,
+    site_ids: Vec<String>,
+    site_index: HashMap<String, usize>,
+    by_rule: BTreeMap<usize, usize>,
+    by_site: BTreeMap<usize, usize>,
+    totals: Totals,
+    /// The index rows as JSON, back to back in a temporary file (a run of millions of
+    /// documents would hold hundreds of megabytes of them), each without its duplicate
+    /// fields, which go between its first `row_parts[n].0` bytes and its next `.1`.
+    rows: output::Spill,
+    row_parts: Vec<(usize, usize)>,
+    row: Vec<u8>,
+    /// Each row's duplicate fields that are not null, by row number in increasing order.
+    duplicates: Vec<(usize, Option<String>, Option<f64>)>,
+    details: output::Spill,
+    written: Written,
+    buffer: Vec<u8>,
+}
+
+impl Page {
+    pub fn create(out: &Path) -> io::Result<Page> {
+        Ok(Page {
+            rule_ids: Vec::new(),
+            rule_index: HashMap::new(),
+            site_ids: Vec::new(),
+            site_index: HashMap::new(),
+            by_rule: BTreeMap::new(),
+            by_site: BTreeMap::new(),
+            totals: Totals::default(),
+            rows: output::Spill::create(out, "page-rows")?,
+            row_parts: Vec::new(),
+            row: Vec::new(),
+            duplicates: Vec::new(),
+            details: output::Spill::create(out, "page")?,
+            written: Written::default(),
+            buffer: Vec::new(),
+        })
+    }
+
+    /// Adds a document: its row in the index and its lines. `clean` is its clean text
+    /// (`None` for a dropped copy); `comparison` its comparison with its kept copy.
+    pub fn add(
+        &mut self,
+        report: &DocumentReport,
+        clean: Option<&str>,
+        comparison: Option<&str>,
+    ) -> io::Result<()> {
+        self.row(report)?;
+        let mut detail = std::mem::take(&mut self.buffer);
+        detail.clear();
+        write_detail(&mut detail, report, clean, comparison, &self.rule_index);
+        let result = self.push_detail(&detail, clean.is_some());
+        self.buffer = detail;
+        result
+    }
+
+    /// Adds a document's row now and returns its lines, for a run that learns only later
+    /// whether the document is a copy; they are added with `push_detail` in document order.
+    pub fn add_row_first(&mut self, report: &DocumentReport, clean: &str) -> io::Result<&[u8]> {
+        self.row(report)?;
+        self.buffer.clear();
+        write_detail(
+            &mut self.buffer,
+            report,
+            Some(clean),
+            None,
+            &self.rule_index,
+        );
+        Ok(&self.buffer)
+    }
+
+    /// The next document's lines as `add_row_first` returned them, with its comparison
+    /// when it turned out to be a copy whose clean text was written.
+    pub fn push_detail_later(
+        &mut self,
+        detail: &mut Vec<u8>,
+        comparison: Option<&str>,
+    ) -> io::Result<()> {
+        if let Some(comparison) = comparison {
+            // The comparison is the last field: it goes before the closing brace.
+            if detail.pop() != Some(b'}') {
+                return Err(io::Error::other("held-back page lines are damaged"));
+            }
+            close_detail(detail, Some(comparison));
+        }
+        self.push_detail(detail, true)
+    }
+
+    /// The next document's lines for a dropped copy, from its `report.jsonl` line: its
+    /// clean text was not written, so only its removed lines are shown.
+    pub fn push_dropped_copy(&mut self, report_line: &[u8], comparison: &str) -> io::Result<()> {
+        let record: Record = serde_json::from_slice(report_line).map_err(io::Error::other)?;
+        let mut detail = std::mem::take(&mut self.buffer);
+        detail.clear();
+        write_detail(
+            &mut detail,
+            &record.view(),
+            None,
+            Some(comparison),
+            &self.rule_index,
+        );
+        let result = self.push_detail(&detail, false);
+        self.buffer = detail;
+        result
+    }
+
+    /// Marks row `n` (added without them) as a copy of `kept` with this similarity. Rows
+    /// are marked in increasing order.
+    pub fn set_duplicate(&mut self, n: usize, kept: &str, similarity: f64) {
+        self.duplicates
+            .push((n, Some(kept.to_string()), Some(similarity)));
+    }
+
+    fn row(&mut self, report: &DocumentReport) -> io::Result<()> {
+        let site = report.site.unwrap_or("(no site)");
+        let site_n = intern(&mut self.site_ids, &mut self.site_index, site);
         let mut doc_rules: Vec<usize> = Vec::new();
         let mut removed = 0;
-        for span in &record.removed {
-            let r = intern(&mut rule_ids, &mut rule_index, &span.rule);
-            *by_rule.entry(r).or_default() += span.text.len();
+        let mut recent = Recent::default();
+        for span in report.removed {
+            let r = recent.get(&span.rule, || {
+                intern(&mut self.rule_ids, &mut self.rule_index, &span.rule)
+            });
+            *self.by_rule.entry(r).or_default() += span.text.len();
             removed += span.text.len();
             if !doc_rules.contains(&r) {
                 doc_rules.push(r);
             }
         }
         doc_rules.sort_unstable();
-        *by_site.entry(site_n).or_default() += removed;
-        bytes_in += record.bytes_in;
-        bytes_out += record.bytes_out;
-        removed_total += removed;
-        if record.bytes_in != record.bytes_out || !record.removed.is_empty() {
-            changed += 1;
+        *self.by_site.entry(site_n).or_default() += removed;
+        let totals = &mut self.totals;
+        totals.documents += 1;
+        totals.bytes_in += report.bytes_in;
+        totals.bytes_out += report.bytes_out;
+        totals.removed += removed;
+        if report.bytes_in != report.bytes_out || !report.removed.is_empty() {
+            totals.changed += 1;
         }
-        if record.duplicate_of.is_some() {
-            copies.insert(record.id.clone(), docs.len());
+        if report.duplicate_of.is_some() || report.similarity.is_some() {
+            self.duplicates.push((
+                self.row_parts.len(),
+                report.duplicate_of.map(str::to_string),
+                report.similarity,
+            ));
         }
-        docs.push(json!([
-            record.id,
-            site_n,
-            record.bytes_in,
-            record.bytes_out,
-            removed,
-            doc_rules,
-            record.duplicate_of,
-            record.similarity,
-            record.title,
-            record.url,
-            record.source,
-        ]));
+        // [id, site, bytes in, bytes out, bytes removed, rules, duplicate_of, similarity,
+        // title, url, source]
+        let out = &mut self.row;
+        out.clear();
+        out.push(b'[');
+        json_string_in_html(out, report.id);
+        for n in [site_n, report.bytes_in, report.bytes_out, removed] {
+            out.push(b',');
+            json_number(out, n);
+        }
+        out.extend_from_slice(b",[");
+        for (i, &r) in doc_rules.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            json_number(out, r);
+        }
+        out.extend_from_slice(b"],");
+        let split = out.len();
+        for text in [report.title, report.url] {
+            out.push(b',');
+            json_option_in_html(out, text);
+        }
+        out.push(b',');
+        json_string_in_html(out, report.source);
+        out.push(b']');
+        self.row_parts.push((split, out.len() - split));
+        self.rows.write_all(out)
     }
-    let clusters = read_clusters(&out.join(output::DUPLICATES_JSONL))?;
-    let comparisons = read_comparisons(&out.join(output::REMOVED_DIFF), &copies)?;
 
-    let rules_json: Vec<Value> = rule_ids
-        .iter()
-        .map(|id| json!([id, describe(rules, id)]))
-        .collect();
-    let copies_count: usize = clusters.iter().map(|c| c.members).sum();
-    let summary = Totals {
-        documents: docs.len(),
-        changed,
-        bytes_in,
-        bytes_out,
-        removed: removed_total,
-        copies: copies_count,
-        stories: clusters.len(),
-    };
-    let index = json!({
-        "rules": rules_json,
-        "sites": site_ids,
-        "docs": docs,
-        "clusters": clusters.iter().map(|c| &c.record).collect::<Vec<_>>(),
-    });
-    drop(docs);
-
-    let path = out.join(REPORT_HTML);
-    let mut file = output::AtomicFile::create(&path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    let write_error = |e: io::Error| format!("cannot write {}: {e}", path.display());
-    let (head, tail) = TEMPLATE
-        .split_once("{{body}}")
-        .ok_or("the report template has no {{body}}")?;
-    file.write_all(head.as_bytes()).map_err(write_error)?;
-    let mut body = String::new();
-    body.push_str(&summary.html());
-    body.push_str("<div class=\"charts\">");
-    body.push_str(&chart(
-        "Bytes removed per rule",
-        "chart-rules",
-        &by_rule,
-        &rule_ids,
-    ));
-    body.push_str(&chart(
-        "Bytes removed per site",
-        "chart-sites",
-        &by_site,
-        &site_ids,
-    ));
-    body.push_str(
-        "</div>\n<section id=\"documents\"><h2>Documents</h2></section>\n\
-         <section id=\"detail\"></section>\n\
-         <section id=\"clusters\"><h2>Duplicate stories</h2></section>\n",
-    );
-    file.write_all(body.as_bytes()).map_err(write_error)?;
-    file.write_all(b"<script type=\"application/json\" id=\"index\">")
-        .map_err(write_error)?;
-    write_json(&mut file, &index).map_err(write_error)?;
-    file.write_all(b"</script>\n").map_err(write_error)?;
-    drop(index);
-
-    // Second pass: each document's lines, read back beside its clean text.
-    let mut texts = CleanTexts::open(out, format, text_field, summary.documents)?;
-    let mut reader = records()?;
-    let mut n = 0;
-    let mut written = Written::default();
-    while let Some(record) = reader.next_record()? {
-        let text = texts.next(&record)?;
-        if text.is_none() {
-            written.without_text += 1;
+    fn push_detail(&mut self, detail: &[u8], has_text: bool) -> io::Result<()> {
+        let mut head = Vec::with_capacity(48);
+        head.extend_from_slice(b"<script type=\"application/json\" id=\"d");
+        json_number(&mut head, self.written.documents);
+        head.extend_from_slice(b"\">");
+        self.details.write_all(&head)?;
+        self.details.write_all(detail)?;
+        self.details.write_all(b"</script>\n")?;
+        self.written.documents += 1;
+        if !has_text {
+            self.written.without_text += 1;
         }
-        let mut detail = detail(&record, text.as_deref(), &rule_index);
-        if let Some(comparison) = comparisons.get(&record.id) {
-            detail["comparison"] = Value::String(comparison.clone());
-        }
-        write!(file, "<script type=\"application/json\" id=\"d{n}\">").map_err(write_error)?;
-        write_json(&mut file, &detail).map_err(write_error)?;
+        Ok(())
+    }
+
+    /// Writes `OUT/report.html`: the summary and charts, the index, the documents' lines,
+    /// the script. Reads the clusters from `duplicates.jsonl`.
+    pub fn finish(mut self, out: &Path, rules: &RuleSet) -> Result<Written, String> {
+        let clusters = read_clusters(&out.join(output::DUPLICATES_JSONL))?;
+        self.totals.copies = clusters.iter().map(|c| c.members).sum();
+        self.totals.stories = clusters.len();
+
+        let path = out.join(REPORT_HTML);
+        let write_error = |e: io::Error| format!("cannot write {}: {e}", path.display());
+        let mut file = output::AtomicFile::create(&path).map_err(write_error)?;
+        let (head, tail) = TEMPLATE
+            .split_once("{{body}}")
+            .ok_or("the report template has no {{body}}")?;
+        file.write_all(head.as_bytes()).map_err(write_error)?;
+        let mut body = String::new();
+        body.push_str(&self.totals.html());
+        body.push_str("<div class=\"charts\">");
+        body.push_str(&chart(
+            "Bytes removed per rule",
+            "chart-rules",
+            &self.by_rule,
+            &self.rule_ids,
+        ));
+        body.push_str(&chart(
+            "Bytes removed per site",
+            "chart-sites",
+            &self.by_site,
+            &self.site_ids,
+        ));
+        body.push_str(
+            "</div>\n<section id=\"documents\"><h2>Documents</h2></section>\n\
+             <section id=\"detail\"></section>\n\
+             <section id=\"clusters\"><h2>Duplicate stories</h2></section>\n",
+        );
+        file.write_all(body.as_bytes()).map_err(write_error)?;
+        file.write_all(b"<script type=\"application/json\" id=\"index\">")
+            .map_err(write_error)?;
+        self.write_index(&mut file, rules, &clusters)
+            .map_err(write_error)?;
         file.write_all(b"</script>\n").map_err(write_error)?;
-        n += 1;
+        let mut details = self.details.reader().map_err(write_error)?;
+        io::copy(&mut details, &mut file).map_err(write_error)?;
+        file.write_all(b"<script>\n").map_err(write_error)?;
+        file.write_all(SCRIPT.replace("</", "<\\/").as_bytes())
+            .map_err(write_error)?;
+        file.write_all(b"</script>\n").map_err(write_error)?;
+        file.write_all(tail.as_bytes()).map_err(write_error)?;
+        file.commit().map_err(write_error)?;
+        Ok(self.written)
     }
-    written.documents = n;
-    file.write_all(b"<script>\n").map_err(write_error)?;
-    file.write_all(SCRIPT.replace("</", "<\\/").as_bytes())
-        .map_err(write_error)?;
-    file.write_all(b"</script>\n").map_err(write_error)?;
-    file.write_all(tail.as_bytes()).map_err(write_error)?;
-    file.commit().map_err(write_error)?;
-    Ok(written)
+
+    /// `{"rules":[[id, description]...],"sites":[...],"docs":[rows],"clusters":[...]}`
+    fn write_index(
+        &mut self,
+        file: &mut impl Write,
+        rules: &RuleSet,
+        clusters: &[Cluster],
+    ) -> io::Result<()> {
+        let mut out = Vec::new();
+        out.extend_from_slice(b"{\"rules\":[");
+        for (i, id) in self.rule_ids.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.push(b'[');
+            json_string_in_html(&mut out, id);
+            out.push(b',');
+            json_string_in_html(&mut out, &describe(rules, id));
+            out.push(b']');
+        }
+        out.extend_from_slice(b"],\"sites\":[");
+        for (i, site) in self.site_ids.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            json_string_in_html(&mut out, site);
+        }
+        out.extend_from_slice(b"],\"docs\":[");
+        file.write_all(&out)?;
+        let mut duplicates = self.duplicates.iter().peekable();
+        let mut rows = self.rows.reader()?;
+        for (n, &(head, tail)) in self.row_parts.iter().enumerate() {
+            if n > 0 {
+                file.write_all(b",")?;
+            }
+            io::copy(&mut (&mut rows).take(head as u64), file)?;
+            out.clear();
+            match duplicates.next_if(|d| d.0 == n) {
+                Some((_, kept, similarity)) => {
+                    json_option_in_html(&mut out, kept.as_deref());
+                    out.push(b',');
+                    match similarity {
+                        Some(similarity) => serde_json::to_writer(&mut out, similarity)?,
+                        None => out.extend_from_slice(b"null"),
+                    }
+                }
+                None => out.extend_from_slice(b"null,null"),
+            }
+            file.write_all(&out)?;
+            io::copy(&mut (&mut rows).take(tail as u64), file)?;
+        }
+        file.write_all(b"],\"clusters\":[")?;
+        for (i, cluster) in clusters.iter().enumerate() {
+            if i > 0 {
+                file.write_all(b",")?;
+            }
+            write_json(file, &cluster.record)?;
+        }
+        file.write_all(b"]}")
+    }
+}
+
+fn json_option_in_html(out: &mut Vec<u8>, text: Option<&str>) {
+    match text {
+        Some(text) => json_string_in_html(out, text),
+        None => out.extend_from_slice(b"null"),
+    }
 }
 
 /// Reads `report.jsonl` one record at a time; a bad line is an error naming it.
@@ -303,38 +539,57 @@ fn write_json(out: &mut impl Write, value: &Value) -> io::Result<()> {
     out.write_all(&bytes[start..])
 }
 
-/// A document's lines in order: a string is a kept (clean) line, an array
-/// `[rule, first line, last line, why, text]` a removed span, where `rule` indexes the
-/// index's rules and `why` the document's `whys`.
-fn detail(record: &Record, clean: Option<&str>, rule_index: &HashMap<String, usize>) -> Value {
-    let mut items: Vec<Value> = Vec::new();
+/// A document's lines in order, as JSON: `{"items":[...],"whys":[...],"text":..,"note":..}`
+/// and, for a copy, `"comparison"` last. An item is a string for a kept (clean) line, an
+/// array `[rule, first line, last line, why, text]` for a removed span, where `rule` indexes
+/// the index's rules and `why` the document's `whys`.
+fn write_detail(
+    out: &mut Vec<u8>,
+    report: &DocumentReport,
+    clean: Option<&str>,
+    comparison: Option<&str>,
+    rule_index: &HashMap<String, usize>,
+) {
+    out.extend_from_slice(b"{\"items\":[");
     // A reason often repeats within a page (every line of a menu); each is written once.
     let mut whys: Vec<&str> = Vec::new();
     let mut why_index: HashMap<&str, usize> = HashMap::new();
     let mut kept = clean.map(|text| text.split_inclusive('\n'));
-    let mut spans = record.removed.iter().peekable();
+    let mut spans = report.removed.iter().peekable();
     let mut line = 1;
     let mut missing = 0usize;
+    let mut items = 0usize;
+    let mut recent_rules = Recent::default();
+    let mut recent_whys = Recent::default();
     // Line numbers from a damaged report are capped so that counting past them cannot
     // overflow.
     const CAP: usize = usize::MAX / 4;
-    let lines_in = record
+    let lines_in = report
         .lines_in
-        .max(record.removed.last().map_or(0, |s| s.lines[1]))
+        .max(report.removed.last().map_or(0, |s| s.lines[1]))
         .min(CAP);
     while line <= lines_in {
         if let Some(span) = spans.next_if(|s| s.lines[0] <= line) {
-            let why = *why_index.entry(&span.why).or_insert_with(|| {
-                whys.push(&span.why);
-                whys.len() - 1
+            let why = recent_whys.get(&span.why, || {
+                *why_index.entry(&span.why).or_insert_with(|| {
+                    whys.push(&span.why);
+                    whys.len() - 1
+                })
             });
-            items.push(json!([
-                rule_index.get(&span.rule).copied().unwrap_or(0),
-                span.lines[0],
-                span.lines[1],
-                why,
-                span.text,
-            ]));
+            let rule = recent_rules.get(&span.rule, || {
+                rule_index.get(&*span.rule).copied().unwrap_or(0)
+            });
+            if items > 0 {
+                out.push(b',');
+            }
+            items += 1;
+            out.push(b'[');
+            for n in [rule, span.lines[0], span.lines[1], why] {
+                json_number(out, n);
+                out.push(b',');
+            }
+            json_string_in_html(out, &span.text);
+            out.push(b']');
             line = span.lines[1].min(CAP).max(line) + 1;
             continue;
         }
@@ -345,9 +600,11 @@ fn detail(record: &Record, clean: Option<&str>, rule_index: &HashMap<String, usi
         while line < next {
             match kept.as_mut().and_then(|k| k.next()) {
                 Some(text) => {
-                    items.push(Value::String(
-                        text.strip_suffix('\n').unwrap_or(text).to_string(),
-                    ));
+                    if items > 0 {
+                        out.push(b',');
+                    }
+                    items += 1;
+                    json_string_in_html(out, text.strip_suffix('\n').unwrap_or(text));
                     line += 1;
                 }
                 None => {
@@ -360,19 +617,68 @@ fn detail(record: &Record, clean: Option<&str>, rule_index: &HashMap<String, usi
         }
     }
     let extra = kept.map_or(0, |k| k.count());
-    let note = if clean.is_none() {
-        Some(
-            "The clean text of this document was not written (a dropped copy): only its removed lines are shown."
-                .to_string(),
-        )
+    out.extend_from_slice(b"],\"whys\":[");
+    for (i, why) in whys.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json_string_in_html(out, why);
+    }
+    out.extend_from_slice(b"],\"text\":");
+    out.extend_from_slice(if clean.is_some() { b"true" } else { b"false" });
+    out.extend_from_slice(b",\"note\":");
+    if clean.is_none() {
+        json_string_in_html(
+            out,
+            "The clean text of this document was not written (a dropped copy): only its removed lines are shown.",
+        );
     } else if missing > 0 || extra > 0 {
-        Some(format!(
-            "The clean text does not match the report ({missing} kept lines missing, {extra} extra): it may have been edited after the run."
-        ))
+        json_string_in_html(
+            out,
+            &format!(
+                "The clean text does not match the report ({missing} kept lines missing, {extra} extra): it may have been edited after the run."
+            ),
+        );
     } else {
-        None
-    };
-    json!({ "items": items, "whys": whys, "text": clean.is_some(), "note": note })
+        out.extend_from_slice(b"null");
+    }
+    close_detail(out, comparison);
+}
+
+/// The last few names (rules, reasons) numbered and their numbers. Neighbouring removed spans
+/// mostly repeat one (a menu's lines, a blank line between two removed lines), so a map is
+/// asked only for the others.
+#[derive(Default)]
+struct Recent<'a> {
+    names: [Option<(&'a str, usize)>; 4],
+    next: usize,
+}
+
+impl<'a> Recent<'a> {
+    fn get(&mut self, name: &'a str, number: impl FnOnce() -> usize) -> usize {
+        if let Some((_, n)) = self
+            .names
+            .iter()
+            .flatten()
+            .find(|(known, _)| *known == name)
+        {
+            return *n;
+        }
+        let n = number();
+        self.names[self.next] = Some((name, n));
+        self.next = (self.next + 1) % self.names.len();
+        n
+    }
+}
+
+/// The end of a document's lines: the comparison with its kept copy, if any, and the
+/// closing brace.
+fn close_detail(out: &mut Vec<u8>, comparison: Option<&str>) {
+    if let Some(comparison) = comparison {
+        out.extend_from_slice(b",\"comparison\":");
+        json_string_in_html(out, comparison);
+    }
+    out.push(b'}');
 }
 
 /// Where the clean text of each report record is.
@@ -507,7 +813,7 @@ fn read_clusters(path: &Path) -> Result<Vec<Cluster>, String> {
 /// `# ID: a copy of`.
 fn read_comparisons(
     path: &Path,
-    copies: &HashMap<String, usize>,
+    copies: &HashSet<String>,
 ) -> Result<HashMap<String, String>, String> {
     let mut found = HashMap::new();
     if copies.is_empty() {
@@ -547,11 +853,11 @@ fn read_comparisons(
 }
 
 /// The copy a comparison header names, if it names one of `copies`.
-fn copy_header(rest: &str, copies: &HashMap<String, usize>) -> Option<String> {
+fn copy_header(rest: &str, copies: &HashSet<String>) -> Option<String> {
     for marker in [": dropped as a copy of ", ": a copy of "] {
         if let Some(at) = rest.find(marker) {
             let id = &rest[..at];
-            if copies.contains_key(id) {
+            if copies.contains(id) {
                 return Some(id.to_string());
             }
         }
@@ -559,6 +865,7 @@ fn copy_header(rest: &str, copies: &HashMap<String, usize>) -> Option<String> {
     None
 }
 
+#[derive(Default)]
 struct Totals {
     documents: usize,
     changed: usize,
@@ -679,6 +986,90 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    /// A document's lines as the page embeds them, parsed back.
+    fn detail(record: &Record, clean: Option<&str>, rule_index: &HashMap<String, usize>) -> Value {
+        let mut out = Vec::new();
+        write_detail(&mut out, &record.view(), clean, None, rule_index);
+        assert!(!out.contains(&b'<'));
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    fn record(id: &str, lines_in: usize, removed: Vec<RemovedSpan>) -> Record {
+        Record {
+            id: id.into(),
+            source: String::new(),
+            site: None,
+            url: None,
+            title: None,
+            bytes_in: 0,
+            bytes_out: 0,
+            lines_in,
+            removed,
+            duplicate_of: None,
+            similarity: None,
+        }
+    }
+
+    fn span(lines: [usize; 2], rule: &str, why: &str, text: &str) -> RemovedSpan {
+        RemovedSpan {
+            lines,
+            rule: rule.into(),
+            why: why.into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn page_strings_are_serde_json_with_lt_escaped() {
+        for text in [
+            "",
+            "plain",
+            "</script><!-- <b>",
+            "a<b\n\"q\" \\ \u{1}é<",
+            "<<<<<<<<<<<<<<<<<<",
+        ] {
+            let mut ours = Vec::new();
+            json_string_in_html(&mut ours, text);
+            let mut theirs = Vec::new();
+            write_json(&mut theirs, &json!(text)).unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn a_comparison_is_the_last_field_of_a_copys_lines() {
+        let record = Record {
+            duplicate_of: Some("b".into()),
+            similarity: Some(0.9),
+            ..record("a", 2, vec![span([1, 1], "r", "w", "Menu\n")])
+        };
+        let mut whole = Vec::new();
+        write_detail(
+            &mut whole,
+            &record.view(),
+            Some("Story.\n"),
+            Some("<diff>\n"),
+            &HashMap::new(),
+        );
+        let mut later = Vec::new();
+        write_detail(
+            &mut later,
+            &record.view(),
+            Some("Story.\n"),
+            None,
+            &HashMap::new(),
+        );
+        later.pop();
+        close_detail(&mut later, Some("<diff>\n"));
+        assert_eq!(whole, later);
+        let value: Value = serde_json::from_slice(&whole).unwrap();
+        assert_eq!(value["comparison"], "<diff>\n");
+    }
 
     #[test]
     fn json_cannot_close_the_script_element() {
@@ -692,36 +1083,18 @@ mod tests {
 
     #[test]
     fn kept_and_removed_lines_interleave_by_line_number() {
-        let record = Record {
-            id: "a".into(),
-            source: "a.txt".into(),
-            site: None,
-            url: None,
-            title: None,
-            bytes_in: 0,
-            bytes_out: 0,
-            lines_in: 5,
-            removed: vec![
-                Span {
-                    lines: [1, 1],
-                    rule: "r1".into(),
-                    why: "w".into(),
-                    text: "Menu\n".into(),
-                },
-                Span {
-                    lines: [4, 5],
-                    rule: "r2".into(),
-                    why: "w".into(),
-                    text: "Share\nTweet\n".into(),
-                },
+        let record = record(
+            "a",
+            5,
+            vec![
+                span([1, 1], "r1", "w", "Menu\n"),
+                span([4, 5], "r2", "w", "Share\nTweet\n"),
             ],
-            duplicate_of: None,
-            similarity: None,
-        };
+        );
         let index: HashMap<String, usize> = [("r1".to_string(), 0), ("r2".to_string(), 1)].into();
-        let detail = detail(&record, Some("Story one.\nStory two.\n"), &index);
+        let lines = detail(&record, Some("Story one.\nStory two.\n"), &index);
         assert_eq!(
-            detail["items"],
+            lines["items"],
             json!([
                 [0, 1, 1, 0, "Menu\n"],
                 "Story one.",
@@ -729,9 +1102,9 @@ mod tests {
                 [1, 4, 5, 0, "Share\nTweet\n"]
             ])
         );
-        assert_eq!(detail["whys"], json!(["w"]));
-        assert!(detail["note"].is_null());
-        let short = super::detail(&record, Some("Story one.\n"), &index);
+        assert_eq!(lines["whys"], json!(["w"]));
+        assert!(lines["note"].is_null());
+        let short = detail(&record, Some("Story one.\n"), &index);
         assert!(short["note"]
             .as_str()
             .unwrap()
@@ -740,26 +1113,13 @@ mod tests {
 
     #[test]
     fn a_damaged_report_cannot_make_the_page_loop() {
-        let record = Record {
-            id: "../../etc/passwd".into(),
-            source: String::new(),
-            site: None,
-            url: None,
-            title: None,
-            bytes_in: 0,
-            bytes_out: 0,
-            lines_in: usize::MAX,
-            removed: vec![Span {
-                lines: [7, usize::MAX],
-                rule: "gone".into(),
-                why: String::new(),
-                text: "x\n".into(),
-            }],
-            duplicate_of: None,
-            similarity: None,
-        };
-        let detail = detail(&record, Some("a\n"), &HashMap::new());
-        assert!(detail["note"]
+        let record = record(
+            "../../etc/passwd",
+            usize::MAX,
+            vec![span([7, usize::MAX], "gone", "", "x\n")],
+        );
+        let lines = detail(&record, Some("a\n"), &HashMap::new());
+        assert!(lines["note"]
             .as_str()
             .unwrap()
             .contains("kept lines missing"));
@@ -770,7 +1130,7 @@ mod tests {
 
     #[test]
     fn comparison_headers_name_known_copies_only() {
-        let copies: HashMap<String, usize> = [("b: x".to_string(), 1)].into();
+        let copies: HashSet<String> = ["b: x".to_string()].into();
         assert_eq!(
             copy_header("b: x: dropped as a copy of a (similarity 1", &copies),
             Some("b: x".to_string())

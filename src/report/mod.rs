@@ -4,14 +4,14 @@
 pub mod diff;
 pub mod html;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::Cleaned;
 
 /// A run of consecutive removed lines with one rule and one reason.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct RemovedSpan {
     /// First and last line (1-based, inclusive) in the raw text.
     pub lines: [usize; 2],
@@ -89,6 +89,17 @@ impl<'a> DocumentReport<'a> {
     pub fn write_json(&self, out: &mut Vec<u8>) {
         self.write_json_head(out);
         write_json_dedup(out, self.duplicate_of, self.similarity, self.containment);
+    }
+
+    /// About how many bytes `write_json` writes, so its buffer is allocated once: the
+    /// removed spans' text, rules and reasons, and room for the rest.
+    pub fn json_len_estimate(&self) -> usize {
+        let spans: usize = self
+            .removed
+            .iter()
+            .map(|s| s.text.len() + s.rule.len() + s.why.len() + 64)
+            .sum();
+        512 + self.id.len() + self.source.len() + spans
     }
 
     /// The record up to its dedup fields, which `write_json_dedup` completes: a run that
@@ -199,35 +210,54 @@ static JSON_ESCAPE: [u8; 256] = {
     table
 };
 
-fn json_string(out: &mut Vec<u8>, text: &str) {
-    out.reserve(text.len() + 2);
+pub(crate) fn json_string(out: &mut Vec<u8>, text: &str) {
+    escaped_string::<false>(out, text);
+}
+
+/// A JSON string for a page's `<script>` element: as `json_string`, with every `<` written
+/// as `\u003c` so no text can end the element.
+pub(crate) fn json_string_in_html(out: &mut Vec<u8>, text: &str) {
+    escaped_string::<true>(out, text);
+}
+
+fn escaped_string<const IN_HTML: bool>(out: &mut Vec<u8>, text: &str) {
+    out.reserve(text.len() + 3);
     out.push(b'"');
-    let bytes = text.as_bytes();
+    // Removed text mostly ends with its newline, often its only escape: it is written at
+    // the end, so the rest can be passed over block by block.
+    let (body, newline) = match text.strip_suffix('\n') {
+        Some(body) => (body, true),
+        None => (text, false),
+    };
+    let bytes = body.as_bytes();
     // `bytes[..copied]` is in `out`; runs without escapes are copied whole.
     let mut copied = 0;
     let mut at = 0;
     while at < bytes.len() {
         // Most text needs no escape: a block of 16 bytes without one is passed over after
-        // a check the compiler turns into a few vector instructions.
-        let block = bytes
-            .get(at..at + 16)
-            .and_then(|b| <&[u8; 16]>::try_from(b).ok());
-        if let Some(block) = block {
+        // a check the compiler turns into a few vector instructions. The last bytes are
+        // checked as a block with the bytes before them.
+        let rest = bytes.len() - at;
+        let block = match bytes.get(at..at + 16) {
+            Some(block) => Some(block),
+            None => bytes.get(bytes.len().wrapping_sub(16)..),
+        };
+        if let Some(block) = block.and_then(|b| <&[u8; 16]>::try_from(b).ok()) {
             let needs_escape = block.iter().fold(false, |any, &b| {
-                any | (b < 0x20) | (b == b'"') | (b == b'\\')
+                any | (b < 0x20) | (b == b'"') | (b == b'\\') | (IN_HTML & (b == b'<'))
             });
             if !needs_escape {
-                at += 16;
+                at += rest.min(16);
                 continue;
             }
         }
         let window = &bytes[at..bytes.len().min(at + 16)];
-        let Some(offset) = window.iter().position(|&b| JSON_ESCAPE[b as usize] != 0) else {
+        let Some(offset) = window.iter().position(|&b| escape_of::<IN_HTML>(b) != 0) else {
             at += window.len();
             continue;
         };
         let b = bytes[at + offset];
-        let escape = JSON_ESCAPE[b as usize];
+        let escape = escape_of::<IN_HTML>(b);
         out.extend_from_slice(&bytes[copied..at + offset]);
         out.push(b'\\');
         out.push(escape);
@@ -239,7 +269,20 @@ fn json_string(out: &mut Vec<u8>, text: &str) {
         copied = at;
     }
     out.extend_from_slice(&bytes[copied..]);
+    if newline {
+        out.extend_from_slice(b"\\n");
+    }
     out.push(b'"');
+}
+
+/// The letter after the backslash that escapes `b`, or 0.
+#[inline]
+fn escape_of<const IN_HTML: bool>(b: u8) -> u8 {
+    if IN_HTML && b == b'<' {
+        b'u'
+    } else {
+        JSON_ESCAPE[b as usize]
+    }
 }
 
 fn json_option(out: &mut Vec<u8>, text: Option<&str>) {
@@ -249,7 +292,16 @@ fn json_option(out: &mut Vec<u8>, text: Option<&str>) {
     }
 }
 
-fn json_number(out: &mut Vec<u8>, mut n: usize) {
+pub(crate) fn json_number(out: &mut Vec<u8>, mut n: usize) {
+    // Most numbers in a report are line numbers and small indexes: written as arrays of a
+    // fixed length, which compile to a store rather than a copy.
+    let digit = |n: usize| b'0' + (n % 10) as u8;
+    match n {
+        0..10 => return out.push(digit(n)),
+        10..100 => return out.extend_from_slice(&[digit(n / 10), digit(n)]),
+        100..1000 => return out.extend_from_slice(&[digit(n / 100), digit(n / 10), digit(n)]),
+        _ => {}
+    }
     let mut digits = [0u8; 20];
     let mut start = digits.len();
     loop {
@@ -297,12 +349,17 @@ impl Summary {
         }
         self.bytes_in += cleaned.document.raw.len();
         self.bytes_out += cleaned.clean.len();
-        for span in &cleaned.removed {
+        // Neighbouring spans mostly have one rule: the map is asked once for each run of them.
+        let mut spans = cleaned.removed.iter().peekable();
+        while let Some(span) = spans.next() {
+            let mut removed = span.text.len();
+            while let Some(next) = spans.next_if(|next| next.rule == span.rule) {
+                removed += next.text.len();
+            }
             match self.bytes_by_rule.get_mut(&*span.rule) {
-                Some(bytes) => *bytes += span.text.len(),
+                Some(bytes) => *bytes += removed,
                 None => {
-                    self.bytes_by_rule
-                        .insert(span.rule.to_string(), span.text.len());
+                    self.bytes_by_rule.insert(span.rule.to_string(), removed);
                 }
             }
         }
@@ -451,15 +508,52 @@ mod tests {
         for len in [0, 1, 15, 16, 17, 33] {
             for at in 0..len {
                 for special in [
-                    '"', '\\', '\n', '\u{1}', '\u{1f}', '\u{7f}', 'é', '\u{2028}',
+                    '"', '\\', '\n', '\u{1}', '\u{1f}', ' ', '<', '\u{7f}', 'é', '\u{2028}',
                 ] {
                     let mut text: String = "abcdefghijklmnopqrstuvwxyz0123456789"[..len].into();
                     text.replace_range(at..at + 1, &special.to_string());
                     let mut ours = Vec::new();
                     json_string(&mut ours, &text);
-                    assert_eq!(ours, serde_json::to_vec(&text).unwrap(), "{text:?}");
+                    let theirs = serde_json::to_vec(&text).unwrap();
+                    assert_eq!(ours, theirs, "{text:?}");
+                    ours.clear();
+                    json_string_in_html(&mut ours, &text);
+                    let theirs = String::from_utf8(theirs).unwrap().replace('<', "\\u003c");
+                    assert_eq!(String::from_utf8(ours).unwrap(), theirs, "{text:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn strings_escape_as_serde_does_with_two_specials_near_each_other() {
+        // Bytes next to the ones that need escapes, where a word-wise check could go wrong.
+        let specials = [
+            "\n", "\u{1f}", " ", "!", "\"", "#", "[", "\\", "]", ";", "<", "=", "\u{7f}", "é",
+            "\u{80}",
+        ];
+        for a in specials {
+            for b in specials {
+                for i in 0..10 {
+                    for j in i..20 {
+                        let text = format!("{}{a}{}{b}xyz", "x".repeat(i), "y".repeat(j - i));
+                        for text in [text.clone(), text + "\n"] {
+                            let mut ours = Vec::new();
+                            json_string(&mut ours, &text);
+                            assert_eq!(ours, serde_json::to_vec(&text).unwrap(), "{text:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_as_decimals() {
+        for n in (0..2000).chain([9_999, 10_000, 123_456_789, usize::MAX]) {
+            let mut ours = Vec::new();
+            json_number(&mut ours, n);
+            assert_eq!(String::from_utf8(ours).unwrap(), n.to_string());
         }
     }
 
