@@ -391,17 +391,18 @@ pub fn dedup_inputs(
         }
         None => Index::new(),
     };
-    let loaded = crate::input::read_inputs(inputs, options);
-    // Each text is freed once fingerprinted: only fingerprints are needed from here on.
-    let candidates: Vec<Candidate> = loaded
-        .documents
-        .into_par_iter()
-        .map(|doc| Candidate {
+    // The inputs are read a batch at a time and each text is freed once fingerprinted:
+    // only fingerprints are needed from here on, so the corpus is never held whole.
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut problems = Vec::new();
+    crate::input::for_each_batch(inputs, options, BATCH_BYTES, |mut batch| {
+        problems.append(&mut batch.problems);
+        candidates.par_extend(batch.documents.into_par_iter().map(|doc| Candidate {
             len: doc.raw.len(),
             fingerprint: super::fingerprint(&doc.raw),
             id: doc.id,
-        })
-        .collect();
+        }));
+    });
     let ids: Vec<String> = candidates.iter().map(|c| c.id.clone()).collect();
     let decisions = decide(&mut index, candidates, &settings.config);
     let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
@@ -413,9 +414,12 @@ pub fn dedup_inputs(
         documents: ids.len(),
         outcome: outcome(&index, &decisions),
         clusters,
-        problems: loaded.problems,
+        problems,
     })
 }
+
+/// How much input `dedup` reads before fingerprinting it.
+const BATCH_BYTES: usize = 64 << 20;
 
 #[cfg(test)]
 mod tests {

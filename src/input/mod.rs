@@ -84,62 +84,190 @@ const BINARY_SNIFF: usize = 8192;
 
 /// Reads all inputs. Never fails as a whole: problems are collected per file.
 pub fn read_inputs(inputs: &[PathBuf], options: &InputOptions) -> Loaded {
-    let mut problems = Vec::new();
-    let mut groups: Vec<Vec<Source>> = Vec::new();
-    let mut stdin_docs = Vec::new();
-    for input in inputs {
-        if input.as_os_str() == STDIN {
-            match read_stdin(options) {
-                Ok(mut loaded) => {
-                    problems.append(&mut loaded.problems);
-                    stdin_docs.push((groups.len(), loaded.documents));
-                }
-                Err(problem) => problems.push(problem),
+    let mut loaded = Loaded::default();
+    for_each_batch(inputs, options, usize::MAX, |mut batch| {
+        loaded.documents.append(&mut batch.documents);
+        loaded.problems.append(&mut batch.problems);
+    });
+    loaded
+}
+
+/// Reads the inputs in input order, a batch of about `batch_bytes` of input at a time, and
+/// hands each batch to `each`; ids are unique across all batches. Files of a batch are read
+/// in parallel, a JSONL file is read a chunk of whole lines at a time, so a run that keeps
+/// only what it derives from each document (dedup's fingerprints) never holds the corpus.
+pub fn for_each_batch(
+    inputs: &[PathBuf],
+    options: &InputOptions,
+    batch_bytes: usize,
+    mut each: impl FnMut(Loaded),
+) {
+    let mut ids = UniqueIds::default();
+    let mut deliver = |mut loaded: Loaded, group: Option<usize>, ids: &mut UniqueIds| {
+        if let Some(group) = group {
+            for doc in &mut loaded.documents {
+                doc.input = group;
             }
-            groups.push(Vec::new());
+        }
+        ids.assign(&mut loaded.documents);
+        each(loaded);
+    };
+    // Files waiting to be read together, and about how many bytes they hold.
+    let mut pending: Vec<(usize, Source)> = Vec::new();
+    let mut pending_bytes = 0usize;
+    let flush = |pending: &mut Vec<(usize, Source)>| -> Loaded {
+        let read: Vec<(usize, Loaded)> = pending
+            .par_iter()
+            .map(|(group, source)| (*group, read_source(source, options)))
+            .collect();
+        pending.clear();
+        let mut loaded = Loaded::default();
+        for (group, mut part) in read {
+            for doc in &mut part.documents {
+                doc.input = group;
+            }
+            loaded.documents.append(&mut part.documents);
+            loaded.problems.append(&mut part.problems);
+        }
+        loaded
+    };
+    for (group, input) in inputs.iter().enumerate() {
+        if input.as_os_str() == STDIN {
+            if !pending.is_empty() {
+                deliver(flush(&mut pending), None, &mut ids);
+                pending_bytes = 0;
+            }
+            let loaded = read_stdin(options).unwrap_or_else(|problem| Loaded {
+                documents: Vec::new(),
+                problems: vec![problem],
+            });
+            deliver(loaded, Some(group), &mut ids);
             continue;
         }
-        match list_sources(input, options) {
-            Ok(sources) => groups.push(sources),
+        let sources = match list_sources(input, options) {
+            Ok(sources) => sources,
             Err(problem) => {
-                problems.push(problem);
-                groups.push(Vec::new());
+                let problems = vec![problem];
+                deliver(
+                    Loaded {
+                        documents: Vec::new(),
+                        problems,
+                    },
+                    None,
+                    &mut ids,
+                );
+                continue;
+            }
+        };
+        for source in sources {
+            let size = std::fs::metadata(&source.path).map_or(0, |m| m.len() as usize);
+            if source.jsonl && size > batch_bytes.min(JSONL_CHUNK_BYTES) {
+                if !pending.is_empty() {
+                    deliver(flush(&mut pending), None, &mut ids);
+                    pending_bytes = 0;
+                }
+                stream_jsonl(
+                    &source,
+                    options,
+                    batch_bytes.min(JSONL_CHUNK_BYTES),
+                    |loaded| deliver(loaded, Some(group), &mut ids),
+                );
+                continue;
+            }
+            pending_bytes = pending_bytes.saturating_add(size);
+            pending.push((group, source));
+            if pending_bytes >= batch_bytes {
+                deliver(flush(&mut pending), None, &mut ids);
+                pending_bytes = 0;
             }
         }
     }
-    let sources: Vec<(usize, Source)> = groups
-        .into_iter()
-        .enumerate()
-        .flat_map(|(group, sources)| sources.into_iter().map(move |s| (group, s)))
-        .collect();
-    let mut read: Vec<(usize, Loaded)> = sources
-        .par_iter()
-        .map(|(group, source)| (*group, read_source(source, options)))
-        .collect();
-    for (group, documents) in stdin_docs {
-        read.push((
-            group,
-            Loaded {
-                documents,
-                problems: Vec::new(),
-            },
-        ));
+    if !pending.is_empty() {
+        deliver(flush(&mut pending), None, &mut ids);
     }
-    // Stable: files keep their listed order within an input.
-    read.sort_by_key(|(group, _)| *group);
-    let mut loaded = Loaded {
-        documents: Vec::new(),
-        problems,
-    };
-    for (group, mut part) in read {
-        for doc in &mut part.documents {
-            doc.input = group;
+}
+
+/// A JSONL file larger than this is read and parsed this many bytes (of whole lines) at a
+/// time, so that one huge file is not held whole.
+const JSONL_CHUNK_BYTES: usize = 64 << 20;
+
+/// Reads a JSONL file (gzipped or not) in chunks of whole lines of about `chunk_bytes`,
+/// handing each chunk's records to `each`. Line numbers count from the file's start.
+fn stream_jsonl(
+    source: &Source,
+    options: &InputOptions,
+    chunk_bytes: usize,
+    mut each: impl FnMut(Loaded),
+) {
+    use std::io::BufRead;
+    let shown = source.path.display().to_string();
+    let file = match std::fs::File::open(&source.path) {
+        Ok(file) => file,
+        Err(e) => {
+            let problems = vec![problem(&shown, describe_io(&e))];
+            return each(Loaded {
+                documents: Vec::new(),
+                problems,
+            });
         }
-        loaded.documents.append(&mut part.documents);
-        loaded.problems.append(&mut part.problems);
+    };
+    let gzipped = source.path.extension().is_some_and(|e| e == "gz");
+    let mut reader: Box<dyn BufRead> = if gzipped {
+        let decoder = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file));
+        Box::new(std::io::BufReader::with_capacity(1 << 20, decoder))
+    } else {
+        Box::new(std::io::BufReader::with_capacity(1 << 20, file))
+    };
+    let mut first_line = 1;
+    let mut invalid = 0;
+    let mut done = false;
+    while !done {
+        let mut chunk = Vec::new();
+        let mut lines = 0;
+        while chunk.len() < chunk_bytes {
+            match reader.read_until(b'\n', &mut chunk) {
+                Ok(0) => {
+                    done = true;
+                    break;
+                }
+                Ok(_) => lines += 1,
+                Err(e) => {
+                    let message = if gzipped {
+                        format!("not valid gzip: {e}")
+                    } else {
+                        describe_io(&e)
+                    };
+                    let problems = vec![problem(&shown, message)];
+                    each(Loaded {
+                        documents: Vec::new(),
+                        problems,
+                    });
+                    done = true;
+                    break;
+                }
+            }
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        let (text, replaced) = decode_lossy(chunk);
+        invalid += replaced;
+        each(parse_jsonl_lines(
+            &shown,
+            &source.base_id,
+            &text,
+            first_line,
+            options,
+        ));
+        first_line += lines;
     }
-    make_ids_unique(&mut loaded.documents);
-    loaded
+    if invalid > 0 {
+        let problems = vec![invalid_utf8_warning(&shown, invalid)];
+        each(Loaded {
+            documents: Vec::new(),
+            problems,
+        });
+    }
 }
 
 fn problem(source: impl Into<String>, message: impl Into<String>) -> Problem {
@@ -484,19 +612,37 @@ fn path_safe_id(id: &str) -> String {
 }
 
 fn parse_jsonl(shown: &str, base_id: &str, bytes: Vec<u8>, options: &InputOptions) -> Loaded {
-    let mut loaded = Loaded::default();
     let (text, invalid) = decode_lossy(bytes);
+    let mut loaded = parse_jsonl_lines(shown, base_id, &text, 1, options);
     if invalid > 0 {
-        loaded.problems.push(Problem {
-            source: shown.to_string(),
-            message: format!("{invalid} invalid UTF-8 sequences replaced by U+FFFD"),
-            skipped: false,
-        });
+        loaded
+            .problems
+            .insert(0, invalid_utf8_warning(shown, invalid));
     }
+    loaded
+}
+
+fn invalid_utf8_warning(shown: &str, invalid: usize) -> Problem {
+    Problem {
+        source: shown.to_string(),
+        message: format!("{invalid} invalid UTF-8 sequences replaced by U+FFFD"),
+        skipped: false,
+    }
+}
+
+/// The records of JSONL `text` whose first line is line `first_line` of its file.
+fn parse_jsonl_lines(
+    shown: &str,
+    base_id: &str,
+    text: &str,
+    first_line: usize,
+    options: &InputOptions,
+) -> Loaded {
+    let mut loaded = Loaded::default();
     let lines: Vec<(usize, &str)> = text
         .split('\n')
         .enumerate()
-        .map(|(i, line)| (i + 1, line.trim_end_matches('\r')))
+        .map(|(i, line)| (first_line + i, line.trim_end_matches('\r')))
         .filter(|(_, line)| !line.trim().is_empty())
         .collect();
     let parsed: Vec<Result<(Document, Option<Problem>), Problem>> = lines
@@ -622,22 +768,29 @@ fn record_fields(
     (id, url, title, site)
 }
 
-/// Gives later documents with a taken id a `-2`, `-3`... suffix, in input order. Compared
-/// case-insensitively, since clean files may land on a case-insensitive file system.
-fn make_ids_unique(documents: &mut [Document]) {
-    let mut taken: HashSet<String> = HashSet::with_capacity(documents.len());
-    for doc in documents.iter_mut() {
-        if taken.insert(doc.id.to_lowercase()) {
-            continue;
-        }
-        let mut n = 2;
-        loop {
-            let candidate = format!("{}-{n}", doc.id);
-            if taken.insert(candidate.to_lowercase()) {
-                doc.id = candidate;
-                break;
+/// The ids given so far in a run. Later documents with a taken id get a `-2`, `-3`...
+/// suffix, in input order. Compared case-insensitively, since clean files may land on a
+/// case-insensitive file system.
+#[derive(Default)]
+struct UniqueIds {
+    taken: HashSet<String>,
+}
+
+impl UniqueIds {
+    fn assign(&mut self, documents: &mut [Document]) {
+        for doc in documents.iter_mut() {
+            if self.taken.insert(doc.id.to_lowercase()) {
+                continue;
             }
-            n += 1;
+            let mut n = 2;
+            loop {
+                let candidate = format!("{}-{n}", doc.id);
+                if self.taken.insert(candidate.to_lowercase()) {
+                    doc.id = candidate;
+                    break;
+                }
+                n += 1;
+            }
         }
     }
 }
@@ -645,6 +798,49 @@ fn make_ids_unique(documents: &mut [Document]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batches_hold_the_same_documents_as_one_read() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let folder = dir.path().join("dumps");
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(folder.join("a.txt"), "First page.\n").unwrap();
+        std::fs::write(folder.join("b.txt"), "Second page.\n").unwrap();
+        let jsonl = dir.path().join("records.jsonl");
+        let mut records = String::new();
+        for n in 1..=6 {
+            if n == 4 {
+                records.push_str("{not json\n");
+            } else {
+                let id = if n == 5 { "a".to_string() } else { format!("r{n}") };
+                records.push_str(&format!("{{\"id\":\"{id}\",\"text\":\"Record {n}.\"}}\n"));
+            }
+        }
+        std::fs::write(&jsonl, records).unwrap();
+        let inputs = [folder, jsonl];
+        let options = InputOptions::default();
+        let whole = read_inputs(&inputs, &options);
+        let mut batches = 0;
+        let mut batched = Loaded::default();
+        // Small batches: the two small files make one, the JSONL file is read two lines at a
+        // time.
+        for_each_batch(&inputs, &options, 40, |mut batch| {
+            batches += 1;
+            batched.documents.append(&mut batch.documents);
+            batched.problems.append(&mut batch.problems);
+        });
+        assert_eq!(batches, 4);
+        let ids = |l: &Loaded| l.documents.iter().map(|d| d.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&whole), ["a", "b", "r1", "r2", "r3", "a-2", "r6"]);
+        assert_eq!(ids(&batched), ids(&whole));
+        let raw = |l: &Loaded| l.documents.iter().map(|d| d.raw.clone()).collect::<Vec<_>>();
+        assert_eq!(raw(&batched), raw(&whole));
+        let inputs_of = |l: &Loaded| l.documents.iter().map(|d| d.input).collect::<Vec<_>>();
+        assert_eq!(inputs_of(&batched), [0, 0, 1, 1, 1, 1, 1]);
+        assert_eq!(batched.problems, whole.problems);
+        assert_eq!(batched.problems.len(), 1);
+        assert!(batched.problems[0].source.ends_with("records.jsonl:4"));
+    }
 
     #[test]
     fn hosts_from_urls() {
@@ -668,7 +864,7 @@ mod tests {
                 ..Document::default()
             })
             .collect();
-        make_ids_unique(&mut docs);
+        UniqueIds::default().assign(&mut docs);
         let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, ["a", "a-2", "A-3", "a-2-2"]);
     }
