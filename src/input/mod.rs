@@ -812,7 +812,11 @@ mod tests {
             if n == 4 {
                 records.push_str("{not json\n");
             } else {
-                let id = if n == 5 { "a".to_string() } else { format!("r{n}") };
+                let id = if n == 5 {
+                    "a".to_string()
+                } else {
+                    format!("r{n}")
+                };
                 records.push_str(&format!("{{\"id\":\"{id}\",\"text\":\"Record {n}.\"}}\n"));
             }
         }
@@ -833,7 +837,12 @@ mod tests {
         let ids = |l: &Loaded| l.documents.iter().map(|d| d.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&whole), ["a", "b", "r1", "r2", "r3", "a-2", "r6"]);
         assert_eq!(ids(&batched), ids(&whole));
-        let raw = |l: &Loaded| l.documents.iter().map(|d| d.raw.clone()).collect::<Vec<_>>();
+        let raw = |l: &Loaded| {
+            l.documents
+                .iter()
+                .map(|d| d.raw.clone())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(raw(&batched), raw(&whole));
         let inputs_of = |l: &Loaded| l.documents.iter().map(|d| d.input).collect::<Vec<_>>();
         assert_eq!(inputs_of(&batched), [0, 0, 1, 1, 1, 1, 1]);
