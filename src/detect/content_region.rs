@@ -5,8 +5,9 @@
 //! total score is the article (the maximum-sum segment, Kadane's algorithm). Short lines
 //! inside it, such as subheadings, stay because the prose around them outweighs them; the
 //! title-like lines right above it (the headline) stay too. Everything else goes. Items of
-//! a list numbered in sequence (a ranking, a schedule) count by their length like prose:
-//! their lines are short, but menus are not numbered.
+//! a list numbered in sequence whose items hold data (a ranking, a schedule) count by their
+//! length like prose: their lines are short, but menus are not numbered, and a numbered
+//! list of headlines holds no dates, scores or times.
 //!
 //! Lines that a rule or another detector already removed count as chrome (a short line's
 //! cost): a share bar or a newsletter box between the article and a teaser block is a gap
@@ -322,19 +323,21 @@ impl Detector for ContentRegion {
     }
 }
 
-/// Items of numbered lists: runs of at least `MIN_LIST_ITEMS` kept lines numbered in
-/// sequence ("1. ...", "2. ...", or "1a etapa: ...", "2a etapa: ..."). Menus and link lists
-/// are not numbered; rankings, schedules and steps are, and they are made of short lines
-/// that would otherwise score as chrome. `text` gives a kept line's text and `None` for a
-/// removed one, which is passed over (so later judging rounds, which see only kept lines,
-/// find the same runs).
+/// Items of numbered lists of data: runs of at least `MIN_LIST_ITEMS` kept lines numbered in
+/// sequence ("1. ...", "2. ...", or "1a etapa: ...", "2a etapa: ..."), at least half of
+/// them holding data beyond the number (`list_item`). Menus are not numbered; rankings,
+/// schedules and results are, and they are made of short lines that would otherwise score
+/// as chrome. A numbered list of headlines ("Most read: 1. ... 2. ...") carries no data and
+/// stays chrome. `text` gives a kept line's text and `None` for a removed one, which is
+/// passed over (so later judging rounds, which see only kept lines, find the same runs).
 fn numbered_items<'t>(lines: &[usize], text: impl Fn(usize) -> Option<&'t str>) -> Vec<bool> {
     let mut listed = vec![false; lines.len()];
-    // (index into `lines`, number) of the current run's items.
-    let mut run: Vec<(usize, u32)> = Vec::new();
-    let close = |run: &mut Vec<(usize, u32)>, listed: &mut Vec<bool>| {
-        if run.len() >= MIN_LIST_ITEMS {
-            for &(k, _) in run.iter() {
+    // (index into `lines`, number, holds data) of the current run's items.
+    let mut run: Vec<(usize, u32, bool)> = Vec::new();
+    let close = |run: &mut Vec<(usize, u32, bool)>, listed: &mut Vec<bool>| {
+        let with_data = run.iter().filter(|item| item.2).count();
+        if run.len() >= MIN_LIST_ITEMS && with_data * 2 >= run.len() {
+            for &(k, _, _) in run.iter() {
                 listed[k] = true;
             }
         }
@@ -342,11 +345,13 @@ fn numbered_items<'t>(lines: &[usize], text: impl Fn(usize) -> Option<&'t str>) 
     };
     for (k, &i) in lines.iter().enumerate() {
         let Some(line) = text(i) else { continue };
-        match list_number(line) {
-            Some(n) if run.last().is_some_and(|&(_, last)| n == last + 1) => run.push((k, n)),
-            Some(n) => {
+        match list_item(line) {
+            Some((n, data)) if run.last().is_some_and(|&(_, last, _)| n == last + 1) => {
+                run.push((k, n, data))
+            }
+            Some((n, data)) => {
                 close(&mut run, &mut listed);
-                run.push((k, n));
+                run.push((k, n, data));
             }
             None => close(&mut run, &mut listed),
         }
@@ -359,8 +364,25 @@ fn numbered_items<'t>(lines: &[usize], text: impl Fn(usize) -> Option<&'t str>) 
 const MIN_LIST_ITEMS: usize = 3;
 
 /// The number a list item opens with: one to three digits, then a list mark (`.`, `)`,
-/// `:`, an ordinal suffix such as `º`, `a`, `st`, `th`) or a space, then text. A photo
-/// counter ("1 of 4 ...", "2/4") is not an item.
+/// `:`, an ordinal suffix such as `º`, `a`, `st`, `th`) or a space, then text; and whether
+/// that text holds data: a digit, a colon or a spaced dash ("March 8: Sebring", "Kyle Busch
+/// 5040 5 1", "Oslo – Bergen"). A photo counter ("1 of 4 ...", "2/4") is not an item.
+fn list_item(line: &str) -> Option<(u32, bool)> {
+    let number = list_number(line)?;
+    let digits = line
+        .trim_start()
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    let rest = &line.trim_start()[digits..];
+    let data = rest
+        .bytes()
+        .skip(1)
+        .any(|b| b.is_ascii_digit() || b == b':')
+        || [" – ", " — ", " - "].iter().any(|dash| rest.contains(dash));
+    Some((number, data))
+}
+
 fn list_number(line: &str) -> Option<u32> {
     let line = line.trim_start();
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
@@ -693,7 +715,7 @@ mod tests {
     #[test]
     fn only_runs_of_items_in_sequence_are_lists() {
         let text = [
-            "Menu", "1. One", "2. Two", "3. Three", "5 things", "1. Alone", "2. Pair", "x",
+            "Menu", "1. One 1", "2. Two 2", "3. Three", "5 things", "1. Alone", "2. Pair", "x",
         ];
         let lines: Vec<usize> = (0..text.len()).collect();
         let listed = numbered_items(&lines, |i| Some(text[i]));
@@ -704,9 +726,28 @@ mod tests {
         // A removed line inside a run is passed over, not a break.
         let listed = numbered_items(&lines[1..], |i| (i != 2).then_some(text[i]));
         assert_eq!(listed, [false, false, false, false, false, false, false]);
-        let text = ["1. One", "removed", "2. Two", "3. Three"];
+        let text = ["1. One: 1", "removed", "2. Two: 2", "3. Three: 3"];
         let lines: Vec<usize> = (0..text.len()).collect();
         let listed = numbered_items(&lines, |i| (i != 1).then_some(text[i]));
         assert_eq!(listed, [true, false, true, true]);
+    }
+
+    #[test]
+    fn a_numbered_list_of_headlines_is_no_list_of_data() {
+        let headlines = [
+            "1. Mayor opens new library branch downtown",
+            "2. High school team wins state title in overtime",
+            "3. Storm knocks out power to thousands of homes",
+            "4. Restaurant week returns with 40 local eateries",
+        ];
+        let lines: Vec<usize> = (0..headlines.len()).collect();
+        assert_eq!(numbered_items(&lines, |i| Some(headlines[i])), [false; 4]);
+        let results = [
+            "1 Kyle Busch 5040 5 1",
+            "2 Kevin Harvick 5033 4 1",
+            "3 Denny Hamlin – Joe Gibbs Racing",
+            "4 Martin Truex Jr.",
+        ];
+        assert_eq!(numbered_items(&lines, |i| Some(results[i])), [true; 4]);
     }
 }
