@@ -13,6 +13,7 @@
 pub mod load;
 mod prefilter;
 
+use aho_corasick::automaton::Automaton;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use regex::Regex;
 use serde::Deserialize;
@@ -173,7 +174,7 @@ pub struct RuleSet {
 /// after a byte or two). The exact searches that do run are those used without the screen,
 /// so a line's matches and their reasons do not depend on it.
 struct Screen {
-    automaton: AhoCorasick,
+    automaton: aho_corasick::dfa::DFA,
     /// Per pattern: what a match of it means.
     meaning: Vec<Vec<Literal>>,
     /// Characters the regex literals leave out (see `RegexFilters::aliases`).
@@ -244,13 +245,15 @@ impl Screen {
         if patterns.iter().any(Vec::is_empty) {
             return None;
         }
-        // A DFA: one table look-up per byte of every line.
-        let automaton = AhoCorasickBuilder::new()
+        // A DFA walked byte by byte below: a table look-up per byte of every line, with
+        // every pattern that ends at a byte listed in the state it leads to.
+        let automaton = aho_corasick::dfa::DFA::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(&patterns)
             .ok()?;
+        automaton.start_state(Anchored::No).ok()?;
         Some(Screen {
             automaton,
             meaning,
@@ -281,11 +284,25 @@ impl Screen {
 
     fn scan(&self, haystack: &str) -> Screened {
         let mut found = Screened::default();
-        for m in self.automaton.find_overlapping_iter(haystack) {
-            for what in &self.meaning[m.pattern().as_usize()] {
-                match *what {
-                    Literal::Contains => found.contains = true,
-                    Literal::Regex(k) => found.regexes[k / 64] |= 1 << (k % 64),
+        let dfa = &self.automaton;
+        let Ok(mut state) = dfa.start_state(Anchored::No) else {
+            // Checked when the screen was built; were it to fail, every search runs.
+            found.contains = true;
+            found.regexes = [u64::MAX; MAX_SCREENED_REGEXES / 64];
+            return found;
+        };
+        for &byte in haystack.as_bytes() {
+            state = dfa.next_state(Anchored::No, state, byte);
+            // Match states are among the few special ones; nearly every byte leads to an
+            // ordinary state.
+            if dfa.is_special(state) && dfa.is_match(state) {
+                for k in 0..dfa.match_len(state) {
+                    for what in &self.meaning[dfa.match_pattern(state, k).as_usize()] {
+                        match *what {
+                            Literal::Contains => found.contains = true,
+                            Literal::Regex(k) => found.regexes[k / 64] |= 1 << (k % 64),
+                        }
+                    }
                 }
             }
         }
