@@ -202,12 +202,6 @@ struct Screened {
 /// set is matched without it.
 const MAX_SCREENED_REGEXES: usize = 256;
 
-impl Screened {
-    fn holds_regex_literal(&self, regex: usize) -> bool {
-        self.regexes[regex / 64] & (1 << (regex % 64)) != 0
-    }
-}
-
 impl Screen {
     fn build(
         contains_phrases: &[String],
@@ -555,11 +549,10 @@ impl RuleSet {
             if line_phrases.is_some() || seen.contains {
                 self.match_phrases(line_phrases, seen.contains, trimmed, found);
             }
-            self.regex_filters.candidates_given(
-                trimmed,
-                |k| seen.holds_regex_literal(k),
-                |k| self.test_regex(k, trimmed, found),
-            );
+            self.regex_filters
+                .candidates_given(trimmed, &seen.regexes, |k| {
+                    self.test_regex(k, trimmed, found)
+                });
             found.sort_by_key(|f| f.rule);
             return;
         }

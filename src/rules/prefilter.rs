@@ -24,6 +24,8 @@ pub struct RegexFilters {
     literals: Vec<Option<Vec<Vec<u8>>>>,
     /// Characters left out of the literal sets as another spelling of an ASCII letter.
     aliases: Vec<char>,
+    /// Bit `k % 64` of word `k / 64`: regex `k` has no literal set.
+    unscreened: Vec<u64>,
 }
 
 /// What is known about the lines one regex can match.
@@ -73,10 +75,17 @@ impl RegexFilters {
         }
         aliases.sort_unstable();
         aliases.dedup();
+        let mut unscreened = vec![0u64; literals.len().div_ceil(64)];
+        for (k, set) in literals.iter().enumerate() {
+            if set.is_none() {
+                unscreened[k / 64] |= 1 << (k % 64);
+            }
+        }
         RegexFilters {
             filters,
             literals,
             aliases,
+            unscreened,
         }
     }
 
@@ -93,22 +102,25 @@ impl RegexFilters {
     }
 
     /// `candidates` for a line of which it is already known which regexes' required
-    /// literals it holds: `holds_literal(k)` for regex `k`. Regexes without a literal set
-    /// are tested as `candidates` tests them.
-    pub fn candidates_given(
-        &self,
-        line: &str,
-        holds_literal: impl Fn(usize) -> bool,
-        mut test: impl FnMut(usize),
-    ) {
-        for (regex, (filter, needed)) in self.filters.iter().enumerate() {
-            if (self.literals[regex].is_none() || holds_literal(regex))
-                && filter.might_match(line.as_bytes())
-                && needed
-                    .as_ref()
-                    .is_none_or(|finder| finder.find(line.as_bytes()).is_some())
-            {
-                test(regex);
+    /// literals it holds: bit `k % 64` of `holds_literal[k / 64]` for regex `k`. Regexes
+    /// without a literal set are tested as `candidates` tests them; the others only when
+    /// their bit is set, so a line holding no literal costs a few word operations.
+    pub fn candidates_given(&self, line: &str, holds_literal: &[u64], mut test: impl FnMut(usize)) {
+        for (word, &unscreened) in self.unscreened.iter().enumerate() {
+            let mut bits = unscreened | holds_literal.get(word).copied().unwrap_or(0);
+            while bits != 0 {
+                let regex = word * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let Some((filter, needed)) = self.filters.get(regex) else {
+                    break;
+                };
+                if filter.might_match(line.as_bytes())
+                    && needed
+                        .as_ref()
+                        .is_none_or(|finder| finder.find(line.as_bytes()).is_some())
+                {
+                    test(regex);
+                }
             }
         }
     }
