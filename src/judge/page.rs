@@ -234,7 +234,9 @@ fn ends_sentence(text: &str) -> bool {
 /// A line that reads as prose: at least four words and a sentence end (`.`, `!`, `?`,
 /// possibly inside closing quotes or brackets), but not a truncated teaser ending in `...`.
 pub fn is_sentence_like(text: &str) -> bool {
-    LineFeatures::of(text).sentence
+    let text = text.trim();
+    let truncated = text.ends_with("...") || text.ends_with('…');
+    !truncated && word_count(text) >= 4 && ends_sentence(text)
 }
 
 /// The longest line, in characters, that can be a label.
@@ -259,6 +261,26 @@ fn trimmed_label_words(text: &str) -> u8 {
     }
     if text.len() > LABEL_MAX_CHARS && text.chars().count() > LABEL_MAX_CHARS {
         return 0;
+    }
+    // An ASCII line (the common case) is cut into words byte by byte: its characters are
+    // its bytes, and its white space is ASCII white space.
+    if text.is_ascii() {
+        let mut words = 0u8;
+        for word in text
+            .as_bytes()
+            .split(|&b| SPACE[b as usize])
+            .filter(|word| !word.is_empty())
+        {
+            let capitalised = word[0].is_ascii_uppercase() || word[0] == b'&';
+            if !capitalised || word.iter().any(u8::is_ascii_digit) {
+                return 0;
+            }
+            words += 1;
+            if words > 3 {
+                return 0;
+            }
+        }
+        return words;
     }
     let mut words = 0u8;
     for word in text.split_whitespace() {
@@ -320,6 +342,78 @@ mod tests {
             assert_eq!(
                 word_count(text),
                 words_bytewise(text.as_bytes()),
+                "{text:?}"
+            );
+        }
+    }
+
+    /// `label_words` by characters, as it was first written.
+    fn label_words_by_chars(text: &str) -> u8 {
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > LABEL_MAX_CHARS {
+            return 0;
+        }
+        if text.ends_with(['.', '!', '?', ':', ',', ';']) {
+            return 0;
+        }
+        let mut words = 0u8;
+        for word in text.split_whitespace() {
+            let capitalised = word
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c == '&');
+            if !capitalised || word.chars().any(|c| c.is_ascii_digit()) {
+                return 0;
+            }
+            words += 1;
+            if words > 3 {
+                return 0;
+            }
+        }
+        words
+    }
+
+    #[test]
+    fn labels_are_found_as_by_characters() {
+        for text in [
+            "",
+            "News",
+            "World Cup",
+            "CRIME",
+            "Rock & Roll",
+            "& More",
+            "Top 10",
+            "Four Words In Here",
+            "lower case",
+            "News:",
+            "A\x0bB\x0cC",
+            "  Spaced   Out  ",
+            "Éditions Spéciales",
+            "Économie",
+            "Ünïcödé Ärger Öl",
+            "News\u{A0}Today",
+            "Abcdefghijklmnopqrstuvwxyzabcdefg",
+            "Abcdefghijklmnopqrstuvwxyzabcdef",
+            "Ééééééééééééééééééééééééééééééé Éé",
+        ] {
+            assert_eq!(label_words(text), label_words_by_chars(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn sentence_like_is_the_feature() {
+        for text in [
+            "The vote was 7-2.",
+            "  He said: \"We will win.\"  ",
+            "A group of people gathered near the...",
+            "A group of people gathered near the…",
+            "Hi, what?",
+            "One two three four!",
+            "",
+        ] {
+            assert_eq!(
+                is_sentence_like(text),
+                LineFeatures::of(text).sentence,
                 "{text:?}"
             );
         }

@@ -22,6 +22,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::detect::{self, Detector};
+use crate::normalize::ascii_prefix_len;
 pub use load::{DetectorDef, MatchDef, Origin, RawExample, RuleDef, RuleFileError};
 use prefilter::RegexFilters;
 
@@ -669,22 +670,6 @@ pub fn lowercase(text: &str) -> String {
         rest = chars.as_str();
     }
     out
-}
-
-/// How many bytes `bytes` starts with that are ASCII, tested eight at a time.
-fn ascii_prefix_len(bytes: &[u8]) -> usize {
-    let mut words = bytes.chunks_exact(8);
-    let mut at = 0;
-    for word in &mut words {
-        if word.iter().fold(0u8, |high, &b| high | b) >= 0x80 {
-            break;
-        }
-        at += 8;
-    }
-    at + bytes[at..]
-        .iter()
-        .position(|b| !b.is_ascii())
-        .unwrap_or(bytes.len() - at)
 }
 
 fn only_trailing_marks(rest: &str) -> bool {
