@@ -187,7 +187,7 @@ pub fn word_count(text: &str) -> usize {
         // A word starts at a byte that is not space right after one that is; the byte
         // before the first is the previous chunk's last.
         let space_before = (space << 8) | (u64::from(previous_space) << 7);
-        words += (!space & space_before & HIGH_BITS).count_ones() as usize;
+        words += high_bits_set(!space & space_before & HIGH_BITS);
         previous_space = space >> 63 != 0;
     }
     for &b in chunks.remainder() {
@@ -199,6 +199,13 @@ pub fn word_count(text: &str) -> usize {
 }
 
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// How many bytes of `bits` (which has no bit but the high bit of each byte) have it set:
+/// the flags moved to the low bits and summed into the top byte by one multiplication
+/// (a population count without the instruction is a dozen).
+fn high_bits_set(bits: u64) -> usize {
+    ((bits >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
+}
 
 /// For eight bytes, the high bit of each byte that is ASCII white space (as `SPACE` says:
 /// space, or tab to carriage return), and no other bit. Adding to the low seven bits of a
