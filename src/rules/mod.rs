@@ -199,6 +199,9 @@ struct Screened {
     regexes: [u64; MAX_SCREENED_REGEXES / 64],
 }
 
+/// The screen looks for at most this many first bytes of a literal.
+const MAX_SCREEN_LITERAL: usize = 10;
+
 /// The screen covers sets of up to this many regexes (a bit each, on the stack); a larger
 /// set is matched without it.
 const MAX_SCREENED_REGEXES: usize = 256;
@@ -215,7 +218,11 @@ impl Screen {
         let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut meaning: Vec<Vec<Literal>> = Vec::new();
         let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
-        let mut add = |pattern: Vec<u8>, what: Literal| {
+        // A line holding a literal holds its first bytes: the screen keeps only those, which
+        // says almost as much and keeps the automaton small enough for the processor's
+        // caches (it is walked for every byte of every line).
+        let mut add = |mut pattern: Vec<u8>, what: Literal| {
+            pattern.truncate(MAX_SCREEN_LITERAL);
             let slot = *index.entry(pattern.clone()).or_insert_with(|| {
                 patterns.push(pattern);
                 meaning.push(Vec::new());
