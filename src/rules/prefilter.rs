@@ -334,7 +334,8 @@ pub fn required_literals(hir: &Hir, aliases: &mut Vec<char>) -> Option<Vec<Vec<u
             for (i, part) in parts.iter().enumerate() {
                 match &exact[i] {
                     Some(_) => {
-                        // Every run of exact parts starting here, multiplied out.
+                        // Every run of exact parts starting here, multiplied out, until its
+                        // literals are long enough that a longer run says no more.
                         let mut product: Vec<Vec<u8>> = vec![Vec::new()];
                         for set in exact[i..].iter() {
                             let Some(set) = set else { break };
@@ -343,7 +344,11 @@ pub fn required_literals(hir: &Hir, aliases: &mut Vec<char>) -> Option<Vec<Vec<u
                             };
                             product = next;
                             if !product.iter().any(Vec::is_empty) {
+                                let long_enough = selectivity(&product).0 >= LONG_LITERAL;
                                 consider(product.clone());
+                                if long_enough {
+                                    break;
+                                }
                             }
                         }
                     }
@@ -373,8 +378,11 @@ pub fn required_literals(hir: &Hir, aliases: &mut Vec<char>) -> Option<Vec<Vec<u
 /// past a few bytes nearly every literal is rare), then fewer literals.
 fn selectivity(set: &[Vec<u8>]) -> (usize, std::cmp::Reverse<usize>) {
     let shortest = set.iter().map(Vec::len).min().unwrap_or(usize::MAX);
-    (shortest.min(8), std::cmp::Reverse(set.len()))
+    (shortest.min(LONG_LITERAL), std::cmp::Reverse(set.len()))
 }
+
+/// A literal this long is rare in any line: a longer one is not worth more.
+const LONG_LITERAL: usize = 8;
 
 /// Every string `hir` can match, ASCII letters in lower case, when there are few: a literal,
 /// a small class, and concatenations, alternations and bounded repetitions of those.
