@@ -107,7 +107,9 @@ pub(crate) fn ascii_prefix_len(bytes: &[u8]) -> usize {
     let mut words = bytes.chunks_exact(8);
     let mut at = 0;
     for word in &mut words {
-        if word.iter().fold(0u8, |high, &b| high | b) >= 0x80 {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        if u64::from_ne_bytes(eight) & 0x8080_8080_8080_8080 != 0 {
             break;
         }
         at += 8;
@@ -194,6 +196,19 @@ mod tests {
                     composed != line,
                     "U+{code:04X} in {line:?}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_prefix_is_found_eight_bytes_at_a_time() {
+        for len in 0..20 {
+            for at in 0..=len {
+                let mut bytes = vec![b'a'; len];
+                if at < len {
+                    bytes[at] = 0xC3;
+                }
+                assert_eq!(ascii_prefix_len(&bytes), at, "{len} {at}");
             }
         }
     }
