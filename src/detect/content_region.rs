@@ -95,7 +95,7 @@ impl ContentRegion {
         // as many characters as bytes.
         let (chars, cjk) = if text.is_ascii() {
             (text.len(), 0)
-        } else if !text.bytes().any(|b| (0xE3..=0xED).contains(&b)) {
+        } else if !has_cjk_lead_byte(text.as_bytes()) {
             (text.chars().count(), 0)
         } else {
             let mut chars = 0usize;
@@ -597,6 +597,29 @@ fn ends_sentence(text: &str) -> bool {
     core.ends_with(['.', '!', '?', '。', '！', '？'])
 }
 
+/// Whether any byte is from 0xE3 to 0xED (the UTF-8 lead bytes of the CJK ranges of
+/// `is_cjk`), tested eight bytes at a time: long prose lines with curly quotes (lead byte
+/// 0xE2) take this test on every round of judging.
+fn has_cjk_lead_byte(bytes: &[u8]) -> bool {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let in_range = |word: u64| {
+        let low = word & LOW;
+        let at_least = low + 0x1D1D_1D1D_1D1D_1D1D; // high bit set when low >= 0x63
+        let past = low + 0x1212_1212_1212_1212; // high bit set when low >= 0x6E
+        at_least & !past & word & HIGH != 0
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if in_range(u64::from_le_bytes(word)) {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|b| (0xE3..=0xED).contains(b))
+}
+
 fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF   // Hiragana, Katakana
@@ -608,31 +631,65 @@ fn is_cjk(c: char) -> bool {
 
 /// The share of words that are common function words of the languages newsclean ships
 /// rules for. High in prose of any of them, low in menus, name lists and link rows.
+///
+/// Words are what `split_whitespace` gives, with the characters that are not alphanumeric
+/// trimmed off. The line is cut at ASCII white space byte by byte first, and only a piece
+/// holding other characters is cut again by `split_whitespace` (it may hold a no-break
+/// space): the words are the same, and ASCII words never go through character decoding.
 fn function_word_share(text: &str) -> f64 {
     let words = function_words();
+    let ascii_words = ascii_function_words();
     let mut total = 0usize;
     let mut hits = 0usize;
-    for word in text.split_whitespace() {
-        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
-        if word.is_empty() {
-            continue;
-        }
+    let mut count = |word: &str| {
         total += 1;
         if word.len() > 8 {
-            continue;
+            return;
         }
-        // ASCII words are lower-cased on the stack; this runs for every word of long lines.
-        let mut buffer = [0u8; 8];
+        // ASCII words are lower-cased into a number on the stack and looked up among the
+        // ASCII function words as numbers; this runs for every word of long lines.
         let hit = if word.is_ascii() {
-            let lower = &mut buffer[..word.len()];
-            lower.copy_from_slice(word.as_bytes());
-            lower.make_ascii_lowercase();
-            std::str::from_utf8(lower).is_ok_and(|lower| words.contains(lower))
+            let mut buffer = [0u8; 8];
+            buffer[..word.len()].copy_from_slice(word.as_bytes());
+            buffer.make_ascii_lowercase();
+            ascii_words
+                .binary_search(&u64::from_le_bytes(buffer))
+                .is_ok()
         } else {
             words.contains(word.to_lowercase().as_str())
         };
         if hit {
             hits += 1;
+        }
+    };
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        // ASCII white space as `char::is_whitespace` has it: space, tab to carriage return.
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b' ' || (b'\t'..=b'\r').contains(&b))
+            .map_or(bytes.len(), |offset| start + offset);
+        // Cut at ASCII bytes, which are character boundaries.
+        let piece = &text[start..end];
+        start = end + 1;
+        if piece.is_ascii() {
+            let bytes = piece.as_bytes();
+            let Some(first) = bytes.iter().position(u8::is_ascii_alphanumeric) else {
+                continue;
+            };
+            let last = bytes
+                .iter()
+                .rposition(u8::is_ascii_alphanumeric)
+                .unwrap_or(first);
+            count(&piece[first..=last]);
+        } else {
+            for word in piece.split_whitespace() {
+                let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+                if !word.is_empty() {
+                    count(word);
+                }
+            }
         }
     }
     if total == 0 {
@@ -664,6 +721,25 @@ impl Hasher for Fnv {
             self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3);
         }
     }
+}
+
+/// The ASCII function words as their bytes in a little-endian number, zero-padded (they
+/// are at most eight bytes long), sorted for a binary search.
+fn ascii_function_words() -> &'static [u64] {
+    static WORDS: OnceLock<Vec<u64>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut numbers: Vec<u64> = function_words()
+            .iter()
+            .filter(|word| word.is_ascii() && word.len() <= 8)
+            .map(|word| {
+                let mut buffer = [0u8; 8];
+                buffer[..word.len()].copy_from_slice(word.as_bytes());
+                u64::from_le_bytes(buffer)
+            })
+            .collect();
+        numbers.sort_unstable();
+        numbers
+    })
 }
 
 fn function_words() -> &'static WordSet {
@@ -749,5 +825,58 @@ mod tests {
             "4 Martin Truex Jr.",
         ];
         assert_eq!(numbered_items(&lines, |i| Some(results[i])), [true; 4]);
+    }
+
+    /// `function_word_share` as it was first written: `split_whitespace` and a trim.
+    fn share_by_chars(text: &str) -> f64 {
+        let words = function_words();
+        let (mut total, mut hits) = (0usize, 0usize);
+        for word in text.split_whitespace() {
+            let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+            if word.is_empty() {
+                continue;
+            }
+            total += 1;
+            if word.len() <= 8 && words.contains(word.to_lowercase().as_str()) {
+                hits += 1;
+            }
+        }
+        if total == 0 {
+            0.0
+        } else {
+            hits as f64 / total as f64
+        }
+    }
+
+    #[test]
+    fn function_words_are_counted_as_split_whitespace_counts_them() {
+        for text in [
+            "",
+            " \t ",
+            "The vote, of the council -- was (7-2) in favour of it",
+            "Home | World | Politics | Sport | Video | More",
+            "\"Der Rat\" und die\u{A0}Stadt:\u{2009}für alle, été\u{0B}été",
+            "«Que» dit-il ? — IL EST LÀ … c'est ça",
+            "Что это и как это было в Москве",
+            "...",
+            "a\u{85}b the\u{3000}of",
+        ] {
+            assert_eq!(function_word_share(text), share_by_chars(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn cjk_lead_bytes_are_found_eight_at_a_time_as_one_at_a_time() {
+        for b in 0..=255u8 {
+            for at in 0..19 {
+                let mut bytes = vec![b'a'; 19];
+                bytes[at] = b;
+                assert_eq!(
+                    has_cjk_lead_byte(&bytes),
+                    (0xE3..=0xED).contains(&b),
+                    "{b:#x} at {at}"
+                );
+            }
+        }
     }
 }

@@ -240,6 +240,17 @@ impl Detector for RepeatedLine {
             .map(str::trim)
             .unwrap_or("");
         let why: Arc<str> = "the same line is on many pages of this site".into();
+        // A bit per value of a hash's top ten bits, set for the repeated lines: most lines'
+        // bits are clear, which rules them out without a binary search.
+        let mut seen = [0u64; 16];
+        for &hash in repeated.iter() {
+            let bit = (hash >> 54) as usize;
+            seen[bit / 64] |= 1 << (bit % 64);
+        }
+        let may_be_repeated = |hash: u64| {
+            let bit = (hash >> 54) as usize;
+            seen[bit / 64] & (1 << (bit % 64)) != 0
+        };
         for &i in &page.text_blocks {
             if !verdicts[i].is_keep() {
                 continue;
@@ -248,7 +259,8 @@ impl Detector for RepeatedLine {
             if !title.is_empty() && title.starts_with(text) {
                 continue;
             }
-            if repeated.binary_search(&line_hash(text)).is_ok() {
+            let hash = line_hash(text);
+            if may_be_repeated(hash) && repeated.binary_search(&hash).is_ok() {
                 verdicts[i] = Verdict::drop(id, Arc::clone(&why));
             }
         }

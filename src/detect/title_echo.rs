@@ -75,6 +75,15 @@ impl Detector for TitleEcho {
             .filter(|t| word_count(t) >= self.config.min_title_words);
         // Indices of non-blank blocks, so distance counts text lines, not blank ones.
         let text_blocks = &page.text_blocks;
+        // The headline-like lines, by position among the text lines, with their text: few
+        // lines qualify, so each line is compared with the few near it rather than looking
+        // at every neighbour.
+        let titles: Vec<(usize, &str)> = text_blocks
+            .iter()
+            .enumerate()
+            .filter(|&(_, &j)| is_title(j))
+            .map(|(position, &j)| (position, blocks[j].text.trim()))
+            .collect();
         for (position, &i) in text_blocks.iter().enumerate() {
             if !verdicts[i].is_keep() || !page.in_head(i) {
                 continue;
@@ -88,12 +97,16 @@ impl Detector for TitleEcho {
                 }
             }
             let low = position.saturating_sub(self.config.max_distance);
-            let high = (position + self.config.max_distance + 1).min(text_blocks.len());
-            for &j in &text_blocks[low..high] {
-                if j == i || !is_title(j) {
+            let high = position + self.config.max_distance + 1;
+            let first = titles.partition_point(|&(p, _)| p < low);
+            for &(title_position, title) in &titles[first..] {
+                if title_position >= high {
+                    break;
+                }
+                let j = text_blocks[title_position];
+                if j == i {
                     continue;
                 }
-                let title = blocks[j].text.trim();
                 if let Some(extra) = self.is_echo_of(line, title) {
                     verdicts[i] = Verdict::drop(
                         id,

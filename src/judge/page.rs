@@ -187,7 +187,7 @@ pub fn word_count(text: &str) -> usize {
         // A word starts at a byte that is not space right after one that is; the byte
         // before the first is the previous chunk's last.
         let space_before = (space << 8) | (u64::from(previous_space) << 7);
-        words += (!space & space_before & HIGH_BITS).count_ones() as usize;
+        words += high_bits_set(!space & space_before & HIGH_BITS);
         previous_space = space >> 63 != 0;
     }
     for &b in chunks.remainder() {
@@ -199,6 +199,13 @@ pub fn word_count(text: &str) -> usize {
 }
 
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// How many bytes of `bits` (which has no bit but the high bit of each byte) have it set:
+/// the flags moved to the low bits and summed into the top byte by one multiplication
+/// (a population count without the instruction is a dozen).
+fn high_bits_set(bits: u64) -> usize {
+    ((bits >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
+}
 
 /// For eight bytes, the high bit of each byte that is ASCII white space (as `SPACE` says:
 /// space, or tab to carriage return), and no other bit. Adding to the low seven bits of a
@@ -234,7 +241,9 @@ fn ends_sentence(text: &str) -> bool {
 /// A line that reads as prose: at least four words and a sentence end (`.`, `!`, `?`,
 /// possibly inside closing quotes or brackets), but not a truncated teaser ending in `...`.
 pub fn is_sentence_like(text: &str) -> bool {
-    LineFeatures::of(text).sentence
+    let text = text.trim();
+    let truncated = text.ends_with("...") || text.ends_with('…');
+    !truncated && word_count(text) >= 4 && ends_sentence(text)
 }
 
 /// The longest line, in characters, that can be a label.
@@ -260,6 +269,18 @@ fn trimmed_label_words(text: &str) -> u8 {
     if text.len() > LABEL_MAX_CHARS && text.chars().count() > LABEL_MAX_CHARS {
         return 0;
     }
+    // An ASCII line (the common case) is cut into words byte by byte: its characters are
+    // its bytes, and its white space is ASCII white space.
+    if text.is_ascii() {
+        ascii_label_words(text)
+    } else {
+        label_words_by_chars(text)
+    }
+}
+
+/// The words of a label-length line when each is capitalised and holds no digit, at most
+/// three (else 0), cut by `split_whitespace`.
+fn label_words_by_chars(text: &str) -> u8 {
     let mut words = 0u8;
     for word in text.split_whitespace() {
         let capitalised = word
@@ -267,6 +288,26 @@ fn trimmed_label_words(text: &str) -> u8 {
             .next()
             .is_some_and(|c| c.is_uppercase() || c == '&');
         if !capitalised || word.bytes().any(|b| b.is_ascii_digit()) {
+            return 0;
+        }
+        words += 1;
+        if words > 3 {
+            return 0;
+        }
+    }
+    words
+}
+
+/// `label_words_by_chars` of an ASCII line, byte by byte.
+fn ascii_label_words(text: &str) -> u8 {
+    let mut words = 0u8;
+    for word in text
+        .as_bytes()
+        .split(|&b| SPACE[b as usize])
+        .filter(|word| !word.is_empty())
+    {
+        let capitalised = word[0].is_ascii_uppercase() || word[0] == b'&';
+        if !capitalised || word.iter().any(u8::is_ascii_digit) {
             return 0;
         }
         words += 1;
@@ -320,6 +361,58 @@ mod tests {
             assert_eq!(
                 word_count(text),
                 words_bytewise(text.as_bytes()),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn labels_are_found_as_by_characters() {
+        for text in [
+            "",
+            "News",
+            "World Cup",
+            "CRIME",
+            "Rock & Roll",
+            "& More",
+            "Top 10",
+            "Four Words In Here",
+            "lower case",
+            "News:",
+            "A\x0bB\x0cC",
+            "  Spaced   Out  ",
+            "Éditions Spéciales",
+            "Économie",
+            "Ünïcödé Ärger Öl",
+            "News\u{A0}Today",
+            "Abcdefghijklmnopqrstuvwxyzabcdefg",
+            "Abcdefghijklmnopqrstuvwxyzabcdef",
+            "Ééééééééééééééééééééééééééééééé Éé",
+        ] {
+            if text.is_ascii() {
+                assert_eq!(
+                    ascii_label_words(text),
+                    label_words_by_chars(text),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sentence_like_is_the_feature() {
+        for text in [
+            "The vote was 7-2.",
+            "  He said: \"We will win.\"  ",
+            "A group of people gathered near the...",
+            "A group of people gathered near the…",
+            "Hi, what?",
+            "One two three four!",
+            "",
+        ] {
+            assert_eq!(
+                is_sentence_like(text),
+                LineFeatures::of(text).sentence,
                 "{text:?}"
             );
         }

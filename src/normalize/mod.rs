@@ -65,14 +65,10 @@ pub fn normalize_line(line: &str) -> (Cow<'_, str>, Changes) {
         changes.insert(Changes::TRAILING_SPACE);
         text = trimmed;
     }
-    // Characters below U+0300 are all NFC and never combine (their UTF-8 lead bytes are
-    // below 0xCC), so most lines skip the Unicode tables entirely.
-    if text.is_ascii() || !text.bytes().any(|b| b >= 0xCC) {
-        return (Cow::Borrowed(text), changes);
-    }
     // Curly quotes, dashes and accented letters are common in news; a table lookup per
-    // character settles most such lines without the normalisation tables' hashing.
-    if text.chars().all(is_nfc_inert) {
+    // character beyond ASCII settles most lines without the normalisation tables' hashing,
+    // and runs of ASCII are passed over eight bytes at a time.
+    if all_nfc_inert(text) {
         return (Cow::Borrowed(text), changes);
     }
     match is_nfc_quick(text.chars()) {
@@ -92,6 +88,38 @@ pub fn normalize_line(line: &str) -> (Cow<'_, str>, Changes) {
     }
 }
 
+/// Whether every character of `text` is NFC-inert (see `is_nfc_inert`).
+fn all_nfc_inert(text: &str) -> bool {
+    let mut rest = text;
+    loop {
+        let ascii = ascii_prefix_len(rest.as_bytes());
+        let mut chars = rest[ascii..].chars();
+        match chars.next() {
+            None => return true,
+            Some(c) if is_nfc_inert(c) => rest = chars.as_str(),
+            Some(_) => return false,
+        }
+    }
+}
+
+/// How many bytes `bytes` starts with that are ASCII, tested eight at a time.
+pub(crate) fn ascii_prefix_len(bytes: &[u8]) -> usize {
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        if u64::from_ne_bytes(eight) & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        at += 8;
+    }
+    at + bytes[at..]
+        .iter()
+        .position(|b| !b.is_ascii())
+        .unwrap_or(bytes.len() - at)
+}
+
 /// Whether a character leaves any line it is in NFC: it is NFC itself and a starter
 /// (combining class 0), so `is_nfc_quick` says `Yes` for it whatever surrounds it. For the
 /// Basic Multilingual Plane the answers are bit tables built from the normalisation tables,
@@ -100,7 +128,8 @@ pub fn normalize_line(line: &str) -> (Cow<'_, str>, Changes) {
 fn is_nfc_inert(c: char) -> bool {
     static BLOCKS: [OnceLock<[u64; 4]>; 256] = [const { OnceLock::new() }; 256];
     let code = c as u32;
-    if code < 0x80 {
+    // Characters below U+0300 are all NFC and never combine.
+    if code < 0x300 {
         return true;
     }
     if code > 0xFFFF {
@@ -167,6 +196,19 @@ mod tests {
                     composed != line,
                     "U+{code:04X} in {line:?}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_prefix_is_found_eight_bytes_at_a_time() {
+        for len in 0..20 {
+            for at in 0..=len {
+                let mut bytes = vec![b'a'; len];
+                if at < len {
+                    bytes[at] = 0xC3;
+                }
+                assert_eq!(ascii_prefix_len(&bytes), at, "{len} {at}");
             }
         }
     }

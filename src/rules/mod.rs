@@ -13,6 +13,7 @@
 pub mod load;
 mod prefilter;
 
+use aho_corasick::automaton::Automaton;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use regex::Regex;
 use serde::Deserialize;
@@ -21,6 +22,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::detect::{self, Detector};
+use crate::normalize::ascii_prefix_len;
 pub use load::{DetectorDef, MatchDef, Origin, RawExample, RuleDef, RuleFileError};
 use prefilter::RegexFilters;
 
@@ -162,6 +164,152 @@ pub struct RuleSet {
     regex_filters: RegexFilters,
     /// The CSS selectors of rules, matched against the elements of HTML pages.
     selectors: Vec<RuleSelector>,
+    /// Every literal that tells whether a line needs a closer look, in one automaton.
+    screen: Option<Screen>,
+}
+
+/// One automaton, ignoring ASCII case, that holds every `contains` phrase and each regex's
+/// required literals (see `prefilter::required_literals`). One pass over a line says which
+/// of the exact searches can find anything on it: nearly every line holds none of the
+/// literals, and then only the whole-line phrases are looked for (anchored, which fails
+/// after a byte or two). The exact searches that do run are those used without the screen,
+/// so a line's matches and their reasons do not depend on it.
+struct Screen {
+    automaton: aho_corasick::dfa::DFA,
+    /// Per pattern: what a match of it means.
+    meaning: Vec<Vec<Literal>>,
+    /// Characters the regex literals leave out (see `RegexFilters::aliases`).
+    aliases: Vec<char>,
+}
+
+/// What a match of one of the screen's patterns says about a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Literal {
+    /// A `contains` phrase.
+    Contains,
+    /// A required literal of the regex with this index.
+    Regex(usize),
+}
+
+/// What one pass of the screen found on a line.
+#[derive(Default)]
+struct Screened {
+    contains: bool,
+    /// Bit `k % 64` of word `k / 64`: the line holds a required literal of regex `k`.
+    regexes: [u64; MAX_SCREENED_REGEXES / 64],
+}
+
+/// The screen looks for at most this many first bytes of a literal.
+const MAX_SCREEN_LITERAL: usize = 10;
+
+/// The screen covers sets of up to this many regexes (a bit each, on the stack); a larger
+/// set is matched without it.
+const MAX_SCREENED_REGEXES: usize = 256;
+
+impl Screen {
+    fn build(
+        contains_phrases: &[String],
+        filters: &RegexFilters,
+        regex_count: usize,
+    ) -> Option<Screen> {
+        if regex_count > MAX_SCREENED_REGEXES {
+            return None;
+        }
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
+        let mut meaning: Vec<Vec<Literal>> = Vec::new();
+        let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
+        // A line holding a literal holds its first bytes: the screen keeps only those, which
+        // says almost as much and keeps the automaton small enough for the processor's
+        // caches (it is walked for every byte of every line).
+        let mut add = |mut pattern: Vec<u8>, what: Literal| {
+            pattern.truncate(MAX_SCREEN_LITERAL);
+            let slot = *index.entry(pattern.clone()).or_insert_with(|| {
+                patterns.push(pattern);
+                meaning.push(Vec::new());
+                patterns.len() - 1
+            });
+            if !meaning[slot].contains(&what) {
+                meaning[slot].push(what);
+            }
+        };
+        for phrase in contains_phrases {
+            add(phrase.as_bytes().to_vec(), Literal::Contains);
+        }
+        for k in 0..regex_count {
+            if let Some(literals) = filters.literals(k) {
+                for literal in literals {
+                    add(literal.clone(), Literal::Regex(k));
+                }
+            }
+        }
+        // An empty phrase would match every line; without the screen such a line goes to
+        // the exact searches as before.
+        if patterns.iter().any(Vec::is_empty) {
+            return None;
+        }
+        // A DFA walked byte by byte below: a table look-up per byte of every line, with
+        // every pattern that ends at a byte listed in the state it leads to.
+        let automaton = aho_corasick::dfa::DFA::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .build(&patterns)
+            .ok()?;
+        automaton.start_state(Anchored::No).ok()?;
+        Some(Screen {
+            automaton,
+            meaning,
+            aliases: filters.aliases().to_vec(),
+        })
+    }
+
+    /// Whether the screen can judge this line: ignoring ASCII case is the same as matching
+    /// the lower-cased line when its other characters have no lower case of their own, and
+    /// none may be a character the regex literals leave out.
+    fn covers(&self, text: &str) -> bool {
+        let mut rest = text;
+        loop {
+            let ascii = ascii_prefix_len(rest.as_bytes());
+            let mut chars = rest[ascii..].chars();
+            let Some(c) = chars.next() else {
+                return true;
+            };
+            // General punctuation (dashes, quotes, bullets) has no case.
+            if !('\u{2000}'..='\u{206F}').contains(&c)
+                && (!prefilter::is_own_lower_case(c) || self.aliases.contains(&c))
+            {
+                return false;
+            }
+            rest = chars.as_str();
+        }
+    }
+
+    fn scan(&self, haystack: &str) -> Screened {
+        let mut found = Screened::default();
+        let dfa = &self.automaton;
+        let Ok(mut state) = dfa.start_state(Anchored::No) else {
+            // Checked when the screen was built; were it to fail, every search runs.
+            found.contains = true;
+            found.regexes = [u64::MAX; MAX_SCREENED_REGEXES / 64];
+            return found;
+        };
+        for &byte in haystack.as_bytes() {
+            state = dfa.next_state(Anchored::No, state, byte);
+            // Match states are among the few special ones; nearly every byte leads to an
+            // ordinary state.
+            if dfa.is_special(state) && dfa.is_match(state) {
+                for k in 0..dfa.match_len(state) {
+                    for what in &self.meaning[dfa.match_pattern(state, k).as_usize()] {
+                        match *what {
+                            Literal::Contains => found.contains = true,
+                            Literal::Regex(k) => found.regexes[k / 64] |= 1 << (k % 64),
+                        }
+                    }
+                }
+            }
+        }
+        found
+    }
 }
 
 /// One rule's CSS selector.
@@ -311,9 +459,13 @@ impl RuleSet {
             rule: None,
             message: format!("cannot build the phrase automaton: {message}"),
         };
+        let contains_list: Vec<String> = contains_entries.iter().map(|e| e.0.clone()).collect();
         let line_phrases = PhraseIndex::build(line_entries, true).map_err(automaton_error)?;
         let contains_phrases =
             PhraseIndex::build(contains_entries, false).map_err(automaton_error)?;
+        let regex_filters =
+            RegexFilters::new(&regexes.iter().map(|r| r.regex.as_str()).collect::<Vec<_>>());
+        let screen = Screen::build(&contains_list, &regex_filters, regexes.len());
         let mut detectors = Vec::new();
         for def in detector_defs {
             let origin = def.origin.clone();
@@ -336,11 +488,10 @@ impl RuleSet {
             detectors,
             line_phrases,
             contains_phrases,
-            regex_filters: RegexFilters::new(
-                &regexes.iter().map(|r| r.regex.as_str()).collect::<Vec<_>>(),
-            ),
+            regex_filters,
             regexes,
             selectors,
+            screen,
         })
     }
 
@@ -383,6 +534,11 @@ impl RuleSet {
     /// The rules whose matchers match a block's text, in rule order, without duplicates.
     /// `text` is the normalised block text.
     pub fn matches(&self, text: &str, found: &mut Vec<RuleMatch>) {
+        self.matches_screened(text, found, self.screen.as_ref());
+    }
+
+    /// `matches`, with the screen given (or none), so a test can compare the two.
+    fn matches_screened(&self, text: &str, found: &mut Vec<RuleMatch>, screen: Option<&Screen>) {
         found.clear();
         let trimmed = text.trim();
         if trimmed.is_empty() {
@@ -394,6 +550,20 @@ impl RuleSet {
             .line_phrases
             .as_ref()
             .filter(|index| trimmed.len() <= index.longest * 3);
+        // The screen ignores ASCII case only, which on a line whose other characters have no
+        // lower case of their own is the same as matching the lower-cased line.
+        if let Some(screen) = screen.filter(|s| s.covers(trimmed)) {
+            let seen = screen.scan(trimmed);
+            if line_phrases.is_some() || seen.contains {
+                self.match_phrases(line_phrases, seen.contains, trimmed, found);
+            }
+            self.regex_filters
+                .candidates_given(trimmed, &seen.regexes, |k| {
+                    self.test_regex(k, trimmed, found)
+                });
+            found.sort_by_key(|f| f.rule);
+            return;
+        }
         if line_phrases.is_some() || self.contains_phrases.is_some() {
             // The automata hold lower-cased phrases and ignore ASCII case; other scripts are
             // matched against the lower-cased line.
@@ -404,25 +574,33 @@ impl RuleSet {
                 lowered = lowercase(trimmed);
                 lowered.as_str()
             };
-            self.match_phrases(line_phrases, haystack, found);
+            self.match_phrases(line_phrases, true, haystack, found);
         }
-        // Each rule has one regex, so the order the candidates come in does not change which
-        // reason a rule gets; the sort below restores rule order.
-        self.regex_filters.candidates(trimmed, |k| {
-            let regex = &self.regexes[k];
-            if !found.iter().any(|f| f.rule == regex.rule) && regex.regex.is_match(trimmed) {
-                found.push(RuleMatch {
-                    rule: regex.rule,
-                    why: Arc::clone(&regex.why),
-                });
-            }
-        });
+        self.regex_filters
+            .candidates(trimmed, |k| self.test_regex(k, trimmed, found));
         found.sort_by_key(|f| f.rule);
     }
 
+    /// Runs regex `k` on a line unless its rule already matched. Each rule has one regex, so
+    /// the order the candidates come in does not change which reason a rule gets; the
+    /// caller sorts the matches into rule order.
+    fn test_regex(&self, k: usize, line: &str, found: &mut Vec<RuleMatch>) {
+        let regex = &self.regexes[k];
+        if !found.iter().any(|f| f.rule == regex.rule) && regex.regex.is_match(line) {
+            found.push(RuleMatch {
+                rule: regex.rule,
+                why: Arc::clone(&regex.why),
+            });
+        }
+    }
+
+    /// Whole-line phrases (when `line_phrases` is given) and then, when `contains`, the
+    /// `contains` phrases on a line; `haystack` is the line, lower-cased unless ignoring
+    /// ASCII case is the same.
     fn match_phrases(
         &self,
         line_phrases: Option<&PhraseIndex>,
+        contains: bool,
         haystack: &str,
         found: &mut Vec<RuleMatch>,
     ) {
@@ -447,7 +625,7 @@ impl RuleSet {
         if let Some(index) = self
             .contains_phrases
             .as_ref()
-            .filter(|index| index.automaton.is_match(haystack))
+            .filter(|index| contains && index.automaton.is_match(haystack))
         {
             for m in index.automaton.find_overlapping_iter(haystack) {
                 for (rule, why) in &index.owners[m.pattern().as_usize()] {
@@ -499,22 +677,6 @@ pub fn lowercase(text: &str) -> String {
         rest = chars.as_str();
     }
     out
-}
-
-/// How many bytes `bytes` starts with that are ASCII, tested eight at a time.
-fn ascii_prefix_len(bytes: &[u8]) -> usize {
-    let mut words = bytes.chunks_exact(8);
-    let mut at = 0;
-    for word in &mut words {
-        if word.iter().fold(0u8, |high, &b| high | b) >= 0x80 {
-            break;
-        }
-        at += 8;
-    }
-    at + bytes[at..]
-        .iter()
-        .position(|b| !b.is_ascii())
-        .unwrap_or(bytes.len() - at)
 }
 
 fn only_trailing_marks(rest: &str) -> bool {
@@ -588,6 +750,79 @@ fn add_defs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The screen only saves work: with or without it, a line matches the same rules with
+    /// the same reasons.
+    #[test]
+    fn the_screen_never_changes_a_match() {
+        let rules = RuleSet::load(&RuleSources {
+            defaults: true,
+            paths: Vec::new(),
+        })
+        .unwrap();
+        assert!(rules.screen.is_some());
+        let mut lines: Vec<String> = [
+            "Photo: Jane Doe / Reuters",
+            "(AP Photo/John Smith)",
+            "© 2024 Example Media. All rights reserved.",
+            "Example Media, ALL RIGHTS RESERVED",
+            "Todos los derechos reservados.",
+            "Tous droits réservés",
+            "TOUS DROITS RÉSERVÉS",
+            "Home | Privacy Policy | Terms of Use",
+            "Home · Datenschutzerklärung",
+            "Sign up for our newsletter",
+            "Sign up for our newſletter",
+            "Share this article",
+            "ſhare on Facebook",
+            "Share on Facebook",
+            "12 comments",
+            "12 \u{212A}ommentare",
+            "Follow us on Twitter",
+            "Follow uſ on Twitter",
+            "We use cookies to improve your experience.",
+            "We use coo\u{212A}ies to improve your experience.",
+            "You May Also Like",
+            "YOU MAY ALSO LIKE:",
+            "Advertisement",
+            "ADVERTISEMENT",
+            "Read more »",
+            "Lesen Sie auch: Ein Text",
+            "À LIRE AUSSI : un texte",
+            "“Quoted” — a line with curly quotes and dashes, read more.",
+            "By Jane Doe",
+            "Jane Doe is a reporter.",
+            "The vote was 7-2 in favour of the plan.",
+            "",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every phrase of every rule, as written, in capitals and with a colon.
+        for rule in &rules.rules {
+            for phrase in rule
+                .def
+                .matcher
+                .line
+                .iter()
+                .chain(&rule.def.matcher.contains)
+            {
+                lines.push(phrase.clone());
+                lines.push(phrase.to_uppercase());
+                lines.push(format!("{phrase}:"));
+                lines.push(format!("Before {phrase} after"));
+            }
+        }
+        let (mut with, mut without) = (Vec::new(), Vec::new());
+        for line in &lines {
+            rules.matches_screened(line, &mut with, rules.screen.as_ref());
+            rules.matches_screened(line, &mut without, None);
+            let key = |found: &[RuleMatch]| -> Vec<(usize, String)> {
+                found.iter().map(|m| (m.rule, m.why.to_string())).collect()
+            };
+            assert_eq!(key(&with), key(&without), "{line:?}");
+        }
+    }
 
     #[test]
     fn lowercase_is_to_lowercase() {

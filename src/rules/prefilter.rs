@@ -19,6 +19,13 @@ use regex_syntax::hir::{Class, Hir, HirKind, Look};
 /// For a list of regexes, which of them a line might match.
 pub struct RegexFilters {
     filters: Vec<(LineFilter, Option<memmem::Finder<'static>>)>,
+    /// Per regex, literals one of which every match holds (ignoring ASCII case), when a
+    /// selective set is known (see `required_literals`).
+    literals: Vec<Option<Vec<Vec<u8>>>>,
+    /// Characters left out of the literal sets as another spelling of an ASCII letter.
+    aliases: Vec<char>,
+    /// Bit `k % 64` of word `k / 64`: regex `k` has no literal set.
+    unscreened: Vec<u64>,
 }
 
 /// What is known about the lines one regex can match.
@@ -42,19 +49,80 @@ impl RegexFilters {
     /// Filters for `patterns`, parsed with the syntax settings `Regex::new` uses (the
     /// defaults). A pattern that does not parse always runs: the regex reports its own error.
     pub fn new(patterns: &[&str]) -> RegexFilters {
-        let filters = patterns
-            .iter()
-            .map(|pattern| match regex_syntax::Parser::new().parse(pattern) {
+        let mut filters = Vec::with_capacity(patterns.len());
+        let mut literals = Vec::with_capacity(patterns.len());
+        let mut aliases = Vec::new();
+        for pattern in patterns {
+            match regex_syntax::Parser::new().parse(pattern) {
                 Ok(hir) => {
                     let needed = required_literal(&hir)
                         .filter(|literal| literal.len() >= MIN_REQUIRED_LITERAL)
                         .map(|literal| memmem::Finder::new(&literal).into_owned());
-                    (LineFilter::of(&hir), needed)
+                    filters.push((LineFilter::of(&hir), needed));
+                    let mut regex_aliases = Vec::new();
+                    let set = required_literals(&hir, &mut regex_aliases)
+                        .filter(|set| set.iter().all(|literal| selective(literal)));
+                    if set.is_some() {
+                        aliases.extend(regex_aliases);
+                    }
+                    literals.push(set);
                 }
-                Err(_) => (LineFilter::Any, None),
-            })
-            .collect();
-        RegexFilters { filters }
+                Err(_) => {
+                    filters.push((LineFilter::Any, None));
+                    literals.push(None);
+                }
+            }
+        }
+        aliases.sort_unstable();
+        aliases.dedup();
+        let mut unscreened = vec![0u64; literals.len().div_ceil(64)];
+        for (k, set) in literals.iter().enumerate() {
+            if set.is_none() {
+                unscreened[k / 64] |= 1 << (k % 64);
+            }
+        }
+        RegexFilters {
+            filters,
+            literals,
+            aliases,
+            unscreened,
+        }
+    }
+
+    /// Characters the literal sets leave out because they stand for an ASCII letter (see
+    /// `required_literals`): a line holding one must not be judged by the literal sets.
+    pub fn aliases(&self) -> &[char] {
+        &self.aliases
+    }
+
+    /// The required literals of regex `regex` (see `required_literals`), when it has a
+    /// selective set: a line holding none of them (ignoring ASCII case) cannot match it.
+    pub fn literals(&self, regex: usize) -> Option<&[Vec<u8>]> {
+        self.literals.get(regex)?.as_deref()
+    }
+
+    /// `candidates` for a line of which it is already known which regexes' required
+    /// literals it holds: bit `k % 64` of `holds_literal[k / 64]` for regex `k`. Regexes
+    /// without a literal set are tested as `candidates` tests them; the others only when
+    /// their bit is set, so a line holding no literal costs a few word operations.
+    pub fn candidates_given(&self, line: &str, holds_literal: &[u64], mut test: impl FnMut(usize)) {
+        for (word, &unscreened) in self.unscreened.iter().enumerate() {
+            let mut bits = unscreened | holds_literal.get(word).copied().unwrap_or(0);
+            while bits != 0 {
+                let regex = word * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let Some((filter, needed)) = self.filters.get(regex) else {
+                    break;
+                };
+                if filter.might_match(line.as_bytes())
+                    && needed
+                        .as_ref()
+                        .is_none_or(|finder| finder.find(line.as_bytes()).is_some())
+                {
+                    test(regex);
+                }
+            }
+        }
     }
 
     /// Calls `test` with the index of every regex that might match `line`, in order; the
@@ -224,6 +292,223 @@ fn required_literal(hir: &Hir) -> Option<Vec<u8>> {
     }
 }
 
+/// At most this many strings in a set of literals built from a pattern's parts.
+const MAX_LITERALS: usize = 64;
+/// A class of at most this many characters is a choice of literals, not a wildcard.
+const MAX_CLASS_LITERALS: usize = 4;
+
+/// Literals one of which every match of `hir` holds, when a selective set is known: the most
+/// selective among the parts of a concatenation (runs of parts with few spellings are
+/// multiplied out: `(photo|image)s?` gives four literals), or the sets of all branches of an
+/// alternation together. An empty set means nothing can match.
+///
+/// The literals are for a search that ignores ASCII case, on lines whose characters are
+/// ASCII or their own lower case (a line with other characters is searched without them),
+/// so ASCII letters are written in lower case and characters that have a lower case of
+/// their own are left out. A lower-case character that a case-insensitive class adds to an
+/// ASCII letter (the long `ſ` for `s`) is left out too, and pushed to `aliases`: a line
+/// holding it must be searched without the literals.
+pub fn required_literals(hir: &Hir, aliases: &mut Vec<char>) -> Option<Vec<Vec<u8>>> {
+    if let Some(set) = exact_literals(hir, aliases) {
+        return (!set.iter().any(Vec::is_empty)).then_some(set);
+    }
+    match hir.kind() {
+        HirKind::Capture(capture) => required_literals(&capture.sub, aliases),
+        HirKind::Repetition(repetition) if repetition.min >= 1 => {
+            required_literals(&repetition.sub, aliases)
+        }
+        HirKind::Concat(parts) => {
+            let mut best: Option<Vec<Vec<u8>>> = None;
+            let mut consider = |set: Vec<Vec<u8>>| {
+                if best
+                    .as_ref()
+                    .is_none_or(|b| selectivity(&set) > selectivity(b))
+                {
+                    best = Some(set);
+                }
+            };
+            let exact: Vec<Option<Vec<Vec<u8>>>> = parts
+                .iter()
+                .map(|part| exact_literals(part, aliases))
+                .collect();
+            for (i, part) in parts.iter().enumerate() {
+                match &exact[i] {
+                    Some(_) => {
+                        // Every run of exact parts starting here, multiplied out, until its
+                        // literals are long enough that a longer run says no more.
+                        let mut product: Vec<Vec<u8>> = vec![Vec::new()];
+                        for set in exact[i..].iter() {
+                            let Some(set) = set else { break };
+                            let Some(next) = multiply(&product, set) else {
+                                break;
+                            };
+                            product = next;
+                            if !product.iter().any(Vec::is_empty) {
+                                let long_enough = selectivity(&product).0 >= LONG_LITERAL;
+                                consider(product.clone());
+                                if long_enough {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    None => {
+                        if let Some(set) = required_literals(part, aliases) {
+                            consider(set);
+                        }
+                    }
+                }
+            }
+            best
+        }
+        HirKind::Alternation(branches) => {
+            let mut union: Vec<Vec<u8>> = Vec::new();
+            for branch in branches {
+                union.extend(required_literals(branch, aliases)?);
+            }
+            union.sort();
+            union.dedup();
+            (union.len() <= MAX_LITERALS * 4).then_some(union)
+        }
+        _ => None,
+    }
+}
+
+/// How well a set of literals rules lines out: longer shortest literal first (capped, since
+/// past a few bytes nearly every literal is rare), then fewer literals.
+fn selectivity(set: &[Vec<u8>]) -> (usize, std::cmp::Reverse<usize>) {
+    let shortest = set.iter().map(Vec::len).min().unwrap_or(usize::MAX);
+    (shortest.min(LONG_LITERAL), std::cmp::Reverse(set.len()))
+}
+
+/// A literal this long is rare in any line: a longer one is not worth more.
+const LONG_LITERAL: usize = 8;
+
+/// Every string `hir` can match, ASCII letters in lower case, when there are few: a literal,
+/// a small class, and concatenations, alternations and bounded repetitions of those.
+/// Assertions match the empty string (what they ask is not checked, so the set may hold
+/// more than the pattern matches, never less).
+fn exact_literals(hir: &Hir, aliases: &mut Vec<char>) -> Option<Vec<Vec<u8>>> {
+    let set = match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => vec![Vec::new()],
+        HirKind::Literal(literal) => vec![literal.0.to_ascii_lowercase()],
+        HirKind::Class(Class::Unicode(class)) => {
+            let mut members = Vec::new();
+            for range in class.iter() {
+                for c in range.start()..=range.end() {
+                    if members.len() > MAX_CLASS_LITERALS * 2 {
+                        return None;
+                    }
+                    members.push(c);
+                }
+            }
+            let has_ascii_letter = members.iter().any(char::is_ascii_alphabetic);
+            let mut set = Vec::new();
+            for c in members {
+                if c.is_ascii() {
+                    set.push(vec![c.to_ascii_lowercase() as u8]);
+                } else if !is_own_lower_case(c) {
+                    // Lines holding it are not searched with literals.
+                } else if has_ascii_letter && upper_case_is_ascii(c) {
+                    aliases.push(c);
+                } else {
+                    set.push(c.to_string().into_bytes());
+                }
+            }
+            set
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let mut set = Vec::new();
+            for range in class.iter() {
+                for b in range.start()..=range.end() {
+                    if set.len() > MAX_CLASS_LITERALS * 2 {
+                        return None;
+                    }
+                    set.push(vec![b.to_ascii_lowercase()]);
+                }
+            }
+            set
+        }
+        HirKind::Capture(capture) => return exact_literals(&capture.sub, aliases),
+        HirKind::Repetition(repetition) => {
+            let max = repetition.max?;
+            if max > 4 {
+                return None;
+            }
+            let sub = exact_literals(&repetition.sub, aliases)?;
+            let mut set = Vec::new();
+            let mut power: Vec<Vec<u8>> = vec![Vec::new()];
+            for count in 0..=max {
+                if count >= repetition.min {
+                    set.extend(power.iter().cloned());
+                }
+                if count < max {
+                    power = multiply(&power, &sub)?;
+                }
+            }
+            set
+        }
+        HirKind::Concat(parts) => {
+            let mut product: Vec<Vec<u8>> = vec![Vec::new()];
+            for part in parts {
+                product = multiply(&product, &exact_literals(part, aliases)?)?;
+            }
+            product
+        }
+        HirKind::Alternation(branches) => {
+            let mut union = Vec::new();
+            for branch in branches {
+                union.extend(exact_literals(branch, aliases)?);
+            }
+            union
+        }
+    };
+    let mut set = set;
+    set.sort();
+    set.dedup();
+    let limit = match hir.kind() {
+        HirKind::Class(_) => MAX_CLASS_LITERALS,
+        _ => MAX_LITERALS,
+    };
+    (set.len() <= limit).then_some(set)
+}
+
+/// Whether lower-casing `c` leaves it as it is.
+pub fn is_own_lower_case(c: char) -> bool {
+    let mut lower = c.to_lowercase();
+    lower.next() == Some(c) && lower.next().is_none()
+}
+
+/// Whether `c` is another spelling of an ASCII letter: its upper case is one.
+fn upper_case_is_ascii(c: char) -> bool {
+    let mut upper = c.to_uppercase();
+    upper.next().is_some_and(|u| u.is_ascii()) && upper.next().is_none()
+}
+
+/// A literal rare enough to be worth looking for: three bytes, or two of a character
+/// beyond ASCII (`©`).
+fn selective(literal: &[u8]) -> bool {
+    literal.len() >= MIN_REQUIRED_LITERAL || (literal.len() == 2 && !literal.is_ascii())
+}
+
+/// Every concatenation of a string of `a` with one of `b`, unless there are too many.
+fn multiply(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
+    if a.len() * b.len() > MAX_LITERALS {
+        return None;
+    }
+    let mut product = Vec::with_capacity(a.len() * b.len());
+    for x in a {
+        for y in b {
+            let mut joined = x.clone();
+            joined.extend_from_slice(y);
+            product.push(joined);
+        }
+    }
+    product.sort();
+    product.dedup();
+    Some(product)
+}
+
 fn add_lead_bytes(class: &Class, set: &mut [bool; 256]) {
     match class {
         Class::Unicode(class) => {
@@ -367,6 +652,45 @@ mod tests {
             assert!(matches!(filter(pattern), LineFilter::Any), "{pattern}");
         }
         assert_eq!(candidates(&p, ""), [0, 1, 2, 3]);
+    }
+
+    fn literals(pattern: &str) -> Option<Vec<String>> {
+        let hir = regex_syntax::Parser::new().parse(pattern).unwrap();
+        let mut aliases = Vec::new();
+        required_literals(&hir, &mut aliases).map(|set| {
+            set.into_iter()
+                .map(|l| String::from_utf8(l).unwrap())
+                .collect()
+        })
+    }
+
+    #[test]
+    fn required_literals_multiply_out_small_parts() {
+        assert_eq!(
+            literals(r"(?i)^(photo|image)s? (credit|by)\b").unwrap(),
+            [
+                "image by",
+                "image credit",
+                "images by",
+                "images credit",
+                "photo by",
+                "photo credit",
+                "photos by",
+                "photos credit"
+            ]
+        );
+        // The long s and the Kelvin sign are other spellings of ASCII letters: left out,
+        // the long s (its own lower case) as an alias.
+        let hir = regex_syntax::Parser::new().parse(r"(?i)cookies").unwrap();
+        let mut aliases = Vec::new();
+        let set = required_literals(&hir, &mut aliases).unwrap();
+        assert_eq!(set, [b"cookies".to_vec()]);
+        assert!(aliases.contains(&'ſ') && !aliases.contains(&'\u{212A}'));
+        // A part that can match anything is passed over; a branch without literals makes
+        // the whole set unknown.
+        assert_eq!(literals(r"^\w+ is an? (writer|editor)").unwrap().len(), 4);
+        assert_eq!(literals(r"\w+|cookies"), None);
+        assert_eq!(literals(r"(?-i:©) \d+").unwrap(), ["© "]);
     }
 
     /// The filters never rule out a line a regex matches, for the default rules' regexes.
