@@ -58,9 +58,20 @@ pub struct Block<'a> {
 impl Block<'_> {
     /// True for a line with no visible text.
     pub fn is_blank(&self) -> bool {
-        self.text.trim().is_empty()
+        is_blank_text(&self.text)
     }
 }
+
+/// True for text with nothing visible: white space, and the invisible characters pages
+/// leave on otherwise empty lines (a byte-order mark or zero-width space mid-page).
+pub fn is_blank_text(text: &str) -> bool {
+    text.trim_matches(|c: char| c.is_whitespace() || INVISIBLE.contains(&c))
+        .is_empty()
+}
+
+/// Characters that take no room and are not white space: zero-width space, zero-width
+/// non-joiner and joiner, word joiner, zero-width no-break space (the byte-order mark).
+const INVISIBLE: [char; 5] = ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'];
 
 /// What the judge decided for one block. Every dropped block names the rule that dropped it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,5 +102,20 @@ impl Verdict {
             Verdict::Keep => None,
             Verdict::Drop { rule, .. } => Some(rule),
         }
+    }
+}
+
+#[cfg(test)]
+mod blank_tests {
+    use super::is_blank_text;
+
+    #[test]
+    fn invisible_characters_alone_make_a_blank_line() {
+        assert!(is_blank_text(""));
+        assert!(is_blank_text(" \t"));
+        assert!(is_blank_text("\u{FEFF}"));
+        assert!(is_blank_text(" \u{200B}\u{FEFF} "));
+        assert!(!is_blank_text("\u{FEFF}News"));
+        assert!(!is_blank_text("."));
     }
 }
