@@ -189,7 +189,7 @@ pub fn for_each_batch(
 
 /// A JSONL file larger than this is read and parsed this many bytes (of whole lines) at a
 /// time, so that one huge file is not held whole.
-const JSONL_CHUNK_BYTES: usize = 64 << 20;
+const JSONL_CHUNK_BYTES: usize = 8 << 20;
 
 /// Reads a JSONL file (gzipped or not) in chunks of whole lines of about `chunk_bytes`,
 /// handing each chunk's records to `each`. Line numbers count from the file's start.
