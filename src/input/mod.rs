@@ -221,8 +221,10 @@ fn stream_jsonl(
     let mut first_line = 1;
     let mut invalid = 0;
     let mut done = false;
+    // One buffer for every chunk: a fresh one would be fresh pages each time.
+    let mut chunk = Vec::new();
     while !done {
-        let mut chunk = Vec::new();
+        chunk.clear();
         let mut lines = 0;
         while chunk.len() < chunk_bytes {
             match reader.read_until(b'\n', &mut chunk) {
@@ -250,8 +252,14 @@ fn stream_jsonl(
         if chunk.is_empty() {
             break;
         }
-        let (text, replaced) = decode_lossy(chunk);
-        invalid += replaced;
+        let text = match std::str::from_utf8(&chunk) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => {
+                let (text, replaced) = decode_lossy(chunk.clone());
+                invalid += replaced;
+                std::borrow::Cow::Owned(text)
+            }
+        };
         each(parse_jsonl_lines(
             &shown,
             &source.base_id,
