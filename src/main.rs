@@ -8,12 +8,6 @@ use std::process::ExitCode;
 
 use newsclean::rules::{Definition, RuleSet, RuleSources};
 use newsclean::{clean_example, DiffStyle, Format, InputOptions, RunOptions};
-
-/// mimalloc: a run allocates and frees many small buffers per line and per document from
-/// several threads, and the system allocator spent about a sixth of a run's instructions
-/// on them.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Prints a line to standard output. When the reader has gone away (`newsclean rules test |
 /// head`), the program ends quietly instead of panicking on the broken pipe.
 macro_rules! out {
