@@ -89,25 +89,7 @@ impl ContentRegion {
     /// (`LineFeatures::of(text)`), which already hold its word count and truncation.
     fn score(&self, text: &str, features: &LineFeatures) -> (f64, &'static str) {
         let text = text.trim();
-        // The CJK ranges below are the characters whose UTF-8 starts with 0xE3 to 0xED; a
-        // line without such bytes (nearly every line) has none, and its characters are
-        // counted without decoding them. An ASCII line (the test is a word at a time) has
-        // as many characters as bytes.
-        let (chars, cjk) = if text.is_ascii() {
-            (text.len(), 0)
-        } else if !has_cjk_lead_byte(text.as_bytes()) {
-            (text.chars().count(), 0)
-        } else {
-            let mut chars = 0usize;
-            let mut cjk = 0usize;
-            for c in text.chars() {
-                chars += 1;
-                if is_cjk(c) {
-                    cjk += 1;
-                }
-            }
-            (chars, cjk)
-        };
+        let (chars, cjk) = super::text::char_counts(text);
         // The features' count saturates at `u16::MAX`; only a longer line is counted again.
         let words = match features.words {
             u16::MAX => crate::judge::word_count(text),
@@ -597,38 +579,6 @@ fn ends_sentence(text: &str) -> bool {
     core.ends_with(['.', '!', '?', '。', '！', '？'])
 }
 
-/// Whether any byte is from 0xE3 to 0xED (the UTF-8 lead bytes of the CJK ranges of
-/// `is_cjk`), tested eight bytes at a time: long prose lines with curly quotes (lead byte
-/// 0xE2) take this test on every round of judging.
-fn has_cjk_lead_byte(bytes: &[u8]) -> bool {
-    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let in_range = |word: u64| {
-        let low = word & LOW;
-        let at_least = low + 0x1D1D_1D1D_1D1D_1D1D; // high bit set when low >= 0x63
-        let past = low + 0x1212_1212_1212_1212; // high bit set when low >= 0x6E
-        at_least & !past & word & HIGH != 0
-    };
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        if in_range(u64::from_le_bytes(word)) {
-            return true;
-        }
-    }
-    chunks.remainder().iter().any(|b| (0xE3..=0xED).contains(b))
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF   // Hiragana, Katakana
-        | 0x3400..=0x4DBF // CJK Extension A
-        | 0x4E00..=0x9FFF // CJK Unified Ideographs
-        | 0xAC00..=0xD7AF // Hangul syllables
-    )
-}
-
 /// The share of words that are common function words of the languages newsclean ships
 /// rules for. High in prose of any of them, low in menus, name lists and link rows.
 ///
@@ -862,21 +812,6 @@ mod tests {
             "a\u{85}b the\u{3000}of",
         ] {
             assert_eq!(function_word_share(text), share_by_chars(text), "{text:?}");
-        }
-    }
-
-    #[test]
-    fn cjk_lead_bytes_are_found_eight_at_a_time_as_one_at_a_time() {
-        for b in 0..=255u8 {
-            for at in 0..19 {
-                let mut bytes = vec![b'a'; 19];
-                bytes[at] = b;
-                assert_eq!(
-                    has_cjk_lead_byte(&bytes),
-                    (0xE3..=0xED).contains(&b),
-                    "{b:#x} at {at}"
-                );
-            }
         }
     }
 }

@@ -131,14 +131,13 @@ impl DomRegion {
     fn text_score(&self, page: &Page<'_>, i: usize) -> f64 {
         let features = &page.features[i];
         let text = page.blocks[i].text.trim();
-        let (chars, cjk) = char_counts(text);
+        let (chars, cjk) = super::text::char_counts(text);
         // Chinese and Japanese do not space their words: two characters count as one.
         let words = usize::from(features.words).max(cjk / 2);
         let points = (chars as f64 / self.config.chars_per_point).min(self.config.max_line_points);
         if features.truncated {
             return -self.config.short_line_penalty;
         }
-        let _ = words;
         if words >= self.config.min_prose_words {
             if features.sentence || ends_clause(text) || ends_cjk_sentence(text) {
                 return points;
@@ -361,23 +360,6 @@ fn sum_up(facts: &HtmlFacts, sums: &mut [f64]) {
 
 fn roots(facts: &HtmlFacts) -> impl Iterator<Item = usize> + '_ {
     (0..facts.elements.len()).filter(|&e| facts.elements[e].parent == NONE)
-}
-
-/// Characters, and of those the CJK ones (ideographs, kana, hangul).
-fn char_counts(text: &str) -> (usize, usize) {
-    if text.is_ascii() {
-        return (text.len(), 0);
-    }
-    let mut chars = 0;
-    let mut cjk = 0;
-    for c in text.chars() {
-        chars += 1;
-        if matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF)
-        {
-            cjk += 1;
-        }
-    }
-    (chars, cjk)
 }
 
 fn ends_cjk_sentence(text: &str) -> bool {

@@ -13,6 +13,7 @@ mod dom_region;
 mod repeated_line;
 mod section_label;
 mod teaser_list;
+mod text;
 mod title_echo;
 
 use crate::document::Verdict;
