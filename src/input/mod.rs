@@ -103,88 +103,97 @@ pub fn for_each_batch(
     mut each: impl FnMut(Loaded),
 ) {
     let mut ids = UniqueIds::default();
-    let mut deliver = |mut loaded: Loaded, group: Option<usize>, ids: &mut UniqueIds| {
-        if let Some(group) = group {
-            for doc in &mut loaded.documents {
-                doc.input = group;
-            }
-        }
+    let mut deliver = |mut loaded: Loaded| {
         ids.assign(&mut loaded.documents);
         each(loaded);
     };
-    // Files waiting to be read together, and about how many bytes they hold.
-    let mut pending: Vec<(usize, Source)> = Vec::new();
-    let mut pending_bytes = 0usize;
-    let flush = |pending: &mut Vec<(usize, Source)>| -> Loaded {
-        let read: Vec<(usize, Loaded)> = pending
-            .par_iter()
-            .map(|(group, source)| (*group, read_source(source, options)))
-            .collect();
-        pending.clear();
-        let mut loaded = Loaded::default();
-        for (group, mut part) in read {
-            for doc in &mut part.documents {
-                doc.input = group;
-            }
-            loaded.documents.append(&mut part.documents);
-            loaded.problems.append(&mut part.problems);
-        }
-        loaded
-    };
+    let mut pending = Pending::default();
     for (group, input) in inputs.iter().enumerate() {
         if input.as_os_str() == STDIN {
-            if !pending.is_empty() {
-                deliver(flush(&mut pending), None, &mut ids);
-                pending_bytes = 0;
+            if let Some(loaded) = pending.read(options) {
+                deliver(loaded);
             }
             let loaded = read_stdin(options).unwrap_or_else(|problem| Loaded {
                 documents: Vec::new(),
                 problems: vec![problem],
             });
-            deliver(loaded, Some(group), &mut ids);
+            deliver(in_input(loaded, group));
             continue;
         }
         let sources = match list_sources(input, options) {
             Ok(sources) => sources,
             Err(problem) => {
                 let problems = vec![problem];
-                deliver(
-                    Loaded {
-                        documents: Vec::new(),
-                        problems,
-                    },
-                    None,
-                    &mut ids,
-                );
+                deliver(Loaded {
+                    documents: Vec::new(),
+                    problems,
+                });
                 continue;
             }
         };
         for source in sources {
             let size = std::fs::metadata(&source.path).map_or(0, |m| m.len() as usize);
-            if source.jsonl && size > batch_bytes.min(JSONL_CHUNK_BYTES) {
-                if !pending.is_empty() {
-                    deliver(flush(&mut pending), None, &mut ids);
-                    pending_bytes = 0;
+            let chunk_bytes = batch_bytes.min(JSONL_CHUNK_BYTES);
+            if source.jsonl && size > chunk_bytes {
+                if let Some(loaded) = pending.read(options) {
+                    deliver(loaded);
                 }
-                stream_jsonl(
-                    &source,
-                    options,
-                    batch_bytes.min(JSONL_CHUNK_BYTES),
-                    |loaded| deliver(loaded, Some(group), &mut ids),
-                );
+                stream_jsonl(&source, options, chunk_bytes, |loaded| {
+                    deliver(in_input(loaded, group))
+                });
                 continue;
             }
-            pending_bytes = pending_bytes.saturating_add(size);
-            pending.push((group, source));
-            if pending_bytes >= batch_bytes {
-                deliver(flush(&mut pending), None, &mut ids);
-                pending_bytes = 0;
+            pending.bytes = pending.bytes.saturating_add(size);
+            pending.sources.push((group, source));
+            if pending.bytes >= batch_bytes {
+                if let Some(loaded) = pending.read(options) {
+                    deliver(loaded);
+                }
             }
         }
     }
-    if !pending.is_empty() {
-        deliver(flush(&mut pending), None, &mut ids);
+    if let Some(loaded) = pending.read(options) {
+        deliver(loaded);
     }
+}
+
+/// Files waiting to be read together (each with the input it belongs to), and about how
+/// many bytes they hold.
+#[derive(Default)]
+struct Pending {
+    sources: Vec<(usize, Source)>,
+    bytes: usize,
+}
+
+impl Pending {
+    /// Reads the waiting files in parallel into one batch, in order, and empties the list;
+    /// `None` when no file is waiting.
+    fn read(&mut self, options: &InputOptions) -> Option<Loaded> {
+        if self.sources.is_empty() {
+            return None;
+        }
+        let read: Vec<Loaded> = self
+            .sources
+            .par_iter()
+            .map(|(group, source)| in_input(read_source(source, options), *group))
+            .collect();
+        self.sources.clear();
+        self.bytes = 0;
+        let mut loaded = Loaded::default();
+        for mut part in read {
+            loaded.documents.append(&mut part.documents);
+            loaded.problems.append(&mut part.problems);
+        }
+        Some(loaded)
+    }
+}
+
+/// `loaded` with its documents marked as coming from input number `group`.
+fn in_input(mut loaded: Loaded, group: usize) -> Loaded {
+    for doc in &mut loaded.documents {
+        doc.input = group;
+    }
+    loaded
 }
 
 /// A JSONL file larger than this is read and parsed this many bytes (of whole lines) at a

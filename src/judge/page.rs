@@ -51,7 +51,7 @@ impl LineFeatures {
             sentence: !truncated && words >= 4 && ends_sentence(text),
             truncated,
             label_words: trimmed_label_words(text),
-            blank: text.is_empty() || crate::document::is_blank_text(text),
+            blank: crate::document::is_blank_text(text),
         }
     }
 
