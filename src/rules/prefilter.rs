@@ -11,6 +11,7 @@
 //! The tests are exact in the one direction that matters: a line they rule out has no
 //! match. A line they let through goes to the regex.
 
+use super::is_own_lower_case;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use memchr::memmem;
 use regex_syntax::hir::literal::Extractor;
@@ -471,12 +472,6 @@ fn exact_literals(hir: &Hir, aliases: &mut Vec<char>) -> Option<Vec<Vec<u8>>> {
         _ => MAX_LITERALS,
     };
     (set.len() <= limit).then_some(set)
-}
-
-/// Whether lower-casing `c` leaves it as it is.
-pub fn is_own_lower_case(c: char) -> bool {
-    let mut lower = c.to_lowercase();
-    lower.next() == Some(c) && lower.next().is_none()
 }
 
 /// Whether `c` is another spelling of an ASCII letter: its upper case is one.
