@@ -14,7 +14,9 @@ pub mod load;
 mod prefilter;
 
 use aho_corasick::automaton::Automaton;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::{
+    automaton::StateID, AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind,
+};
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -293,8 +295,8 @@ impl Screen {
             found.regexes = [u64::MAX; MAX_SCREENED_REGEXES / 64];
             return found;
         };
-        for &byte in haystack.as_bytes() {
-            state = dfa.next_state(Anchored::No, state, byte);
+        let bytes = haystack.as_bytes();
+        let mut note = |state: StateID| {
             // Match states are among the few special ones; nearly every byte leads to an
             // ordinary state.
             if dfa.is_special(state) && dfa.is_match(state) {
@@ -306,6 +308,34 @@ impl Screen {
                         }
                     }
                 }
+            }
+        };
+        // Each step of a walk waits for the table look-up of the step before, so a long
+        // line is walked as two halves at once, whose look-ups overlap. The second walk
+        // starts a literal's length (less one byte) before its half, so it finds every
+        // literal that ends in its half; one ending before that is the first walk's, and
+        // finding one twice changes nothing.
+        let half = bytes.len() / 2;
+        if half <= MAX_SCREEN_LITERAL {
+            for &byte in bytes {
+                state = dfa.next_state(Anchored::No, state, byte);
+                note(state);
+            }
+        } else {
+            let first = &bytes[..half];
+            let second = &bytes[half - (MAX_SCREEN_LITERAL - 1)..];
+            let mut other = state;
+            for (&a, &b) in first.iter().zip(second) {
+                state = dfa.next_state(Anchored::No, state, a);
+                other = dfa.next_state(Anchored::No, other, b);
+                if dfa.is_special(state) | dfa.is_special(other) {
+                    note(state);
+                    note(other);
+                }
+            }
+            for &byte in &second[first.len()..] {
+                other = dfa.next_state(Anchored::No, other, byte);
+                note(other);
             }
         }
         found
@@ -874,6 +904,16 @@ mod tests {
                 lines.push(phrase.to_uppercase());
                 lines.push(format!("{phrase}:"));
                 lines.push(format!("Before {phrase} after"));
+            }
+        }
+        // A long line is screened as two halves: a phrase at every position, across the
+        // middle too.
+        let filler = "The council met on Monday and talked about the bridge for hours.";
+        for phrase in ["may earn a commission", "all rights reserved", "©", "share"] {
+            for at in 0..=filler.len() {
+                if filler.is_char_boundary(at) {
+                    lines.push(format!("{}{phrase}{}", &filler[..at], &filler[at..]));
+                }
             }
         }
         let (mut with, mut without) = (Vec::new(), Vec::new());
