@@ -171,29 +171,64 @@ fn rows<'a>(
         .collect()
 }
 
+/// The reason the judge gives a blank line it drops because removed text is next to it (see
+/// `judge::tidy_blank_lines`); such a line joins the span of that text.
+const BLANK_NEXT_TO_REMOVED: &str = "blank line next to removed text";
+
+/// The removed lines as spans of one rule and one reason. A blank line charged to the
+/// removal next to it is part of that removal rather than a span of its own: it joins the
+/// span of the removed text right before it when that has its rule (keeping that text's
+/// reason), else the span of the removed text right after it when that has its rule (taking
+/// that text's reason). So removals of one rule and reason with only such blank lines
+/// between them are one span. Only a charged blank line with neither neighbour to join
+/// stays a span of its own, with the judge's reason.
 fn removed_spans(raw: &str, blocks: &[Block<'_>], verdicts: &[Verdict]) -> Vec<RemovedSpan> {
+    /// The span being built: lines `first..=last`, and whether it holds only charged blank
+    /// lines so far (which the removed text after them may still take over).
+    struct Open<'v> {
+        first: usize,
+        last: usize,
+        rule: &'v Arc<str>,
+        why: &'v Arc<str>,
+        only_charged_blanks: bool,
+    }
     let mut spans: Vec<RemovedSpan> = Vec::new();
-    let mut current: Option<(usize, usize, &Arc<str>, &Arc<str>)> = None;
-    let mut flush = |current: &mut Option<(usize, usize, &Arc<str>, &Arc<str>)>| {
-        if let Some((first, last, rule, why)) = current.take() {
+    let mut current: Option<Open<'_>> = None;
+    let mut flush = |current: &mut Option<Open<'_>>| {
+        if let Some(open) = current.take() {
             spans.push(RemovedSpan {
-                lines: [blocks[first].line, blocks[last].line],
-                rule: Arc::clone(rule),
-                why: Arc::clone(why),
-                text: raw[blocks[first].span.start..blocks[last].span.end].to_string(),
+                lines: [blocks[open.first].line, blocks[open.last].line],
+                rule: Arc::clone(open.rule),
+                why: Arc::clone(open.why),
+                text: raw[blocks[open.first].span.start..blocks[open.last].span.end].to_string(),
             });
         }
     };
     for (i, verdict) in verdicts.iter().enumerate() {
-        match verdict {
-            Verdict::Drop { rule, why } => match &mut current {
-                Some((_, last, r, w)) if r == &rule && w == &why => *last = i,
-                _ => {
-                    flush(&mut current);
-                    current = Some((i, i, rule, why));
-                }
-            },
-            Verdict::Keep => flush(&mut current),
+        let Verdict::Drop { rule, why } = verdict else {
+            flush(&mut current);
+            continue;
+        };
+        let charged_blank = &**why == BLANK_NEXT_TO_REMOVED && blocks[i].is_blank();
+        match &mut current {
+            Some(open) if open.rule == rule && (charged_blank || open.why == why) => {
+                open.last = i;
+            }
+            Some(open) if open.rule == rule && open.only_charged_blanks && !charged_blank => {
+                open.last = i;
+                open.why = why;
+                open.only_charged_blanks = false;
+            }
+            _ => {
+                flush(&mut current);
+                current = Some(Open {
+                    first: i,
+                    last: i,
+                    rule,
+                    why,
+                    only_charged_blanks: charged_blank,
+                });
+            }
         }
     }
     flush(&mut current);
