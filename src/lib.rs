@@ -22,7 +22,6 @@ pub mod rules;
 pub mod segment;
 
 use rayon::prelude::*;
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
@@ -56,27 +55,7 @@ pub fn clean_document(mut document: Document, rules: &RuleSet, diff: Option<Diff
     }
     let blocks = segment::lines(&document.raw);
     let verdicts = judge::judge(&document, &blocks, rules);
-    let rows = rows(&document.raw, &blocks, &verdicts);
-
-    let mut clean = String::with_capacity(document.raw.len());
-    let mut lines_out = 0;
-    for row in &rows {
-        if let Some(new) = &row.new {
-            clean.push_str(new);
-            lines_out += 1;
-        }
-    }
-    let mut normalized = BTreeMap::new();
-    for row in &rows {
-        for rule in row.changes.rule_ids() {
-            match normalized.get_mut(rule) {
-                Some(count) => *count += 1,
-                None => {
-                    normalized.insert(rule.to_string(), 1);
-                }
-            }
-        }
-    }
+    let kept = kept_text(&document.raw, &blocks, &verdicts);
     let removed = removed_spans(&document.raw, &blocks, &verdicts);
     let diff = match diff {
         Some(style) => {
@@ -87,21 +66,75 @@ pub fn clean_document(mut document: Document, rules: &RuleSet, diff: Option<Diff
                     format!("{} (clean)", document.source),
                 ),
             };
+            let rows = rows(&document.raw, &blocks, &verdicts, &kept.clean);
             report::diff::unified(&rows, &old, &new, style)
         }
         None => String::new(),
     };
     let lines_in = blocks.len();
-    drop(rows);
     drop(blocks);
     Cleaned {
         document,
-        clean,
+        clean: kept.clean,
         removed,
-        normalized,
+        normalized: kept.normalized,
         lines_in,
-        lines_out,
+        lines_out: kept.lines,
         diff,
+    }
+}
+
+/// The clean text of a document and what it took.
+struct Kept {
+    clean: String,
+    /// How many lines it has.
+    lines: usize,
+    /// How many kept lines each normalisation rule changed.
+    normalized: BTreeMap<String, usize>,
+}
+
+/// The kept lines in order, normalised. Unchanged kept lines are the raw text itself, so a
+/// run of them is copied at once.
+fn kept_text(raw: &str, blocks: &[Block<'_>], verdicts: &[Verdict]) -> Kept {
+    let mut clean = String::with_capacity(raw.len());
+    let mut lines = 0;
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    // The raw bytes of the unchanged kept lines not yet copied.
+    let mut run = 0..0;
+    for (block, verdict) in blocks.iter().zip(verdicts) {
+        if !verdict.is_keep() {
+            continue;
+        }
+        lines += 1;
+        if block.changes.is_empty() {
+            if run.end != block.span.start {
+                clean.push_str(&raw[run]);
+                run = block.span.start..block.span.start;
+            }
+            run.end = block.span.end;
+            continue;
+        }
+        for rule in block.changes.rule_ids() {
+            match counts.iter_mut().find(|(id, _)| *id == rule) {
+                Some((_, count)) => *count += 1,
+                None => counts.push((rule, 1)),
+            }
+        }
+        clean.push_str(&raw[run]);
+        run = block.span.end..block.span.end;
+        clean.push_str(&block.text);
+        if block.has_newline {
+            clean.push('\n');
+        }
+    }
+    clean.push_str(&raw[run]);
+    Kept {
+        clean,
+        lines,
+        normalized: counts
+            .into_iter()
+            .map(|(rule, count)| (rule.to_string(), count))
+            .collect(),
     }
 }
 
@@ -127,12 +160,15 @@ pub(crate) fn diff_path(side: &str, id: &str) -> String {
     quoted
 }
 
-/// What became of each input line, for the clean text and the diff.
+/// What became of each input line, for the diff. `clean` is the document's clean text
+/// (`kept_text`): a kept line's new text is the next line of it.
 fn rows<'a>(
     raw: &'a str,
     blocks: &'a [Block<'a>],
     verdicts: &'a [Verdict],
+    clean: &'a str,
 ) -> Vec<report::diff::Row<'a>> {
+    let mut at = 0;
     blocks
         .iter()
         .zip(verdicts)
@@ -146,21 +182,24 @@ fn rows<'a>(
                     changes: Changes::default(),
                     why: Some(&**why),
                 },
-                Verdict::Keep if block.changes.is_empty() => report::diff::Row {
-                    old,
-                    new: Some(Cow::Borrowed(old)),
-                    removed_by: None,
-                    changes: Changes::default(),
-                    why: None,
-                },
-                Verdict::Keep => {
-                    let mut new = block.text.to_string();
-                    if block.has_newline {
-                        new.push('\n');
-                    }
+                // The raw line itself, so the diff sees it is unchanged without comparing.
+                Verdict::Keep if block.changes.is_empty() => {
+                    at += old.len();
                     report::diff::Row {
                         old,
-                        new: Some(Cow::Owned(new)),
+                        new: Some(old),
+                        removed_by: None,
+                        changes: Changes::default(),
+                        why: None,
+                    }
+                }
+                Verdict::Keep => {
+                    let len = block.text.len() + usize::from(block.has_newline);
+                    let new = clean.get(at..at + len).unwrap_or_default();
+                    at += len;
+                    report::diff::Row {
+                        old,
+                        new: Some(new),
                         removed_by: None,
                         changes: block.changes,
                         why: None,

@@ -14,7 +14,7 @@ pub struct Row<'a> {
     /// The raw line, terminator included.
     pub old: &'a str,
     /// What the clean text holds for it, terminator included; `None` when removed.
-    pub new: Option<std::borrow::Cow<'a, str>>,
+    pub new: Option<&'a str>,
     /// The rule that removed the line; `None` when it was kept.
     pub removed_by: Option<&'a str>,
     /// The normalisations that changed a kept line; empty for a removed one.
@@ -25,7 +25,9 @@ pub struct Row<'a> {
 
 impl<'a> Row<'a> {
     fn is_equal(&self) -> bool {
-        self.new.as_deref() == Some(self.old)
+        // An unchanged line's new text is mostly the raw line itself: no need to compare.
+        self.new
+            .is_some_and(|new| std::ptr::eq(new, self.old) || new == self.old)
     }
 
     /// The rule ids that removed or changed the line; none when unchanged.
@@ -127,11 +129,25 @@ pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -
                 }
             }
         }
-        let header = format!("@@ -{old_start},{old_len} +{new_start},{new_len} @@");
-        paint(&mut out, "36", &[&header]);
-        if !rules.is_empty() {
-            out.push(' ');
-            out.push_str(&rules.join(", "));
+        // `@@ -old_start,old_len +new_start,new_len @@ rules`, written in place.
+        if color {
+            out.push_str("\x1b[36m");
+        }
+        out.push_str("@@ -");
+        push_number(&mut out, old_start);
+        out.push(',');
+        push_number(&mut out, old_len);
+        out.push_str(" +");
+        push_number(&mut out, new_start);
+        out.push(',');
+        push_number(&mut out, new_len);
+        out.push_str(" @@");
+        if color {
+            out.push_str("\x1b[0m");
+        }
+        for (i, rule) in rules.iter().enumerate() {
+            out.push_str(if i == 0 { " " } else { ", " });
+            out.push_str(rule);
         }
         out.push('\n');
         let mut i = 0;
@@ -175,6 +191,12 @@ pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -
         }
     }
     out
+}
+
+/// Appends `n` in decimal.
+fn push_number(out: &mut String, n: usize) {
+    // Only ASCII digits are written.
+    out.push_str(std::str::from_utf8(super::decimal(n, &mut [0; 20])).unwrap_or_default());
 }
 
 /// Appends one diff line. `code` is the colour of a changed line ("" for context, which is

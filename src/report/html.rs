@@ -393,7 +393,7 @@ impl Page {
             .map_err(write_error)?;
         file.write_all(b"</script>\n").map_err(write_error)?;
         let mut details = self.details.reader().map_err(write_error)?;
-        io::copy(&mut details, &mut file).map_err(write_error)?;
+        file.append_from(&mut details).map_err(write_error)?;
         file.write_all(b"<script>\n").map_err(write_error)?;
         file.write_all(SCRIPT.replace("</", "<\\/").as_bytes())
             .map_err(write_error)?;

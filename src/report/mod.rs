@@ -292,7 +292,7 @@ fn json_option(out: &mut Vec<u8>, text: Option<&str>) {
     }
 }
 
-pub(crate) fn json_number(out: &mut Vec<u8>, mut n: usize) {
+pub(crate) fn json_number(out: &mut Vec<u8>, n: usize) {
     // Most numbers in a report are line numbers and small indexes: written as arrays of a
     // fixed length, which compile to a store rather than a copy.
     let digit = |n: usize| b'0' + (n % 10) as u8;
@@ -302,7 +302,11 @@ pub(crate) fn json_number(out: &mut Vec<u8>, mut n: usize) {
         100..1000 => return out.extend_from_slice(&[digit(n / 100), digit(n / 10), digit(n)]),
         _ => {}
     }
-    let mut digits = [0u8; 20];
+    out.extend_from_slice(decimal(n, &mut [0; 20]));
+}
+
+/// `n` in decimal, written at the end of `digits`.
+pub(crate) fn decimal(mut n: usize, digits: &mut [u8; 20]) -> &[u8] {
     let mut start = digits.len();
     loop {
         start -= 1;
@@ -312,7 +316,7 @@ pub(crate) fn json_number(out: &mut Vec<u8>, mut n: usize) {
             break;
         }
     }
-    out.extend_from_slice(&digits[start..]);
+    &digits[start..]
 }
 
 /// Totals for the closing summary.
