@@ -24,7 +24,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 
-use super::{json_number, json_string_in_html, DocumentReport, RemovedSpan};
+use super::{json_lines_in_html, json_number, json_string_in_html, DocumentReport, RemovedSpan};
 use crate::output;
 use crate::rules::{Definition, RuleSet};
 
@@ -554,7 +554,8 @@ fn write_detail(
     // A reason often repeats within a page (every line of a menu); each is written once.
     let mut whys: Vec<&str> = Vec::new();
     let mut why_index: HashMap<&str, usize> = HashMap::new();
-    let mut kept = clean.map(|text| text.split_inclusive('\n'));
+    // The clean text not yet written.
+    let mut kept = clean;
     let mut spans = report.removed.iter().peekable();
     let mut line = 1;
     let mut missing = 0usize;
@@ -593,30 +594,26 @@ fn write_detail(
             line = span.lines[1].min(CAP).max(line) + 1;
             continue;
         }
-        // Kept lines up to the next removed span, one clean line each.
+        // Kept lines up to the next removed span, one clean line each; those the clean
+        // text does not have are missing.
         let next = spans
             .peek()
             .map_or(lines_in + 1, |s| s.lines[0].min(lines_in + 1));
-        while line < next {
-            match kept.as_mut().and_then(|k| k.next()) {
-                Some(text) => {
-                    if items > 0 {
-                        out.push(b',');
-                    }
-                    items += 1;
-                    json_string_in_html(out, text.strip_suffix('\n').unwrap_or(text));
-                    line += 1;
-                }
-                None => {
-                    // The rest are missing; counted at once, since a damaged report can
-                    // claim any number of lines.
-                    missing += next - line;
-                    line = next;
-                }
+        let (run, count) = match &mut kept {
+            Some(rest) => take_lines(rest, next - line),
+            None => ("", 0),
+        };
+        if count > 0 {
+            if items > 0 {
+                out.push(b',');
             }
+            items += count;
+            json_lines_in_html(out, run);
         }
+        missing += next - line - count;
+        line = next;
     }
-    let extra = kept.map_or(0, |k| k.count());
+    let extra = kept.map_or(0, |rest| rest.split_inclusive('\n').count());
     out.extend_from_slice(b"],\"whys\":[");
     for (i, why) in whys.iter().enumerate() {
         if i > 0 {
@@ -643,6 +640,26 @@ fn write_detail(
         out.extend_from_slice(b"null");
     }
     close_detail(out, comparison);
+}
+
+/// Takes up to `n` lines off the front of `rest`: the text of those it has and how many.
+fn take_lines<'t>(rest: &mut &'t str, n: usize) -> (&'t str, usize) {
+    let bytes = rest.as_bytes();
+    let mut newlines = memchr::memchr_iter(b'\n', bytes);
+    let mut end = 0;
+    let mut count = 0;
+    while count < n {
+        match newlines.next() {
+            Some(at) => end = at + 1,
+            // A last line without a newline.
+            None if end < bytes.len() => end = bytes.len(),
+            None => break,
+        }
+        count += 1;
+    }
+    let (run, tail) = rest.split_at(end);
+    *rest = tail;
+    (run, count)
 }
 
 /// The last few names (rules, reasons) numbered and their numbers. Neighbouring removed spans

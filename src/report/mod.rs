@@ -211,22 +211,30 @@ static JSON_ESCAPE: [u8; 256] = {
 };
 
 pub(crate) fn json_string(out: &mut Vec<u8>, text: &str) {
-    escaped_string::<false>(out, text);
+    escaped_string::<false, false>(out, text);
 }
 
 /// A JSON string for a page's `<script>` element: as `json_string`, with every `<` written
 /// as `\u003c` so no text can end the element.
 pub(crate) fn json_string_in_html(out: &mut Vec<u8>, text: &str) {
-    escaped_string::<true>(out, text);
+    escaped_string::<true, false>(out, text);
 }
 
-fn escaped_string<const IN_HTML: bool>(out: &mut Vec<u8>, text: &str) {
+/// Lines of text (each ending with a newline, but for a last one without) as one
+/// `json_string_in_html` string per line without its newline, separated by commas: a page's
+/// run of kept lines is escaped in one pass rather than line by line.
+pub(crate) fn json_lines_in_html(out: &mut Vec<u8>, lines: &str) {
+    escaped_string::<true, true>(out, lines);
+}
+
+/// With `LINES`, each newline ends one string and starts the next (see `json_lines_in_html`).
+fn escaped_string<const IN_HTML: bool, const LINES: bool>(out: &mut Vec<u8>, text: &str) {
     out.reserve(text.len() + 3);
     out.push(b'"');
     // Removed text mostly ends with its newline, often its only escape: it is written at
-    // the end, so the rest can be passed over block by block.
+    // the end, so the rest can be passed over block by block. A last line's newline ends it.
     let (body, newline) = match text.strip_suffix('\n') {
-        Some(body) => (body, true),
+        Some(body) => (body, !LINES),
         None => (text, false),
     };
     let bytes = body.as_bytes();
@@ -259,6 +267,12 @@ fn escaped_string<const IN_HTML: bool>(out: &mut Vec<u8>, text: &str) {
         let b = bytes[at + offset];
         let escape = escape_of::<IN_HTML>(b);
         out.extend_from_slice(&bytes[copied..at + offset]);
+        if LINES && b == b'\n' {
+            out.extend_from_slice(b"\",\"");
+            at += offset + 1;
+            copied = at;
+            continue;
+        }
         out.push(b'\\');
         out.push(escape);
         if escape == b'u' {
@@ -526,6 +540,35 @@ mod tests {
                     assert_eq!(String::from_utf8(ours).unwrap(), theirs, "{text:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn lines_escape_as_one_string_per_line() {
+        for text in [
+            "a\n",
+            "\n",
+            "a",
+            "a\nb",
+            "a\n\n",
+            "\n\n\n",
+            "one <b>\"two\"</b>\r\n\tthree\\\nfour and a much longer line of text\n",
+            "\u{1}x\ny\u{1f}\n",
+        ] {
+            let mut ours = Vec::new();
+            json_lines_in_html(&mut ours, text);
+            let mut theirs = Vec::new();
+            for (i, line) in text.split_inclusive('\n').enumerate() {
+                if i > 0 {
+                    theirs.push(b',');
+                }
+                json_string_in_html(&mut theirs, line.strip_suffix('\n').unwrap_or(line));
+            }
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap(),
+                "{text:?}"
+            );
         }
     }
 
