@@ -451,26 +451,41 @@ pub fn run_clean_with_progress(
     Ok(outcome)
 }
 
-/// The JSONL record written for a document with `--format jsonl`: its input record with the
-/// text field replaced, or a new record for text input.
-fn clean_record(doc: &Cleaned, text_field: &str) -> serde_json::Map<String, serde_json::Value> {
-    use serde_json::Value;
-    let mut record = match &doc.document.record {
-        Some(record) => record.clone(),
-        None => {
-            let mut record = serde_json::Map::new();
-            record.insert("id".into(), Value::String(doc.document.id.clone()));
-            if let Some(url) = &doc.document.url {
-                record.insert("url".into(), Value::String(url.clone()));
-            }
-            if let Some(site) = &doc.document.site {
-                record.insert("site".into(), Value::String(site.clone()));
-            }
-            record
-        }
+/// A field of a `clean.jsonl` record: a value of the input record, or a string of ours.
+enum FieldValue<'a> {
+    Input(&'a serde_json::Value),
+    Text(&'a str),
+}
+
+/// Appends the JSONL record written for a document with `--format jsonl` (no newline): its
+/// input record with the text field replaced, or a new record for text input, then what an
+/// HTML page declares under names the record does not use already. Fields keep the record's
+/// order and a replaced field its place, as in a `serde_json` map, and the bytes are what
+/// `serde_json` writes for it; the clean text, most of the record, is escaped by
+/// `report::json_string` rather than copied into a map first.
+fn write_clean_record(
+    out: &mut Vec<u8>,
+    doc: &Cleaned,
+    text_field: &str,
+) -> serde_json::Result<()> {
+    let mut fields: Vec<(&str, FieldValue<'_>)> = match &doc.document.record {
+        Some(record) => record
+            .iter()
+            .map(|(key, value)| (key.as_str(), FieldValue::Input(value)))
+            .collect(),
+        None => [
+            ("id", Some(&doc.document.id)),
+            ("url", doc.document.url.as_ref()),
+            ("site", doc.document.site.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, FieldValue::Text(value?))))
+        .collect(),
     };
-    record.insert(text_field.to_string(), Value::String(doc.clean.clone()));
-    // What an HTML page declares, under names the record does not use already.
+    match fields.iter_mut().find(|(key, _)| *key == text_field) {
+        Some(field) => field.1 = FieldValue::Text(&doc.clean),
+        None => fields.push((text_field, FieldValue::Text(&doc.clean))),
+    }
     if let Some(facts) = &doc.document.html {
         let declared = [
             ("url", doc.document.url.as_ref()),
@@ -480,12 +495,25 @@ fn clean_record(doc: &Cleaned, text_field: &str) -> serde_json::Map<String, serd
             ("author", facts.meta.author.as_ref()),
         ];
         for (key, value) in declared {
-            if let (Some(value), false) = (value, record.contains_key(key)) {
-                record.insert(key.to_string(), Value::String(value.clone()));
+            if let (Some(value), false) = (value, fields.iter().any(|(k, _)| *k == key)) {
+                fields.push((key, FieldValue::Text(value)));
             }
         }
     }
-    record
+    out.push(b'{');
+    for (i, (key, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        report::json_string(out, key);
+        out.push(b':');
+        match value {
+            FieldValue::Input(value) => serde_json::to_writer(&mut *out, value)?,
+            FieldValue::Text(text) => report::json_string(out, text),
+        }
+    }
+    out.push(b'}');
+    Ok(())
 }
 
 /// How many input bytes `run_clean` cleans before writing what it has: enough documents to
@@ -551,8 +579,8 @@ impl OutputFiles {
                 cleaned.clean.as_bytes(),
             )?,
             None => {
-                let record = clean_record(&cleaned, &self.text_field);
-                serde_json::to_writer(&mut record_line, &record)?;
+                record_line.reserve(cleaned.clean.len() + cleaned.clean.len() / 8 + 256);
+                write_clean_record(&mut record_line, &cleaned, &self.text_field)?;
                 record_line.push(b'\n');
             }
         }
@@ -636,4 +664,70 @@ pub fn clean_example(text: &str, corpus: &[String], rules: &RuleSet, site: Optio
     rules.prepare(&mut run);
     let doc = run.swap_remove(0);
     clean_document(doc, rules, None).clean
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Map, Value};
+
+    /// What `serde_json` writes for the record built as a map: the input record (or id, url
+    /// and site), the text field inserted, then what an HTML page declares.
+    fn through_a_map(doc: &Cleaned, text_field: &str) -> String {
+        let mut record = doc.document.record.clone().unwrap_or_else(|| {
+            let mut record = Map::new();
+            record.insert("id".into(), json!(doc.document.id));
+            for (key, value) in [("url", &doc.document.url), ("site", &doc.document.site)] {
+                if let Some(value) = value {
+                    record.insert(key.into(), json!(value));
+                }
+            }
+            record
+        });
+        record.insert(text_field.into(), json!(doc.clean));
+        serde_json::to_string(&record).unwrap()
+    }
+
+    fn cleaned(record: Option<Value>, url: Option<&str>) -> Cleaned {
+        Cleaned {
+            document: Document {
+                id: "dir/a \"b\"".into(),
+                url: url.map(str::to_string),
+                site: url.map(|_| "example.com".to_string()),
+                record: record.map(|r| match r {
+                    Value::Object(map) => map,
+                    _ => Map::new(),
+                }),
+                ..Document::default()
+            },
+            clean: "First line <b>\n\tSecond \"line\" \\ \u{1}\n".into(),
+            removed: Vec::new(),
+            normalized: BTreeMap::new(),
+            lines_in: 2,
+            lines_out: 2,
+            diff: String::new(),
+        }
+    }
+
+    #[test]
+    fn clean_records_are_written_as_serde_json_writes_the_map() {
+        let record =
+            json!({"id": "x/1", "title": "T é", "text": "", "n": 1.5, "tags": ["a", {"b": null}]});
+        let docs = [
+            cleaned(Some(record.clone()), None),
+            cleaned(Some(json!({"id": "x/2", "body": "old"})), None),
+            cleaned(None, Some("https://example.com/a?b=\"c\"")),
+            cleaned(None, None),
+        ];
+        for doc in &docs {
+            for text_field in ["text", "body", "id", "other"] {
+                let mut ours = Vec::new();
+                write_clean_record(&mut ours, doc, text_field).unwrap();
+                assert_eq!(
+                    String::from_utf8(ours).unwrap(),
+                    through_a_map(doc, text_field)
+                );
+            }
+        }
+    }
 }
