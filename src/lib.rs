@@ -390,24 +390,30 @@ pub fn run_clean_with_progress(
         for mut document in written {
             let report = report::DocumentReport::new(&document.cleaned);
             let clean = &document.cleaned.clean;
+            let span_texts = report::html::SpanTexts {
+                record: &document.report_line,
+                texts: &document.span_texts,
+            };
             match &mut pending {
-                Some(pending) => page.add_row_first(&report, clean).and_then(|lines| {
-                    pending.push(dedup::run::Parts {
-                        fingerprint: match document.fingerprint.take() {
-                            Some(fingerprint) => fingerprint,
-                            None => dedup::fingerprint(clean),
-                        },
-                        id: &document.cleaned.document.id,
-                        report_head: &document.report_line,
-                        diff: document.cleaned.diff.as_bytes(),
-                        text: clean,
-                        record: &document.record_line,
-                        page: lines,
-                    })
-                }),
+                Some(pending) => page
+                    .add_row_first(&report, clean, span_texts)
+                    .and_then(|lines| {
+                        pending.push(dedup::run::Parts {
+                            fingerprint: match document.fingerprint.take() {
+                                Some(fingerprint) => fingerprint,
+                                None => dedup::fingerprint(clean),
+                            },
+                            id: &document.cleaned.document.id,
+                            report_head: &document.report_line,
+                            diff: document.cleaned.diff.as_bytes(),
+                            text: clean,
+                            record: &document.record_line,
+                            page: lines,
+                        })
+                    }),
                 None => files
                     .append(&document)
-                    .and_then(|_| page.add(&report, Some(clean), None)),
+                    .and_then(|_| page.add(&report, Some(clean), None, Some(span_texts))),
             }
             .map_err(write_error)?;
             outcome.summary.add(&document.cleaned);
@@ -536,6 +542,8 @@ struct Written {
     cleaned: Cleaned,
     /// The whole report line, or without its dedup fields when the run deduplicates.
     report_line: Vec<u8>,
+    /// Where each removed span's text is in `report_line`, for `report.html` to copy.
+    span_texts: Vec<std::ops::Range<usize>>,
     /// The `clean.jsonl` line with `--format jsonl`; empty otherwise.
     record_line: Vec<u8>,
     fingerprint: Option<dedup::Fingerprint>,
@@ -586,15 +594,17 @@ impl OutputFiles {
         }
         let report = report::DocumentReport::new(&cleaned);
         let mut report_line = Vec::with_capacity(report.json_len_estimate());
+        let mut span_texts = Vec::with_capacity(cleaned.removed.len());
         if fingerprint.is_some() {
-            report.write_json_head(&mut report_line);
+            report.write_json_head(&mut report_line, Some(&mut span_texts));
         } else {
-            report.write_json(&mut report_line);
+            report.write_json(&mut report_line, Some(&mut span_texts));
             report_line.push(b'\n');
         }
         Ok(Written {
             cleaned,
             report_line,
+            span_texts,
             record_line,
             fingerprint,
         })

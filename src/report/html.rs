@@ -133,7 +133,7 @@ pub fn write(
     while let Some(record) = reader.next_record()? {
         let text = texts.next(&record)?;
         let comparison = comparisons.get(&record.id).map(String::as_str);
-        page.add(&record.view(), text.as_deref(), comparison)
+        page.add(&record.view(), text.as_deref(), comparison, None)
             .map_err(|e| format!("cannot write in {}: {e}", out.display()))?;
     }
     page.finish(out, rules)
@@ -201,17 +201,26 @@ impl Page {
     }
 
     /// Adds a document: its row in the index and its lines. `clean` is its clean text
-    /// (`None` for a dropped copy); `comparison` its comparison with its kept copy.
+    /// (`None` for a dropped copy); `comparison` its comparison with its kept copy;
+    /// `span_texts` its removed texts as its report line has them, when at hand.
     pub fn add(
         &mut self,
         report: &DocumentReport,
         clean: Option<&str>,
         comparison: Option<&str>,
+        span_texts: Option<SpanTexts>,
     ) -> io::Result<()> {
         self.row(report)?;
         let mut detail = std::mem::take(&mut self.buffer);
         detail.clear();
-        write_detail(&mut detail, report, clean, comparison, &self.rule_index);
+        write_detail(
+            &mut detail,
+            report,
+            clean,
+            comparison,
+            &self.rule_index,
+            span_texts,
+        );
         let result = self.push_detail(&detail, clean.is_some());
         self.buffer = detail;
         result
@@ -219,7 +228,12 @@ impl Page {
 
     /// Adds a document's row now and returns its lines, for a run that learns only later
     /// whether the document is a copy; they are added with `push_detail` in document order.
-    pub fn add_row_first(&mut self, report: &DocumentReport, clean: &str) -> io::Result<&[u8]> {
+    pub fn add_row_first(
+        &mut self,
+        report: &DocumentReport,
+        clean: &str,
+        span_texts: SpanTexts,
+    ) -> io::Result<&[u8]> {
         self.row(report)?;
         self.buffer.clear();
         write_detail(
@@ -228,6 +242,7 @@ impl Page {
             Some(clean),
             None,
             &self.rule_index,
+            Some(span_texts),
         );
         Ok(&self.buffer)
     }
@@ -261,6 +276,7 @@ impl Page {
             None,
             Some(comparison),
             &self.rule_index,
+            None,
         );
         let result = self.push_detail(&detail, false);
         self.buffer = detail;
@@ -530,13 +546,30 @@ fn describe(rules: &RuleSet, id: &str) -> String {
 /// (the only place `<` can occur), so no text can close the surrounding `<script>`.
 fn write_json(out: &mut impl Write, value: &Value) -> io::Result<()> {
     let bytes = serde_json::to_vec(value).map_err(io::Error::other)?;
+    let mut escaped = Vec::with_capacity(bytes.len());
+    json_with_lt_escaped(&mut escaped, &bytes);
+    out.write_all(&escaped)
+}
+
+/// Appends JSON with every `<` written as `\u003c`. For a string `json_string` wrote, that
+/// is what `json_string_in_html` writes for the same text, since no escape holds a `<`.
+fn json_with_lt_escaped(out: &mut Vec<u8>, json: &[u8]) {
     let mut start = 0;
-    for at in memchr::memchr_iter(b'<', &bytes) {
-        out.write_all(&bytes[start..at])?;
-        out.write_all(b"\\u003c")?;
+    for at in memchr::memchr_iter(b'<', json) {
+        out.extend_from_slice(&json[start..at]);
+        out.extend_from_slice(b"\\u003c");
         start = at + 1;
     }
-    out.write_all(&bytes[start..])
+    out.extend_from_slice(&json[start..]);
+}
+
+/// A document's removed texts as its `report.jsonl` line already has them: the line, and
+/// where each removed span's text is in it as a JSON string, in span order. The page copies
+/// them with `<` escaped (`json_with_lt_escaped`) rather than escaping every text again.
+#[derive(Debug, Clone, Copy)]
+pub struct SpanTexts<'a> {
+    pub record: &'a [u8],
+    pub texts: &'a [std::ops::Range<usize>],
 }
 
 /// A document's lines in order, as JSON: `{"items":[...],"whys":[...],"text":..,"note":..}`
@@ -549,7 +582,10 @@ fn write_detail(
     clean: Option<&str>,
     comparison: Option<&str>,
     rule_index: &HashMap<String, usize>,
+    span_texts: Option<SpanTexts>,
 ) {
+    // The removed texts as JSON already, when the report line is at hand and has them all.
+    let escaped = span_texts.filter(|s| s.texts.len() == report.removed.len());
     out.extend_from_slice(b"{\"items\":[");
     // A reason often repeats within a page (every line of a menu); each is written once.
     let mut whys: Vec<&str> = Vec::new();
@@ -589,7 +625,12 @@ fn write_detail(
                 json_number(out, n);
                 out.push(b',');
             }
-            json_string_in_html(out, &span.text);
+            // The number of this span among the document's spans.
+            let index = report.removed.len() - spans.len() - 1;
+            match escaped.and_then(|s| s.record.get(s.texts.get(index)?.clone())) {
+                Some(json) => json_with_lt_escaped(out, json),
+                None => json_string_in_html(out, &span.text),
+            }
             out.push(b']');
             line = span.lines[1].min(CAP).max(line) + 1;
             continue;
@@ -1008,8 +1049,28 @@ mod tests {
     /// A document's lines as the page embeds them, parsed back.
     fn detail(record: &Record, clean: Option<&str>, rule_index: &HashMap<String, usize>) -> Value {
         let mut out = Vec::new();
-        write_detail(&mut out, &record.view(), clean, None, rule_index);
+        write_detail(&mut out, &record.view(), clean, None, rule_index, None);
         assert!(!out.contains(&b'<'));
+        // The same with the removed texts copied from the record's report line.
+        let (mut line, mut texts) = (Vec::new(), Vec::new());
+        record.view().write_json(&mut line, Some(&mut texts));
+        let mut copied = Vec::new();
+        let span_texts = SpanTexts {
+            record: &line,
+            texts: &texts,
+        };
+        write_detail(
+            &mut copied,
+            &record.view(),
+            clean,
+            None,
+            rule_index,
+            Some(span_texts),
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&copied),
+            String::from_utf8_lossy(&out)
+        );
         serde_json::from_slice(&out).unwrap()
     }
 
@@ -1035,6 +1096,25 @@ mod tests {
             rule: rule.into(),
             why: why.into(),
             text: text.into(),
+        }
+    }
+
+    #[test]
+    fn report_strings_with_lt_escaped_are_page_strings() {
+        for text in [
+            "",
+            "plain\n",
+            "</script><!-- <b>\n",
+            "a<b\n\"q\" \\ \u{1}é<",
+            "<<\n<",
+        ] {
+            let mut json = Vec::new();
+            crate::report::json_string(&mut json, text);
+            let mut ours = Vec::new();
+            json_with_lt_escaped(&mut ours, &json);
+            let mut theirs = Vec::new();
+            json_string_in_html(&mut theirs, text);
+            assert_eq!(ours, theirs, "{text:?}");
         }
     }
 
@@ -1072,6 +1152,7 @@ mod tests {
             Some("Story.\n"),
             Some("<diff>\n"),
             &HashMap::new(),
+            None,
         );
         let mut later = Vec::new();
         write_detail(
@@ -1080,6 +1161,7 @@ mod tests {
             Some("Story.\n"),
             None,
             &HashMap::new(),
+            None,
         );
         later.pop();
         close_detail(&mut later, Some("<diff>\n"));
@@ -1105,7 +1187,7 @@ mod tests {
             5,
             vec![
                 span([1, 1], "r1", "w", "Menu\n"),
-                span([4, 5], "r2", "w", "Share\nTweet\n"),
+                span([4, 5], "r2", "w", "<b>Share</b>\nTweet\n"),
             ],
         );
         let index: HashMap<String, usize> = [("r1".to_string(), 0), ("r2".to_string(), 1)].into();
@@ -1116,7 +1198,7 @@ mod tests {
                 [0, 1, 1, 0, "Menu\n"],
                 "Story one.",
                 "Story two.",
-                [1, 4, 5, 0, "Share\nTweet\n"]
+                [1, 4, 5, 0, "<b>Share</b>\nTweet\n"]
             ])
         );
         assert_eq!(lines["whys"], json!(["w"]));

@@ -6,6 +6,7 @@ pub mod html;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use crate::Cleaned;
@@ -85,9 +86,10 @@ impl<'a> DocumentReport<'a> {
     /// writes for it (`tests::json_matches_serde` holds it to that). A record carries every
     /// removed line of its document, and serde's call per value and byte-wise escape loop
     /// made writing the report a large part of a run; here unescaped runs are copied whole.
-    /// A field added to the struct must be added here too.
-    pub fn write_json(&self, out: &mut Vec<u8>) {
-        self.write_json_head(out);
+    /// A field added to the struct must be added here too. `span_texts`, when given, gets
+    /// where each removed span's text is in `out` as a JSON string (see `SpanTexts`).
+    pub fn write_json(&self, out: &mut Vec<u8>, span_texts: Option<&mut Vec<Range<usize>>>) {
+        self.write_json_head(out, span_texts);
         write_json_dedup(out, self.duplicate_of, self.similarity, self.containment);
     }
 
@@ -104,7 +106,11 @@ impl<'a> DocumentReport<'a> {
 
     /// The record up to its dedup fields, which `write_json_dedup` completes: a run that
     /// deduplicates knows them only after every document is cleaned.
-    pub fn write_json_head(&self, out: &mut Vec<u8>) {
+    pub fn write_json_head(
+        &self,
+        out: &mut Vec<u8>,
+        mut span_texts: Option<&mut Vec<Range<usize>>>,
+    ) {
         out.extend_from_slice(b"{\"id\":");
         json_string(out, self.id);
         out.extend_from_slice(b",\"source\":");
@@ -149,7 +155,11 @@ impl<'a> DocumentReport<'a> {
             out.extend_from_slice(b",\"why\":");
             json_string(out, &span.why);
             out.extend_from_slice(b",\"text\":");
+            let start = out.len();
             json_string(out, &span.text);
+            if let Some(texts) = span_texts.as_mut() {
+                texts.push(start..out.len());
+            }
             out.push(b'}');
         }
         out.extend_from_slice(b"],\"normalized\":{");
@@ -500,7 +510,7 @@ mod tests {
         };
         let check = |report: &DocumentReport| {
             let mut ours = Vec::new();
-            report.write_json(&mut ours);
+            report.write_json(&mut ours, None);
             assert_eq!(
                 String::from_utf8(ours).unwrap(),
                 serde_json::to_string(report).unwrap()
