@@ -22,7 +22,6 @@ pub mod rules;
 pub mod segment;
 
 use rayon::prelude::*;
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
@@ -56,27 +55,7 @@ pub fn clean_document(mut document: Document, rules: &RuleSet, diff: Option<Diff
     }
     let blocks = segment::lines(&document.raw);
     let verdicts = judge::judge(&document, &blocks, rules);
-    let rows = rows(&document.raw, &blocks, &verdicts);
-
-    let mut clean = String::with_capacity(document.raw.len());
-    let mut lines_out = 0;
-    for row in &rows {
-        if let Some(new) = &row.new {
-            clean.push_str(new);
-            lines_out += 1;
-        }
-    }
-    let mut normalized = BTreeMap::new();
-    for row in &rows {
-        for rule in row.changes.rule_ids() {
-            match normalized.get_mut(rule) {
-                Some(count) => *count += 1,
-                None => {
-                    normalized.insert(rule.to_string(), 1);
-                }
-            }
-        }
-    }
+    let kept = kept_text(&document.raw, &blocks, &verdicts);
     let removed = removed_spans(&document.raw, &blocks, &verdicts);
     let diff = match diff {
         Some(style) => {
@@ -87,21 +66,75 @@ pub fn clean_document(mut document: Document, rules: &RuleSet, diff: Option<Diff
                     format!("{} (clean)", document.source),
                 ),
             };
+            let rows = rows(&document.raw, &blocks, &verdicts, &kept.clean);
             report::diff::unified(&rows, &old, &new, style)
         }
         None => String::new(),
     };
     let lines_in = blocks.len();
-    drop(rows);
     drop(blocks);
     Cleaned {
         document,
-        clean,
+        clean: kept.clean,
         removed,
-        normalized,
+        normalized: kept.normalized,
         lines_in,
-        lines_out,
+        lines_out: kept.lines,
         diff,
+    }
+}
+
+/// The clean text of a document and what it took.
+struct Kept {
+    clean: String,
+    /// How many lines it has.
+    lines: usize,
+    /// How many kept lines each normalisation rule changed.
+    normalized: BTreeMap<String, usize>,
+}
+
+/// The kept lines in order, normalised. Unchanged kept lines are the raw text itself, so a
+/// run of them is copied at once.
+fn kept_text(raw: &str, blocks: &[Block<'_>], verdicts: &[Verdict]) -> Kept {
+    let mut clean = String::with_capacity(raw.len());
+    let mut lines = 0;
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    // The raw bytes of the unchanged kept lines not yet copied.
+    let mut run = 0..0;
+    for (block, verdict) in blocks.iter().zip(verdicts) {
+        if !verdict.is_keep() {
+            continue;
+        }
+        lines += 1;
+        if block.changes.is_empty() {
+            if run.end != block.span.start {
+                clean.push_str(&raw[run]);
+                run = block.span.start..block.span.start;
+            }
+            run.end = block.span.end;
+            continue;
+        }
+        for rule in block.changes.rule_ids() {
+            match counts.iter_mut().find(|(id, _)| *id == rule) {
+                Some((_, count)) => *count += 1,
+                None => counts.push((rule, 1)),
+            }
+        }
+        clean.push_str(&raw[run]);
+        run = block.span.end..block.span.end;
+        clean.push_str(&block.text);
+        if block.has_newline {
+            clean.push('\n');
+        }
+    }
+    clean.push_str(&raw[run]);
+    Kept {
+        clean,
+        lines,
+        normalized: counts
+            .into_iter()
+            .map(|(rule, count)| (rule.to_string(), count))
+            .collect(),
     }
 }
 
@@ -127,12 +160,15 @@ pub(crate) fn diff_path(side: &str, id: &str) -> String {
     quoted
 }
 
-/// What became of each input line, for the clean text and the diff.
+/// What became of each input line, for the diff. `clean` is the document's clean text
+/// (`kept_text`): a kept line's new text is the next line of it.
 fn rows<'a>(
     raw: &'a str,
     blocks: &'a [Block<'a>],
     verdicts: &'a [Verdict],
+    clean: &'a str,
 ) -> Vec<report::diff::Row<'a>> {
+    let mut at = 0;
     blocks
         .iter()
         .zip(verdicts)
@@ -146,21 +182,24 @@ fn rows<'a>(
                     changes: Changes::default(),
                     why: Some(&**why),
                 },
-                Verdict::Keep if block.changes.is_empty() => report::diff::Row {
-                    old,
-                    new: Some(Cow::Borrowed(old)),
-                    removed_by: None,
-                    changes: Changes::default(),
-                    why: None,
-                },
-                Verdict::Keep => {
-                    let mut new = block.text.to_string();
-                    if block.has_newline {
-                        new.push('\n');
-                    }
+                // The raw line itself, so the diff sees it is unchanged without comparing.
+                Verdict::Keep if block.changes.is_empty() => {
+                    at += old.len();
                     report::diff::Row {
                         old,
-                        new: Some(Cow::Owned(new)),
+                        new: Some(old),
+                        removed_by: None,
+                        changes: Changes::default(),
+                        why: None,
+                    }
+                }
+                Verdict::Keep => {
+                    let len = block.text.len() + usize::from(block.has_newline);
+                    let new = clean.get(at..at + len).unwrap_or_default();
+                    at += len;
+                    report::diff::Row {
+                        old,
+                        new: Some(new),
                         removed_by: None,
                         changes: block.changes,
                         why: None,
@@ -171,29 +210,64 @@ fn rows<'a>(
         .collect()
 }
 
+/// The reason the judge gives a blank line it drops because removed text is next to it (see
+/// `judge::tidy_blank_lines`); such a line joins the span of that text.
+const BLANK_NEXT_TO_REMOVED: &str = "blank line next to removed text";
+
+/// The removed lines as spans of one rule and one reason. A blank line charged to the
+/// removal next to it is part of that removal rather than a span of its own: it joins the
+/// span of the removed text right before it when that has its rule (keeping that text's
+/// reason), else the span of the removed text right after it when that has its rule (taking
+/// that text's reason). So removals of one rule and reason with only such blank lines
+/// between them are one span. Only a charged blank line with neither neighbour to join
+/// stays a span of its own, with the judge's reason.
 fn removed_spans(raw: &str, blocks: &[Block<'_>], verdicts: &[Verdict]) -> Vec<RemovedSpan> {
+    /// The span being built: lines `first..=last`, and whether it holds only charged blank
+    /// lines so far (which the removed text after them may still take over).
+    struct Open<'v> {
+        first: usize,
+        last: usize,
+        rule: &'v Arc<str>,
+        why: &'v Arc<str>,
+        only_charged_blanks: bool,
+    }
     let mut spans: Vec<RemovedSpan> = Vec::new();
-    let mut current: Option<(usize, usize, &Arc<str>, &Arc<str>)> = None;
-    let mut flush = |current: &mut Option<(usize, usize, &Arc<str>, &Arc<str>)>| {
-        if let Some((first, last, rule, why)) = current.take() {
+    let mut current: Option<Open<'_>> = None;
+    let mut flush = |current: &mut Option<Open<'_>>| {
+        if let Some(open) = current.take() {
             spans.push(RemovedSpan {
-                lines: [blocks[first].line, blocks[last].line],
-                rule: Arc::clone(rule),
-                why: Arc::clone(why),
-                text: raw[blocks[first].span.start..blocks[last].span.end].to_string(),
+                lines: [blocks[open.first].line, blocks[open.last].line],
+                rule: Arc::clone(open.rule),
+                why: Arc::clone(open.why),
+                text: raw[blocks[open.first].span.start..blocks[open.last].span.end].to_string(),
             });
         }
     };
     for (i, verdict) in verdicts.iter().enumerate() {
-        match verdict {
-            Verdict::Drop { rule, why } => match &mut current {
-                Some((_, last, r, w)) if r == &rule && w == &why => *last = i,
-                _ => {
-                    flush(&mut current);
-                    current = Some((i, i, rule, why));
-                }
-            },
-            Verdict::Keep => flush(&mut current),
+        let Verdict::Drop { rule, why } = verdict else {
+            flush(&mut current);
+            continue;
+        };
+        let charged_blank = &**why == BLANK_NEXT_TO_REMOVED && blocks[i].is_blank();
+        match &mut current {
+            Some(open) if open.rule == rule && (charged_blank || open.why == why) => {
+                open.last = i;
+            }
+            Some(open) if open.rule == rule && open.only_charged_blanks && !charged_blank => {
+                open.last = i;
+                open.why = why;
+                open.only_charged_blanks = false;
+            }
+            _ => {
+                flush(&mut current);
+                current = Some(Open {
+                    first: i,
+                    last: i,
+                    rule,
+                    why,
+                    only_charged_blanks: charged_blank,
+                });
+            }
         }
     }
     flush(&mut current);
@@ -316,24 +390,30 @@ pub fn run_clean_with_progress(
         for mut document in written {
             let report = report::DocumentReport::new(&document.cleaned);
             let clean = &document.cleaned.clean;
+            let span_texts = report::html::SpanTexts {
+                record: &document.report_line,
+                texts: &document.span_texts,
+            };
             match &mut pending {
-                Some(pending) => page.add_row_first(&report, clean).and_then(|lines| {
-                    pending.push(dedup::run::Parts {
-                        fingerprint: match document.fingerprint.take() {
-                            Some(fingerprint) => fingerprint,
-                            None => dedup::fingerprint(clean),
-                        },
-                        id: &document.cleaned.document.id,
-                        report_head: &document.report_line,
-                        diff: document.cleaned.diff.as_bytes(),
-                        text: clean,
-                        record: &document.record_line,
-                        page: lines,
-                    })
-                }),
+                Some(pending) => page
+                    .add_row_first(&report, clean, span_texts)
+                    .and_then(|lines| {
+                        pending.push(dedup::run::Parts {
+                            fingerprint: match document.fingerprint.take() {
+                                Some(fingerprint) => fingerprint,
+                                None => dedup::fingerprint(clean),
+                            },
+                            id: &document.cleaned.document.id,
+                            report_head: &document.report_line,
+                            diff: document.cleaned.diff.as_bytes(),
+                            text: clean,
+                            record: &document.record_line,
+                            page: lines,
+                        })
+                    }),
                 None => files
                     .append(&document)
-                    .and_then(|_| page.add(&report, Some(clean), None)),
+                    .and_then(|_| page.add(&report, Some(clean), None, Some(span_texts))),
             }
             .map_err(write_error)?;
             outcome.summary.add(&document.cleaned);
@@ -377,26 +457,41 @@ pub fn run_clean_with_progress(
     Ok(outcome)
 }
 
-/// The JSONL record written for a document with `--format jsonl`: its input record with the
-/// text field replaced, or a new record for text input.
-fn clean_record(doc: &Cleaned, text_field: &str) -> serde_json::Map<String, serde_json::Value> {
-    use serde_json::Value;
-    let mut record = match &doc.document.record {
-        Some(record) => record.clone(),
-        None => {
-            let mut record = serde_json::Map::new();
-            record.insert("id".into(), Value::String(doc.document.id.clone()));
-            if let Some(url) = &doc.document.url {
-                record.insert("url".into(), Value::String(url.clone()));
-            }
-            if let Some(site) = &doc.document.site {
-                record.insert("site".into(), Value::String(site.clone()));
-            }
-            record
-        }
+/// A field of a `clean.jsonl` record: a value of the input record, or a string of ours.
+enum FieldValue<'a> {
+    Input(&'a serde_json::Value),
+    Text(&'a str),
+}
+
+/// Appends the JSONL record written for a document with `--format jsonl` (no newline): its
+/// input record with the text field replaced, or a new record for text input, then what an
+/// HTML page declares under names the record does not use already. Fields keep the record's
+/// order and a replaced field its place, as in a `serde_json` map, and the bytes are what
+/// `serde_json` writes for it; the clean text, most of the record, is escaped by
+/// `report::json_string` rather than copied into a map first.
+fn write_clean_record(
+    out: &mut Vec<u8>,
+    doc: &Cleaned,
+    text_field: &str,
+) -> serde_json::Result<()> {
+    let mut fields: Vec<(&str, FieldValue<'_>)> = match &doc.document.record {
+        Some(record) => record
+            .iter()
+            .map(|(key, value)| (key.as_str(), FieldValue::Input(value)))
+            .collect(),
+        None => [
+            ("id", Some(&doc.document.id)),
+            ("url", doc.document.url.as_ref()),
+            ("site", doc.document.site.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, FieldValue::Text(value?))))
+        .collect(),
     };
-    record.insert(text_field.to_string(), Value::String(doc.clean.clone()));
-    // What an HTML page declares, under names the record does not use already.
+    match fields.iter_mut().find(|(key, _)| *key == text_field) {
+        Some(field) => field.1 = FieldValue::Text(&doc.clean),
+        None => fields.push((text_field, FieldValue::Text(&doc.clean))),
+    }
     if let Some(facts) = &doc.document.html {
         let declared = [
             ("url", doc.document.url.as_ref()),
@@ -406,12 +501,25 @@ fn clean_record(doc: &Cleaned, text_field: &str) -> serde_json::Map<String, serd
             ("author", facts.meta.author.as_ref()),
         ];
         for (key, value) in declared {
-            if let (Some(value), false) = (value, record.contains_key(key)) {
-                record.insert(key.to_string(), Value::String(value.clone()));
+            if let (Some(value), false) = (value, fields.iter().any(|(k, _)| *k == key)) {
+                fields.push((key, FieldValue::Text(value)));
             }
         }
     }
-    record
+    out.push(b'{');
+    for (i, (key, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        report::json_string(out, key);
+        out.push(b':');
+        match value {
+            FieldValue::Input(value) => serde_json::to_writer(&mut *out, value)?,
+            FieldValue::Text(text) => report::json_string(out, text),
+        }
+    }
+    out.push(b'}');
+    Ok(())
 }
 
 /// How many input bytes `run_clean` cleans before writing what it has: enough documents to
@@ -434,6 +542,8 @@ struct Written {
     cleaned: Cleaned,
     /// The whole report line, or without its dedup fields when the run deduplicates.
     report_line: Vec<u8>,
+    /// Where each removed span's text is in `report_line`, for `report.html` to copy.
+    span_texts: Vec<std::ops::Range<usize>>,
     /// The `clean.jsonl` line with `--format jsonl`; empty otherwise.
     record_line: Vec<u8>,
     fingerprint: Option<dedup::Fingerprint>,
@@ -477,22 +587,24 @@ impl OutputFiles {
                 cleaned.clean.as_bytes(),
             )?,
             None => {
-                let record = clean_record(&cleaned, &self.text_field);
-                serde_json::to_writer(&mut record_line, &record)?;
+                record_line.reserve(cleaned.clean.len() + cleaned.clean.len() / 8 + 256);
+                write_clean_record(&mut record_line, &cleaned, &self.text_field)?;
                 record_line.push(b'\n');
             }
         }
         let report = report::DocumentReport::new(&cleaned);
         let mut report_line = Vec::with_capacity(report.json_len_estimate());
+        let mut span_texts = Vec::with_capacity(cleaned.removed.len());
         if fingerprint.is_some() {
-            report.write_json_head(&mut report_line);
+            report.write_json_head(&mut report_line, Some(&mut span_texts));
         } else {
-            report.write_json(&mut report_line);
+            report.write_json(&mut report_line, Some(&mut span_texts));
             report_line.push(b'\n');
         }
         Ok(Written {
             cleaned,
             report_line,
+            span_texts,
             record_line,
             fingerprint,
         })
@@ -562,4 +674,70 @@ pub fn clean_example(text: &str, corpus: &[String], rules: &RuleSet, site: Optio
     rules.prepare(&mut run);
     let doc = run.swap_remove(0);
     clean_document(doc, rules, None).clean
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Map, Value};
+
+    /// What `serde_json` writes for the record built as a map: the input record (or id, url
+    /// and site), the text field inserted, then what an HTML page declares.
+    fn through_a_map(doc: &Cleaned, text_field: &str) -> String {
+        let mut record = doc.document.record.clone().unwrap_or_else(|| {
+            let mut record = Map::new();
+            record.insert("id".into(), json!(doc.document.id));
+            for (key, value) in [("url", &doc.document.url), ("site", &doc.document.site)] {
+                if let Some(value) = value {
+                    record.insert(key.into(), json!(value));
+                }
+            }
+            record
+        });
+        record.insert(text_field.into(), json!(doc.clean));
+        serde_json::to_string(&record).unwrap()
+    }
+
+    fn cleaned(record: Option<Value>, url: Option<&str>) -> Cleaned {
+        Cleaned {
+            document: Document {
+                id: "dir/a \"b\"".into(),
+                url: url.map(str::to_string),
+                site: url.map(|_| "example.com".to_string()),
+                record: record.map(|r| match r {
+                    Value::Object(map) => map,
+                    _ => Map::new(),
+                }),
+                ..Document::default()
+            },
+            clean: "First line <b>\n\tSecond \"line\" \\ \u{1}\n".into(),
+            removed: Vec::new(),
+            normalized: BTreeMap::new(),
+            lines_in: 2,
+            lines_out: 2,
+            diff: String::new(),
+        }
+    }
+
+    #[test]
+    fn clean_records_are_written_as_serde_json_writes_the_map() {
+        let record =
+            json!({"id": "x/1", "title": "T é", "text": "", "n": 1.5, "tags": ["a", {"b": null}]});
+        let docs = [
+            cleaned(Some(record.clone()), None),
+            cleaned(Some(json!({"id": "x/2", "body": "old"})), None),
+            cleaned(None, Some("https://example.com/a?b=\"c\"")),
+            cleaned(None, None),
+        ];
+        for doc in &docs {
+            for text_field in ["text", "body", "id", "other"] {
+                let mut ours = Vec::new();
+                write_clean_record(&mut ours, doc, text_field).unwrap();
+                assert_eq!(
+                    String::from_utf8(ours).unwrap(),
+                    through_a_map(doc, text_field)
+                );
+            }
+        }
+    }
 }

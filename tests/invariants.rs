@@ -286,6 +286,89 @@ fn report_accounts_for_every_removed_line_with_its_rule() {
     }
 }
 
+#[test]
+fn blank_lines_left_by_a_removal_are_part_of_its_span() {
+    let temp = TempDir::new().unwrap();
+    let file = temp.path().join("rules.toml");
+    std::fs::write(
+        &file,
+        r#"
+[[rule]]
+id = "a.menu"
+description = "Menu entries."
+match.line = ["Home", "Sports"]
+action = "drop"
+
+[[rule]]
+id = "b.ad"
+description = "Ad label."
+match.line = ["Advertisement"]
+action = "drop"
+"#,
+    )
+    .unwrap();
+    let rules = RuleSet::load(&RuleSources {
+        defaults: false,
+        paths: vec![file],
+    })
+    .expect("the rules load");
+    let spans_of = |raw: &str| -> Vec<(usize, usize, String, String, String)> {
+        let lines = raw_lines(raw);
+        clean_document(doc(raw), &rules, None)
+            .removed
+            .iter()
+            .map(|span| {
+                let [first, last] = span.lines;
+                assert_eq!(span.text, lines[first - 1..last].concat(), "{first}-{last}");
+                (
+                    first,
+                    last,
+                    span.rule.to_string(),
+                    span.why.to_string(),
+                    span.text.clone(),
+                )
+            })
+            .collect()
+    };
+    let span = |first: usize, last: usize, rule: &str, why: &str, text: &str| {
+        (first, last, rule.into(), why.into(), text.into())
+    };
+    let raw = "\nHome\n\nHome\n\nSports\n\nAdvertisement\n\nThe council met on Tuesday.\n\nIt voted 7-2.\nHome\n\n\nThe vote ends a long dispute.\n\nAdvertisement\n";
+    assert_eq!(
+        spans_of(raw),
+        vec![
+            // A leading blank line charged to the text after it takes that text's reason;
+            // the same rule and reason on both sides of a blank line make one span.
+            span(1, 5, "a.menu", "line \"Home\"", "\nHome\n\nHome\n\n"),
+            // The same rule with another reason is a span of its own; the blank line
+            // between it and another rule's removal stays with the text before it.
+            span(6, 7, "a.menu", "line \"Sports\"", "Sports\n\n"),
+            span(8, 9, "b.ad", "line \"Advertisement\"", "Advertisement\n\n"),
+            span(13, 13, "a.menu", "line \"Home\"", "Home\n"),
+            // Charged to the removal above, but a kept blank line is between them.
+            span(15, 15, "a.menu", "blank line next to removed text", "\n",),
+            // A trailing blank line charged to the removal after it.
+            span(
+                17,
+                18,
+                "b.ad",
+                "line \"Advertisement\"",
+                "\nAdvertisement\n"
+            ),
+        ]
+    );
+    // Blank lines that no removal left are `normalize.blank-lines` spans, as before.
+    let why = "leading, trailing or repeated blank line";
+    assert_eq!(
+        spans_of("\nThe story.\n\n\nMore of it.\nHome\n"),
+        vec![
+            span(1, 1, "normalize.blank-lines", why, "\n"),
+            span(4, 4, "normalize.blank-lines", why, "\n"),
+            span(6, 6, "a.menu", "line \"Home\"", "Home\n"),
+        ]
+    );
+}
+
 /// The part of `removed.diff` for one document: from its `--- a/<id>.txt` line to the next
 /// file header.
 fn diff_section(diff: &str, id: &str) -> String {

@@ -4,9 +4,10 @@
 //! `clean` writes its output batch by batch so a run never holds the whole corpus's clean
 //! text, diffs and reports at once. Whether a document is a copy is only known once the last
 //! batch is cleaned, so with dedup on the per-document report lines, diffs, JSONL records,
-//! clean texts and `report.html` lines are spilled to temporary files in the output folder as
-//! batches finish, and this module copies them into the real files afterwards: report lines
-//! get their `duplicate_of` and scores, dropped copies lose their clean file or record,
+//! clean texts (with `--format jsonl`; the staged `clean/` files hold them otherwise) and
+//! `report.html` lines are spilled to temporary files in the output folder as batches finish,
+//! and this module copies them into the real files afterwards: report lines get their
+//! `duplicate_of` and scores, dropped copies lose their clean file or record,
 //! `removed.diff` gains each copy's comparison with its kept copy, and so does the page, where
 //! a dropped copy shows only its removed lines. Only fingerprints stay in memory.
 //!
@@ -66,7 +67,9 @@ pub(crate) struct Pending {
     out: PathBuf,
     report: Spill,
     diff: Spill,
-    texts: Spill,
+    /// The clean texts with `--format jsonl`; with `txt` they are read back from the staged
+    /// `clean/` files, which hold them already.
+    texts: Option<Spill>,
     records: Option<Spill>,
     /// Each document's lines for `report.html`, written as if it were not a copy.
     page: Spill,
@@ -105,7 +108,11 @@ impl Pending {
             out: out.to_path_buf(),
             report: Spill::create(out, "report")?,
             diff: Spill::create(out, "diff")?,
-            texts: Spill::create(out, "texts")?,
+            texts: if records {
+                Some(Spill::create(out, "texts")?)
+            } else {
+                None
+            },
             records: if records {
                 Some(Spill::create(out, "records")?)
             } else {
@@ -121,7 +128,9 @@ impl Pending {
         self.report.write_all(parts.report_head)?;
         self.report.write_all(b"\n")?;
         self.diff.write_all(parts.diff)?;
-        self.texts.write_all(parts.text.as_bytes())?;
+        if let Some(texts) = &mut self.texts {
+            texts.write_all(parts.text.as_bytes())?;
+        }
         if let Some(records) = &mut self.records {
             records.write_all(parts.record)?;
         }
@@ -158,8 +167,20 @@ impl Pending {
             text_at.push(offset);
             offset += doc.text;
         }
-        let mut texts = self.texts.reader()?;
+        let mut texts = match &mut self.texts {
+            Some(spill) => Some(spill.reader()?),
+            None => None,
+        };
+        let staged = sinks.staged;
         let mut read_text = |i: usize| -> io::Result<String> {
+            let Some(texts) = &mut texts else {
+                return match staged {
+                    Some(staged) => {
+                        std::fs::read_to_string(staged.path(&format!("{}.txt", self.docs[i].id)))
+                    }
+                    None => Err(io::Error::other("the clean texts were not held back")),
+                };
+            };
             texts.seek(SeekFrom::Start(text_at[i]))?;
             let mut bytes = vec![0; self.docs[i].text as usize];
             texts.read_exact(&mut bytes)?;

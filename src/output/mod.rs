@@ -6,9 +6,11 @@
 //! before anything is written, the paths are checked so an output can never land inside an
 //! input folder or over an input file.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::input::STDIN;
 
@@ -158,6 +160,12 @@ impl AtomicFile {
         })
     }
 
+    /// Appends all that `from` has left. From a file on Linux, the kernel copies the bytes
+    /// (`copy_file_range`) rather than reading them in and writing them out again.
+    pub fn append_from(&mut self, from: &mut io::BufReader<fs::File>) -> io::Result<u64> {
+        io::copy(from, &mut self.writer)
+    }
+
     pub fn commit(self) -> io::Result<()> {
         let AtomicFile { temp, path, writer } = self;
         let result = writer
@@ -187,6 +195,9 @@ impl Write for AtomicFile {
 pub struct StagedDir {
     staging: PathBuf,
     target: PathBuf,
+    /// Folders inside `staging` made so far: a run writes thousands of files into each, and
+    /// asking the file system for a folder that exists costs two calls per file.
+    made: Mutex<HashSet<PathBuf>>,
 }
 
 impl StagedDir {
@@ -199,7 +210,25 @@ impl StagedDir {
         Ok(StagedDir {
             staging,
             target: target.to_path_buf(),
+            made: Mutex::new(HashSet::new()),
         })
+    }
+
+    /// Makes `folder` (inside the staging folder) and its parents, unless already made.
+    fn make_folder(&self, folder: &Path) -> io::Result<()> {
+        let made = |made: &Mutex<HashSet<PathBuf>>| {
+            made.lock()
+                .map(|made| made.contains(folder))
+                .unwrap_or(false)
+        };
+        if folder == self.staging || made(&self.made) {
+            return Ok(());
+        }
+        fs::create_dir_all(folder)?;
+        if let Ok(mut made) = self.made.lock() {
+            made.insert(folder.to_path_buf());
+        }
+        Ok(())
     }
 
     /// Where a file with relative path `relative` is staged.
@@ -274,7 +303,7 @@ impl Drop for Spill {
 pub fn write_staged(dir: &StagedDir, relative: &str, bytes: &[u8]) -> io::Result<()> {
     let path = dir.path(relative);
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)?;
+        dir.make_folder(parent)?;
     }
     fs::write(path, bytes)
 }

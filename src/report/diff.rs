@@ -14,7 +14,7 @@ pub struct Row<'a> {
     /// The raw line, terminator included.
     pub old: &'a str,
     /// What the clean text holds for it, terminator included; `None` when removed.
-    pub new: Option<std::borrow::Cow<'a, str>>,
+    pub new: Option<&'a str>,
     /// The rule that removed the line; `None` when it was kept.
     pub removed_by: Option<&'a str>,
     /// The normalisations that changed a kept line; empty for a removed one.
@@ -25,7 +25,9 @@ pub struct Row<'a> {
 
 impl<'a> Row<'a> {
     fn is_equal(&self) -> bool {
-        self.new.as_deref() == Some(self.old)
+        // An unchanged line's new text is mostly the raw line itself: no need to compare.
+        self.new
+            .is_some_and(|new| std::ptr::eq(new, self.old) || new == self.old)
     }
 
     /// The rule ids that removed or changed the line; none when unchanged.
@@ -84,16 +86,17 @@ pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -
     paint(&mut out, "1", &["+++ ", new_name]);
     out.push('\n');
 
-    // New-side line numbers: how many clean lines come before each row.
-    let mut new_before = Vec::with_capacity(rows.len() + 1);
-    let mut count = 0;
-    for row in rows {
-        new_before.push(count);
-        if row.new.is_some() {
-            count += 1;
+    // New-side line numbers: how many clean lines come before a row, counted up to it as
+    // the hunks go forward (each starts at or after the end of the one before).
+    let mut counted = 0;
+    let mut clean_lines = 0;
+    let mut new_before = |row: usize| {
+        if let Some(passed) = rows.get(counted..row) {
+            clean_lines += passed.iter().filter(|r| r.new.is_some()).count();
+            counted = row;
         }
-    }
-    new_before.push(count);
+        clean_lines
+    };
 
     let mut rules: Vec<&str> = Vec::new();
     let mut k = 0;
@@ -109,29 +112,43 @@ pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -
         let end = (last + CONTEXT + 1).min(rows.len());
         let hunk = &rows[start..end];
         let old_len = hunk.len();
-        let new_len = new_before[end] - new_before[start];
+        let before = new_before(start);
+        let new_len = new_before(end) - before;
         let old_start = if old_len == 0 { start } else { start + 1 };
-        let new_start = if new_len == 0 {
-            new_before[start]
-        } else {
-            new_before[start] + 1
-        };
+        let new_start = if new_len == 0 { before } else { before + 1 };
         rules.clear();
         for row in hunk {
-            for rule in row.rules() {
-                // Neighbouring lines mostly share the rule's very string: no comparison.
-                let seen = rules.last().is_some_and(|last| std::ptr::eq(*last, rule))
-                    || rules.contains(&rule);
-                if !seen {
-                    rules.push(rule);
+            // Neighbouring lines mostly share the rule's very string: no comparison.
+            if let Some(rule) = row.removed_by {
+                if !rules.last().is_some_and(|last| std::ptr::eq(*last, rule)) {
+                    add_rule(&mut rules, rule);
+                }
+            }
+            if !row.changes.is_empty() {
+                for rule in row.changes.rule_ids() {
+                    add_rule(&mut rules, rule);
                 }
             }
         }
-        let header = format!("@@ -{old_start},{old_len} +{new_start},{new_len} @@");
-        paint(&mut out, "36", &[&header]);
-        if !rules.is_empty() {
-            out.push(' ');
-            out.push_str(&rules.join(", "));
+        // `@@ -old_start,old_len +new_start,new_len @@ rules`, written in place.
+        if color {
+            out.push_str("\x1b[36m");
+        }
+        out.push_str("@@ -");
+        push_number(&mut out, old_start);
+        out.push(',');
+        push_number(&mut out, old_len);
+        out.push_str(" +");
+        push_number(&mut out, new_start);
+        out.push(',');
+        push_number(&mut out, new_len);
+        out.push_str(" @@");
+        if color {
+            out.push_str("\x1b[0m");
+        }
+        for (i, rule) in rules.iter().enumerate() {
+            out.push_str(if i == 0 { " " } else { ", " });
+            out.push_str(rule);
         }
         out.push('\n');
         let mut i = 0;
@@ -175,6 +192,19 @@ pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -
         }
     }
     out
+}
+
+/// Adds `rule` to the hunk's `rules` unless it is there.
+fn add_rule<'a>(rules: &mut Vec<&'a str>, rule: &'a str) {
+    if !rules.contains(&rule) {
+        rules.push(rule);
+    }
+}
+
+/// Appends `n` in decimal.
+fn push_number(out: &mut String, n: usize) {
+    // Only ASCII digits are written.
+    out.push_str(std::str::from_utf8(super::decimal(n, &mut [0; 20])).unwrap_or_default());
 }
 
 /// Appends one diff line. `code` is the colour of a changed line ("" for context, which is

@@ -24,7 +24,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 
-use super::{json_number, json_string_in_html, DocumentReport, RemovedSpan};
+use super::{json_lines_in_html, json_number, json_string_in_html, DocumentReport, RemovedSpan};
 use crate::output;
 use crate::rules::{Definition, RuleSet};
 
@@ -133,7 +133,7 @@ pub fn write(
     while let Some(record) = reader.next_record()? {
         let text = texts.next(&record)?;
         let comparison = comparisons.get(&record.id).map(String::as_str);
-        page.add(&record.view(), text.as_deref(), comparison)
+        page.add(&record.view(), text.as_deref(), comparison, None)
             .map_err(|e| format!("cannot write in {}: {e}", out.display()))?;
     }
     page.finish(out, rules)
@@ -201,17 +201,26 @@ impl Page {
     }
 
     /// Adds a document: its row in the index and its lines. `clean` is its clean text
-    /// (`None` for a dropped copy); `comparison` its comparison with its kept copy.
+    /// (`None` for a dropped copy); `comparison` its comparison with its kept copy;
+    /// `span_texts` its removed texts as its report line has them, when at hand.
     pub fn add(
         &mut self,
         report: &DocumentReport,
         clean: Option<&str>,
         comparison: Option<&str>,
+        span_texts: Option<SpanTexts>,
     ) -> io::Result<()> {
         self.row(report)?;
         let mut detail = std::mem::take(&mut self.buffer);
         detail.clear();
-        write_detail(&mut detail, report, clean, comparison, &self.rule_index);
+        write_detail(
+            &mut detail,
+            report,
+            clean,
+            comparison,
+            &self.rule_index,
+            span_texts,
+        );
         let result = self.push_detail(&detail, clean.is_some());
         self.buffer = detail;
         result
@@ -219,7 +228,12 @@ impl Page {
 
     /// Adds a document's row now and returns its lines, for a run that learns only later
     /// whether the document is a copy; they are added with `push_detail` in document order.
-    pub fn add_row_first(&mut self, report: &DocumentReport, clean: &str) -> io::Result<&[u8]> {
+    pub fn add_row_first(
+        &mut self,
+        report: &DocumentReport,
+        clean: &str,
+        span_texts: SpanTexts,
+    ) -> io::Result<&[u8]> {
         self.row(report)?;
         self.buffer.clear();
         write_detail(
@@ -228,6 +242,7 @@ impl Page {
             Some(clean),
             None,
             &self.rule_index,
+            Some(span_texts),
         );
         Ok(&self.buffer)
     }
@@ -261,6 +276,7 @@ impl Page {
             None,
             Some(comparison),
             &self.rule_index,
+            None,
         );
         let result = self.push_detail(&detail, false);
         self.buffer = detail;
@@ -393,7 +409,7 @@ impl Page {
             .map_err(write_error)?;
         file.write_all(b"</script>\n").map_err(write_error)?;
         let mut details = self.details.reader().map_err(write_error)?;
-        io::copy(&mut details, &mut file).map_err(write_error)?;
+        file.append_from(&mut details).map_err(write_error)?;
         file.write_all(b"<script>\n").map_err(write_error)?;
         file.write_all(SCRIPT.replace("</", "<\\/").as_bytes())
             .map_err(write_error)?;
@@ -530,13 +546,30 @@ fn describe(rules: &RuleSet, id: &str) -> String {
 /// (the only place `<` can occur), so no text can close the surrounding `<script>`.
 fn write_json(out: &mut impl Write, value: &Value) -> io::Result<()> {
     let bytes = serde_json::to_vec(value).map_err(io::Error::other)?;
+    let mut escaped = Vec::with_capacity(bytes.len());
+    json_with_lt_escaped(&mut escaped, &bytes);
+    out.write_all(&escaped)
+}
+
+/// Appends JSON with every `<` written as `\u003c`. For a string `json_string` wrote, that
+/// is what `json_string_in_html` writes for the same text, since no escape holds a `<`.
+fn json_with_lt_escaped(out: &mut Vec<u8>, json: &[u8]) {
     let mut start = 0;
-    for at in memchr::memchr_iter(b'<', &bytes) {
-        out.write_all(&bytes[start..at])?;
-        out.write_all(b"\\u003c")?;
+    for at in memchr::memchr_iter(b'<', json) {
+        out.extend_from_slice(&json[start..at]);
+        out.extend_from_slice(b"\\u003c");
         start = at + 1;
     }
-    out.write_all(&bytes[start..])
+    out.extend_from_slice(&json[start..]);
+}
+
+/// A document's removed texts as its `report.jsonl` line already has them: the line, and
+/// where each removed span's text is in it as a JSON string, in span order. The page copies
+/// them with `<` escaped (`json_with_lt_escaped`) rather than escaping every text again.
+#[derive(Debug, Clone, Copy)]
+pub struct SpanTexts<'a> {
+    pub record: &'a [u8],
+    pub texts: &'a [std::ops::Range<usize>],
 }
 
 /// A document's lines in order, as JSON: `{"items":[...],"whys":[...],"text":..,"note":..}`
@@ -549,12 +582,16 @@ fn write_detail(
     clean: Option<&str>,
     comparison: Option<&str>,
     rule_index: &HashMap<String, usize>,
+    span_texts: Option<SpanTexts>,
 ) {
+    // The removed texts as JSON already, when the report line is at hand and has them all.
+    let escaped = span_texts.filter(|s| s.texts.len() == report.removed.len());
     out.extend_from_slice(b"{\"items\":[");
     // A reason often repeats within a page (every line of a menu); each is written once.
     let mut whys: Vec<&str> = Vec::new();
     let mut why_index: HashMap<&str, usize> = HashMap::new();
-    let mut kept = clean.map(|text| text.split_inclusive('\n'));
+    // The clean text not yet written.
+    let mut kept = clean;
     let mut spans = report.removed.iter().peekable();
     let mut line = 1;
     let mut missing = 0usize;
@@ -588,35 +625,36 @@ fn write_detail(
                 json_number(out, n);
                 out.push(b',');
             }
-            json_string_in_html(out, &span.text);
+            // The number of this span among the document's spans.
+            let index = report.removed.len() - spans.len() - 1;
+            match escaped.and_then(|s| s.record.get(s.texts.get(index)?.clone())) {
+                Some(json) => json_with_lt_escaped(out, json),
+                None => json_string_in_html(out, &span.text),
+            }
             out.push(b']');
             line = span.lines[1].min(CAP).max(line) + 1;
             continue;
         }
-        // Kept lines up to the next removed span, one clean line each.
+        // Kept lines up to the next removed span, one clean line each; those the clean
+        // text does not have are missing.
         let next = spans
             .peek()
             .map_or(lines_in + 1, |s| s.lines[0].min(lines_in + 1));
-        while line < next {
-            match kept.as_mut().and_then(|k| k.next()) {
-                Some(text) => {
-                    if items > 0 {
-                        out.push(b',');
-                    }
-                    items += 1;
-                    json_string_in_html(out, text.strip_suffix('\n').unwrap_or(text));
-                    line += 1;
-                }
-                None => {
-                    // The rest are missing; counted at once, since a damaged report can
-                    // claim any number of lines.
-                    missing += next - line;
-                    line = next;
-                }
+        let (run, count) = match &mut kept {
+            Some(rest) => take_lines(rest, next - line),
+            None => ("", 0),
+        };
+        if count > 0 {
+            if items > 0 {
+                out.push(b',');
             }
+            items += count;
+            json_lines_in_html(out, run);
         }
+        missing += next - line - count;
+        line = next;
     }
-    let extra = kept.map_or(0, |k| k.count());
+    let extra = kept.map_or(0, |rest| rest.split_inclusive('\n').count());
     out.extend_from_slice(b"],\"whys\":[");
     for (i, why) in whys.iter().enumerate() {
         if i > 0 {
@@ -643,6 +681,26 @@ fn write_detail(
         out.extend_from_slice(b"null");
     }
     close_detail(out, comparison);
+}
+
+/// Takes up to `n` lines off the front of `rest`: the text of those it has and how many.
+fn take_lines<'t>(rest: &mut &'t str, n: usize) -> (&'t str, usize) {
+    let bytes = rest.as_bytes();
+    let mut newlines = memchr::memchr_iter(b'\n', bytes);
+    let mut end = 0;
+    let mut count = 0;
+    while count < n {
+        match newlines.next() {
+            Some(at) => end = at + 1,
+            // A last line without a newline.
+            None if end < bytes.len() => end = bytes.len(),
+            None => break,
+        }
+        count += 1;
+    }
+    let (run, tail) = rest.split_at(end);
+    *rest = tail;
+    (run, count)
 }
 
 /// The last few names (rules, reasons) numbered and their numbers. Neighbouring removed spans
@@ -991,8 +1049,28 @@ mod tests {
     /// A document's lines as the page embeds them, parsed back.
     fn detail(record: &Record, clean: Option<&str>, rule_index: &HashMap<String, usize>) -> Value {
         let mut out = Vec::new();
-        write_detail(&mut out, &record.view(), clean, None, rule_index);
+        write_detail(&mut out, &record.view(), clean, None, rule_index, None);
         assert!(!out.contains(&b'<'));
+        // The same with the removed texts copied from the record's report line.
+        let (mut line, mut texts) = (Vec::new(), Vec::new());
+        record.view().write_json(&mut line, Some(&mut texts));
+        let mut copied = Vec::new();
+        let span_texts = SpanTexts {
+            record: &line,
+            texts: &texts,
+        };
+        write_detail(
+            &mut copied,
+            &record.view(),
+            clean,
+            None,
+            rule_index,
+            Some(span_texts),
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&copied),
+            String::from_utf8_lossy(&out)
+        );
         serde_json::from_slice(&out).unwrap()
     }
 
@@ -1018,6 +1096,25 @@ mod tests {
             rule: rule.into(),
             why: why.into(),
             text: text.into(),
+        }
+    }
+
+    #[test]
+    fn report_strings_with_lt_escaped_are_page_strings() {
+        for text in [
+            "",
+            "plain\n",
+            "</script><!-- <b>\n",
+            "a<b\n\"q\" \\ \u{1}é<",
+            "<<\n<",
+        ] {
+            let mut json = Vec::new();
+            crate::report::json_string(&mut json, text);
+            let mut ours = Vec::new();
+            json_with_lt_escaped(&mut ours, &json);
+            let mut theirs = Vec::new();
+            json_string_in_html(&mut theirs, text);
+            assert_eq!(ours, theirs, "{text:?}");
         }
     }
 
@@ -1055,6 +1152,7 @@ mod tests {
             Some("Story.\n"),
             Some("<diff>\n"),
             &HashMap::new(),
+            None,
         );
         let mut later = Vec::new();
         write_detail(
@@ -1063,6 +1161,7 @@ mod tests {
             Some("Story.\n"),
             None,
             &HashMap::new(),
+            None,
         );
         later.pop();
         close_detail(&mut later, Some("<diff>\n"));
@@ -1088,7 +1187,7 @@ mod tests {
             5,
             vec![
                 span([1, 1], "r1", "w", "Menu\n"),
-                span([4, 5], "r2", "w", "Share\nTweet\n"),
+                span([4, 5], "r2", "w", "<b>Share</b>\nTweet\n"),
             ],
         );
         let index: HashMap<String, usize> = [("r1".to_string(), 0), ("r2".to_string(), 1)].into();
@@ -1099,7 +1198,7 @@ mod tests {
                 [0, 1, 1, 0, "Menu\n"],
                 "Story one.",
                 "Story two.",
-                [1, 4, 5, 0, "Share\nTweet\n"]
+                [1, 4, 5, 0, "<b>Share</b>\nTweet\n"]
             ])
         );
         assert_eq!(lines["whys"], json!(["w"]));

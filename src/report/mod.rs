@@ -6,6 +6,7 @@ pub mod html;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use crate::Cleaned;
@@ -85,9 +86,10 @@ impl<'a> DocumentReport<'a> {
     /// writes for it (`tests::json_matches_serde` holds it to that). A record carries every
     /// removed line of its document, and serde's call per value and byte-wise escape loop
     /// made writing the report a large part of a run; here unescaped runs are copied whole.
-    /// A field added to the struct must be added here too.
-    pub fn write_json(&self, out: &mut Vec<u8>) {
-        self.write_json_head(out);
+    /// A field added to the struct must be added here too. `span_texts`, when given, gets
+    /// where each removed span's text is in `out` as a JSON string (see `SpanTexts`).
+    pub fn write_json(&self, out: &mut Vec<u8>, span_texts: Option<&mut Vec<Range<usize>>>) {
+        self.write_json_head(out, span_texts);
         write_json_dedup(out, self.duplicate_of, self.similarity, self.containment);
     }
 
@@ -104,7 +106,11 @@ impl<'a> DocumentReport<'a> {
 
     /// The record up to its dedup fields, which `write_json_dedup` completes: a run that
     /// deduplicates knows them only after every document is cleaned.
-    pub fn write_json_head(&self, out: &mut Vec<u8>) {
+    pub fn write_json_head(
+        &self,
+        out: &mut Vec<u8>,
+        mut span_texts: Option<&mut Vec<Range<usize>>>,
+    ) {
         out.extend_from_slice(b"{\"id\":");
         json_string(out, self.id);
         out.extend_from_slice(b",\"source\":");
@@ -149,7 +155,11 @@ impl<'a> DocumentReport<'a> {
             out.extend_from_slice(b",\"why\":");
             json_string(out, &span.why);
             out.extend_from_slice(b",\"text\":");
+            let start = out.len();
             json_string(out, &span.text);
+            if let Some(texts) = span_texts.as_mut() {
+                texts.push(start..out.len());
+            }
             out.push(b'}');
         }
         out.extend_from_slice(b"],\"normalized\":{");
@@ -211,22 +221,30 @@ static JSON_ESCAPE: [u8; 256] = {
 };
 
 pub(crate) fn json_string(out: &mut Vec<u8>, text: &str) {
-    escaped_string::<false>(out, text);
+    escaped_string::<false, false>(out, text);
 }
 
 /// A JSON string for a page's `<script>` element: as `json_string`, with every `<` written
 /// as `\u003c` so no text can end the element.
 pub(crate) fn json_string_in_html(out: &mut Vec<u8>, text: &str) {
-    escaped_string::<true>(out, text);
+    escaped_string::<true, false>(out, text);
 }
 
-fn escaped_string<const IN_HTML: bool>(out: &mut Vec<u8>, text: &str) {
+/// Lines of text (each ending with a newline, but for a last one without) as one
+/// `json_string_in_html` string per line without its newline, separated by commas: a page's
+/// run of kept lines is escaped in one pass rather than line by line.
+pub(crate) fn json_lines_in_html(out: &mut Vec<u8>, lines: &str) {
+    escaped_string::<true, true>(out, lines);
+}
+
+/// With `LINES`, each newline ends one string and starts the next (see `json_lines_in_html`).
+fn escaped_string<const IN_HTML: bool, const LINES: bool>(out: &mut Vec<u8>, text: &str) {
     out.reserve(text.len() + 3);
     out.push(b'"');
     // Removed text mostly ends with its newline, often its only escape: it is written at
-    // the end, so the rest can be passed over block by block.
+    // the end, so the rest can be passed over block by block. A last line's newline ends it.
     let (body, newline) = match text.strip_suffix('\n') {
-        Some(body) => (body, true),
+        Some(body) => (body, !LINES),
         None => (text, false),
     };
     let bytes = body.as_bytes();
@@ -259,6 +277,12 @@ fn escaped_string<const IN_HTML: bool>(out: &mut Vec<u8>, text: &str) {
         let b = bytes[at + offset];
         let escape = escape_of::<IN_HTML>(b);
         out.extend_from_slice(&bytes[copied..at + offset]);
+        if LINES && b == b'\n' {
+            out.extend_from_slice(b"\",\"");
+            at += offset + 1;
+            copied = at;
+            continue;
+        }
         out.push(b'\\');
         out.push(escape);
         if escape == b'u' {
@@ -292,7 +316,7 @@ fn json_option(out: &mut Vec<u8>, text: Option<&str>) {
     }
 }
 
-pub(crate) fn json_number(out: &mut Vec<u8>, mut n: usize) {
+pub(crate) fn json_number(out: &mut Vec<u8>, n: usize) {
     // Most numbers in a report are line numbers and small indexes: written as arrays of a
     // fixed length, which compile to a store rather than a copy.
     let digit = |n: usize| b'0' + (n % 10) as u8;
@@ -302,7 +326,11 @@ pub(crate) fn json_number(out: &mut Vec<u8>, mut n: usize) {
         100..1000 => return out.extend_from_slice(&[digit(n / 100), digit(n / 10), digit(n)]),
         _ => {}
     }
-    let mut digits = [0u8; 20];
+    out.extend_from_slice(decimal(n, &mut [0; 20]));
+}
+
+/// `n` in decimal, written at the end of `digits`.
+pub(crate) fn decimal(mut n: usize, digits: &mut [u8; 20]) -> &[u8] {
     let mut start = digits.len();
     loop {
         start -= 1;
@@ -312,7 +340,7 @@ pub(crate) fn json_number(out: &mut Vec<u8>, mut n: usize) {
             break;
         }
     }
-    out.extend_from_slice(&digits[start..]);
+    &digits[start..]
 }
 
 /// Totals for the closing summary.
@@ -482,7 +510,7 @@ mod tests {
         };
         let check = |report: &DocumentReport| {
             let mut ours = Vec::new();
-            report.write_json(&mut ours);
+            report.write_json(&mut ours, None);
             assert_eq!(
                 String::from_utf8(ours).unwrap(),
                 serde_json::to_string(report).unwrap()
@@ -522,6 +550,35 @@ mod tests {
                     assert_eq!(String::from_utf8(ours).unwrap(), theirs, "{text:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn lines_escape_as_one_string_per_line() {
+        for text in [
+            "a\n",
+            "\n",
+            "a",
+            "a\nb",
+            "a\n\n",
+            "\n\n\n",
+            "one <b>\"two\"</b>\r\n\tthree\\\nfour and a much longer line of text\n",
+            "\u{1}x\ny\u{1f}\n",
+        ] {
+            let mut ours = Vec::new();
+            json_lines_in_html(&mut ours, text);
+            let mut theirs = Vec::new();
+            for (i, line) in text.split_inclusive('\n').enumerate() {
+                if i > 0 {
+                    theirs.push(b',');
+                }
+                json_string_in_html(&mut theirs, line.strip_suffix('\n').unwrap_or(line));
+            }
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap(),
+                "{text:?}"
+            );
         }
     }
 
