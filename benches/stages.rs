@@ -166,7 +166,7 @@ fn main() {
                 let mut out = Vec::new();
                 for doc in &cleaned {
                     out.clear();
-                    report::DocumentReport::new(doc).write_json(&mut out);
+                    report::DocumentReport::new(doc).write_json(&mut out, None);
                 }
                 out.len()
             })
