@@ -368,64 +368,87 @@ pub fn run_clean_with_progress(
     };
     // Documents go through in batches, each cleaned in parallel and then appended to the
     // output in input order, so a run holds one batch's clean text, diffs and reports at a
-    // time rather than the whole corpus's, and each raw text is freed once written.
+    // time rather than the whole corpus's, and each raw text is freed once written. A
+    // batch is written while the next is cleaned, so no worker waits for the writing.
+    let deduplicating = pending.is_some();
+    let OutputFiles {
+        per_document,
+        sinks,
+    } = &mut files;
+    let per_document = &*per_document;
     let mut documents = loaded_documents.into_iter().peekable();
-    while documents.peek().is_some() {
+    let mut cleaned: Vec<Written> = Vec::new();
+    loop {
         let mut batch = Vec::new();
         let mut batch_bytes = 0;
         while let Some(doc) = documents.next_if(|_| batch_bytes < BATCH_BYTES) {
             batch_bytes += doc.raw.len();
             batch.push(doc);
         }
-        let written: Vec<Written> = batch
-            .into_par_iter()
-            .map(|doc| {
-                let cleaned = clean_document(doc, rules, Some(DiffStyle::Patch));
-                let fingerprint = pending.as_ref().map(|_| dedup::fingerprint(&cleaned.clean));
-                progress.tick();
-                files.prepare(cleaned, fingerprint)
-            })
-            .collect::<std::io::Result<_>>()
-            .map_err(write_error)?;
-        for mut document in written {
-            let report = report::DocumentReport::new(&document.cleaned);
-            let clean = &document.cleaned.clean;
-            let span_texts = report::html::SpanTexts {
-                record: &document.report_line,
-                texts: &document.span_texts,
-            };
-            match &mut pending {
-                Some(pending) => page
-                    .add_row_first(&report, clean, span_texts)
-                    .and_then(|lines| {
-                        pending.push(dedup::run::Parts {
-                            fingerprint: match document.fingerprint.take() {
-                                Some(fingerprint) => fingerprint,
-                                None => dedup::fingerprint(clean),
-                            },
-                            id: &document.cleaned.document.id,
-                            report_head: &document.report_line,
-                            diff: document.cleaned.diff.as_bytes(),
-                            text: clean,
-                            record: &document.record_line,
-                            page: lines,
-                        })
-                    }),
-                None => files
-                    .append(&document)
-                    .and_then(|_| page.add(&report, Some(clean), None, Some(span_texts))),
-            }
-            .map_err(write_error)?;
-            outcome.summary.add(&document.cleaned);
+        if batch.is_empty() && cleaned.is_empty() {
+            break;
         }
+        let previous = std::mem::take(&mut cleaned);
+        let write = || -> std::io::Result<()> {
+            for mut document in previous {
+                let report = report::DocumentReport::new(&document.cleaned);
+                let clean = &document.cleaned.clean;
+                let span_texts = report::html::SpanTexts {
+                    record: &document.report_line,
+                    texts: &document.span_texts,
+                };
+                match &mut pending {
+                    Some(pending) => {
+                        page.add_row_first(&report, clean, span_texts)
+                            .and_then(|lines| {
+                                pending.push(dedup::run::Parts {
+                                    fingerprint: match document.fingerprint.take() {
+                                        Some(fingerprint) => fingerprint,
+                                        None => dedup::fingerprint(clean),
+                                    },
+                                    id: &document.cleaned.document.id,
+                                    report_head: &document.report_line,
+                                    diff: document.cleaned.diff.as_bytes(),
+                                    text: clean,
+                                    record: &document.record_line,
+                                    page: lines,
+                                })
+                            })
+                    }
+                    None => sinks
+                        .append(&document)
+                        .and_then(|_| page.add(&report, Some(clean), None, Some(span_texts))),
+                }?;
+                outcome.summary.add(&document.cleaned);
+            }
+            Ok(())
+        };
+        let clean = || -> std::io::Result<Vec<Written>> {
+            batch
+                .into_par_iter()
+                .map(|doc| {
+                    let cleaned = clean_document(doc, rules, Some(DiffStyle::Patch));
+                    let fingerprint = deduplicating.then(|| dedup::fingerprint(&cleaned.clean));
+                    progress.tick();
+                    per_document.prepare(cleaned, fingerprint)
+                })
+                .collect()
+        };
+        let (wrote, next) = rayon::join(write, clean);
+        wrote.map_err(write_error)?;
+        cleaned = next.map_err(write_error)?;
     }
     progress.finish();
     if let (Some(pending), Some(settings)) = (pending, &options.dedup) {
         let sinks = dedup::run::Sinks {
-            report: &mut files.report,
-            diff: &mut files.diff,
-            records: files.clean_jsonl.as_mut().map(|f| f as &mut dyn Write),
-            staged: files.clean_dir.as_ref(),
+            report: &mut files.sinks.report,
+            diff: &mut files.sinks.diff,
+            records: files
+                .sinks
+                .clean_jsonl
+                .as_mut()
+                .map(|f| f as &mut dyn Write),
+            staged: files.per_document.clean_dir.as_ref(),
             page: &mut page,
         };
         let result = pending
@@ -528,9 +551,21 @@ const BATCH_BYTES: usize = 16 << 20;
 
 /// The files of an output folder while a run writes them; `commit` puts them in place.
 struct OutputFiles {
+    /// What the workers write to, each for its own document.
+    per_document: PerDocument,
+    /// What the writing thread appends to, in input order.
+    sinks: Sinks,
+}
+
+/// The output written per document: `clean/` with `--format txt`.
+struct PerDocument {
     text_field: String,
-    /// `clean/` with `--format txt`, `clean.jsonl` with `--format jsonl`.
     clean_dir: Option<output::StagedDir>,
+}
+
+/// The output files every document appends to: `clean.jsonl` with `--format jsonl`, the
+/// report and the diff.
+struct Sinks {
     clean_jsonl: Option<output::AtomicFile>,
     report: output::AtomicFile,
     diff: output::AtomicFile,
@@ -564,14 +599,31 @@ impl OutputFiles {
             ),
         };
         Ok(OutputFiles {
-            text_field: options.input.text_field.clone(),
-            clean_dir,
-            clean_jsonl,
-            report: output::AtomicFile::create(&out.join(output::REPORT_JSONL))?,
-            diff: output::AtomicFile::create(&out.join(output::REMOVED_DIFF))?,
+            per_document: PerDocument {
+                text_field: options.input.text_field.clone(),
+                clean_dir,
+            },
+            sinks: Sinks {
+                clean_jsonl,
+                report: output::AtomicFile::create(&out.join(output::REPORT_JSONL))?,
+                diff: output::AtomicFile::create(&out.join(output::REMOVED_DIFF))?,
+            },
         })
     }
 
+    fn commit(self) -> std::io::Result<()> {
+        if let Some(staged) = self.per_document.clean_dir {
+            staged.commit()?;
+        }
+        if let Some(file) = self.sinks.clean_jsonl {
+            file.commit()?;
+        }
+        self.sinks.report.commit()?;
+        self.sinks.diff.commit()
+    }
+}
+
+impl PerDocument {
     /// Runs on a worker thread: writes the clean file (one per document) or serialises the
     /// clean record, and serialises the report line.
     fn prepare(
@@ -609,7 +661,9 @@ impl OutputFiles {
             fingerprint,
         })
     }
+}
 
+impl Sinks {
     /// Appends a prepared document's lines, in input order.
     fn append(&mut self, written: &Written) -> std::io::Result<()> {
         if let Some(file) = &mut self.clean_jsonl {
@@ -617,17 +671,6 @@ impl OutputFiles {
         }
         self.report.write_all(&written.report_line)?;
         self.diff.write_all(written.cleaned.diff.as_bytes())
-    }
-
-    fn commit(self) -> std::io::Result<()> {
-        if let Some(staged) = self.clean_dir {
-            staged.commit()?;
-        }
-        if let Some(file) = self.clean_jsonl {
-            file.commit()?;
-        }
-        self.report.commit()?;
-        self.diff.commit()
     }
 }
 
