@@ -15,8 +15,15 @@
 # system's cost more than newsclean's, so user and sys CPU are shown apart. The corpus is
 # kept under target/bench-text/ and reused by later runs.
 #
+# Outputs go under target/bench-text/, or under OUT_ROOT when set. The folder shape writes
+# one clean file per document, and a disk file system can be slow to make thousands of
+# files right after the last run's were deleted (ext4 looks for inodes not recently freed),
+# which shows as sys time that has nothing to do with newsclean: OUT_ROOT=/dev/shm/bench
+# (a RAM file system) measures the program without it.
+#
 # Usage: scripts/bench-text.sh          (COPIES=125 by default, RUNS=1 per configuration)
 #        COPIES=10 RUNS=3 scripts/bench-text.sh
+#        OUT_ROOT=/dev/shm/bench scripts/bench-text.sh
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,6 +31,7 @@ source_dir=${SOURCE_DIR:-$root/../shared/data/article-extraction-benchmark/text}
 copies=${COPIES:-125}
 runs=${RUNS:-1}
 work=$root/target/bench-text
+out_root=${OUT_ROOT:-$work}
 corpus_dir=$work/corpus-$copies
 corpus_jsonl=$work/corpus-$copies.jsonl
 bin=$root/target/release/newsclean
@@ -36,7 +44,7 @@ fi
 echo "== building release binary"
 (cd "$root" && cargo build --release --quiet)
 
-mkdir -p "$work"
+mkdir -p "$work" "$out_root"
 
 # Many files: COPIES folders, each holding every dump. The stamp file is written last, so an
 # interrupted build is redone rather than measured.
@@ -97,7 +105,7 @@ printf '\n%-8s %-3s %9s %8s %8s %8s %10s %10s %9s\n' \
 run() {
     local shape=$1 jobs=$2 input=$3 bytes=$4
     shift 4
-    local out=$work/out-$shape-j$jobs
+    local out=$out_root/out-$shape-j$jobs
     local timing=$work/timing.txt log=$work/run.log rss=$work/rss.txt
     for ((r = 0; r < runs; r++)); do
         rm -rf "$out"
@@ -126,4 +134,4 @@ run jsonl 2 "$corpus_jsonl" "$jsonl_bytes" --format jsonl
 
 echo
 echo "MB = 10^6 bytes of input; MB/s_cpu = input MB per CPU-second (user + sys)."
-echo "Outputs are in $work/out-*; the corpus is reused by later runs."
+echo "Outputs are in $out_root/out-*; the corpus is reused by later runs."
