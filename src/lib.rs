@@ -293,6 +293,9 @@ pub struct RunOptions {
     pub input: InputOptions,
     /// Drop near-duplicate copies across the run; `None` with `--no-dedup`.
     pub dedup: Option<dedup::run::Settings>,
+    /// Input bytes cleaned per batch ([`BATCH_BYTES`] unless a test wants many batches):
+    /// a run holds about two batches' documents and outputs at a time.
+    pub batch_bytes: usize,
 }
 
 /// What a run did.
@@ -381,7 +384,7 @@ pub fn run_clean_with_progress(
     loop {
         let mut batch = Vec::new();
         let mut batch_bytes = 0;
-        while let Some(doc) = documents.next_if(|_| batch_bytes < BATCH_BYTES) {
+        while let Some(doc) = documents.next_if(|_| batch_bytes < options.batch_bytes.max(1)) {
             batch_bytes += doc.raw.len();
             batch.push(doc);
         }
@@ -547,7 +550,7 @@ fn write_clean_record(
 
 /// How many input bytes `run_clean` cleans before writing what it has: enough documents to
 /// keep every thread busy, few enough that the outputs held meanwhile stay small.
-const BATCH_BYTES: usize = 16 << 20;
+pub const BATCH_BYTES: usize = 16 << 20;
 
 /// The files of an output folder while a run writes them; `commit` puts them in place.
 struct OutputFiles {

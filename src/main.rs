@@ -384,6 +384,7 @@ fn clean(args: CleanArgs) -> Result<ExitCode, ExitCode> {
         } else {
             Some(args.dedup.settings(args.keep_duplicates))
         },
+        batch_bytes: newsclean::BATCH_BYTES,
     };
     let outcome = with_threads(args.jobs, || {
         newsclean::run_clean_with_progress(&options, &rules, args.quiet)

@@ -733,3 +733,46 @@ proptest! {
         prop_assert_eq!(restored, raw);
     }
 }
+
+/// Cleaning in many small batches (each written while the next is cleaned) gives the same
+/// output as cleaning in one, with and without dedup and in both clean formats.
+#[test]
+fn output_does_not_depend_on_the_batch_size() {
+    let generated = generated(0x5eed_0003, 40);
+    let seeds = examples();
+    let jsonl = fixture("jsonl/records.jsonl");
+    let inputs = vec![seeds.clone(), generated.dir.clone(), jsonl.clone()];
+    let rules = RuleSet::load(&RuleSources {
+        defaults: true,
+        paths: Vec::new(),
+    })
+    .unwrap();
+    let temp = TempDir::new().unwrap();
+    for (format, dedup) in [
+        (newsclean::Format::Txt, true),
+        (newsclean::Format::Txt, false),
+        (newsclean::Format::Jsonl, true),
+    ] {
+        let mut trees = Vec::new();
+        for batch_bytes in [newsclean::BATCH_BYTES, 1, 3000] {
+            let out = temp
+                .path()
+                .join(format!("{format:?}-{dedup}-{batch_bytes}"));
+            let options = newsclean::RunOptions {
+                inputs: inputs.clone(),
+                out: out.clone(),
+                format,
+                input: newsclean::InputOptions::default(),
+                dedup: dedup.then(newsclean::dedup::run::Settings::default),
+                batch_bytes,
+            };
+            newsclean::run_clean(&options, &rules).unwrap();
+            trees.push(read_tree(&out));
+        }
+        assert!(trees[0].contains_key("report.jsonl"));
+        assert!(
+            trees[0] == trees[1] && trees[0] == trees[2],
+            "{format:?}, dedup {dedup}: the output depends on the batch size"
+        );
+    }
+}
