@@ -85,11 +85,11 @@ impl ContentRegion {
         ContentRegion { config }
     }
 
-    /// The score of one line of text and a word for why. `features` are the line's
-    /// (`LineFeatures::of(text)`), which already hold its word count and truncation.
+    /// The score of one line of text and a word for why. `text` is the line without
+    /// surrounding white space and `features` are the line's (`LineFeatures::of`), which
+    /// already hold its word, character and CJK counts and its truncation.
     fn score(&self, text: &str, features: &LineFeatures) -> (f64, &'static str) {
-        let text = text.trim();
-        let (chars, cjk) = super::text::char_counts(text);
+        let (chars, cjk) = (features.chars, features.cjk);
         // The features' count saturates at `u16::MAX`; only a longer line is counted again.
         let words = match features.words {
             u16::MAX => crate::judge::word_count(text),
@@ -129,7 +129,7 @@ impl ContentRegion {
     /// schedule, the steps of a recipe are the article's own text), unless it is prose.
     fn list_item_score(&self, text: &str, features: &LineFeatures) -> (f64, &'static str) {
         let (score, kind) = self.score(text, features);
-        let chars = text.trim().chars().count() as f64;
+        let chars = features.chars as f64;
         let points = (chars / self.config.chars_per_point).min(self.config.max_line_points);
         if score >= points {
             (score, kind)
@@ -139,10 +139,9 @@ impl ContentRegion {
     }
 
     /// A line that could be the story's headline: a few words, not a truncated teaser, not
-    /// a sentence ending in a full stop (captions do), not a byline or a timestamp.
-    fn is_headline(&self, text: &str) -> bool {
-        let text = text.trim();
-        let words = crate::judge::word_count(text);
+    /// a sentence ending in a full stop (captions do), not a byline or a timestamp. `text`
+    /// is the line without surrounding white space, of `words` words.
+    fn is_headline(&self, text: &str, words: usize) -> bool {
         let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']']);
         (4..=30).contains(&words)
             && !text.ends_with("...")
@@ -167,8 +166,7 @@ impl Detector for ContentRegion {
         // A title written twice in a row is a link and its heading (teaser lists print a
         // story's title as both); an article does not repeat its subheadings. (Sentences are
         // left to their score: a photo gallery repeats its captions around the story.)
-        let same =
-            |a: usize, b: usize| blocks[lines[a]].text.trim() == blocks[lines[b]].text.trim();
+        let same = |a: usize, b: usize| page.trimmed(lines[a]) == page.trimmed(lines[b]);
         let repeats_neighbour =
             |k: usize| (k > 0 && same(k, k - 1)) || (k + 1 < lines.len() && same(k, k + 1));
         // A run of removed lines (a share bar, a newsletter box) costs as much as a few
@@ -181,23 +179,21 @@ impl Detector for ContentRegion {
                 .take_while(|&&i| !verdicts[i].is_keep())
                 .count()
         };
-        let listed = numbered_items(&lines, |i| {
-            verdicts[i].is_keep().then(|| blocks[i].text.as_ref())
-        });
+        let listed = numbered_items(&lines, |i| verdicts[i].is_keep().then(|| page.trimmed(i)));
         let scores: Vec<(f64, &'static str)> = lines
             .iter()
             .enumerate()
             .map(|(k, &i)| {
                 if verdicts[i].is_keep() {
                     if listed[k] {
-                        self.list_item_score(&blocks[i].text, &page.features[i])
+                        self.list_item_score(page.trimmed(i), &page.features[i])
                     } else if repeats_neighbour(k) && !page.features[i].sentence {
                         (
                             -self.config.short_line_penalty * self.config.date_line_factor,
                             "line written twice in a row",
                         )
                     } else {
-                        self.score(&blocks[i].text, &page.features[i])
+                        self.score(page.trimmed(i), &page.features[i])
                     }
                 } else if removed_run(k) >= MAX_REMOVED_RUN_COST {
                     (0.0, "removed")
@@ -261,7 +257,7 @@ impl Detector for ContentRegion {
         for top in tops {
             let room = self.config.headline_lines.saturating_sub(headline.len());
             for k in kept_above(top).take(room) {
-                if !self.is_headline(&blocks[lines[k]].text) {
+                if !self.is_headline(page.trimmed(lines[k]), page.words(lines[k])) {
                     break;
                 }
                 headline.push(k);
@@ -497,13 +493,13 @@ fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
         if page.blocks[i].line < min_line {
             return None;
         }
-        let line = page.blocks[i].text.trim();
+        let line = page.trimmed(i);
         // The cheap comparisons first: nearly every line fails them.
         if line == title {
             return Some((k, false));
         }
         let suffixed = title.starts_with(line)
-            && crate::judge::word_count(line) >= 3
+            && page.words(i) >= 3
             && title[line.len()..]
                 .trim_start()
                 .starts_with(['-', '|', '–', '—', ':', '·']);

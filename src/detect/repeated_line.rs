@@ -22,7 +22,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use crate::document::{Document, Verdict};
-use crate::judge::Page;
+use crate::judge::{trimmed_bounds, Page};
 
 use super::Detector;
 
@@ -67,13 +67,13 @@ impl RepeatedLine {
     }
 }
 
-/// The hash a line is counted by: its text without surrounding white space, ASCII case
-/// folded. Eight bytes at a time with a multiply-rotate mix and a final avalanche: this runs
+/// The hash a line is counted by: its text without surrounding white space (given so),
+/// ASCII case folded. Eight bytes at a time with a multiply-rotate mix and a final avalanche: this runs
 /// on every line of the run twice (counting and judging), so a byte-at-a-time hasher shows.
 /// Deterministic across runs and platforms, so the same corpus gives the same counts.
-fn line_hash(text: &str) -> u64 {
+fn line_hash(trimmed: &str) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let bytes = text.trim().as_bytes();
+    let bytes = trimmed.as_bytes();
     let mut hash = (bytes.len() as u64).wrapping_mul(K);
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
@@ -154,19 +154,19 @@ type CountedLine = (u64, usize);
 
 /// One document's distinct lines.
 fn document_lines(doc: &Document, prose_words: usize) -> Vec<CountedLine> {
-    let mut lines: Vec<CountedLine> = doc
-        .raw
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| {
-            let prose = if is_prose(line, prose_words) {
-                line.len()
-            } else {
-                0
-            };
-            (line_hash(line), prose)
-        })
-        .collect();
+    let mut lines: Vec<CountedLine> = Vec::with_capacity(doc.raw.len() / 32 + 1);
+    for line in doc.raw.lines() {
+        let (start, end) = trimmed_bounds(line);
+        if start == end {
+            continue;
+        }
+        let prose = if is_prose(line, prose_words) {
+            line.len()
+        } else {
+            0
+        };
+        lines.push((line_hash(&line[start..end]), prose));
+    }
     lines.sort_unstable();
     lines.dedup_by_key(|(hash, _)| *hash);
     lines
@@ -255,7 +255,7 @@ impl Detector for RepeatedLine {
             if !verdicts[i].is_keep() {
                 continue;
             }
-            let text = blocks[i].text.trim();
+            let text = page.trimmed(i);
             if !title.is_empty() && title.starts_with(text) {
                 continue;
             }

@@ -114,12 +114,13 @@ impl TeaserList {
         }
     }
 
-    fn is_marker(&self, text: &str) -> bool {
-        if text.len() > self.longest_marker * 4 + 8 {
+    /// Whether line `i` of a page is a marker.
+    fn is_marker(&self, page: &Page<'_>, i: usize) -> bool {
+        if page.blocks[i].text.len() > self.longest_marker * 4 + 8 {
             return false;
         }
-        let text = text.trim().trim_end_matches(':').trim_end();
-        if text.is_ascii() {
+        let text = page.trimmed(i).trim_end_matches(':').trim_end();
+        if page.features[i].ascii || text.is_ascii() {
             if !self.marker_lengths.get(text.len()).is_some_and(|&n| n) {
                 return false;
             }
@@ -140,7 +141,6 @@ impl TeaserList {
 
 impl Detector for TeaserList {
     fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
-        let blocks = page.blocks;
         let text_blocks = &page.text_blocks;
         let kinds: Vec<Kind> = text_blocks
             .iter()
@@ -148,7 +148,7 @@ impl Detector for TeaserList {
             .collect();
         let markers: Vec<bool> = text_blocks
             .iter()
-            .map(|&i| self.is_marker(&blocks[i].text))
+            .map(|&i| self.is_marker(page, i))
             .collect();
         let mut start = 0;
         while start < text_blocks.len() {
@@ -177,7 +177,7 @@ impl Detector for TeaserList {
                 let why: Arc<str> = match marker {
                     Some(m) => format!(
                         "{teasers} truncated teasers after \"{}\"",
-                        blocks[text_blocks[m]].text.trim()
+                        page.trimmed(text_blocks[m])
                     )
                     .into(),
                     None => format!("{teasers} truncated teasers between short labels").into(),

@@ -25,9 +25,18 @@ pub struct Page<'a> {
     pub text_blocks: Vec<usize>,
 }
 
-/// Cheap facts about one line that several detectors ask for.
+/// Facts about one line that the rules and several detectors ask for, found in one scan of
+/// the line when the judge first sees it and kept for every later round of judging, so no
+/// detector trims, counts or decodes the line again.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LineFeatures {
+    /// Where the line's text without surrounding white space (as `str::trim` has it) starts
+    /// and ends, in bytes.
+    pub start: usize,
+    pub end: usize,
+    /// Characters of the trimmed text, and of those the CJK ones (see `detect::text`).
+    pub chars: usize,
+    pub cjk: usize,
     /// Words separated by white space (saturating at `u16::MAX`).
     pub words: u16,
     /// Reads as prose (see `is_sentence_like`).
@@ -39,25 +48,145 @@ pub struct LineFeatures {
     pub label_words: u8,
     /// No visible text (see `Block::is_blank`).
     pub blank: bool,
+    /// The trimmed text is ASCII.
+    pub ascii: bool,
 }
 
 impl LineFeatures {
     pub fn of(text: &str) -> LineFeatures {
-        let text = text.trim();
-        let words = word_count(text);
-        let truncated = text.ends_with("...") || text.ends_with('…');
+        let (start, end) = trimmed_bounds(text);
+        let trimmed = &text[start..end];
+        let scan = scan(trimmed.as_bytes());
+        let ascii = scan.ascii;
+        let (chars, cjk) = if ascii {
+            (trimmed.len(), 0)
+        } else if scan.cjk_lead {
+            crate::detect::char_counts(trimmed)
+        } else {
+            (trimmed.len() - scan.continuation, 0)
+        };
+        let words = scan.words;
+        let truncated = trimmed.ends_with("...") || trimmed.ends_with('…');
+        // A trimmed line that starts with an ASCII character has visible text; only one
+        // that starts with another character can be all invisible characters.
+        let blank = match trimmed.as_bytes().first() {
+            None => true,
+            Some(b) if b.is_ascii() => false,
+            Some(_) => crate::document::is_blank_text(trimmed),
+        };
         LineFeatures {
+            start,
+            end,
+            chars,
+            cjk,
             words: words.min(u16::MAX as usize) as u16,
-            sentence: !truncated && words >= 4 && ends_sentence(text),
+            sentence: !truncated && words >= 4 && ends_sentence(trimmed),
             truncated,
-            label_words: trimmed_label_words(text),
-            blank: crate::document::is_blank_text(text),
+            label_words: label_words_of(trimmed, chars, ascii),
+            blank,
+            ascii,
         }
     }
 
     /// A label of at most `max_words` words.
     pub fn is_label(&self, max_words: usize) -> bool {
         self.label_words > 0 && self.label_words as usize <= max_words
+    }
+
+    /// The line's text without surrounding white space.
+    pub fn trimmed<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start..self.end]
+    }
+
+    /// The words of the line, counted again only when `words` saturated.
+    pub fn word_count(&self, text: &str) -> usize {
+        match self.words {
+            u16::MAX => word_count(self.trimmed(text)),
+            words => usize::from(words),
+        }
+    }
+}
+
+/// The bounds of `text.trim()`: ASCII white space is passed over byte by byte, and only a
+/// line that starts or ends with another character decodes it.
+pub(crate) fn trimmed_bounds(text: &str) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    loop {
+        while start < bytes.len() && SPACE[bytes[start] as usize] {
+            start += 1;
+        }
+        if start == bytes.len() || bytes[start].is_ascii() {
+            break;
+        }
+        match text[start..].chars().next() {
+            Some(c) if c.is_whitespace() => start += c.len_utf8(),
+            _ => break,
+        }
+    }
+    let mut end = bytes.len();
+    loop {
+        while end > start && SPACE[bytes[end - 1] as usize] {
+            end -= 1;
+        }
+        if end == start || bytes[end - 1].is_ascii() {
+            break;
+        }
+        match text[start..end].chars().next_back() {
+            Some(c) if c.is_whitespace() => end -= c.len_utf8(),
+            _ => break,
+        }
+    }
+    (start, end)
+}
+
+/// What one pass over a line's bytes finds.
+struct Scan {
+    words: usize,
+    ascii: bool,
+    /// UTF-8 continuation bytes: the line has this many fewer characters than bytes.
+    continuation: usize,
+    /// A byte from 0xE3 to 0xED, the lead bytes of the CJK ranges, occurs.
+    cjk_lead: bool,
+}
+
+/// Words (as `word_count`), ASCII-ness, continuation bytes and CJK lead bytes, eight bytes at
+/// a time.
+fn scan(bytes: &[u8]) -> Scan {
+    let mut words = 0;
+    let mut previous_space = true;
+    let mut high = 0u64;
+    let mut continuation = 0;
+    let mut cjk_lead = false;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(eight);
+        let space = space_bytes(word);
+        let space_before = (space << 8) | (u64::from(previous_space) << 7);
+        words += high_bits_set(!space & space_before & HIGH_BITS);
+        previous_space = space >> 63 != 0;
+        if word & HIGH_BITS != 0 {
+            high |= word;
+            // A continuation byte is 0b10xx_xxxx: its high bit set and the next one clear.
+            continuation += high_bits_set(word & !(word << 1) & HIGH_BITS);
+            cjk_lead |= crate::detect::has_cjk_lead_byte_word(word);
+        }
+    }
+    for &b in chunks.remainder() {
+        let space = SPACE[b as usize];
+        words += usize::from(previous_space & !space);
+        previous_space = space;
+        high |= u64::from(b);
+        continuation += usize::from(b & 0xC0 == 0x80);
+        cjk_lead |= (0xE3..=0xED).contains(&b);
+    }
+    Scan {
+        words,
+        ascii: high & HIGH_BITS == 0,
+        continuation,
+        cjk_lead,
     }
 }
 
@@ -130,6 +259,18 @@ impl<'a> Page<'a> {
             })
             .unwrap_or(self.blocks.len());
         Some(end)
+    }
+
+    /// A block's text without surrounding white space (`text.trim()`, found once).
+    pub fn trimmed(&self, block: usize) -> &'a str {
+        let blocks = self.blocks;
+        self.features[block].trimmed(&blocks[block].text)
+    }
+
+    /// A block's words (`word_count` of its text), counted again only for a line with more
+    /// words than the features hold.
+    pub fn words(&self, block: usize) -> usize {
+        self.features[block].word_count(&self.blocks[block].text)
     }
 
     /// Whether a block has no visible text (the same as `Block::is_blank`, precomputed).
@@ -253,25 +394,23 @@ const LABEL_MAX_CHARS: usize = 32;
 /// "World Cup", "CRIME"): at most three words and 32 characters, each word capitalised, no
 /// digits, no end punctuation. Zero otherwise.
 pub fn label_words(text: &str) -> u8 {
-    trimmed_label_words(text.trim())
+    let text = text.trim();
+    label_words_of(text, text.chars().count(), text.is_ascii())
 }
 
-/// `label_words` of a trimmed line. The tests run cheapest first: every failed test means
-/// "not a label", so their order does not change the answer, and a line longer than
-/// `LABEL_MAX_CHARS` bytes is the only kind whose characters need counting.
-fn trimmed_label_words(text: &str) -> u8 {
-    if text.is_empty() || text.len() > LABEL_MAX_CHARS * 4 {
+/// `label_words` of a trimmed line with `chars` characters, ASCII or not. The tests run
+/// cheapest first: every failed test means "not a label", so their order does not change
+/// the answer.
+fn label_words_of(text: &str, chars: usize, ascii: bool) -> u8 {
+    if text.is_empty() || chars > LABEL_MAX_CHARS {
         return 0;
     }
     if text.ends_with(['.', '!', '?', ':', ',', ';']) {
         return 0;
     }
-    if text.len() > LABEL_MAX_CHARS && text.chars().count() > LABEL_MAX_CHARS {
-        return 0;
-    }
     // An ASCII line (the common case) is cut into words byte by byte: its characters are
     // its bytes, and its white space is ASCII white space.
-    if text.is_ascii() {
+    if ascii {
         ascii_label_words(text)
     } else {
         label_words_by_chars(text)
