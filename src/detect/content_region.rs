@@ -95,6 +95,7 @@ impl ContentRegion {
             u16::MAX => crate::judge::word_count(text),
             words => usize::from(words),
         };
+        let spaced_words = words;
         let words = words.max(cjk / 2);
         let truncated = features.truncated;
         let sentence_end = !truncated && ends_sentence(text);
@@ -116,7 +117,7 @@ impl ContentRegion {
             // A short sentence: article text as often as chrome; neutral.
             return (0.0, "short sentence");
         }
-        if looks_like_date(text) {
+        if looks_like_date(text, spaced_words) {
             return (
                 -self.config.short_line_penalty * self.config.date_line_factor,
                 "date or time line",
@@ -536,9 +537,9 @@ fn has_time_of_day(text: &str) -> bool {
         .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit())
 }
 
-/// A short line that is mostly a date or a time of day.
-fn looks_like_date(text: &str) -> bool {
-    if crate::judge::word_count(text) > 8 || !text.bytes().any(|b| b.is_ascii_digit()) {
+/// A short line of `words` words (`word_count`) that is mostly a date or a time of day.
+fn looks_like_date(text: &str, words: usize) -> bool {
+    if words > 8 || !text.bytes().any(|b| b.is_ascii_digit()) {
         return false;
     }
     // Lower-casing leaves ASCII digits and colons where they are, so the time of day can be

@@ -112,9 +112,41 @@ fn ascii_lowercase_word(word: u64) -> u64 {
     word | (upper >> 2)
 }
 
-fn is_prose(text: &str, prose_words: usize) -> bool {
+/// A sentence of at least `prose_words` words (counted in the whole `line`), given the
+/// line and its text without surrounding white space.
+fn is_prose(line: &str, trimmed: &str, prose_words: usize) -> bool {
     // The word count is a cheap byte loop; most lines fail it before the sentence test.
-    crate::judge::word_count(text) >= prose_words && crate::judge::is_sentence_like(text)
+    let words = crate::judge::word_count(line);
+    if words < prose_words {
+        return false;
+    }
+    // Trimming leaves the words as they are unless it took something off.
+    let trimmed_words = if trimmed.len() == line.len() {
+        words
+    } else {
+        crate::judge::word_count(trimmed)
+    };
+    crate::judge::trimmed_sentence_like(trimmed, trimmed_words)
+}
+
+/// The lines of a text as `str::lines` cuts them (at `\n`, and a `\r` before it goes too),
+/// found with `memchr`.
+fn raw_lines(raw: &str) -> impl Iterator<Item = &str> {
+    let mut rest = raw;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let line = match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(at) => {
+                let line = &rest[..at];
+                rest = &rest[at + 1..];
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => std::mem::take(&mut rest),
+        };
+        Some(line)
+    })
 }
 
 /// The key documents are grouped by: the host, or the input the document came from.
@@ -155,12 +187,12 @@ type CountedLine = (u64, usize);
 /// One document's distinct lines.
 fn document_lines(doc: &Document, prose_words: usize) -> Vec<CountedLine> {
     let mut lines: Vec<CountedLine> = Vec::with_capacity(doc.raw.len() / 32 + 1);
-    for line in doc.raw.lines() {
+    for line in raw_lines(&doc.raw) {
         let (start, end) = trimmed_bounds(line);
         if start == end {
             continue;
         }
-        let prose = if is_prose(line, prose_words) {
+        let prose = if is_prose(line, &line[start..end], prose_words) {
             line.len()
         } else {
             0

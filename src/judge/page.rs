@@ -383,8 +383,13 @@ fn ends_sentence(text: &str) -> bool {
 /// possibly inside closing quotes or brackets), but not a truncated teaser ending in `...`.
 pub fn is_sentence_like(text: &str) -> bool {
     let text = text.trim();
+    trimmed_sentence_like(text, word_count(text))
+}
+
+/// `is_sentence_like` of a line given without surrounding white space, with its word count.
+pub(crate) fn trimmed_sentence_like(text: &str, words: usize) -> bool {
     let truncated = text.ends_with("...") || text.ends_with('…');
-    !truncated && word_count(text) >= 4 && ends_sentence(text)
+    !truncated && words >= 4 && ends_sentence(text)
 }
 
 /// The longest line, in characters, that can be a label.

@@ -128,8 +128,10 @@ pub(crate) fn ascii_prefix_len(bytes: &[u8]) -> usize {
 fn is_nfc_inert(c: char) -> bool {
     static BLOCKS: [OnceLock<[u64; 4]>; 256] = [const { OnceLock::new() }; 256];
     let code = c as u32;
-    // Characters below U+0300 are all NFC and never combine.
-    if code < 0x300 {
+    // Characters below U+0300 are all NFC and never combine, and so are the CJK unified
+    // ideographs and the Hangul syllables: a Chinese or Korean page would otherwise build
+    // the tables of a hundred blocks.
+    if code < 0x300 || (0x4E00..=0x9FFF).contains(&code) || (0xAC00..=0xD7A3).contains(&code) {
         return true;
     }
     if code > 0xFFFF {
