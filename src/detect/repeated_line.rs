@@ -67,66 +67,16 @@ impl RepeatedLine {
     }
 }
 
-/// The hash a line is counted by: its text without surrounding white space (given so),
-/// ASCII case folded. Eight bytes at a time with a multiply-rotate mix and a final avalanche: this runs
-/// on every line of the run twice (counting and judging), so a byte-at-a-time hasher shows.
-/// Deterministic across runs and platforms, so the same corpus gives the same counts.
-fn line_hash(trimmed: &str) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let bytes = trimmed.as_bytes();
-    let mut hash = (bytes.len() as u64).wrapping_mul(K);
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        hash = (hash ^ ascii_lowercase_word(u64::from_le_bytes(word)))
-            .wrapping_mul(K)
-            .rotate_left(29);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut word = [0u8; 8];
-        word[..rest.len()].copy_from_slice(rest);
-        hash = (hash ^ ascii_lowercase_word(u64::from_le_bytes(word)))
-            .wrapping_mul(K)
-            .rotate_left(29);
-    }
-    // The finaliser of MurmurHash3: every input bit moves every output bit.
-    hash ^= hash >> 33;
-    hash = hash.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-    hash ^= hash >> 33;
-    hash = hash.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
-    hash ^ (hash >> 33)
-}
-
-/// Eight bytes with `make_ascii_lowercase` applied, all at once: a byte from `A` to `Z`
-/// gets its 0x20 bit; any other byte (non-ASCII ones too) is left as it is. Adding to the
-/// low seven bits of a byte cannot carry into the next byte.
-fn ascii_lowercase_word(word: u64) -> u64 {
-    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let low = word & LOW;
-    let at_least_a = low + 0x3F3F_3F3F_3F3F_3F3F; // high bit set when the byte >= b'A'
-    let past_z = low + 0x2525_2525_2525_2525; // high bit set when the byte > b'Z'
-    let upper = at_least_a & !past_z & !word & HIGH;
-    word | (upper >> 2)
-}
-
 /// A sentence of at least `prose_words` words (counted in the whole `line`), given the
-/// line and its text without surrounding white space.
-fn is_prose(line: &str, trimmed: &str, prose_words: usize) -> bool {
-    // The word count is a cheap byte loop; most lines fail it before the sentence test.
-    let words = crate::judge::word_count(line);
-    if words < prose_words {
-        return false;
-    }
+/// line, its text without surrounding white space and that text's word count.
+fn is_prose(line: &str, trimmed: &str, trimmed_words: usize, prose_words: usize) -> bool {
     // Trimming leaves the words as they are unless it took something off.
-    let trimmed_words = if trimmed.len() == line.len() {
-        words
+    let words = if trimmed.len() == line.len() {
+        trimmed_words
     } else {
-        crate::judge::word_count(trimmed)
+        crate::judge::word_count(line)
     };
-    crate::judge::trimmed_sentence_like(trimmed, trimmed_words)
+    words >= prose_words && crate::judge::trimmed_sentence_like(trimmed, trimmed_words)
 }
 
 /// The lines of a text as `str::lines` cuts them (at `\n`, and a `\r` before it goes too),
@@ -192,12 +142,15 @@ fn document_lines(doc: &Document, prose_words: usize) -> Vec<CountedLine> {
         if start == end {
             continue;
         }
-        let prose = if is_prose(line, &line[start..end], prose_words) {
+        let trimmed = &line[start..end];
+        // One pass over the line gives its hash and its words.
+        let scan = crate::judge::scan(trimmed.as_bytes());
+        let prose = if is_prose(line, trimmed, scan.words, prose_words) {
             line.len()
         } else {
             0
         };
-        lines.push((line_hash(&line[start..end]), prose));
+        lines.push((scan.hash, prose));
     }
     lines.sort_unstable();
     lines.dedup_by_key(|(hash, _)| *hash);
@@ -291,31 +244,9 @@ impl Detector for RepeatedLine {
             if !title.is_empty() && title.starts_with(text) {
                 continue;
             }
-            let hash = line_hash(text);
+            let hash = page.features[i].hash;
             if may_be_repeated(hash) && repeated.binary_search(&hash).is_ok() {
                 verdicts[i] = Verdict::drop(id, Arc::clone(&why));
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn word_lowercasing_is_make_ascii_lowercase() {
-        for b in 0..=255u8 {
-            for at in 0..8 {
-                let mut bytes = [b'x', b'Y', 0x80, b'@', b'[', b'z', 0xC3, b'A'];
-                bytes[at] = b;
-                let mut expected = bytes;
-                expected.make_ascii_lowercase();
-                assert_eq!(
-                    ascii_lowercase_word(u64::from_le_bytes(bytes)).to_le_bytes(),
-                    expected,
-                    "{bytes:?}"
-                );
             }
         }
     }

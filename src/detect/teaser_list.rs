@@ -71,6 +71,8 @@ pub struct TeaserList {
     /// `marker_lengths[n]`: some lower-cased marker is `n` bytes long. Most lines are
     /// ruled out by their length before any comparison.
     marker_lengths: Vec<bool>,
+    /// The most words a marker has.
+    most_marker_words: usize,
 }
 
 #[derive(PartialEq)]
@@ -96,11 +98,17 @@ impl TeaserList {
             }
             marker_lengths[len] = true;
         }
+        let most_marker_words = markers
+            .iter()
+            .map(|m| crate::judge::word_count(m))
+            .max()
+            .unwrap_or(0);
         TeaserList {
             config,
             markers,
             longest_marker,
             marker_lengths,
+            most_marker_words,
         }
     }
 
@@ -117,6 +125,11 @@ impl TeaserList {
     /// Whether line `i` of a page is a marker.
     fn is_marker(&self, page: &Page<'_>, i: usize) -> bool {
         if page.blocks[i].text.len() > self.longest_marker * 4 + 8 {
+            return false;
+        }
+        // Taking the colons off the end removes at most one word, and lower-casing never
+        // makes or removes white space: a line with more words is no marker.
+        if usize::from(page.features[i].words) > self.most_marker_words + 1 {
             return false;
         }
         let text = page.trimmed(i).trim_end_matches(':').trim_end();

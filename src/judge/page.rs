@@ -23,6 +23,8 @@ pub struct Page<'a> {
     /// Indices of the blocks with visible text, in order: detectors that measure distance in
     /// text lines walk this instead of skipping blank blocks themselves.
     pub text_blocks: Vec<usize>,
+    /// Each block's text without surrounding white space.
+    trimmed: Vec<&'a str>,
 }
 
 /// Facts about one line that the rules and several detectors ask for, found in one scan of
@@ -50,6 +52,8 @@ pub struct LineFeatures {
     pub blank: bool,
     /// The trimmed text is ASCII.
     pub ascii: bool,
+    /// `line_hash` of the trimmed text.
+    pub hash: u64,
 }
 
 impl LineFeatures {
@@ -85,6 +89,7 @@ impl LineFeatures {
             label_words: label_words_of(trimmed, chars, ascii),
             blank,
             ascii,
+            hash: scan.hash,
         }
     }
 
@@ -141,8 +146,10 @@ pub(crate) fn trimmed_bounds(text: &str) -> (usize, usize) {
 }
 
 /// What one pass over a line's bytes finds.
-struct Scan {
-    words: usize,
+pub(crate) struct Scan {
+    pub words: usize,
+    /// `line_hash` of the bytes.
+    pub hash: u64,
     ascii: bool,
     /// UTF-8 continuation bytes: the line has this many fewer characters than bytes.
     continuation: usize,
@@ -150,9 +157,10 @@ struct Scan {
     cjk_lead: bool,
 }
 
-/// Words (as `word_count`), ASCII-ness, continuation bytes and CJK lead bytes, eight bytes at
-/// a time.
-fn scan(bytes: &[u8]) -> Scan {
+/// Words (as `word_count`), the line's hash, ASCII-ness, continuation bytes and CJK lead
+/// bytes, eight bytes at a time.
+pub(crate) fn scan(bytes: &[u8]) -> Scan {
+    let mut hash = (bytes.len() as u64).wrapping_mul(HASH_K);
     let mut words = 0;
     let mut previous_space = true;
     let mut high = 0u64;
@@ -163,6 +171,7 @@ fn scan(bytes: &[u8]) -> Scan {
         let mut eight = [0u8; 8];
         eight.copy_from_slice(chunk);
         let word = u64::from_le_bytes(eight);
+        hash = hash_step(hash, word);
         let space = space_bytes(word);
         let space_before = (space << 8) | (u64::from(previous_space) << 7);
         words += high_bits_set(!space & space_before & HIGH_BITS);
@@ -174,20 +183,64 @@ fn scan(bytes: &[u8]) -> Scan {
             cjk_lead |= crate::detect::has_cjk_lead_byte_word(word);
         }
     }
-    for &b in chunks.remainder() {
+    let rest = chunks.remainder();
+    let mut last = 0u64;
+    for (k, &b) in rest.iter().enumerate() {
         let space = SPACE[b as usize];
         words += usize::from(previous_space & !space);
         previous_space = space;
         high |= u64::from(b);
         continuation += usize::from(b & 0xC0 == 0x80);
         cjk_lead |= (0xE3..=0xED).contains(&b);
+        last |= u64::from(b) << (8 * k);
+    }
+    if !rest.is_empty() {
+        hash = hash_step(hash, last);
     }
     Scan {
         words,
+        hash: hash_finish(hash),
         ascii: high & HIGH_BITS == 0,
         continuation,
         cjk_lead,
     }
+}
+
+/// The hash a line is counted by (see `detect::repeated_line`): its text without
+/// surrounding white space (given so), ASCII case folded. Eight bytes at a time with a
+/// multiply-rotate mix and a final avalanche; the last bytes are padded with zeros.
+/// Deterministic across runs and platforms, so the same corpus gives the same counts.
+pub fn line_hash(trimmed: &str) -> u64 {
+    scan(trimmed.as_bytes()).hash
+}
+
+const HASH_K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+fn hash_step(hash: u64, word: u64) -> u64 {
+    (hash ^ ascii_lowercase_word(word))
+        .wrapping_mul(HASH_K)
+        .rotate_left(29)
+}
+
+/// The finaliser of MurmurHash3: every input bit moves every output bit.
+fn hash_finish(mut hash: u64) -> u64 {
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    hash ^ (hash >> 33)
+}
+
+/// Eight bytes with `make_ascii_lowercase` applied, all at once: a byte from `A` to `Z`
+/// gets its 0x20 bit; any other byte (non-ASCII ones too) is left as it is. Adding to the
+/// low seven bits of a byte cannot carry into the next byte.
+fn ascii_lowercase_word(word: u64) -> u64 {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let low = word & LOW;
+    let at_least_a = low + 0x3F3F_3F3F_3F3F_3F3F; // high bit set when the byte >= b'A'
+    let past_z = low + 0x2525_2525_2525_2525; // high bit set when the byte > b'Z'
+    let upper = at_least_a & !past_z & !word & HIGH_BITS;
+    word | (upper >> 2)
 }
 
 impl<'a> Page<'a> {
@@ -207,9 +260,11 @@ impl<'a> Page<'a> {
         debug_assert_eq!(features.len(), blocks.len());
         let mut sentence_bytes_before = Vec::with_capacity(blocks.len());
         let mut text_blocks = Vec::with_capacity(blocks.len());
+        let mut trimmed = Vec::with_capacity(blocks.len());
         let mut total = 0;
         let mut first_sentence = None;
         for (i, (block, f)) in blocks.iter().zip(&features).enumerate() {
+            trimmed.push(f.trimmed(&block.text));
             sentence_bytes_before.push(total);
             if f.sentence {
                 total += block.text.len();
@@ -227,6 +282,7 @@ impl<'a> Page<'a> {
             first_sentence,
             features,
             text_blocks,
+            trimmed,
         }
     }
 
@@ -263,8 +319,7 @@ impl<'a> Page<'a> {
 
     /// A block's text without surrounding white space (`text.trim()`, found once).
     pub fn trimmed(&self, block: usize) -> &'a str {
-        let blocks = self.blocks;
-        self.features[block].trimmed(&blocks[block].text)
+        self.trimmed[block]
     }
 
     /// A block's words (`word_count` of its text), counted again only for a line with more
@@ -508,6 +563,55 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    #[test]
+    fn word_lowercasing_is_make_ascii_lowercase() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut bytes = [b'x', b'Y', 0x80, b'@', b'[', b'z', 0xC3, b'A'];
+                bytes[at] = b;
+                let mut expected = bytes;
+                expected.make_ascii_lowercase();
+                assert_eq!(
+                    ascii_lowercase_word(u64::from_le_bytes(bytes)).to_le_bytes(),
+                    expected,
+                    "{bytes:?}"
+                );
+            }
+        }
+    }
+
+    /// The line hash as first written: padded eight-byte words of the lower-cased line.
+    fn hash_by_words(text: &str) -> u64 {
+        let bytes = text.to_ascii_lowercase().into_bytes();
+        let mut hash = (bytes.len() as u64).wrapping_mul(HASH_K);
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            hash = (hash ^ u64::from_le_bytes(word))
+                .wrapping_mul(HASH_K)
+                .rotate_left(29);
+        }
+        hash_finish(hash)
+    }
+
+    #[test]
+    fn line_hash_folds_ascii_case_and_pads_the_last_word() {
+        for text in [
+            "",
+            "a",
+            "News",
+            "NEWS",
+            "Eight b!",
+            "Nine byte",
+            "You May Also Like",
+            "Été à Zürich, ÉTÉ",
+        ] {
+            assert_eq!(line_hash(text), hash_by_words(text), "{text:?}");
+        }
+        assert_eq!(line_hash("Most Read"), line_hash("most read"));
+        assert_ne!(line_hash("Most Read"), line_hash("Most Rea"));
     }
 
     #[test]

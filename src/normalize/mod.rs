@@ -65,10 +65,10 @@ pub fn normalize_line(line: &str) -> (Cow<'_, str>, Changes) {
         changes.insert(Changes::TRAILING_SPACE);
         text = trimmed;
     }
-    // Curly quotes, dashes and accented letters are common in news; a table lookup per
-    // character beyond ASCII settles most lines without the normalisation tables' hashing,
-    // and runs of ASCII are passed over eight bytes at a time.
-    if all_nfc_inert(text) {
+    // An ASCII line is NFC. Curly quotes, dashes and accented letters are common in news; a
+    // table lookup per character beyond ASCII settles most lines without the normalisation
+    // tables' hashing, and runs of ASCII are passed over eight bytes at a time.
+    if text.is_ascii() || all_nfc_inert(text) {
         return (Cow::Borrowed(text), changes);
     }
     match is_nfc_quick(text.chars()) {
