@@ -593,15 +593,10 @@ fn function_word_share(text: &str) -> f64 {
         if word.len() > 8 {
             return;
         }
-        // ASCII words are lower-cased into a number on the stack and looked up among the
-        // ASCII function words as numbers; this runs for every word of long lines.
+        // ASCII words are lower-cased into a number and looked up among the ASCII
+        // function words as numbers; this runs for every word of long lines.
         let hit = if word.is_ascii() {
-            let mut buffer = [0u8; 8];
-            buffer[..word.len()].copy_from_slice(word.as_bytes());
-            buffer.make_ascii_lowercase();
-            ascii_words
-                .binary_search(&u64::from_le_bytes(buffer))
-                .is_ok()
+            ascii_words.contains(ascii_key(word.as_bytes()))
         } else {
             words.contains(word.to_lowercase().as_str())
         };
@@ -613,14 +608,16 @@ fn function_word_share(text: &str) -> f64 {
     let mut start = 0;
     while start < bytes.len() {
         // ASCII white space as `char::is_whitespace` has it: space, tab to carriage return.
-        let end = bytes[start..]
-            .iter()
-            .position(|&b| b == b' ' || (b'\t'..=b'\r').contains(&b))
-            .map_or(bytes.len(), |offset| start + offset);
+        let mut end = start;
+        let mut high = 0u8;
+        while end < bytes.len() && !(bytes[end] == b' ' || (b'\t'..=b'\r').contains(&bytes[end])) {
+            high |= bytes[end];
+            end += 1;
+        }
         // Cut at ASCII bytes, which are character boundaries.
         let piece = &text[start..end];
         start = end + 1;
-        if piece.is_ascii() {
+        if high < 0x80 {
             let bytes = piece.as_bytes();
             let Some(first) = bytes.iter().position(u8::is_ascii_alphanumeric) else {
                 continue;
@@ -643,6 +640,54 @@ fn function_word_share(text: &str) -> f64 {
         0.0
     } else {
         hits as f64 / total as f64
+    }
+}
+
+/// An ASCII word of at most eight bytes, lower-cased, as a little-endian number padded with
+/// zeros.
+fn ascii_key(word: &[u8]) -> u64 {
+    word.iter().enumerate().fold(0, |key, (k, b)| {
+        key | u64::from(b.to_ascii_lowercase()) << (8 * k)
+    })
+}
+
+/// The ASCII function words as `ascii_key`s in an open-addressing table: a lookup is a
+/// multiplication and a probe or two.
+struct AsciiWords {
+    slots: Vec<u64>,
+}
+
+impl AsciiWords {
+    const SLOT_BITS: u32 = 9;
+
+    fn slot(key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::SLOT_BITS)) as usize
+    }
+
+    fn new(keys: impl Iterator<Item = u64>) -> AsciiWords {
+        let mut slots = vec![0u64; 1 << Self::SLOT_BITS];
+        let mask = slots.len() - 1;
+        for key in keys {
+            let mut at = Self::slot(key);
+            while slots[at] != 0 && slots[at] != key {
+                at = (at + 1) & mask;
+            }
+            slots[at] = key;
+        }
+        AsciiWords { slots }
+    }
+
+    /// Whether `key` (never 0: words are not empty) is one of the words.
+    fn contains(&self, key: u64) -> bool {
+        let mask = self.slots.len() - 1;
+        let mut at = Self::slot(key);
+        loop {
+            match self.slots[at] {
+                0 => return false,
+                slot if slot == key => return true,
+                _ => at = (at + 1) & mask,
+            }
+        }
     }
 }
 
@@ -670,22 +715,16 @@ impl Hasher for Fnv {
     }
 }
 
-/// The ASCII function words as their bytes in a little-endian number, zero-padded (they
-/// are at most eight bytes long), sorted for a binary search.
-fn ascii_function_words() -> &'static [u64] {
-    static WORDS: OnceLock<Vec<u64>> = OnceLock::new();
+/// The ASCII function words (at most eight bytes long, as they all are) as `ascii_key`s.
+fn ascii_function_words() -> &'static AsciiWords {
+    static WORDS: OnceLock<AsciiWords> = OnceLock::new();
     WORDS.get_or_init(|| {
-        let mut numbers: Vec<u64> = function_words()
-            .iter()
-            .filter(|word| word.is_ascii() && word.len() <= 8)
-            .map(|word| {
-                let mut buffer = [0u8; 8];
-                buffer[..word.len()].copy_from_slice(word.as_bytes());
-                u64::from_le_bytes(buffer)
-            })
-            .collect();
-        numbers.sort_unstable();
-        numbers
+        AsciiWords::new(
+            function_words()
+                .iter()
+                .filter(|word| word.is_ascii() && word.len() <= 8)
+                .map(|word| ascii_key(word.as_bytes())),
+        )
     })
 }
 

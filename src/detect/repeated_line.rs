@@ -18,7 +18,6 @@
 use rayon::prelude::*;
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use crate::document::{Document, Verdict};
@@ -67,27 +66,32 @@ impl RepeatedLine {
     }
 }
 
-/// A sentence of at least `prose_words` words (counted in the whole `line`), given the
-/// line, its text without surrounding white space and that text's word count.
-fn is_prose(line: &str, trimmed: &str, trimmed_words: usize, prose_words: usize) -> bool {
+/// A sentence (`is_sentence_like`) of at least `prose_words` words (counted in the whole
+/// `line`), given the line and its text without surrounding white space.
+fn is_prose(line: &str, trimmed: &str, prose_words: usize) -> bool {
+    // The end of the line is a few characters to test; most lines fail it before their
+    // words are counted.
+    if !crate::judge::ends_like_sentence(trimmed) {
+        return false;
+    }
+    let trimmed_words = crate::judge::word_count(trimmed);
     // Trimming leaves the words as they are unless it took something off.
     let words = if trimmed.len() == line.len() {
         trimmed_words
     } else {
         crate::judge::word_count(line)
     };
-    words >= prose_words && crate::judge::trimmed_sentence_like(trimmed, trimmed_words)
+    words >= prose_words && trimmed_words >= 4
 }
 
-/// The lines of a text as `str::lines` cuts them (at `\n`, and a `\r` before it goes too),
-/// found with `memchr`.
+/// The lines of a text as `str::lines` cuts them (at `\n`, and a `\r` before it goes too).
 fn raw_lines(raw: &str) -> impl Iterator<Item = &str> {
     let mut rest = raw;
     std::iter::from_fn(move || {
         if rest.is_empty() {
             return None;
         }
-        let line = match memchr::memchr(b'\n', rest.as_bytes()) {
+        let line = match crate::segment::find_newline(rest.as_bytes()) {
             Some(at) => {
                 let line = &rest[..at];
                 rest = &rest[at + 1..];
@@ -107,26 +111,75 @@ fn site_key(doc: &Document) -> String {
     }
 }
 
-/// Per line hash, in how many documents of a site the line is. The keys are hashes
-/// already, so they are used as they are rather than hashed again.
-type LineCounts = HashMap<u64, u32, BuildHasherDefault<HashedKey>>;
+/// A number per line hash: open addressing with linear probing in one flat table. The keys
+/// are well-mixed hashes already, so their low bits pick the slot and they are not hashed
+/// again. Key 0 marks an empty slot; a line whose hash is 0 has its number kept apart.
+struct HashTable {
+    slots: Vec<(u64, u32)>,
+    len: usize,
+    zero: Option<u32>,
+}
 
-/// A `Hasher` for keys that are already well-mixed 64-bit hashes.
-#[derive(Default)]
-struct HashedKey(u64);
-
-impl Hasher for HashedKey {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u64` is used for `u64` keys; fold anything else in all the same.
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+impl HashTable {
+    fn with_capacity(capacity: usize) -> HashTable {
+        HashTable {
+            slots: vec![(0, 0); (capacity * 2).next_power_of_two().max(16)],
+            len: 0,
+            zero: None,
         }
     }
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
+
+    /// The number of `hash`, and whether it was just added (with `value`).
+    fn entry(&mut self, hash: u64, value: u32) -> (&mut u32, bool) {
+        if hash == 0 {
+            let new = self.zero.is_none();
+            return (self.zero.get_or_insert(value), new);
+        }
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            let key = self.slots[at].0;
+            if key == hash {
+                return (&mut self.slots[at].1, false);
+            }
+            if key == 0 {
+                self.slots[at] = (hash, value);
+                self.len += 1;
+                return (&mut self.slots[at].1, true);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    fn get(&self, hash: u64) -> Option<u32> {
+        if hash == 0 {
+            return self.zero;
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            match self.slots[at] {
+                (0, _) => return None,
+                (key, value) if key == hash => return Some(value),
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = self.slots.len() * 2;
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0); size]);
+        let mask = self.slots.len() - 1;
+        for (key, value) in old.into_iter().filter(|(key, _)| *key != 0) {
+            let mut at = key as usize & mask;
+            while self.slots[at].0 != 0 {
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = (key, value);
+        }
     }
 }
 
@@ -134,26 +187,32 @@ impl Hasher for HashedKey {
 /// it is not).
 type CountedLine = (u64, usize);
 
-/// One document's distinct lines.
+/// One document's distinct lines, in the order they first occur; a line that occurs more
+/// than once counts as prose by its shortest occurrence.
 fn document_lines(doc: &Document, prose_words: usize) -> Vec<CountedLine> {
     let mut lines: Vec<CountedLine> = Vec::with_capacity(doc.raw.len() / 32 + 1);
+    let mut seen = HashTable::with_capacity(doc.raw.len() / 32 + 1);
     for line in raw_lines(&doc.raw) {
         let (start, end) = trimmed_bounds(line);
         if start == end {
             continue;
         }
         let trimmed = &line[start..end];
-        // One pass over the line gives its hash and its words.
-        let scan = crate::judge::scan(trimmed.as_bytes());
-        let prose = if is_prose(line, trimmed, scan.words, prose_words) {
+        let hash = crate::judge::line_hash(trimmed);
+        let prose = if is_prose(line, trimmed, prose_words) {
             line.len()
         } else {
             0
         };
-        lines.push((scan.hash, prose));
+        let next = lines.len() as u32;
+        match seen.entry(hash, next) {
+            (_, true) => lines.push((hash, prose)),
+            (&mut index, false) => {
+                let known = &mut lines[index as usize].1;
+                *known = (*known).min(prose);
+            }
+        }
     }
-    lines.sort_unstable();
-    lines.dedup_by_key(|(hash, _)| *hash);
     lines
 }
 
@@ -166,12 +225,18 @@ impl Detector for RepeatedLine {
             .collect();
         // Per site: how many documents, and in how many each line occurs. Counting is
         // order-free, so the result does not depend on the thread count.
-        let mut sites: HashMap<&str, (usize, LineCounts)> = HashMap::new();
+        let mut sizes: HashMap<&str, usize> = HashMap::new();
         for (site, lines) in &per_document {
-            let (count, counts) = sites.entry(site.as_str()).or_default();
+            *sizes.entry(site.as_str()).or_default() += lines.len();
+        }
+        let mut sites: HashMap<&str, (usize, HashTable)> = HashMap::new();
+        for (site, lines) in &per_document {
+            let (count, counts) = sites
+                .entry(site.as_str())
+                .or_insert_with(|| (0, HashTable::with_capacity(sizes[site.as_str()])));
             *count += 1;
-            for (hash, _) in lines {
-                *counts.entry(*hash).or_default() += 1;
+            for &(hash, _) in lines {
+                *counts.entry(hash, 0).0 += 1;
             }
         }
         let repeated: Vec<Vec<u64>> = per_document
@@ -183,7 +248,7 @@ impl Detector for RepeatedLine {
                 let documents = *documents as f64;
                 let needed = (config.min_documents as f64).max(config.min_share * documents);
                 let needed_prose = needed.max(config.prose_share * documents);
-                let seen = |hash: &u64| counts.get(hash).copied().unwrap_or(0) as f64;
+                let seen = |hash: &u64| counts.get(*hash).unwrap_or(0) as f64;
                 // A document most of whose prose other documents carry too is one of several
                 // copies of a story, not a page of chrome: its lines are the story's, and
                 // finding copies is dedup's business.
@@ -196,13 +261,15 @@ impl Detector for RepeatedLine {
                 if prose > 0 && shared as f64 >= config.max_copy_share * prose as f64 {
                     return Vec::new();
                 }
-                lines
+                let mut repeated: Vec<u64> = lines
                     .iter()
                     .filter(|(hash, len)| {
                         seen(hash) >= if *len > 0 { needed_prose } else { needed }
                     })
                     .map(|(hash, _)| *hash)
-                    .collect()
+                    .collect();
+                repeated.sort_unstable();
+                repeated
             })
             .collect();
         for (doc, repeated) in documents.iter_mut().zip(repeated) {

@@ -146,10 +146,10 @@ pub(crate) fn trimmed_bounds(text: &str) -> (usize, usize) {
 }
 
 /// What one pass over a line's bytes finds.
-pub(crate) struct Scan {
-    pub words: usize,
+struct Scan {
+    words: usize,
     /// `line_hash` of the bytes.
-    pub hash: u64,
+    hash: u64,
     ascii: bool,
     /// UTF-8 continuation bytes: the line has this many fewer characters than bytes.
     continuation: usize,
@@ -159,7 +159,7 @@ pub(crate) struct Scan {
 
 /// Words (as `word_count`), the line's hash, ASCII-ness, continuation bytes and CJK lead
 /// bytes, eight bytes at a time.
-pub(crate) fn scan(bytes: &[u8]) -> Scan {
+fn scan(bytes: &[u8]) -> Scan {
     let mut hash = (bytes.len() as u64).wrapping_mul(HASH_K);
     let mut words = 0;
     let mut previous_space = true;
@@ -211,7 +211,23 @@ pub(crate) fn scan(bytes: &[u8]) -> Scan {
 /// multiply-rotate mix and a final avalanche; the last bytes are padded with zeros.
 /// Deterministic across runs and platforms, so the same corpus gives the same counts.
 pub fn line_hash(trimmed: &str) -> u64 {
-    scan(trimmed.as_bytes()).hash
+    let bytes = trimmed.as_bytes();
+    let mut hash = (bytes.len() as u64).wrapping_mul(HASH_K);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        hash = hash_step(hash, u64::from_le_bytes(eight));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let last = rest
+            .iter()
+            .enumerate()
+            .fold(0, |word, (k, &b)| word | u64::from(b) << (8 * k));
+        hash = hash_step(hash, last);
+    }
+    hash_finish(hash)
 }
 
 const HASH_K: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -443,8 +459,14 @@ pub fn is_sentence_like(text: &str) -> bool {
 
 /// `is_sentence_like` of a line given without surrounding white space, with its word count.
 pub(crate) fn trimmed_sentence_like(text: &str, words: usize) -> bool {
+    words >= 4 && ends_like_sentence(text)
+}
+
+/// The end of `is_sentence_like` for a line given without surrounding white space: sentence
+/// punctuation, and no truncation.
+pub(crate) fn ends_like_sentence(text: &str) -> bool {
     let truncated = text.ends_with("...") || text.ends_with('…');
-    !truncated && words >= 4 && ends_sentence(text)
+    !truncated && ends_sentence(text)
 }
 
 /// The longest line, in characters, that can be a label.
@@ -609,6 +631,7 @@ mod tests {
             "Été à Zürich, ÉTÉ",
         ] {
             assert_eq!(line_hash(text), hash_by_words(text), "{text:?}");
+            assert_eq!(scan(text.as_bytes()).hash, line_hash(text), "{text:?}");
         }
         assert_eq!(line_hash("Most Read"), line_hash("most read"));
         assert_ne!(line_hash("Most Read"), line_hash("Most Rea"));
