@@ -84,14 +84,15 @@ fn is_prose(line: &str, trimmed: &str, prose_words: usize) -> bool {
     words >= prose_words && trimmed_words >= 4
 }
 
-/// The lines of a text as `str::lines` cuts them (at `\n`, and a `\r` before it goes too).
+/// The lines of a text as `str::lines` cuts them (at `\n`, and a `\r` before it goes too),
+/// found with `memchr`.
 fn raw_lines(raw: &str) -> impl Iterator<Item = &str> {
     let mut rest = raw;
     std::iter::from_fn(move || {
         if rest.is_empty() {
             return None;
         }
-        let line = match crate::segment::find_newline(rest.as_bytes()) {
+        let line = match memchr::memchr(b'\n', rest.as_bytes()) {
             Some(at) => {
                 let line = &rest[..at];
                 rest = &rest[at + 1..];

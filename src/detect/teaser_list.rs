@@ -132,7 +132,13 @@ impl TeaserList {
         if usize::from(page.features[i].words) > self.most_marker_words + 1 {
             return false;
         }
-        let text = page.trimmed(i).trim_end_matches(':').trim_end();
+        let trimmed = page.trimmed(i);
+        // A trimmed line that does not end in a colon is its own text without the colons.
+        let text = if trimmed.ends_with(':') {
+            trimmed.trim_end_matches(':').trim_end()
+        } else {
+            trimmed
+        };
         if page.features[i].ascii || text.is_ascii() {
             if !self.marker_lengths.get(text.len()).is_some_and(|&n| n) {
                 return false;

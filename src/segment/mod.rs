@@ -34,33 +34,7 @@ pub fn lines(raw: &str) -> Vec<Block<'_>> {
 }
 
 fn memchr_newline(bytes: &[u8]) -> Option<usize> {
-    find_newline(bytes)
-}
-
-/// Where the first `\n` is, looked for eight bytes at a time: page dumps' lines are short,
-/// and a vectorised search costs more to set up than such a line takes to pass over.
-pub(crate) fn find_newline(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut at = 0;
-    for chunk in &mut chunks {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(eight) ^ (ONES * u64::from(b'\n'));
-        // The lowest byte flagged is the first zero byte of `x`; a borrow can only flag
-        // bytes above it.
-        let zero = x.wrapping_sub(ONES) & !x & HIGH;
-        if zero != 0 {
-            return Some(at + zero.trailing_zeros() as usize / 8);
-        }
-        at += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == b'\n')
-        .map(|offset| at + offset)
+    memchr::memchr(b'\n', bytes)
 }
 
 #[cfg(test)]
@@ -80,28 +54,6 @@ mod tests {
         let joined: String = blocks.iter().map(|b| &raw[b.span.clone()]).collect();
         assert_eq!(joined, raw);
         assert_eq!(blocks[3].line, 4);
-    }
-
-    #[test]
-    fn newlines_are_found_eight_bytes_at_a_time_as_one_at_a_time() {
-        for len in 0..20 {
-            for at in 0..=len {
-                for other in [b'a', b'\x0b', b'\x8a', 0x0a ^ 0x80, 0] {
-                    let mut bytes = vec![other; len];
-                    if at < len {
-                        bytes[at] = b'\n';
-                        if at + 1 < len {
-                            bytes[at + 1] = b'\n';
-                        }
-                    }
-                    assert_eq!(
-                        find_newline(&bytes),
-                        bytes.iter().position(|&b| b == b'\n'),
-                        "{bytes:?}"
-                    );
-                }
-            }
-        }
     }
 
     #[test]
