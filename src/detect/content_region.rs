@@ -16,7 +16,8 @@
 
 use aho_corasick::AhoCorasick;
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
 
@@ -290,7 +291,12 @@ impl Detector for ContentRegion {
             let why = match known {
                 Some((_, _, why)) => Arc::clone(why),
                 None => {
-                    let why: Arc<str> = format!("{region}{kind}, {score:+.1}").into();
+                    let why: Arc<str> = reason_suffix(score, kind, |suffix| {
+                        let mut why = String::with_capacity(region.len() + suffix.len());
+                        why.push_str(&region);
+                        why.push_str(suffix);
+                        why.into()
+                    });
                     if reasons.len() < MAX_SHARED_REASONS {
                         reasons.push((score.to_bits(), kind, Arc::clone(&why)));
                     }
@@ -301,6 +307,33 @@ impl Detector for ContentRegion {
         }
     }
 }
+
+/// Calls `with` with the end of a removed line's reason, "<kind>, <score>" (the score with
+/// its sign and one decimal). Scores recur from page to page (every short line costs the
+/// same, prose scores by its length), and formatting a float costs more than judging a
+/// line, so each thread keeps the ends it has formatted, up to `MAX_CACHED_SUFFIXES`.
+fn reason_suffix<T>(score: f64, kind: &'static str, with: impl FnOnce(&str) -> T) -> T {
+    thread_local! {
+        static SUFFIXES: RefCell<HashMap<(u64, &'static str), Box<str>>> =
+            RefCell::new(HashMap::new());
+    }
+    SUFFIXES.with(|suffixes| {
+        let mut suffixes = suffixes.borrow_mut();
+        let key = (score.to_bits(), kind);
+        if let Some(suffix) = suffixes.get(&key) {
+            return with(suffix);
+        }
+        let suffix = format!("{kind}, {score:+.1}");
+        let result = with(&suffix);
+        if suffixes.len() < MAX_CACHED_SUFFIXES {
+            suffixes.insert(key, suffix.into_boxed_str());
+        }
+        result
+    })
+}
+
+/// How many reason ends a thread keeps formatted.
+const MAX_CACHED_SUFFIXES: usize = 4096;
 
 /// Items of numbered lists of data: runs of at least `MIN_LIST_ITEMS` kept lines numbered in
 /// sequence ("1. ...", "2. ...", or "1a etapa: ...", "2a etapa: ..."), at least half of
