@@ -184,6 +184,9 @@ impl HashTable {
     }
 }
 
+/// The most lines room is made for before a document's lines are read.
+const EXPECTED_LINES_AT_MOST: usize = 4096;
+
 /// One line of a document as counted: its hash, and its length when it is prose (0 when
 /// it is not).
 type CountedLine = (u64, usize);
@@ -191,8 +194,11 @@ type CountedLine = (u64, usize);
 /// One document's distinct lines, in the order they first occur; a line that occurs more
 /// than once counts as prose by its shortest occurrence.
 fn document_lines(doc: &Document, prose_words: usize) -> Vec<CountedLine> {
-    let mut lines: Vec<CountedLine> = Vec::with_capacity(doc.raw.len() / 32 + 1);
-    let mut seen = HashTable::with_capacity(doc.raw.len() / 32 + 1);
+    // Room for the lines a page dump of this size usually has, but not for a line per 32
+    // bytes of a huge one-line file: both grow when they must.
+    let expected = (doc.raw.len() / 32 + 1).min(EXPECTED_LINES_AT_MOST);
+    let mut lines: Vec<CountedLine> = Vec::with_capacity(expected);
+    let mut seen = HashTable::with_capacity(expected);
     for line in raw_lines(&doc.raw) {
         let (start, end) = trimmed_bounds(line);
         if start == end {
@@ -317,5 +323,55 @@ impl Detector for RepeatedLine {
                 verdicts[i] = Verdict::drop(id, Arc::clone(&why));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::judge::{is_sentence_like, line_hash, word_count};
+
+    #[test]
+    fn the_table_counts_as_a_map_does() {
+        let mut table = HashTable::with_capacity(1);
+        let mut map = HashMap::new();
+        for k in 0..5000u64 {
+            // Few distinct keys, 0 among them, many sharing their low bits.
+            let hash = (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) % 701) << 20;
+            *table.entry(hash, 0).0 += 1;
+            *map.entry(hash).or_insert(0u32) += 1;
+        }
+        for (&hash, &count) in &map {
+            assert_eq!(table.get(hash), Some(count), "{hash}");
+        }
+        assert_eq!(table.get(1), None);
+    }
+
+    #[test]
+    fn a_documents_lines_are_its_distinct_lines_counted_as_prose_by_the_shortest() {
+        let sentence = "The council voted on the new budget for the city today, and passed it.";
+        let raw = format!(
+            "Menu\n  Menu\n{sentence}\n   {sentence}\n\n\u{a0} {sentence}\nMENU\r\n \t\nlast\r"
+        );
+        let doc = Document {
+            raw,
+            ..Document::default()
+        };
+        let mut found = document_lines(&doc, 10);
+        found.sort_unstable();
+        // As the lines were first counted: all of them, sorted, the first of each hash kept.
+        let mut expected: Vec<CountedLine> = doc
+            .raw
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .map(|line| {
+                let prose = word_count(line) >= 10 && is_sentence_like(line);
+                (line_hash(line.trim()), if prose { line.len() } else { 0 })
+            })
+            .collect();
+        expected.sort_unstable();
+        expected.dedup_by_key(|(hash, _)| *hash);
+        assert_eq!(found, expected);
+        assert_eq!(found.len(), 3);
     }
 }
