@@ -16,7 +16,7 @@ mod teaser_list;
 mod text;
 mod title_echo;
 
-pub use text::{char_counts, has_cjk_lead_byte_word};
+pub(crate) use text::{char_counts, has_cjk_lead_byte_word};
 
 use crate::document::Verdict;
 use crate::judge::Page;

@@ -13,8 +13,8 @@
 
 mod page;
 
-pub(crate) use page::{ends_like_sentence, trimmed_bounds};
-pub use page::{is_sentence_like, label_words, line_hash, word_count, LineFeatures, Page};
+pub(crate) use page::{ends_like_sentence, line_hash, trimmed_bounds};
+pub use page::{is_sentence_like, label_words, word_count, LineFeatures, Page};
 
 use std::sync::Arc;
 
