@@ -318,7 +318,7 @@ impl Detector for RepeatedLine {
             if !title.is_empty() && title.starts_with(text) {
                 continue;
             }
-            let hash = page.features[i].hash;
+            let hash = crate::judge::line_hash(text);
             if may_be_repeated(hash) && repeated.binary_search(&hash).is_ok() {
                 verdicts[i] = Verdict::drop(id, Arc::clone(&why));
             }
