@@ -54,8 +54,8 @@ impl CommentThread {
         CommentThread { config }
     }
 
+    /// Whether a line, given without surrounding white space, attributes a comment.
     fn is_attribution(&self, text: &str) -> bool {
-        let text = text.trim();
         if text.len() > 200 || !text.ends_with(':') {
             return false;
         }
@@ -145,7 +145,7 @@ impl Detector for CommentThread {
     fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
         let blocks = page.blocks;
         let attributions: Vec<usize> = (0..blocks.len())
-            .filter(|&i| verdicts[i].is_keep() && self.is_attribution(&blocks[i].text))
+            .filter(|&i| verdicts[i].is_keep() && self.is_attribution(page.trimmed(i)))
             .take(self.config.min_comments.max(1))
             .collect();
         if attributions.len() < self.config.min_comments.max(1) {
@@ -175,7 +175,7 @@ impl Detector for CommentThread {
             "comment thread from line {} ({} or more comment attributions, first \"{}\")",
             blocks[start].line,
             attributions.len(),
-            blocks[first].text.trim()
+            page.trimmed(first)
         )
         .into();
         for verdict in verdicts.iter_mut().skip(start) {

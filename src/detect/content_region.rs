@@ -16,7 +16,8 @@
 
 use aho_corasick::AhoCorasick;
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
 
@@ -85,16 +86,17 @@ impl ContentRegion {
         ContentRegion { config }
     }
 
-    /// The score of one line of text and a word for why. `features` are the line's
-    /// (`LineFeatures::of(text)`), which already hold its word count and truncation.
+    /// The score of one line of text and a word for why. `text` is the line without
+    /// surrounding white space and `features` are the line's (`LineFeatures::of`), which
+    /// already hold its word, character and CJK counts and its truncation.
     fn score(&self, text: &str, features: &LineFeatures) -> (f64, &'static str) {
-        let text = text.trim();
-        let (chars, cjk) = super::text::char_counts(text);
+        let (chars, cjk) = (features.chars, features.cjk);
         // The features' count saturates at `u16::MAX`; only a longer line is counted again.
         let words = match features.words {
             u16::MAX => crate::judge::word_count(text),
             words => usize::from(words),
         };
+        let spaced_words = words;
         let words = words.max(cjk / 2);
         let truncated = features.truncated;
         let sentence_end = !truncated && ends_sentence(text);
@@ -116,7 +118,7 @@ impl ContentRegion {
             // A short sentence: article text as often as chrome; neutral.
             return (0.0, "short sentence");
         }
-        if looks_like_date(text) {
+        if looks_like_date(text, spaced_words) {
             return (
                 -self.config.short_line_penalty * self.config.date_line_factor,
                 "date or time line",
@@ -129,7 +131,7 @@ impl ContentRegion {
     /// schedule, the steps of a recipe are the article's own text), unless it is prose.
     fn list_item_score(&self, text: &str, features: &LineFeatures) -> (f64, &'static str) {
         let (score, kind) = self.score(text, features);
-        let chars = text.trim().chars().count() as f64;
+        let chars = features.chars as f64;
         let points = (chars / self.config.chars_per_point).min(self.config.max_line_points);
         if score >= points {
             (score, kind)
@@ -139,10 +141,9 @@ impl ContentRegion {
     }
 
     /// A line that could be the story's headline: a few words, not a truncated teaser, not
-    /// a sentence ending in a full stop (captions do), not a byline or a timestamp.
-    fn is_headline(&self, text: &str) -> bool {
-        let text = text.trim();
-        let words = crate::judge::word_count(text);
+    /// a sentence ending in a full stop (captions do), not a byline or a timestamp. `text`
+    /// is the line without surrounding white space, of `words` words.
+    fn is_headline(&self, text: &str, words: usize) -> bool {
         let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']']);
         (4..=30).contains(&words)
             && !text.ends_with("...")
@@ -167,8 +168,7 @@ impl Detector for ContentRegion {
         // A title written twice in a row is a link and its heading (teaser lists print a
         // story's title as both); an article does not repeat its subheadings. (Sentences are
         // left to their score: a photo gallery repeats its captions around the story.)
-        let same =
-            |a: usize, b: usize| blocks[lines[a]].text.trim() == blocks[lines[b]].text.trim();
+        let same = |a: usize, b: usize| page.trimmed(lines[a]) == page.trimmed(lines[b]);
         let repeats_neighbour =
             |k: usize| (k > 0 && same(k, k - 1)) || (k + 1 < lines.len() && same(k, k + 1));
         // A run of removed lines (a share bar, a newsletter box) costs as much as a few
@@ -181,23 +181,21 @@ impl Detector for ContentRegion {
                 .take_while(|&&i| !verdicts[i].is_keep())
                 .count()
         };
-        let listed = numbered_items(&lines, |i| {
-            verdicts[i].is_keep().then(|| blocks[i].text.as_ref())
-        });
+        let listed = numbered_items(&lines, |i| verdicts[i].is_keep().then(|| page.trimmed(i)));
         let scores: Vec<(f64, &'static str)> = lines
             .iter()
             .enumerate()
             .map(|(k, &i)| {
                 if verdicts[i].is_keep() {
                     if listed[k] {
-                        self.list_item_score(&blocks[i].text, &page.features[i])
+                        self.list_item_score(page.trimmed(i), &page.features[i])
                     } else if repeats_neighbour(k) && !page.features[i].sentence {
                         (
                             -self.config.short_line_penalty * self.config.date_line_factor,
                             "line written twice in a row",
                         )
                     } else {
-                        self.score(&blocks[i].text, &page.features[i])
+                        self.score(page.trimmed(i), &page.features[i])
                     }
                 } else if removed_run(k) >= MAX_REMOVED_RUN_COST {
                     (0.0, "removed")
@@ -261,7 +259,7 @@ impl Detector for ContentRegion {
         for top in tops {
             let room = self.config.headline_lines.saturating_sub(headline.len());
             for k in kept_above(top).take(room) {
-                if !self.is_headline(&blocks[lines[k]].text) {
+                if !self.is_headline(page.trimmed(lines[k]), page.words(lines[k])) {
                     break;
                 }
                 headline.push(k);
@@ -293,7 +291,12 @@ impl Detector for ContentRegion {
             let why = match known {
                 Some((_, _, why)) => Arc::clone(why),
                 None => {
-                    let why: Arc<str> = format!("{region}{kind}, {score:+.1}").into();
+                    let why: Arc<str> = reason_suffix(score, kind, |suffix| {
+                        let mut why = String::with_capacity(region.len() + suffix.len());
+                        why.push_str(&region);
+                        why.push_str(suffix);
+                        why.into()
+                    });
                     if reasons.len() < MAX_SHARED_REASONS {
                         reasons.push((score.to_bits(), kind, Arc::clone(&why)));
                     }
@@ -304,6 +307,33 @@ impl Detector for ContentRegion {
         }
     }
 }
+
+/// Calls `with` with the end of a removed line's reason, "<kind>, <score>" (the score with
+/// its sign and one decimal). Scores recur from page to page (every short line costs the
+/// same, prose scores by its length), and formatting a float costs more than judging a
+/// line, so each thread keeps the ends it has formatted, up to `MAX_CACHED_SUFFIXES`.
+fn reason_suffix<T>(score: f64, kind: &'static str, with: impl FnOnce(&str) -> T) -> T {
+    thread_local! {
+        static SUFFIXES: RefCell<HashMap<(u64, &'static str), Box<str>>> =
+            RefCell::new(HashMap::new());
+    }
+    SUFFIXES.with(|suffixes| {
+        let mut suffixes = suffixes.borrow_mut();
+        let key = (score.to_bits(), kind);
+        if let Some(suffix) = suffixes.get(&key) {
+            return with(suffix);
+        }
+        let suffix = format!("{kind}, {score:+.1}");
+        let result = with(&suffix);
+        if suffixes.len() < MAX_CACHED_SUFFIXES {
+            suffixes.insert(key, suffix.into_boxed_str());
+        }
+        result
+    })
+}
+
+/// How many reason ends a thread keeps formatted.
+const MAX_CACHED_SUFFIXES: usize = 4096;
 
 /// Items of numbered lists of data: runs of at least `MIN_LIST_ITEMS` kept lines numbered in
 /// sequence ("1. ...", "2. ...", or "1a etapa: ...", "2a etapa: ..."), at least half of
@@ -497,13 +527,13 @@ fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
         if page.blocks[i].line < min_line {
             return None;
         }
-        let line = page.blocks[i].text.trim();
+        let line = page.trimmed(i);
         // The cheap comparisons first: nearly every line fails them.
         if line == title {
             return Some((k, false));
         }
         let suffixed = title.starts_with(line)
-            && crate::judge::word_count(line) >= 3
+            && page.words(i) >= 3
             && title[line.len()..]
                 .trim_start()
                 .starts_with(['-', '|', '–', '—', ':', '·']);
@@ -540,9 +570,9 @@ fn has_time_of_day(text: &str) -> bool {
         .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit())
 }
 
-/// A short line that is mostly a date or a time of day.
-fn looks_like_date(text: &str) -> bool {
-    if crate::judge::word_count(text) > 8 || !text.bytes().any(|b| b.is_ascii_digit()) {
+/// A short line of `words` words (`word_count`) that is mostly a date or a time of day.
+fn looks_like_date(text: &str, words: usize) -> bool {
+    if words > 8 || !text.bytes().any(|b| b.is_ascii_digit()) {
         return false;
     }
     // Lower-casing leaves ASCII digits and colons where they are, so the time of day can be
@@ -596,15 +626,10 @@ fn function_word_share(text: &str) -> f64 {
         if word.len() > 8 {
             return;
         }
-        // ASCII words are lower-cased into a number on the stack and looked up among the
-        // ASCII function words as numbers; this runs for every word of long lines.
+        // ASCII words are lower-cased into a number and looked up among the ASCII
+        // function words as numbers; this runs for every word of long lines.
         let hit = if word.is_ascii() {
-            let mut buffer = [0u8; 8];
-            buffer[..word.len()].copy_from_slice(word.as_bytes());
-            buffer.make_ascii_lowercase();
-            ascii_words
-                .binary_search(&u64::from_le_bytes(buffer))
-                .is_ok()
+            ascii_words.contains(ascii_key(word.as_bytes()))
         } else {
             words.contains(word.to_lowercase().as_str())
         };
@@ -616,14 +641,16 @@ fn function_word_share(text: &str) -> f64 {
     let mut start = 0;
     while start < bytes.len() {
         // ASCII white space as `char::is_whitespace` has it: space, tab to carriage return.
-        let end = bytes[start..]
-            .iter()
-            .position(|&b| b == b' ' || (b'\t'..=b'\r').contains(&b))
-            .map_or(bytes.len(), |offset| start + offset);
+        let mut end = start;
+        let mut high = 0u8;
+        while end < bytes.len() && !(bytes[end] == b' ' || (b'\t'..=b'\r').contains(&bytes[end])) {
+            high |= bytes[end];
+            end += 1;
+        }
         // Cut at ASCII bytes, which are character boundaries.
         let piece = &text[start..end];
         start = end + 1;
-        if piece.is_ascii() {
+        if high < 0x80 {
             let bytes = piece.as_bytes();
             let Some(first) = bytes.iter().position(u8::is_ascii_alphanumeric) else {
                 continue;
@@ -646,6 +673,54 @@ fn function_word_share(text: &str) -> f64 {
         0.0
     } else {
         hits as f64 / total as f64
+    }
+}
+
+/// An ASCII word of at most eight bytes, lower-cased, as a little-endian number padded with
+/// zeros.
+fn ascii_key(word: &[u8]) -> u64 {
+    word.iter().enumerate().fold(0, |key, (k, b)| {
+        key | u64::from(b.to_ascii_lowercase()) << (8 * k)
+    })
+}
+
+/// The ASCII function words as `ascii_key`s in an open-addressing table: a lookup is a
+/// multiplication and a probe or two.
+struct AsciiWords {
+    slots: Vec<u64>,
+}
+
+impl AsciiWords {
+    const SLOT_BITS: u32 = 9;
+
+    fn slot(key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::SLOT_BITS)) as usize
+    }
+
+    fn new(keys: impl Iterator<Item = u64>) -> AsciiWords {
+        let mut slots = vec![0u64; 1 << Self::SLOT_BITS];
+        let mask = slots.len() - 1;
+        for key in keys {
+            let mut at = Self::slot(key);
+            while slots[at] != 0 && slots[at] != key {
+                at = (at + 1) & mask;
+            }
+            slots[at] = key;
+        }
+        AsciiWords { slots }
+    }
+
+    /// Whether `key` (never 0: words are not empty) is one of the words.
+    fn contains(&self, key: u64) -> bool {
+        let mask = self.slots.len() - 1;
+        let mut at = Self::slot(key);
+        loop {
+            match self.slots[at] {
+                0 => return false,
+                slot if slot == key => return true,
+                _ => at = (at + 1) & mask,
+            }
+        }
     }
 }
 
@@ -673,22 +748,16 @@ impl Hasher for Fnv {
     }
 }
 
-/// The ASCII function words as their bytes in a little-endian number, zero-padded (they
-/// are at most eight bytes long), sorted for a binary search.
-fn ascii_function_words() -> &'static [u64] {
-    static WORDS: OnceLock<Vec<u64>> = OnceLock::new();
+/// The ASCII function words (at most eight bytes long, as they all are) as `ascii_key`s.
+fn ascii_function_words() -> &'static AsciiWords {
+    static WORDS: OnceLock<AsciiWords> = OnceLock::new();
     WORDS.get_or_init(|| {
-        let mut numbers: Vec<u64> = function_words()
-            .iter()
-            .filter(|word| word.is_ascii() && word.len() <= 8)
-            .map(|word| {
-                let mut buffer = [0u8; 8];
-                buffer[..word.len()].copy_from_slice(word.as_bytes());
-                u64::from_le_bytes(buffer)
-            })
-            .collect();
-        numbers.sort_unstable();
-        numbers
+        AsciiWords::new(
+            function_words()
+                .iter()
+                .filter(|word| word.is_ascii() && word.len() <= 8)
+                .map(|word| ascii_key(word.as_bytes())),
+        )
     })
 }
 

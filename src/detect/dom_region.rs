@@ -130,8 +130,8 @@ impl DomRegion {
     /// The text score of a kept line and a word for why.
     fn text_score(&self, page: &Page<'_>, i: usize) -> f64 {
         let features = &page.features[i];
-        let text = page.blocks[i].text.trim();
-        let (chars, cjk) = super::text::char_counts(text);
+        let text = page.trimmed(i);
+        let (chars, cjk) = (features.chars, features.cjk);
         // Chinese and Japanese do not space their words: two characters count as one.
         let words = usize::from(features.words).max(cjk / 2);
         let points = (chars as f64 / self.config.chars_per_point).min(self.config.max_line_points);

@@ -16,6 +16,8 @@ mod teaser_list;
 mod text;
 mod title_echo;
 
+pub(crate) use text::{char_counts, has_cjk_lead_byte_word};
+
 use crate::document::Verdict;
 use crate::judge::Page;
 use serde::de::DeserializeOwned;

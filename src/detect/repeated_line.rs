@@ -18,11 +18,10 @@
 use rayon::prelude::*;
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use crate::document::{Document, Verdict};
-use crate::judge::Page;
+use crate::judge::{trimmed_bounds, Page};
 
 use super::Detector;
 
@@ -67,54 +66,42 @@ impl RepeatedLine {
     }
 }
 
-/// The hash a line is counted by: its text without surrounding white space, ASCII case
-/// folded. Eight bytes at a time with a multiply-rotate mix and a final avalanche: this runs
-/// on every line of the run twice (counting and judging), so a byte-at-a-time hasher shows.
-/// Deterministic across runs and platforms, so the same corpus gives the same counts.
-fn line_hash(text: &str) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let bytes = text.trim().as_bytes();
-    let mut hash = (bytes.len() as u64).wrapping_mul(K);
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        hash = (hash ^ ascii_lowercase_word(u64::from_le_bytes(word)))
-            .wrapping_mul(K)
-            .rotate_left(29);
+/// A sentence (`is_sentence_like`) of at least `prose_words` words (counted in the whole
+/// `line`), given the line and its text without surrounding white space.
+fn is_prose(line: &str, trimmed: &str, prose_words: usize) -> bool {
+    // The end of the line is a few characters to test; most lines fail it before their
+    // words are counted.
+    if !crate::judge::ends_like_sentence(trimmed) {
+        return false;
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut word = [0u8; 8];
-        word[..rest.len()].copy_from_slice(rest);
-        hash = (hash ^ ascii_lowercase_word(u64::from_le_bytes(word)))
-            .wrapping_mul(K)
-            .rotate_left(29);
-    }
-    // The finaliser of MurmurHash3: every input bit moves every output bit.
-    hash ^= hash >> 33;
-    hash = hash.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-    hash ^= hash >> 33;
-    hash = hash.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
-    hash ^ (hash >> 33)
+    let trimmed_words = crate::judge::word_count(trimmed);
+    // Trimming leaves the words as they are unless it took something off.
+    let words = if trimmed.len() == line.len() {
+        trimmed_words
+    } else {
+        crate::judge::word_count(line)
+    };
+    words >= prose_words && trimmed_words >= 4
 }
 
-/// Eight bytes with `make_ascii_lowercase` applied, all at once: a byte from `A` to `Z`
-/// gets its 0x20 bit; any other byte (non-ASCII ones too) is left as it is. Adding to the
-/// low seven bits of a byte cannot carry into the next byte.
-fn ascii_lowercase_word(word: u64) -> u64 {
-    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let low = word & LOW;
-    let at_least_a = low + 0x3F3F_3F3F_3F3F_3F3F; // high bit set when the byte >= b'A'
-    let past_z = low + 0x2525_2525_2525_2525; // high bit set when the byte > b'Z'
-    let upper = at_least_a & !past_z & !word & HIGH;
-    word | (upper >> 2)
-}
-
-fn is_prose(text: &str, prose_words: usize) -> bool {
-    // The word count is a cheap byte loop; most lines fail it before the sentence test.
-    crate::judge::word_count(text) >= prose_words && crate::judge::is_sentence_like(text)
+/// The lines of a text as `str::lines` cuts them (at `\n`, and a `\r` before it goes too),
+/// found with `memchr`.
+fn raw_lines(raw: &str) -> impl Iterator<Item = &str> {
+    let mut rest = raw;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let line = match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(at) => {
+                let line = &rest[..at];
+                rest = &rest[at + 1..];
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => std::mem::take(&mut rest),
+        };
+        Some(line)
+    })
 }
 
 /// The key documents are grouped by: the host, or the input the document came from.
@@ -125,50 +112,114 @@ fn site_key(doc: &Document) -> String {
     }
 }
 
-/// Per line hash, in how many documents of a site the line is. The keys are hashes
-/// already, so they are used as they are rather than hashed again.
-type LineCounts = HashMap<u64, u32, BuildHasherDefault<HashedKey>>;
+/// A number per line hash: open addressing with linear probing in one flat table. The keys
+/// are well-mixed hashes already, so their low bits pick the slot and they are not hashed
+/// again. Key 0 marks an empty slot; a line whose hash is 0 has its number kept apart.
+struct HashTable {
+    slots: Vec<(u64, u32)>,
+    len: usize,
+    zero: Option<u32>,
+}
 
-/// A `Hasher` for keys that are already well-mixed 64-bit hashes.
-#[derive(Default)]
-struct HashedKey(u64);
-
-impl Hasher for HashedKey {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u64` is used for `u64` keys; fold anything else in all the same.
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+impl HashTable {
+    fn with_capacity(capacity: usize) -> HashTable {
+        HashTable {
+            slots: vec![(0, 0); (capacity * 2).next_power_of_two().max(16)],
+            len: 0,
+            zero: None,
         }
     }
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
+
+    /// The number of `hash`, and whether it was just added (with `value`).
+    fn entry(&mut self, hash: u64, value: u32) -> (&mut u32, bool) {
+        if hash == 0 {
+            let new = self.zero.is_none();
+            return (self.zero.get_or_insert(value), new);
+        }
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            let key = self.slots[at].0;
+            if key == hash {
+                return (&mut self.slots[at].1, false);
+            }
+            if key == 0 {
+                self.slots[at] = (hash, value);
+                self.len += 1;
+                return (&mut self.slots[at].1, true);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    fn get(&self, hash: u64) -> Option<u32> {
+        if hash == 0 {
+            return self.zero;
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            match self.slots[at] {
+                (0, _) => return None,
+                (key, value) if key == hash => return Some(value),
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = self.slots.len() * 2;
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0); size]);
+        let mask = self.slots.len() - 1;
+        for (key, value) in old.into_iter().filter(|(key, _)| *key != 0) {
+            let mut at = key as usize & mask;
+            while self.slots[at].0 != 0 {
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = (key, value);
+        }
     }
 }
+
+/// The most lines room is made for before a document's lines are read.
+const EXPECTED_LINES_AT_MOST: usize = 4096;
 
 /// One line of a document as counted: its hash, and its length when it is prose (0 when
 /// it is not).
 type CountedLine = (u64, usize);
 
-/// One document's distinct lines.
+/// One document's distinct lines, in the order they first occur; a line that occurs more
+/// than once counts as prose by its shortest occurrence.
 fn document_lines(doc: &Document, prose_words: usize) -> Vec<CountedLine> {
-    let mut lines: Vec<CountedLine> = doc
-        .raw
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| {
-            let prose = if is_prose(line, prose_words) {
-                line.len()
-            } else {
-                0
-            };
-            (line_hash(line), prose)
-        })
-        .collect();
-    lines.sort_unstable();
-    lines.dedup_by_key(|(hash, _)| *hash);
+    // Room for the lines a page dump of this size usually has, but not for a line per 32
+    // bytes of a huge one-line file: both grow when they must.
+    let expected = (doc.raw.len() / 32 + 1).min(EXPECTED_LINES_AT_MOST);
+    let mut lines: Vec<CountedLine> = Vec::with_capacity(expected);
+    let mut seen = HashTable::with_capacity(expected);
+    for line in raw_lines(&doc.raw) {
+        let (start, end) = trimmed_bounds(line);
+        if start == end {
+            continue;
+        }
+        let trimmed = &line[start..end];
+        let hash = crate::judge::line_hash(trimmed);
+        let prose = if is_prose(line, trimmed, prose_words) {
+            line.len()
+        } else {
+            0
+        };
+        let next = lines.len() as u32;
+        match seen.entry(hash, next) {
+            (_, true) => lines.push((hash, prose)),
+            (&mut index, false) => {
+                let known = &mut lines[index as usize].1;
+                *known = (*known).min(prose);
+            }
+        }
+    }
     lines
 }
 
@@ -181,12 +232,18 @@ impl Detector for RepeatedLine {
             .collect();
         // Per site: how many documents, and in how many each line occurs. Counting is
         // order-free, so the result does not depend on the thread count.
-        let mut sites: HashMap<&str, (usize, LineCounts)> = HashMap::new();
+        let mut sizes: HashMap<&str, usize> = HashMap::new();
         for (site, lines) in &per_document {
-            let (count, counts) = sites.entry(site.as_str()).or_default();
+            *sizes.entry(site.as_str()).or_default() += lines.len();
+        }
+        let mut sites: HashMap<&str, (usize, HashTable)> = HashMap::new();
+        for (site, lines) in &per_document {
+            let (count, counts) = sites
+                .entry(site.as_str())
+                .or_insert_with(|| (0, HashTable::with_capacity(sizes[site.as_str()])));
             *count += 1;
-            for (hash, _) in lines {
-                *counts.entry(*hash).or_default() += 1;
+            for &(hash, _) in lines {
+                *counts.entry(hash, 0).0 += 1;
             }
         }
         let repeated: Vec<Vec<u64>> = per_document
@@ -198,7 +255,7 @@ impl Detector for RepeatedLine {
                 let documents = *documents as f64;
                 let needed = (config.min_documents as f64).max(config.min_share * documents);
                 let needed_prose = needed.max(config.prose_share * documents);
-                let seen = |hash: &u64| counts.get(hash).copied().unwrap_or(0) as f64;
+                let seen = |hash: &u64| counts.get(*hash).unwrap_or(0) as f64;
                 // A document most of whose prose other documents carry too is one of several
                 // copies of a story, not a page of chrome: its lines are the story's, and
                 // finding copies is dedup's business.
@@ -211,13 +268,15 @@ impl Detector for RepeatedLine {
                 if prose > 0 && shared as f64 >= config.max_copy_share * prose as f64 {
                     return Vec::new();
                 }
-                lines
+                let mut repeated: Vec<u64> = lines
                     .iter()
                     .filter(|(hash, len)| {
                         seen(hash) >= if *len > 0 { needed_prose } else { needed }
                     })
                     .map(|(hash, _)| *hash)
-                    .collect()
+                    .collect();
+                repeated.sort_unstable();
+                repeated
             })
             .collect();
         for (doc, repeated) in documents.iter_mut().zip(repeated) {
@@ -255,11 +314,11 @@ impl Detector for RepeatedLine {
             if !verdicts[i].is_keep() {
                 continue;
             }
-            let text = blocks[i].text.trim();
+            let text = page.trimmed(i);
             if !title.is_empty() && title.starts_with(text) {
                 continue;
             }
-            let hash = line_hash(text);
+            let hash = crate::judge::line_hash(text);
             if may_be_repeated(hash) && repeated.binary_search(&hash).is_ok() {
                 verdicts[i] = Verdict::drop(id, Arc::clone(&why));
             }
@@ -270,21 +329,49 @@ impl Detector for RepeatedLine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::judge::{is_sentence_like, line_hash, word_count};
 
     #[test]
-    fn word_lowercasing_is_make_ascii_lowercase() {
-        for b in 0..=255u8 {
-            for at in 0..8 {
-                let mut bytes = [b'x', b'Y', 0x80, b'@', b'[', b'z', 0xC3, b'A'];
-                bytes[at] = b;
-                let mut expected = bytes;
-                expected.make_ascii_lowercase();
-                assert_eq!(
-                    ascii_lowercase_word(u64::from_le_bytes(bytes)).to_le_bytes(),
-                    expected,
-                    "{bytes:?}"
-                );
-            }
+    fn the_table_counts_as_a_map_does() {
+        let mut table = HashTable::with_capacity(1);
+        let mut map = HashMap::new();
+        for k in 0..5000u64 {
+            // Few distinct keys, 0 among them, many sharing their low bits.
+            let hash = (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) % 701) << 20;
+            *table.entry(hash, 0).0 += 1;
+            *map.entry(hash).or_insert(0u32) += 1;
         }
+        for (&hash, &count) in &map {
+            assert_eq!(table.get(hash), Some(count), "{hash}");
+        }
+        assert_eq!(table.get(1), None);
+    }
+
+    #[test]
+    fn a_documents_lines_are_its_distinct_lines_counted_as_prose_by_the_shortest() {
+        let sentence = "The council voted on the new budget for the city today, and passed it.";
+        let raw = format!(
+            "Menu\n  Menu\n{sentence}\n   {sentence}\n\n\u{a0} {sentence}\nMENU\r\n \t\nlast\r"
+        );
+        let doc = Document {
+            raw,
+            ..Document::default()
+        };
+        let mut found = document_lines(&doc, 10);
+        found.sort_unstable();
+        // As the lines were first counted: all of them, sorted, the first of each hash kept.
+        let mut expected: Vec<CountedLine> = doc
+            .raw
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .map(|line| {
+                let prose = word_count(line) >= 10 && is_sentence_like(line);
+                (line_hash(line.trim()), if prose { line.len() } else { 0 })
+            })
+            .collect();
+        expected.sort_unstable();
+        expected.dedup_by_key(|(hash, _)| *hash);
+        assert_eq!(found, expected);
+        assert_eq!(found.len(), 3);
     }
 }

@@ -71,6 +71,8 @@ pub struct TeaserList {
     /// `marker_lengths[n]`: some lower-cased marker is `n` bytes long. Most lines are
     /// ruled out by their length before any comparison.
     marker_lengths: Vec<bool>,
+    /// The most words a marker has.
+    most_marker_words: usize,
 }
 
 #[derive(PartialEq)]
@@ -96,11 +98,17 @@ impl TeaserList {
             }
             marker_lengths[len] = true;
         }
+        let most_marker_words = markers
+            .iter()
+            .map(|m| crate::judge::word_count(m))
+            .max()
+            .unwrap_or(0);
         TeaserList {
             config,
             markers,
             longest_marker,
             marker_lengths,
+            most_marker_words,
         }
     }
 
@@ -114,12 +122,24 @@ impl TeaserList {
         }
     }
 
-    fn is_marker(&self, text: &str) -> bool {
-        if text.len() > self.longest_marker * 4 + 8 {
+    /// Whether line `i` of a page is a marker.
+    fn is_marker(&self, page: &Page<'_>, i: usize) -> bool {
+        if page.blocks[i].text.len() > self.longest_marker * 4 + 8 {
             return false;
         }
-        let text = text.trim().trim_end_matches(':').trim_end();
-        if text.is_ascii() {
+        // Taking the colons off the end removes at most one word, and lower-casing never
+        // makes or removes white space: a line with more words is no marker.
+        if usize::from(page.features[i].words) > self.most_marker_words + 1 {
+            return false;
+        }
+        let trimmed = page.trimmed(i);
+        // A trimmed line that does not end in a colon is its own text without the colons.
+        let text = if trimmed.ends_with(':') {
+            trimmed.trim_end_matches(':').trim_end()
+        } else {
+            trimmed
+        };
+        if page.features[i].ascii || text.is_ascii() {
             if !self.marker_lengths.get(text.len()).is_some_and(|&n| n) {
                 return false;
             }
@@ -140,7 +160,6 @@ impl TeaserList {
 
 impl Detector for TeaserList {
     fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
-        let blocks = page.blocks;
         let text_blocks = &page.text_blocks;
         let kinds: Vec<Kind> = text_blocks
             .iter()
@@ -148,7 +167,7 @@ impl Detector for TeaserList {
             .collect();
         let markers: Vec<bool> = text_blocks
             .iter()
-            .map(|&i| self.is_marker(&blocks[i].text))
+            .map(|&i| self.is_marker(page, i))
             .collect();
         let mut start = 0;
         while start < text_blocks.len() {
@@ -177,7 +196,7 @@ impl Detector for TeaserList {
                 let why: Arc<str> = match marker {
                     Some(m) => format!(
                         "{teasers} truncated teasers after \"{}\"",
-                        blocks[text_blocks[m]].text.trim()
+                        page.trimmed(text_blocks[m])
                     )
                     .into(),
                     None => format!("{teasers} truncated teasers between short labels").into(),

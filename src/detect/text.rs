@@ -27,23 +27,26 @@ pub fn char_counts(text: &str) -> (usize, usize) {
 /// `is_cjk`), tested eight bytes at a time: long prose lines with curly quotes (lead byte
 /// 0xE2) take this test on every round of judging.
 fn has_cjk_lead_byte(bytes: &[u8]) -> bool {
-    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let in_range = |word: u64| {
-        let low = word & LOW;
-        let at_least = low + 0x1D1D_1D1D_1D1D_1D1D; // high bit set when low >= 0x63
-        let past = low + 0x1212_1212_1212_1212; // high bit set when low >= 0x6E
-        at_least & !past & word & HIGH != 0
-    };
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        if in_range(u64::from_le_bytes(word)) {
+        if has_cjk_lead_byte_word(u64::from_le_bytes(word)) {
             return true;
         }
     }
     chunks.remainder().iter().any(|b| (0xE3..=0xED).contains(b))
+}
+
+/// Whether any of eight bytes is from 0xE3 to 0xED. Adding to the low seven bits of a byte
+/// cannot carry into the next byte.
+pub fn has_cjk_lead_byte_word(word: u64) -> bool {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low = word & LOW;
+    let at_least = low + 0x1D1D_1D1D_1D1D_1D1D; // high bit set when low >= 0x63
+    let past = low + 0x1212_1212_1212_1212; // high bit set when low >= 0x6E
+    at_least & !past & word & HIGH != 0
 }
 
 fn is_cjk(c: char) -> bool {

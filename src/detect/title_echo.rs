@@ -82,13 +82,13 @@ impl Detector for TitleEcho {
             .iter()
             .enumerate()
             .filter(|&(_, &j)| is_title(j))
-            .map(|(position, &j)| (position, blocks[j].text.trim()))
+            .map(|(position, &j)| (position, page.trimmed(j)))
             .collect();
         for (position, &i) in text_blocks.iter().enumerate() {
             if !verdicts[i].is_keep() || !page.in_head(i) {
                 continue;
             }
-            let line = blocks[i].text.trim();
+            let line = page.trimmed(i);
             if let Some(title) = given_title {
                 if let Some(extra) = self.is_echo_of(line, title) {
                     verdicts[i] =

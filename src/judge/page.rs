@@ -23,11 +23,22 @@ pub struct Page<'a> {
     /// Indices of the blocks with visible text, in order: detectors that measure distance in
     /// text lines walk this instead of skipping blank blocks themselves.
     pub text_blocks: Vec<usize>,
+    /// Each block's text without surrounding white space.
+    trimmed: Vec<&'a str>,
 }
 
-/// Cheap facts about one line that several detectors ask for.
+/// Facts about one line that the rules and several detectors ask for, found in one scan of
+/// the line when the judge first sees it and kept for every later round of judging, so no
+/// detector trims, counts or decodes the line again.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LineFeatures {
+    /// Where the line's text without surrounding white space (as `str::trim` has it) starts
+    /// and ends, in bytes.
+    pub start: usize,
+    pub end: usize,
+    /// Characters of the trimmed text, and of those the CJK ones (see `detect::text`).
+    pub chars: usize,
+    pub cjk: usize,
     /// Words separated by white space (saturating at `u16::MAX`).
     pub words: u16,
     /// Reads as prose (see `is_sentence_like`).
@@ -39,19 +50,43 @@ pub struct LineFeatures {
     pub label_words: u8,
     /// No visible text (see `Block::is_blank`).
     pub blank: bool,
+    /// The trimmed text is ASCII.
+    pub ascii: bool,
 }
 
 impl LineFeatures {
     pub fn of(text: &str) -> LineFeatures {
-        let text = text.trim();
-        let words = word_count(text);
-        let truncated = text.ends_with("...") || text.ends_with('…');
+        let (start, end) = trimmed_bounds(text);
+        let trimmed = &text[start..end];
+        let scan = scan(trimmed.as_bytes());
+        let ascii = scan.ascii;
+        let (chars, cjk) = if ascii {
+            (trimmed.len(), 0)
+        } else if scan.cjk_lead {
+            crate::detect::char_counts(trimmed)
+        } else {
+            (trimmed.len() - scan.continuation, 0)
+        };
+        let words = scan.words;
+        let truncated = trimmed.ends_with("...") || trimmed.ends_with('…');
+        // A trimmed line that starts with an ASCII character has visible text; only one
+        // that starts with another character can be all invisible characters.
+        let blank = match trimmed.as_bytes().first() {
+            None => true,
+            Some(b) if b.is_ascii() => false,
+            Some(_) => crate::document::is_blank_text(trimmed),
+        };
         LineFeatures {
+            start,
+            end,
+            chars,
+            cjk,
             words: words.min(u16::MAX as usize) as u16,
-            sentence: !truncated && words >= 4 && ends_sentence(text),
+            sentence: !truncated && words >= 4 && ends_sentence(trimmed),
             truncated,
-            label_words: trimmed_label_words(text),
-            blank: crate::document::is_blank_text(text),
+            label_words: label_words_of(trimmed, chars, ascii),
+            blank,
+            ascii,
         }
     }
 
@@ -59,6 +94,155 @@ impl LineFeatures {
     pub fn is_label(&self, max_words: usize) -> bool {
         self.label_words > 0 && self.label_words as usize <= max_words
     }
+
+    /// The line's text without surrounding white space.
+    pub fn trimmed<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start..self.end]
+    }
+
+    /// The words of the line, counted again only when `words` saturated.
+    pub fn word_count(&self, text: &str) -> usize {
+        match self.words {
+            u16::MAX => word_count(self.trimmed(text)),
+            words => usize::from(words),
+        }
+    }
+}
+
+/// The bounds of `text.trim()`: ASCII white space is passed over byte by byte, and only a
+/// line that starts or ends with another character decodes it.
+pub(crate) fn trimmed_bounds(text: &str) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    loop {
+        while start < bytes.len() && SPACE[bytes[start] as usize] {
+            start += 1;
+        }
+        if start == bytes.len() || bytes[start].is_ascii() {
+            break;
+        }
+        match text[start..].chars().next() {
+            Some(c) if c.is_whitespace() => start += c.len_utf8(),
+            _ => break,
+        }
+    }
+    let mut end = bytes.len();
+    loop {
+        while end > start && SPACE[bytes[end - 1] as usize] {
+            end -= 1;
+        }
+        if end == start || bytes[end - 1].is_ascii() {
+            break;
+        }
+        match text[start..end].chars().next_back() {
+            Some(c) if c.is_whitespace() => end -= c.len_utf8(),
+            _ => break,
+        }
+    }
+    (start, end)
+}
+
+/// What one pass over a line's bytes finds.
+struct Scan {
+    words: usize,
+    ascii: bool,
+    /// UTF-8 continuation bytes: the line has this many fewer characters than bytes.
+    continuation: usize,
+    /// A byte from 0xE3 to 0xED, the lead bytes of the CJK ranges, occurs.
+    cjk_lead: bool,
+}
+
+/// Words (as `word_count`), ASCII-ness, continuation bytes and CJK lead bytes, eight bytes at
+/// a time.
+fn scan(bytes: &[u8]) -> Scan {
+    let mut words = 0;
+    let mut previous_space = true;
+    let mut high = 0u64;
+    let mut continuation = 0;
+    let mut cjk_lead = false;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(eight);
+        let space = space_bytes(word);
+        let space_before = (space << 8) | (u64::from(previous_space) << 7);
+        words += high_bits_set(!space & space_before & HIGH_BITS);
+        previous_space = space >> 63 != 0;
+        if word & HIGH_BITS != 0 {
+            high |= word;
+            // A continuation byte is 0b10xx_xxxx: its high bit set and the next one clear.
+            continuation += high_bits_set(word & !(word << 1) & HIGH_BITS);
+            cjk_lead |= crate::detect::has_cjk_lead_byte_word(word);
+        }
+    }
+    for &b in chunks.remainder() {
+        let space = SPACE[b as usize];
+        words += usize::from(previous_space & !space);
+        previous_space = space;
+        high |= u64::from(b);
+        continuation += usize::from(b & 0xC0 == 0x80);
+        cjk_lead |= (0xE3..=0xED).contains(&b);
+    }
+    Scan {
+        words,
+        ascii: high & HIGH_BITS == 0,
+        continuation,
+        cjk_lead,
+    }
+}
+
+/// The hash a line is counted by (see `detect::repeated_line`): its text without
+/// surrounding white space (given so), ASCII case folded. Eight bytes at a time with a
+/// multiply-rotate mix and a final avalanche; the last bytes are padded with zeros.
+/// Deterministic across runs and platforms, so the same corpus gives the same counts.
+pub fn line_hash(trimmed: &str) -> u64 {
+    let bytes = trimmed.as_bytes();
+    let mut hash = (bytes.len() as u64).wrapping_mul(HASH_K);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        hash = hash_step(hash, u64::from_le_bytes(eight));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let last = rest
+            .iter()
+            .enumerate()
+            .fold(0, |word, (k, &b)| word | u64::from(b) << (8 * k));
+        hash = hash_step(hash, last);
+    }
+    hash_finish(hash)
+}
+
+const HASH_K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+fn hash_step(hash: u64, word: u64) -> u64 {
+    (hash ^ ascii_lowercase_word(word))
+        .wrapping_mul(HASH_K)
+        .rotate_left(29)
+}
+
+/// The finaliser of MurmurHash3: every input bit moves every output bit.
+fn hash_finish(mut hash: u64) -> u64 {
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    hash ^ (hash >> 33)
+}
+
+/// Eight bytes with `make_ascii_lowercase` applied, all at once: a byte from `A` to `Z`
+/// gets its 0x20 bit; any other byte (non-ASCII ones too) is left as it is. Adding to the
+/// low seven bits of a byte cannot carry into the next byte.
+fn ascii_lowercase_word(word: u64) -> u64 {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let low = word & LOW;
+    let at_least_a = low + 0x3F3F_3F3F_3F3F_3F3F; // high bit set when the byte >= b'A'
+    let past_z = low + 0x2525_2525_2525_2525; // high bit set when the byte > b'Z'
+    let upper = at_least_a & !past_z & !word & HIGH_BITS;
+    word | (upper >> 2)
 }
 
 impl<'a> Page<'a> {
@@ -78,9 +262,11 @@ impl<'a> Page<'a> {
         debug_assert_eq!(features.len(), blocks.len());
         let mut sentence_bytes_before = Vec::with_capacity(blocks.len());
         let mut text_blocks = Vec::with_capacity(blocks.len());
+        let mut trimmed = Vec::with_capacity(blocks.len());
         let mut total = 0;
         let mut first_sentence = None;
         for (i, (block, f)) in blocks.iter().zip(&features).enumerate() {
+            trimmed.push(f.trimmed(&block.text));
             sentence_bytes_before.push(total);
             if f.sentence {
                 total += block.text.len();
@@ -98,6 +284,7 @@ impl<'a> Page<'a> {
             first_sentence,
             features,
             text_blocks,
+            trimmed,
         }
     }
 
@@ -130,6 +317,17 @@ impl<'a> Page<'a> {
             })
             .unwrap_or(self.blocks.len());
         Some(end)
+    }
+
+    /// A block's text without surrounding white space (`text.trim()`, found once).
+    pub fn trimmed(&self, block: usize) -> &'a str {
+        self.trimmed[block]
+    }
+
+    /// A block's words (`word_count` of its text), counted again only for a line with more
+    /// words than the features hold.
+    pub fn words(&self, block: usize) -> usize {
+        self.features[block].word_count(&self.blocks[block].text)
     }
 
     /// Whether a block has no visible text (the same as `Block::is_blank`, precomputed).
@@ -242,8 +440,19 @@ fn ends_sentence(text: &str) -> bool {
 /// possibly inside closing quotes or brackets), but not a truncated teaser ending in `...`.
 pub fn is_sentence_like(text: &str) -> bool {
     let text = text.trim();
+    trimmed_sentence_like(text, word_count(text))
+}
+
+/// `is_sentence_like` of a line given without surrounding white space, with its word count.
+pub(crate) fn trimmed_sentence_like(text: &str, words: usize) -> bool {
+    words >= 4 && ends_like_sentence(text)
+}
+
+/// The end of `is_sentence_like` for a line given without surrounding white space: sentence
+/// punctuation, and no truncation.
+pub(crate) fn ends_like_sentence(text: &str) -> bool {
     let truncated = text.ends_with("...") || text.ends_with('…');
-    !truncated && word_count(text) >= 4 && ends_sentence(text)
+    !truncated && ends_sentence(text)
 }
 
 /// The longest line, in characters, that can be a label.
@@ -253,25 +462,23 @@ const LABEL_MAX_CHARS: usize = 32;
 /// "World Cup", "CRIME"): at most three words and 32 characters, each word capitalised, no
 /// digits, no end punctuation. Zero otherwise.
 pub fn label_words(text: &str) -> u8 {
-    trimmed_label_words(text.trim())
+    let text = text.trim();
+    label_words_of(text, text.chars().count(), text.is_ascii())
 }
 
-/// `label_words` of a trimmed line. The tests run cheapest first: every failed test means
-/// "not a label", so their order does not change the answer, and a line longer than
-/// `LABEL_MAX_CHARS` bytes is the only kind whose characters need counting.
-fn trimmed_label_words(text: &str) -> u8 {
-    if text.is_empty() || text.len() > LABEL_MAX_CHARS * 4 {
+/// `label_words` of a trimmed line with `chars` characters, ASCII or not. The tests run
+/// cheapest first: every failed test means "not a label", so their order does not change
+/// the answer.
+fn label_words_of(text: &str, chars: usize, ascii: bool) -> u8 {
+    if text.is_empty() || chars > LABEL_MAX_CHARS {
         return 0;
     }
     if text.ends_with(['.', '!', '?', ':', ',', ';']) {
         return 0;
     }
-    if text.len() > LABEL_MAX_CHARS && text.chars().count() > LABEL_MAX_CHARS {
-        return 0;
-    }
     // An ASCII line (the common case) is cut into words byte by byte: its characters are
     // its bytes, and its white space is ASCII white space.
-    if text.is_ascii() {
+    if ascii {
         ascii_label_words(text)
     } else {
         label_words_by_chars(text)
@@ -364,6 +571,55 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    #[test]
+    fn word_lowercasing_is_make_ascii_lowercase() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut bytes = [b'x', b'Y', 0x80, b'@', b'[', b'z', 0xC3, b'A'];
+                bytes[at] = b;
+                let mut expected = bytes;
+                expected.make_ascii_lowercase();
+                assert_eq!(
+                    ascii_lowercase_word(u64::from_le_bytes(bytes)).to_le_bytes(),
+                    expected,
+                    "{bytes:?}"
+                );
+            }
+        }
+    }
+
+    /// The line hash as first written: padded eight-byte words of the lower-cased line.
+    fn hash_by_words(text: &str) -> u64 {
+        let bytes = text.to_ascii_lowercase().into_bytes();
+        let mut hash = (bytes.len() as u64).wrapping_mul(HASH_K);
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            hash = (hash ^ u64::from_le_bytes(word))
+                .wrapping_mul(HASH_K)
+                .rotate_left(29);
+        }
+        hash_finish(hash)
+    }
+
+    #[test]
+    fn line_hash_folds_ascii_case_and_pads_the_last_word() {
+        for text in [
+            "",
+            "a",
+            "News",
+            "NEWS",
+            "Eight b!",
+            "Nine byte",
+            "You May Also Like",
+            "Été à Zürich, ÉTÉ",
+        ] {
+            assert_eq!(line_hash(text), hash_by_words(text), "{text:?}");
+        }
+        assert_eq!(line_hash("Most Read"), line_hash("most read"));
+        assert_ne!(line_hash("Most Read"), line_hash("Most Rea"));
     }
 
     #[test]

@@ -65,10 +65,10 @@ pub fn normalize_line(line: &str) -> (Cow<'_, str>, Changes) {
         changes.insert(Changes::TRAILING_SPACE);
         text = trimmed;
     }
-    // Curly quotes, dashes and accented letters are common in news; a table lookup per
-    // character beyond ASCII settles most lines without the normalisation tables' hashing,
-    // and runs of ASCII are passed over eight bytes at a time.
-    if all_nfc_inert(text) {
+    // An ASCII line is NFC. Curly quotes, dashes and accented letters are common in news; a
+    // table lookup per character beyond ASCII settles most lines without the normalisation
+    // tables' hashing, and runs of ASCII are passed over eight bytes at a time.
+    if text.is_ascii() || all_nfc_inert(text) {
         return (Cow::Borrowed(text), changes);
     }
     match is_nfc_quick(text.chars()) {
@@ -128,8 +128,10 @@ pub(crate) fn ascii_prefix_len(bytes: &[u8]) -> usize {
 fn is_nfc_inert(c: char) -> bool {
     static BLOCKS: [OnceLock<[u64; 4]>; 256] = [const { OnceLock::new() }; 256];
     let code = c as u32;
-    // Characters below U+0300 are all NFC and never combine.
-    if code < 0x300 {
+    // Characters below U+0300 are all NFC and never combine, and so are the CJK unified
+    // ideographs and the Hangul syllables: a Chinese or Korean page would otherwise build
+    // the tables of a hundred blocks.
+    if code < 0x300 || (0x4E00..=0x9FFF).contains(&code) || (0xAC00..=0xD7A3).contains(&code) {
         return true;
     }
     if code > 0xFFFF {
