@@ -210,10 +210,6 @@ fn rows<'a>(
         .collect()
 }
 
-/// The reason the judge gives a blank line it drops because removed text is next to it (see
-/// `judge::tidy_blank_lines`); such a line joins the span of that text.
-const BLANK_NEXT_TO_REMOVED: &str = "blank line next to removed text";
-
 /// The removed lines as spans of one rule and one reason. A blank line charged to the
 /// removal next to it is part of that removal rather than a span of its own: it joins the
 /// span of the removed text right before it when that has its rule (keeping that text's
@@ -248,7 +244,7 @@ fn removed_spans(raw: &str, blocks: &[Block<'_>], verdicts: &[Verdict]) -> Vec<R
             flush(&mut current);
             continue;
         };
-        let charged_blank = &**why == BLANK_NEXT_TO_REMOVED && blocks[i].is_blank();
+        let charged_blank = &**why == judge::BLANK_NEXT_TO_REMOVED && blocks[i].is_blank();
         match &mut current {
             Some(open) if open.rule == rule && (charged_blank || open.why == why) => {
                 open.last = i;

@@ -219,6 +219,10 @@ fn apply_rules(
     }
 }
 
+/// The reason of a blank line dropped because removed text is next to it; the report
+/// counts such a line as part of that removal (see `removed_spans` in `lib.rs`).
+pub const BLANK_NEXT_TO_REMOVED: &str = "blank line next to removed text";
+
 /// Lines after a `drop-rest` marker that may still be a box inside the story.
 const BOX_LINES: usize = 8;
 /// Words from which a sentence-like line counts as a story paragraph.
@@ -295,8 +299,7 @@ fn tidy_blank(blank: impl Fn(usize) -> bool, verdicts: &mut [Verdict]) {
             Some(rule) => Verdict::Drop {
                 rule,
                 why: Arc::clone(
-                    next_to_removed
-                        .get_or_insert_with(|| Arc::from("blank line next to removed text")),
+                    next_to_removed.get_or_insert_with(|| Arc::from(BLANK_NEXT_TO_REMOVED)),
                 ),
             },
             None => {
