@@ -18,7 +18,7 @@ mod title_echo;
 
 pub(crate) use text::{char_counts, has_cjk_lead_byte_word};
 
-use crate::document::Verdict;
+use crate::document::{Document, Verdict};
 use crate::judge::Page;
 use serde::de::DeserializeOwned;
 
@@ -27,9 +27,30 @@ pub trait Detector: Send + Sync {
     /// Marks the blocks this detector removes. `id` is the detector's rule id.
     fn judge(&self, id: &std::sync::Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]);
 
-    /// Looks at every document of a run before any is judged, for detectors that compare
-    /// documents with each other; it may leave what it learns in the documents.
-    fn prepare(&self, _documents: &mut [crate::document::Document]) {}
+    /// For a detector that compares documents with each other: the survey of a run it
+    /// needs before any document is judged.
+    fn survey(&self) -> Option<Box<dyn Survey + '_>> {
+        None
+    }
+
+    /// Surveys a whole run held at once and leaves what the survey found in each document.
+    fn prepare(&self, documents: &mut [Document]) {
+        if let Some(mut survey) = self.survey() {
+            survey.add(documents);
+            survey.apply(documents);
+        }
+    }
+}
+
+/// What a detector learns from a whole run, taken a batch at a time, so that a run too
+/// large to hold can be read twice: once to survey, once to clean.
+pub trait Survey: Send {
+    /// Takes in a batch of documents.
+    fn add(&mut self, documents: &[Document]);
+
+    /// Leaves in each document of a batch what the whole run says about it; called once
+    /// every batch was added.
+    fn apply(&self, documents: &mut [Document]);
 }
 
 /// The ids of the built-in detectors.

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use crate::document::{Document, Verdict};
 use crate::judge::{trimmed_bounds, Page};
 
-use super::Detector;
+use super::{Detector, Survey};
 
 pub const ID: &str = "detect.repeated-line";
 
@@ -223,61 +223,117 @@ fn document_lines(doc: &Document, prose_words: usize) -> Vec<CountedLine> {
     lines
 }
 
+/// Per site: how many documents, and in how many of them each line occurs. Counting is
+/// order-free, so the counts do not depend on the thread count or on how the run was cut
+/// into batches.
+#[derive(Default)]
+struct SiteCounts {
+    sites: HashMap<String, (usize, HashTable)>,
+}
+
+impl SiteCounts {
+    /// Counts one document's distinct lines; `room` is how many lines its site's table
+    /// should have room for when it is new.
+    fn add(&mut self, site: &str, lines: &[CountedLine], room: usize) {
+        if !self.sites.contains_key(site) {
+            self.sites
+                .insert(site.to_string(), (0, HashTable::with_capacity(room)));
+        }
+        let Some((count, counts)) = self.sites.get_mut(site) else {
+            return;
+        };
+        *count += 1;
+        for &(hash, _) in lines {
+            *counts.entry(hash, 0).0 += 1;
+        }
+    }
+
+    /// The hashes of a document's lines that enough documents of its site carry, sorted.
+    fn repeated(&self, config: &Config, site: &str, lines: &[CountedLine]) -> Vec<u64> {
+        let Some((documents, counts)) = self.sites.get(site) else {
+            return Vec::new();
+        };
+        let documents = *documents as f64;
+        let needed = (config.min_documents as f64).max(config.min_share * documents);
+        let needed_prose = needed.max(config.prose_share * documents);
+        let seen = |hash: &u64| counts.get(*hash).unwrap_or(0) as f64;
+        // A document most of whose prose other documents carry too is one of several
+        // copies of a story, not a page of chrome: its lines are the story's, and finding
+        // copies is dedup's business.
+        let prose: usize = lines.iter().map(|(_, len)| len).sum();
+        let shared: usize = lines
+            .iter()
+            .filter(|(hash, _)| seen(hash) >= needed)
+            .map(|(_, len)| len)
+            .sum();
+        if prose > 0 && shared as f64 >= config.max_copy_share * prose as f64 {
+            return Vec::new();
+        }
+        let mut repeated: Vec<u64> = lines
+            .iter()
+            .filter(|(hash, len)| seen(hash) >= if *len > 0 { needed_prose } else { needed })
+            .map(|(hash, _)| *hash)
+            .collect();
+        repeated.sort_unstable();
+        repeated
+    }
+}
+
+/// The counts of a run read a batch at a time: each document's lines are found once to
+/// count them and again to decide, since the run's documents are not all held at once.
+struct RunCounts<'a> {
+    config: &'a Config,
+    counts: SiteCounts,
+}
+
+impl Survey for RunCounts<'_> {
+    fn add(&mut self, documents: &[Document]) {
+        let prose_words = self.config.prose_words;
+        let per_document: Vec<(String, Vec<CountedLine>)> = documents
+            .par_iter()
+            .map(|doc| (site_key(doc), document_lines(doc, prose_words)))
+            .collect();
+        for (site, lines) in &per_document {
+            self.counts.add(site, lines, lines.len());
+        }
+    }
+
+    fn apply(&self, documents: &mut [Document]) {
+        documents.par_iter_mut().for_each(|doc| {
+            let lines = document_lines(doc, self.config.prose_words);
+            let repeated = self.counts.repeated(self.config, &site_key(doc), &lines);
+            doc.repeated_lines = Arc::from(repeated);
+        });
+    }
+}
+
 impl Detector for RepeatedLine {
+    fn survey(&self) -> Option<Box<dyn Survey + '_>> {
+        Some(Box::new(RunCounts {
+            config: &self.config,
+            counts: SiteCounts::default(),
+        }))
+    }
+
+    /// The survey with every document at hand: each document's lines are found once.
     fn prepare(&self, documents: &mut [Document]) {
         let config = &self.config;
         let per_document: Vec<(String, Vec<CountedLine>)> = documents
             .par_iter()
             .map(|doc| (site_key(doc), document_lines(doc, config.prose_words)))
             .collect();
-        // Per site: how many documents, and in how many each line occurs. Counting is
-        // order-free, so the result does not depend on the thread count.
+        // Each site's table gets room for all its lines at once.
         let mut sizes: HashMap<&str, usize> = HashMap::new();
         for (site, lines) in &per_document {
             *sizes.entry(site.as_str()).or_default() += lines.len();
         }
-        let mut sites: HashMap<&str, (usize, HashTable)> = HashMap::new();
+        let mut counts = SiteCounts::default();
         for (site, lines) in &per_document {
-            let (count, counts) = sites
-                .entry(site.as_str())
-                .or_insert_with(|| (0, HashTable::with_capacity(sizes[site.as_str()])));
-            *count += 1;
-            for &(hash, _) in lines {
-                *counts.entry(hash, 0).0 += 1;
-            }
+            counts.add(site, lines, sizes[site.as_str()]);
         }
         let repeated: Vec<Vec<u64>> = per_document
             .par_iter()
-            .map(|(site, lines)| {
-                let Some((documents, counts)) = sites.get(site.as_str()) else {
-                    return Vec::new();
-                };
-                let documents = *documents as f64;
-                let needed = (config.min_documents as f64).max(config.min_share * documents);
-                let needed_prose = needed.max(config.prose_share * documents);
-                let seen = |hash: &u64| counts.get(*hash).unwrap_or(0) as f64;
-                // A document most of whose prose other documents carry too is one of several
-                // copies of a story, not a page of chrome: its lines are the story's, and
-                // finding copies is dedup's business.
-                let prose: usize = lines.iter().map(|(_, len)| len).sum();
-                let shared: usize = lines
-                    .iter()
-                    .filter(|(hash, _)| seen(hash) >= needed)
-                    .map(|(_, len)| len)
-                    .sum();
-                if prose > 0 && shared as f64 >= config.max_copy_share * prose as f64 {
-                    return Vec::new();
-                }
-                let mut repeated: Vec<u64> = lines
-                    .iter()
-                    .filter(|(hash, len)| {
-                        seen(hash) >= if *len > 0 { needed_prose } else { needed }
-                    })
-                    .map(|(hash, _)| *hash)
-                    .collect();
-                repeated.sort_unstable();
-                repeated
-            })
+            .map(|(site, lines)| counts.repeated(config, site, lines))
             .collect();
         for (doc, repeated) in documents.iter_mut().zip(repeated) {
             doc.repeated_lines = Arc::from(repeated);
