@@ -22,7 +22,7 @@ pub mod rules;
 pub mod segment;
 
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -292,7 +292,16 @@ pub struct RunOptions {
     /// Input bytes cleaned per batch ([`BATCH_BYTES`] unless a test wants many batches):
     /// a run holds about two batches' documents and outputs at a time.
     pub batch_bytes: usize,
+    /// A run whose inputs are larger than this many bytes ([`STREAM_ABOVE`] by default) is
+    /// read twice, a batch at a time, instead of being held in memory: once for the
+    /// detectors' survey of the whole run, once to clean.
+    pub stream_above: u64,
 }
+
+/// Inputs larger than this are read twice rather than held: a held run needs about twice
+/// its size in memory, a run read twice costs a second reading (and, for HTML pages, a
+/// second parse).
+pub const STREAM_ABOVE: u64 = 1 << 30;
 
 /// What a run did.
 #[derive(Debug, Default)]
@@ -343,16 +352,37 @@ pub fn run_clean_with_progress(
         }
         None => dedup::Index::new(),
     };
-    let loaded = input::read_inputs(&options.inputs, &options.input);
-    let mut outcome = RunOutcome {
-        problems: loaded.problems,
-        ..RunOutcome::default()
+    // A run small enough to hold is read once. A larger one is read twice, a batch at a
+    // time: once for the detectors' survey of the whole run, once to clean, so memory
+    // holds a few batches and the survey's counts rather than the corpus. Standard input
+    // can only be read once, so it is always held.
+    let streamed = input::input_bytes(&options.inputs, &options.input)
+        .is_some_and(|bytes| bytes > options.stream_above);
+    let mut outcome = RunOutcome::default();
+    let mut survey = rules.survey();
+    let mut held = Vec::new();
+    let total = if streamed {
+        let mut total = 0;
+        input::for_each_batch(
+            &options.inputs,
+            &options.input,
+            options.batch_bytes,
+            |mut batch| {
+                survey.add(&mut batch.documents);
+                total += batch.documents.len();
+                outcome.problems.append(&mut batch.problems);
+            },
+        );
+        total
+    } else {
+        let loaded = input::read_inputs(&options.inputs, &options.input);
+        outcome.problems = loaded.problems;
+        held = loaded.documents;
+        rules.prepare(&mut held);
+        held.len()
     };
-    outcome.summary.documents_read = loaded.documents.len();
-    let mut loaded_documents = loaded.documents;
-    rules.prepare(&mut loaded_documents);
     // Started after the run-wide pass so the rate is the cleaning rate.
-    let progress = progress::Progress::new(loaded_documents.len(), quiet);
+    let progress = progress::Progress::new(total, quiet);
     let write_error = |e: std::io::Error| {
         RunError::Output(format!("cannot write to {}: {e}", options.out.display()))
     };
@@ -375,18 +405,12 @@ pub fn run_clean_with_progress(
         sinks,
     } = &mut files;
     let per_document = &*per_document;
-    let mut documents = loaded_documents.into_iter().peekable();
     let mut cleaned: Vec<Written> = Vec::new();
-    loop {
-        let mut batch = Vec::new();
-        let mut batch_bytes = 0;
-        while let Some(doc) = documents.next_if(|_| batch_bytes < options.batch_bytes.max(1)) {
-            batch_bytes += doc.raw.len();
-            batch.push(doc);
-        }
-        if batch.is_empty() && cleaned.is_empty() {
-            break;
-        }
+    let mut documents_read = 0;
+    let summary = &mut outcome.summary;
+    // Writes the batch cleaned last while cleaning `batch`; an empty batch writes the last.
+    let mut step = |batch: Vec<Document>| -> Result<(), RunError> {
+        documents_read += batch.len();
         let previous = std::mem::take(&mut cleaned);
         let write = || -> std::io::Result<()> {
             for mut document in previous {
@@ -418,7 +442,7 @@ pub fn run_clean_with_progress(
                         .append(&document)
                         .and_then(|_| page.add(&report, Some(clean), None, Some(span_texts))),
                 }?;
-                outcome.summary.add(&document.cleaned);
+                summary.add(&document.cleaned);
             }
             Ok(())
         };
@@ -436,7 +460,52 @@ pub fn run_clean_with_progress(
         let (wrote, next) = rayon::join(write, clean);
         wrote.map_err(write_error)?;
         cleaned = next.map_err(write_error)?;
+        Ok(())
+    };
+    let mut late_problems = Vec::new();
+    if streamed {
+        // A file that changed between the readings can have new problems; the others were
+        // reported by the first reading.
+        let known: HashSet<(String, String)> = outcome
+            .problems
+            .iter()
+            .map(|p| (p.source.clone(), p.message.clone()))
+            .collect();
+        let mut result = Ok(());
+        input::for_each_batch(
+            &options.inputs,
+            &options.input,
+            options.batch_bytes,
+            |mut batch| {
+                if result.is_err() {
+                    return;
+                }
+                late_problems.extend(
+                    batch
+                        .problems
+                        .into_iter()
+                        .filter(|p| !known.contains(&(p.source.clone(), p.message.clone()))),
+                );
+                survey.apply(&mut batch.documents);
+                result = step(batch.documents);
+            },
+        );
+        result?;
+    } else {
+        let mut documents = held.into_iter().peekable();
+        while documents.peek().is_some() {
+            let mut batch = Vec::new();
+            let mut batch_bytes = 0;
+            while let Some(doc) = documents.next_if(|_| batch_bytes < options.batch_bytes.max(1)) {
+                batch_bytes += doc.raw.len();
+                batch.push(doc);
+            }
+            step(batch)?;
+        }
     }
+    step(Vec::new())?;
+    outcome.summary.documents_read = documents_read;
+    outcome.problems.append(&mut late_problems);
     progress.finish();
     if let (Some(pending), Some(settings)) = (pending, &options.dedup) {
         let sinks = dedup::run::Sinks {

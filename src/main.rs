@@ -385,6 +385,7 @@ fn clean(args: CleanArgs) -> Result<ExitCode, ExitCode> {
             Some(args.dedup.settings(args.keep_duplicates))
         },
         batch_bytes: newsclean::BATCH_BYTES,
+        stream_above: newsclean::STREAM_ABOVE,
     };
     let outcome = with_threads(args.jobs, || {
         newsclean::run_clean_with_progress(&options, &rules, args.quiet)

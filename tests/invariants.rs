@@ -735,13 +735,15 @@ proptest! {
 }
 
 /// Cleaning in many small batches (each written while the next is cleaned) gives the same
-/// output as cleaning in one, with and without dedup and in both clean formats.
+/// output as cleaning in one, with and without dedup and in both clean formats; and so does
+/// reading the run twice, a batch at a time (survey, then clean), instead of holding it.
 #[test]
-fn output_does_not_depend_on_the_batch_size() {
+fn output_does_not_depend_on_the_batch_size_or_on_streaming() {
     let generated = generated(0x5eed_0003, 40);
     let seeds = examples();
     let jsonl = fixture("jsonl/records.jsonl");
-    let inputs = vec![seeds.clone(), generated.dir.clone(), jsonl.clone()];
+    let html = fixture("html/harbour_article.html");
+    let inputs = vec![seeds.clone(), generated.dir.clone(), jsonl.clone(), html];
     let rules = RuleSet::load(&RuleSources {
         defaults: true,
         paths: Vec::new(),
@@ -754,10 +756,16 @@ fn output_does_not_depend_on_the_batch_size() {
         (newsclean::Format::Jsonl, true),
     ] {
         let mut trees = Vec::new();
-        for batch_bytes in [newsclean::BATCH_BYTES, 1, 3000] {
+        for (batch_bytes, stream_above) in [
+            (newsclean::BATCH_BYTES, u64::MAX),
+            (1, u64::MAX),
+            (3000, u64::MAX),
+            (3000, 0),
+            (1, 0),
+        ] {
             let out = temp
                 .path()
-                .join(format!("{format:?}-{dedup}-{batch_bytes}"));
+                .join(format!("{format:?}-{dedup}-{batch_bytes}-{stream_above}"));
             let options = newsclean::RunOptions {
                 inputs: inputs.clone(),
                 out: out.clone(),
@@ -765,14 +773,18 @@ fn output_does_not_depend_on_the_batch_size() {
                 input: newsclean::InputOptions::default(),
                 dedup: dedup.then(newsclean::dedup::run::Settings::default),
                 batch_bytes,
+                stream_above,
             };
-            newsclean::run_clean(&options, &rules).unwrap();
+            let outcome = newsclean::run_clean(&options, &rules).unwrap();
+            assert_eq!(outcome.summary.documents_read, 5 + 40 + 3 + 1);
             trees.push(read_tree(&out));
         }
         assert!(trees[0].contains_key("report.jsonl"));
-        assert!(
-            trees[0] == trees[1] && trees[0] == trees[2],
-            "{format:?}, dedup {dedup}: the output depends on the batch size"
-        );
+        for (k, tree) in trees.iter().enumerate().skip(1) {
+            assert!(
+                *tree == trees[0],
+                "{format:?}, dedup {dedup}: run {k} differs from the first"
+            );
+        }
     }
 }

@@ -342,6 +342,32 @@ impl Screen {
     }
 }
 
+/// The detectors' surveys of a run read a batch at a time (see `detect::Survey`).
+pub struct RunSurvey<'a> {
+    rules: &'a RuleSet,
+    surveys: Vec<Box<dyn detect::Survey + 'a>>,
+}
+
+impl RunSurvey<'_> {
+    /// Takes in a batch; its HTML pages become their page text first, as the surveys read
+    /// lines.
+    pub fn add(&mut self, documents: &mut [crate::document::Document]) {
+        crate::html::prepare_all(documents, self.rules);
+        for survey in &mut self.surveys {
+            survey.add(documents);
+        }
+    }
+
+    /// Leaves in each document of a batch what the run's surveys found (once every batch
+    /// was added).
+    pub fn apply(&self, documents: &mut [crate::document::Document]) {
+        crate::html::prepare_all(documents, self.rules);
+        for survey in &self.surveys {
+            survey.apply(documents);
+        }
+    }
+}
+
 /// One rule's CSS selector.
 struct RuleSelector {
     rule: usize,
@@ -549,6 +575,20 @@ impl RuleSet {
         let mut def = entry.def.clone();
         def.enabled = true;
         RuleSet::compile(Vec::new(), vec![def]).ok()
+    }
+
+    /// The survey of a run of every enabled detector that compares documents, to take in
+    /// the run a batch at a time (`prepare` does the same for a run held at once).
+    pub fn survey(&self) -> RunSurvey<'_> {
+        RunSurvey {
+            rules: self,
+            surveys: self
+                .detectors
+                .iter()
+                .filter(|d| d.def.enabled)
+                .filter_map(|d| d.detector.survey())
+                .collect(),
+        }
     }
 
     /// Runs the detectors' pass over a whole run before its documents are judged (see
