@@ -788,3 +788,45 @@ fn output_does_not_depend_on_the_batch_size_or_on_streaming() {
         }
     }
 }
+
+/// A run read twice reports each input problem once, as a held run does: a missing path,
+/// a binary file, invalid UTF-8 and a malformed JSONL line.
+#[test]
+fn a_run_read_twice_reports_each_problem_once() {
+    let temp = TempDir::new().unwrap();
+    let dir = temp.path().join("in");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("story.txt"),
+        "A story line that is long enough to keep.\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("binary.txt"), b"\x00\x01\x02 not text").unwrap();
+    std::fs::write(dir.join("latin1.txt"), b"caf\xe9 au lait\n").unwrap();
+    let jsonl = temp.path().join("records.jsonl");
+    std::fs::write(&jsonl, "{\"id\": \"a\", \"text\": \"One.\"}\nnot json\n").unwrap();
+    let inputs = vec![dir, temp.path().join("missing"), jsonl];
+    let rules = RuleSet::load(&RuleSources {
+        defaults: true,
+        paths: Vec::new(),
+    })
+    .unwrap();
+    let mut seen = Vec::new();
+    for stream_above in [u64::MAX, 0] {
+        let options = newsclean::RunOptions {
+            inputs: inputs.clone(),
+            out: temp.path().join(format!("out-{stream_above}")),
+            format: newsclean::Format::Txt,
+            input: newsclean::InputOptions::default(),
+            dedup: Some(newsclean::dedup::run::Settings::default()),
+            batch_bytes: newsclean::BATCH_BYTES,
+            stream_above,
+        };
+        let outcome = newsclean::run_clean(&options, &rules).unwrap();
+        let problems: Vec<String> = outcome.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(problems.len(), 4, "{problems:#?}");
+        assert_eq!(outcome.summary.documents_read, 3);
+        seen.push(problems);
+    }
+    assert_eq!(seen[0], seen[1]);
+}
