@@ -292,7 +292,7 @@ pub struct RunOptions {
     /// Input bytes cleaned per batch ([`BATCH_BYTES`] unless a test wants many batches):
     /// a run holds about two batches' documents and outputs at a time.
     pub batch_bytes: usize,
-    /// A run whose inputs are larger than this many bytes ([`STREAM_ABOVE`] by default) is
+    /// A run that reads more than this many bytes of input ([`STREAM_ABOVE`] by default) is
     /// read twice, a batch at a time, instead of being held in memory: once for the
     /// detectors' survey of the whole run, once to clean.
     pub stream_above: u64,
@@ -352,35 +352,45 @@ pub fn run_clean_with_progress(
         }
         None => dedup::Index::new(),
     };
-    // A run small enough to hold is read once. A larger one is read twice, a batch at a
-    // time: once for the detectors' survey of the whole run, once to clean, so memory
-    // holds a few batches and the survey's counts rather than the corpus. Standard input
-    // can only be read once, so it is always held.
-    let streamed = input::input_bytes(&options.inputs, &options.input)
-        .is_some_and(|bytes| bytes > options.stream_above);
+    // The run is read and held. Once what is held passes `stream_above` bytes, the held
+    // documents go into the detectors' survey and are let go, and the rest of the run is
+    // only surveyed: it is read a second time to clean, so memory holds a few batches and
+    // the survey's counts rather than the corpus. Standard input can only be read once, so
+    // a run that reads it is always held.
+    let rereadable = !options.inputs.iter().any(|i| i.as_os_str() == input::STDIN);
     let mut outcome = RunOutcome::default();
     let mut survey = rules.survey();
-    let mut held = Vec::new();
-    let total = if streamed {
-        let mut total = 0;
-        input::for_each_batch(
-            &options.inputs,
-            &options.input,
-            options.batch_bytes,
-            |mut batch| {
+    let mut held: Vec<Document> = Vec::new();
+    let mut held_bytes: u64 = 0;
+    let mut streamed = false;
+    let mut total = 0;
+    input::for_each_batch(
+        &options.inputs,
+        &options.input,
+        options.batch_bytes,
+        |mut batch| {
+            total += batch.documents.len();
+            outcome.problems.append(&mut batch.problems);
+            if streamed {
                 survey.add(&mut batch.documents);
-                total += batch.documents.len();
-                outcome.problems.append(&mut batch.problems);
-            },
-        );
-        total
-    } else {
-        let loaded = input::read_inputs(&options.inputs, &options.input);
-        outcome.problems = loaded.problems;
-        held = loaded.documents;
+                return;
+            }
+            held_bytes += batch
+                .documents
+                .iter()
+                .map(|d| (d.raw.len() + d.markup.as_ref().map_or(0, String::len)) as u64)
+                .sum::<u64>();
+            held.append(&mut batch.documents);
+            if rereadable && held_bytes > options.stream_above {
+                streamed = true;
+                survey.add(&mut held);
+                held = Vec::new();
+            }
+        },
+    );
+    if !streamed {
         rules.prepare(&mut held);
-        held.len()
-    };
+    }
     // Started after the run-wide pass so the rate is the cleaning rate.
     let progress = progress::Progress::new(total, quiet);
     let write_error = |e: std::io::Error| {

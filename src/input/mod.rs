@@ -82,28 +82,6 @@ struct Source {
 /// A file is binary when its first bytes hold a NUL; text dumps never do.
 const BINARY_SNIFF: usize = 8192;
 
-/// How many bytes a run will read, as far as is known before reading: the sizes of the
-/// files its inputs list, a gzip file counted at four times its size (about what news text
-/// compresses by). `None` when an input is standard input, which has no size beforehand.
-/// An input that cannot be listed counts nothing here; reading it reports the problem.
-pub fn input_bytes(inputs: &[PathBuf], options: &InputOptions) -> Option<u64> {
-    let mut total: u64 = 0;
-    for input in inputs {
-        if input.as_os_str() == STDIN {
-            return None;
-        }
-        for source in list_sources(input, options).unwrap_or_default() {
-            let size = std::fs::metadata(&source.path).map_or(0, |m| m.len());
-            let gzip = source
-                .path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-            total = total.saturating_add(if gzip { size.saturating_mul(4) } else { size });
-        }
-    }
-    Some(total)
-}
-
 /// Reads all inputs. Never fails as a whole: problems are collected per file.
 pub fn read_inputs(inputs: &[PathBuf], options: &InputOptions) -> Loaded {
     let mut loaded = Loaded::default();
