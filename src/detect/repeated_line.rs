@@ -104,6 +104,14 @@ fn raw_lines(raw: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Each document's site and distinct lines, found in parallel.
+fn sites_and_lines(documents: &[Document], prose_words: usize) -> Vec<(String, Vec<CountedLine>)> {
+    documents
+        .par_iter()
+        .map(|doc| (site_key(doc), document_lines(doc, prose_words)))
+        .collect()
+}
+
 /// The key documents are grouped by: the host, or the input the document came from.
 fn site_key(doc: &Document) -> String {
     match &doc.site {
@@ -288,12 +296,7 @@ struct RunCounts<'a> {
 
 impl Survey for RunCounts<'_> {
     fn add(&mut self, documents: &[Document]) {
-        let prose_words = self.config.prose_words;
-        let per_document: Vec<(String, Vec<CountedLine>)> = documents
-            .par_iter()
-            .map(|doc| (site_key(doc), document_lines(doc, prose_words)))
-            .collect();
-        for (site, lines) in &per_document {
+        for (site, lines) in &sites_and_lines(documents, self.config.prose_words) {
             self.counts.add(site, lines, lines.len());
         }
     }
@@ -318,10 +321,7 @@ impl Detector for RepeatedLine {
     /// The survey with every document at hand: each document's lines are found once.
     fn prepare(&self, documents: &mut [Document]) {
         let config = &self.config;
-        let per_document: Vec<(String, Vec<CountedLine>)> = documents
-            .par_iter()
-            .map(|doc| (site_key(doc), document_lines(doc, config.prose_words)))
-            .collect();
+        let per_document = sites_and_lines(documents, config.prose_words);
         // Each site's table gets room for all its lines at once.
         let mut sizes: HashMap<&str, usize> = HashMap::new();
         for (site, lines) in &per_document {

@@ -23,7 +23,8 @@ pub struct Page<'a> {
     /// Indices of the blocks with visible text, in order: detectors that measure distance in
     /// text lines walk this instead of skipping blank blocks themselves.
     pub text_blocks: Vec<usize>,
-    /// Each block's text without surrounding white space.
+    /// Each block's text without surrounding white space, sliced once: detectors ask for it
+    /// many times per line.
     trimmed: Vec<&'a str>,
 }
 
@@ -165,10 +166,7 @@ fn scan(bytes: &[u8]) -> Scan {
         let mut eight = [0u8; 8];
         eight.copy_from_slice(chunk);
         let word = u64::from_le_bytes(eight);
-        let space = space_bytes(word);
-        let space_before = (space << 8) | (u64::from(previous_space) << 7);
-        words += high_bits_set(!space & space_before & HIGH_BITS);
-        previous_space = space >> 63 != 0;
+        words += word_starts(word, &mut previous_space);
         if word & HIGH_BITS != 0 {
             high |= word;
             // A continuation byte is 0b10xx_xxxx: its high bit set and the next one clear.
@@ -177,9 +175,7 @@ fn scan(bytes: &[u8]) -> Scan {
         }
     }
     for &b in chunks.remainder() {
-        let space = SPACE[b as usize];
-        words += usize::from(previous_space & !space);
-        previous_space = space;
+        words += byte_word_start(b, &mut previous_space);
         high |= u64::from(b);
         continuation += usize::from(b & 0xC0 == 0x80);
         cjk_lead |= (0xE3..=0xED).contains(&b);
@@ -375,25 +371,39 @@ impl<'a> Page<'a> {
 /// Words as separated by ASCII white space. A byte loop over UTF-8 (other bytes count as
 /// word characters): this runs on every line of every page.
 pub fn word_count(text: &str) -> usize {
+    // `scan` takes the same steps and finds more; this only counts.
     let mut words = 0;
     let mut previous_space = true;
     let mut chunks = text.as_bytes().chunks_exact(8);
     for chunk in &mut chunks {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(chunk);
-        let space = space_bytes(u64::from_le_bytes(bytes));
-        // A word starts at a byte that is not space right after one that is; the byte
-        // before the first is the previous chunk's last.
-        let space_before = (space << 8) | (u64::from(previous_space) << 7);
-        words += high_bits_set(!space & space_before & HIGH_BITS);
-        previous_space = space >> 63 != 0;
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        words += word_starts(u64::from_le_bytes(eight), &mut previous_space);
     }
     for &b in chunks.remainder() {
-        let space = SPACE[b as usize];
-        words += usize::from(previous_space & !space);
-        previous_space = space;
+        words += byte_word_start(b, &mut previous_space);
     }
     words
+}
+
+/// How many words start in eight bytes: a word starts at a byte that is not space right
+/// after one that is; the byte before the first is the previous chunk's last, whose
+/// spaceness `previous_space` carries from chunk to chunk.
+#[inline(always)]
+fn word_starts(word: u64, previous_space: &mut bool) -> usize {
+    let space = space_bytes(word);
+    let space_before = (space << 8) | (u64::from(*previous_space) << 7);
+    *previous_space = space >> 63 != 0;
+    high_bits_set(!space & space_before & HIGH_BITS)
+}
+
+/// `word_starts` for one byte.
+#[inline(always)]
+fn byte_word_start(b: u8, previous_space: &mut bool) -> usize {
+    let space = SPACE[b as usize];
+    let start = usize::from(*previous_space & !space);
+    *previous_space = space;
+    start
 }
 
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;

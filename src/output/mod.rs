@@ -216,12 +216,7 @@ impl StagedDir {
 
     /// Makes `folder` (inside the staging folder) and its parents, unless already made.
     fn make_folder(&self, folder: &Path) -> io::Result<()> {
-        let made = |made: &Mutex<HashSet<PathBuf>>| {
-            made.lock()
-                .map(|made| made.contains(folder))
-                .unwrap_or(false)
-        };
-        if folder == self.staging || made(&self.made) {
+        if folder == self.staging || self.made.lock().is_ok_and(|made| made.contains(folder)) {
             return Ok(());
         }
         fs::create_dir_all(folder)?;
