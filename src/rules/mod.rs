@@ -297,9 +297,9 @@ impl Screen {
         };
         let bytes = haystack.as_bytes();
         let mut note = |state: StateID| {
-            // Match states are among the few special ones; nearly every byte leads to an
-            // ordinary state.
-            if dfa.is_special(state) && dfa.is_match(state) {
+            // Match states are among the few special ones, which the walks test for before
+            // calling this; nearly every byte leads to an ordinary state.
+            if dfa.is_match(state) {
                 for k in 0..dfa.match_len(state) {
                     for what in &self.meaning[dfa.match_pattern(state, k).as_usize()] {
                         match *what {
@@ -319,7 +319,9 @@ impl Screen {
         if half <= MAX_SCREEN_LITERAL {
             for &byte in bytes {
                 state = dfa.next_state(Anchored::No, state, byte);
-                note(state);
+                if dfa.is_special(state) {
+                    note(state);
+                }
             }
         } else {
             let first = &bytes[..half];
@@ -335,7 +337,9 @@ impl Screen {
             }
             for &byte in &second[first.len()..] {
                 other = dfa.next_state(Anchored::No, other, byte);
-                note(other);
+                if dfa.is_special(other) {
+                    note(other);
+                }
             }
         }
         found
