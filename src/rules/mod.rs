@@ -726,91 +726,74 @@ impl RuleSet {
     }
 }
 
-/// `text.to_lowercase()`, faster: the text is copied and lower-cased in place, ASCII a
-/// byte at a time and every other character whose lower case is one character of the same
-/// length in UTF-8 (nearly all: Latin, Greek and Cyrillic capitals, and the many
-/// characters that have no case) where it stands. Only from a character whose lower case
-/// changes the length (`İ` becomes two characters) is the rest copied character by
-/// character. A capital sigma, whose lower case depends on its neighbours, leaves the work
-/// to `to_lowercase`.
+/// `text.to_lowercase()`, faster: runs of characters that lower-casing leaves alone (all
+/// but the capitals, found in a table) are copied whole, each capital beyond ASCII is
+/// replaced by its lower case, and ASCII is lower-cased at the end, eight bytes at a time.
+/// A capital sigma, whose lower case depends on its neighbours, leaves the work to
+/// `to_lowercase`.
 pub fn lowercase(text: &str) -> String {
     if text.contains('Σ') {
         return text.to_lowercase();
     }
-    let mut bytes = text.as_bytes().to_vec();
-    bytes.make_ascii_lowercase();
-    let mut at = ascii_prefix_len(&bytes);
+    let bytes = text.as_bytes();
+    let mut lower = String::with_capacity(text.len());
+    // The start of the text not yet copied.
+    let mut copied = 0;
+    let mut at = ascii_prefix_len(bytes);
     while let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) {
         let width = c.len_utf8();
         if width == 1 {
             at += ascii_prefix_len(&bytes[at..]);
             continue;
         }
-        let lower = two_byte_lower(c).or_else(|| {
-            let mut lower = c.to_lowercase();
-            lower.next().filter(|_| lower.next().is_none())
-        });
-        match lower.filter(|l| l.len_utf8() == width) {
-            Some(lower) => {
-                lower.encode_utf8(&mut bytes[at..at + width]);
-                at += width;
-            }
-            None => {
-                bytes.truncate(at);
-                for c in text[at..].chars() {
-                    let mut buffer = [0; 4];
-                    for lower in c.to_lowercase() {
-                        bytes.extend_from_slice(lower.encode_utf8(&mut buffer).as_bytes());
-                    }
-                }
-                break;
-            }
+        if !is_own_lower_case(c) {
+            lower.push_str(&text[copied..at]);
+            lower.extend(c.to_lowercase());
+            copied = at + width;
         }
+        at += width;
     }
-    // Only whole characters were replaced by whole characters.
-    String::from_utf8(bytes).unwrap_or_else(|_| text.to_lowercase())
+    lower.push_str(&text[copied..]);
+    lower.make_ascii_lowercase();
+    lower
 }
 
-/// The first and the end of the characters UTF-8 writes in two bytes: Latin beyond ASCII,
-/// Greek, Cyrillic, Armenian, Hebrew, Arabic.
-const TWO_BYTE: std::ops::Range<u32> = 0x80..0x800;
-
-/// The lower case of a character written in two bytes when it is one character of that
-/// range, from a table made once: the Unicode tables behind `char::to_lowercase` are a
-/// search per character, which on Cyrillic or Greek text cost more than all the rest of
-/// matching a line.
-fn two_byte_lower(c: char) -> Option<char> {
-    static TABLE: std::sync::OnceLock<Vec<u16>> = std::sync::OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        TWO_BYTE
-            .map(|code| {
-                let mut lower = char::from_u32(code).map(char::to_lowercase);
-                match (
-                    lower.as_mut().and_then(Iterator::next),
-                    lower.and_then(|mut l| l.next()),
-                ) {
-                    (Some(one), None) if TWO_BYTE.contains(&(one as u32)) => one as u16,
-                    _ => 0,
-                }
-            })
-            .collect()
-    });
-    let code = (c as u32).checked_sub(TWO_BYTE.start)?;
-    match table.get(code as usize) {
-        Some(&lower) if lower != 0 => char::from_u32(u32::from(lower)),
-        _ => None,
-    }
-}
-
-/// Whether lower-casing `c` leaves it as it is.
+/// Whether lower-casing `c` leaves it as it is. Characters of the Basic Multilingual Plane
+/// (every script news is written in) are looked up in a table of one bit each, made once:
+/// the Unicode tables behind `char::to_lowercase` are a search per character, which on
+/// Cyrillic or Greek text cost more than all the rest of matching a line.
 pub(crate) fn is_own_lower_case(c: char) -> bool {
-    match two_byte_lower(c) {
-        Some(lower) => lower == c,
-        None => {
-            let mut lower = c.to_lowercase();
-            lower.next() == Some(c) && lower.next().is_none()
-        }
+    const PLANE: u32 = 0x10000;
+    fn lowers_to_itself(c: char) -> bool {
+        let mut lower = c.to_lowercase();
+        lower.next() == Some(c) && lower.next().is_none()
     }
+    // The blocks that hold every character of the plane with a lower case other than
+    // itself (Latin to Georgian, Glagolitic and Coptic, Cyrillic and Latin extensions,
+    // full-width Latin); the table is made from these alone, and a test checks the whole
+    // plane.
+    const CASED_BLOCKS: [std::ops::Range<u32>; 3] = [0x41..0x2D00, 0xA640..0xA800, 0xFF00..0xFF40];
+    static CAPITALS: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    let code = c as u32;
+    if code >= PLANE {
+        return lowers_to_itself(c);
+    }
+    let capitals = CAPITALS.get_or_init(|| {
+        let mut bits = vec![0u64; (PLANE / 64) as usize];
+        for c in CASED_BLOCKS
+            .into_iter()
+            .flatten()
+            .filter_map(char::from_u32)
+        {
+            if !lowers_to_itself(c) {
+                bits[(c as u32 / 64) as usize] |= 1 << (c as u32 % 64);
+            }
+        }
+        bits
+    });
+    capitals
+        .get((code / 64) as usize)
+        .is_none_or(|word| word & (1 << (code % 64)) == 0)
 }
 
 /// True when what follows a whole-line phrase is nothing, or only the punctuation that
@@ -981,8 +964,8 @@ mod tests {
     }
 
     #[test]
-    fn two_byte_table_agrees_with_to_lowercase() {
-        for c in (0..0x3000).filter_map(char::from_u32) {
+    fn capitals_table_agrees_with_to_lowercase() {
+        for c in (0..0x11000).filter_map(char::from_u32) {
             let lower: Vec<char> = c.to_lowercase().collect();
             assert_eq!(
                 is_own_lower_case(c),
@@ -990,13 +973,11 @@ mod tests {
                 "{c:?} (U+{:04X})",
                 c as u32
             );
-            if let Some(one) = two_byte_lower(c) {
-                assert_eq!(lower, [one], "{c:?} (U+{:04X})", c as u32);
-            }
         }
-        assert_eq!(two_byte_lower('Я'), Some('я'));
-        assert_eq!(two_byte_lower('a'), None);
-        assert_eq!(two_byte_lower('İ'), None);
+        assert!(!is_own_lower_case('Я'));
+        assert!(is_own_lower_case('я'));
+        assert!(!is_own_lower_case('İ'));
+        assert!(is_own_lower_case('日'));
     }
 
     #[test]
