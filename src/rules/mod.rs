@@ -245,8 +245,9 @@ impl Screen {
             }
         }
         // An empty phrase would match every line; without the screen such a line goes to
-        // the exact searches as before.
-        if patterns.iter().any(Vec::is_empty) {
+        // the exact searches as before. With no phrase and no literal at all there is
+        // nothing to screen for, and walking every line would be wasted.
+        if patterns.is_empty() || patterns.iter().any(Vec::is_empty) {
             return None;
         }
         // A DFA walked byte by byte below: a table look-up per byte of every line, with
