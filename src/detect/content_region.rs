@@ -605,8 +605,16 @@ fn date_marks() -> &'static AhoCorasick {
 }
 
 fn ends_sentence(text: &str) -> bool {
-    let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '」', '』']);
-    core.ends_with(['.', '!', '?', '。', '！', '？'])
+    match text.as_bytes().last() {
+        // An ASCII last character other than a closing quote or bracket decides alone.
+        Some(&b) if b.is_ascii() && !crate::judge::is_ascii_closer(b) => {
+            matches!(b, b'.' | b'!' | b'?')
+        }
+        _ => {
+            let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '」', '』']);
+            core.ends_with(['.', '!', '?', '。', '！', '？'])
+        }
+    }
 }
 
 /// The share of words that are common function words of the languages newsclean ships
@@ -621,50 +629,56 @@ fn function_word_share(text: &str) -> f64 {
     let ascii_words = ascii_function_words();
     let mut total = 0usize;
     let mut hits = 0usize;
-    let mut count = |word: &str| {
-        total += 1;
-        if word.len() > 8 {
-            return;
-        }
-        // ASCII words are lower-cased into a number and looked up among the ASCII
-        // function words as numbers; this runs for every word of long lines.
-        let hit = if word.is_ascii() {
-            ascii_words.contains(ascii_key(word.as_bytes()))
-        } else {
-            words.contains(word.to_lowercase().as_str())
-        };
-        if hit {
-            hits += 1;
-        }
-    };
     let bytes = text.as_bytes();
-    let mut start = 0;
-    while start < bytes.len() {
-        // ASCII white space as `char::is_whitespace` has it: space, tab to carriage return.
-        let mut end = start;
-        let mut high = 0u8;
-        while end < bytes.len() && !(bytes[end] == b' ' || (b'\t'..=b'\r').contains(&bytes[end])) {
-            high |= bytes[end];
-            end += 1;
+    let mut at = 0;
+    while at < bytes.len() {
+        // One piece between ASCII white space (as `char::is_whitespace` has it: space, tab to
+        // carriage return), with where its first and last ASCII letters or digits are.
+        let start = at;
+        let mut classes = 0u8;
+        let (mut first, mut last) = (usize::MAX, 0);
+        while at < bytes.len() {
+            let class = BYTE_CLASS[bytes[at] as usize];
+            if class & CLASS_SPACE != 0 {
+                break;
+            }
+            classes |= class;
+            if class & CLASS_ALNUM != 0 {
+                first = first.min(at);
+                last = at;
+            }
+            at += 1;
         }
-        // Cut at ASCII bytes, which are character boundaries.
-        let piece = &text[start..end];
-        start = end + 1;
-        if high < 0x80 {
-            let bytes = piece.as_bytes();
-            let Some(first) = bytes.iter().position(u8::is_ascii_alphanumeric) else {
+        let end = at;
+        at += 1;
+        if classes & CLASS_HIGH == 0 {
+            // An ASCII piece: its word is from its first to its last letter or digit.
+            if first == usize::MAX {
                 continue;
-            };
-            let last = bytes
-                .iter()
-                .rposition(u8::is_ascii_alphanumeric)
-                .unwrap_or(first);
-            count(&piece[first..=last]);
+            }
+            total += 1;
+            // ASCII words are lower-cased into a number and looked up among the ASCII
+            // function words as numbers; this runs for every word of long lines.
+            if last - first < 8 && ascii_words.contains(ascii_key(&bytes[first..=last])) {
+                hits += 1;
+            }
         } else {
-            for word in piece.split_whitespace() {
+            // Cut at ASCII bytes, which are character boundaries; the piece may hold other
+            // white space (a no-break space).
+            for word in text[start..end].split_whitespace() {
                 let word = word.trim_matches(|c: char| !c.is_alphanumeric());
-                if !word.is_empty() {
-                    count(word);
+                if word.is_empty() {
+                    continue;
+                }
+                total += 1;
+                let hit = word.len() <= 8
+                    && if word.is_ascii() {
+                        ascii_words.contains(ascii_key(word.as_bytes()))
+                    } else {
+                        words.contains(word.to_lowercase().as_str())
+                    };
+                if hit {
+                    hits += 1;
                 }
             }
         }
@@ -675,6 +689,32 @@ fn function_word_share(text: &str) -> f64 {
         hits as f64 / total as f64
     }
 }
+
+/// `BYTE_CLASS` bits: ASCII white space, an ASCII letter or digit, a byte of a non-ASCII
+/// character.
+const CLASS_SPACE: u8 = 1;
+const CLASS_ALNUM: u8 = 2;
+const CLASS_HIGH: u8 = 4;
+
+/// What `function_word_share` needs to know of each byte, in one look-up.
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte == b' ' || (byte >= b'\t' && byte <= b'\r') {
+            CLASS_SPACE
+        } else if byte.is_ascii_alphanumeric() {
+            CLASS_ALNUM
+        } else if byte >= 0x80 {
+            CLASS_HIGH
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
 
 /// An ASCII word of at most eight bytes, lower-cased, as a little-endian number padded with
 /// zeros.

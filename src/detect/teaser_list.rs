@@ -73,6 +73,8 @@ pub struct TeaserList {
     marker_lengths: Vec<bool>,
     /// The most words a marker has.
     most_marker_words: usize,
+    /// Every marker is ASCII.
+    ascii_markers: bool,
 }
 
 #[derive(PartialEq)]
@@ -103,12 +105,14 @@ impl TeaserList {
             .map(|m| crate::judge::word_count(m))
             .max()
             .unwrap_or(0);
+        let ascii_markers = markers.iter().all(|m| m.is_ascii());
         TeaserList {
             config,
             markers,
             longest_marker,
             marker_lengths,
             most_marker_words,
+            ascii_markers,
         }
     }
 
@@ -153,9 +157,23 @@ impl TeaserList {
         if text.len() > self.marker_lengths.len() * 4 {
             return false;
         }
+        // A line lower-cases to ASCII only if each of its characters does (the final sigma
+        // rule picks between two Greek letters): when every marker is ASCII, a character
+        // whose lower case is not (as nearly every non-ASCII letter's) rules the line out.
+        if self.ascii_markers && !may_lowercase_to_ascii(text) {
+            return false;
+        }
         let lower = crate::rules::lowercase(text);
         self.markers.contains(&lower)
     }
+}
+
+/// Whether every character of `text` lower-cases to ASCII characters, which its lower case
+/// needs to be ASCII. A text's lower case is its characters' lower cases one after another,
+/// but for the final sigma rule, which picks between two Greek letters.
+fn may_lowercase_to_ascii(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_ascii() || c.to_lowercase().all(|l| l.is_ascii()))
 }
 
 impl Detector for TeaserList {
@@ -209,5 +227,30 @@ impl Detector for TeaserList {
             }
             start = end.max(start + 1);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_whose_lower_case_is_ascii_passes_the_character_test() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for text in [
+                format!("{c}"),
+                format!("a{c}"),
+                format!("{c} b"),
+                format!("a{c}b"),
+            ] {
+                assert!(
+                    may_lowercase_to_ascii(&text) || !crate::rules::lowercase(&text).is_ascii(),
+                    "{text:?}"
+                );
+            }
+        }
+        assert!(may_lowercase_to_ascii("Related"));
+        assert!(!may_lowercase_to_ascii("Ähnliche Artikel"));
+        assert!(!may_lowercase_to_ascii("ΣΧΕΤΙΚΑ"));
     }
 }

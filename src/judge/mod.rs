@@ -13,7 +13,7 @@
 
 mod page;
 
-pub(crate) use page::{ends_like_sentence, line_hash, trimmed_bounds};
+pub(crate) use page::{ends_like_sentence, is_ascii_closer, line_hash, trimmed_bounds};
 pub use page::{is_sentence_like, label_words, word_count, LineFeatures, Page};
 
 use std::sync::Arc;

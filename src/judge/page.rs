@@ -442,8 +442,20 @@ static SPACE: [bool; 256] = {
 };
 
 fn ends_sentence(text: &str) -> bool {
-    let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
-    core.ends_with(['.', '!', '?'])
+    match text.as_bytes().last() {
+        // A line that ends in an ASCII character other than a closing quote or bracket (most
+        // lines) has nothing to trim: its last byte decides.
+        Some(&b) if b.is_ascii() && !is_ascii_closer(b) => matches!(b, b'.' | b'!' | b'?'),
+        _ => {
+            let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
+            core.ends_with(['.', '!', '?'])
+        }
+    }
+}
+
+/// The ASCII closing quotes and brackets that the sentence tests look behind.
+pub(crate) fn is_ascii_closer(b: u8) -> bool {
+    matches!(b, b'"' | b'\'' | b')' | b']')
 }
 
 /// A line that reads as prose: at least four words and a sentence end (`.`, `!`, `?`,
@@ -483,7 +495,11 @@ fn label_words_of(text: &str, chars: usize, ascii: bool) -> u8 {
     if text.is_empty() || chars > LABEL_MAX_CHARS {
         return 0;
     }
-    if text.ends_with(['.', '!', '?', ':', ',', ';']) {
+    // The marks are ASCII: the line ends in one exactly when its last byte is one.
+    if matches!(
+        text.as_bytes().last(),
+        Some(b'.' | b'!' | b'?' | b':' | b',' | b';')
+    ) {
         return 0;
     }
     // An ASCII line (the common case) is cut into words byte by byte: its characters are
@@ -515,21 +531,29 @@ fn label_words_by_chars(text: &str) -> u8 {
     words
 }
 
-/// `label_words_by_chars` of an ASCII line, byte by byte.
+/// `label_words_by_chars` of an ASCII line, in one pass over its bytes: every word starts
+/// capitalised, no byte is a digit (a digit is never white space, so it is in some word),
+/// and there are at most three words.
 fn ascii_label_words(text: &str) -> u8 {
     let mut words = 0u8;
-    for word in text
-        .as_bytes()
-        .split(|&b| SPACE[b as usize])
-        .filter(|word| !word.is_empty())
-    {
-        let capitalised = word[0].is_ascii_uppercase() || word[0] == b'&';
-        if !capitalised || word.iter().any(u8::is_ascii_digit) {
+    let mut previous_space = true;
+    for &b in text.as_bytes() {
+        if SPACE[b as usize] {
+            previous_space = true;
+            continue;
+        }
+        if b.is_ascii_digit() {
             return 0;
         }
-        words += 1;
-        if words > 3 {
-            return 0;
+        if previous_space {
+            if !(b.is_ascii_uppercase() || b == b'&') {
+                return 0;
+            }
+            words += 1;
+            if words > 3 {
+                return 0;
+            }
+            previous_space = false;
         }
     }
     words
@@ -662,6 +686,26 @@ mod tests {
                     "{text:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn sentence_ends_are_found_as_by_trimming_closers() {
+        let trimming = |text: &str| {
+            text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»'])
+                .ends_with(['.', '!', '?'])
+        };
+        let ends = [
+            "", ".", "!", "?", "\"", "'", ")", "]", "”", "’", "»", ":", "…", "é", " ", ".\"", ".”",
+            "!)", "?»", ".)]", "x\"", "。", ".'\"", "\".",
+        ];
+        let mut texts: Vec<String> = ends
+            .iter()
+            .flat_map(|end| ["", "Word", "Word."].map(|base| format!("{base}{end}")))
+            .collect();
+        texts.extend((0..128u8).map(|b| format!("Word{}", b as char)));
+        for text in &texts {
+            assert_eq!(ends_sentence(text), trimming(text), "{text:?}");
         }
     }
 
