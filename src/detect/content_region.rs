@@ -127,10 +127,14 @@ impl ContentRegion {
         (-self.config.short_line_penalty, "short line")
     }
 
-    /// An item of a numbered list: counted like prose by its length (a ranking, a
-    /// schedule, the steps of a recipe are the article's own text), unless it is prose.
-    fn list_item_score(&self, text: &str, features: &LineFeatures) -> (f64, &'static str) {
-        let (score, kind) = self.score(text, features);
+    /// An item of a numbered list, which scores `(score, kind)` by itself: counted like prose
+    /// by its length (a ranking, a schedule, the steps of a recipe are the article's own
+    /// text), unless it is prose.
+    fn list_item_score(
+        &self,
+        (score, kind): (f64, &'static str),
+        features: &LineFeatures,
+    ) -> (f64, &'static str) {
         let chars = features.chars as f64;
         let points = (chars / self.config.chars_per_point).min(self.config.max_line_points);
         if score >= points {
@@ -182,20 +186,25 @@ impl Detector for ContentRegion {
                 .count()
         };
         let listed = numbered_items(&lines, |i| verdicts[i].is_keep().then(|| page.trimmed(i)));
+        // A line's own score is the same in every round of judging.
+        let own_score = |i: usize| {
+            page.memo(i)
+                .region_score(|| self.score(page.trimmed(i), &page.features[i]))
+        };
         let scores: Vec<(f64, &'static str)> = lines
             .iter()
             .enumerate()
             .map(|(k, &i)| {
                 if verdicts[i].is_keep() {
                     if listed[k] {
-                        self.list_item_score(page.trimmed(i), &page.features[i])
+                        self.list_item_score(own_score(i), &page.features[i])
                     } else if repeats_neighbour(k) && !page.features[i].sentence {
                         (
                             -self.config.short_line_penalty * self.config.date_line_factor,
                             "line written twice in a row",
                         )
                     } else {
-                        self.score(page.trimmed(i), &page.features[i])
+                        own_score(i)
                     }
                 } else if removed_run(k) >= MAX_REMOVED_RUN_COST {
                     (0.0, "removed")
@@ -372,6 +381,11 @@ fn numbered_items<'t>(lines: &[usize], text: impl Fn(usize) -> Option<&'t str>) 
     listed
 }
 
+/// ASCII white space as `char::is_whitespace` has it: space, tab to carriage return.
+fn is_ascii_space(b: u8) -> bool {
+    b == b' ' || (b'\t'..=b'\r').contains(&b)
+}
+
 /// A numbered list needs at least this many items in sequence.
 const MIN_LIST_ITEMS: usize = 3;
 
@@ -380,6 +394,13 @@ const MIN_LIST_ITEMS: usize = 3;
 /// that text holds data: a digit, a colon or a spaced dash ("March 8: Sebring", "Kyle Busch
 /// 5040 5 1", "Oslo – Bergen"). A photo counter ("1 of 4 ...", "2/4") is not an item.
 fn list_item(line: &str) -> Option<(u32, bool)> {
+    // Most lines start with an ASCII character that is neither a digit nor white space:
+    // they start with no number.
+    match line.as_bytes().first() {
+        None => return None,
+        Some(&b) if b.is_ascii() && !b.is_ascii_digit() && !is_ascii_space(b) => return None,
+        Some(_) => {}
+    }
     let number = list_number(line)?;
     let digits = line
         .trim_start()
@@ -565,19 +586,26 @@ fn opens_with_dateline(text: &str) -> bool {
 
 /// A time of day such as "6:34" somewhere in the line.
 fn has_time_of_day(text: &str) -> bool {
-    text.as_bytes()
+    has_time_of_day_bytes(text.as_bytes())
+}
+
+fn has_time_of_day_bytes(bytes: &[u8]) -> bool {
+    bytes
         .windows(3)
         .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit())
 }
 
 /// A short line of `words` words (`word_count`) that is mostly a date or a time of day.
 fn looks_like_date(text: &str, words: usize) -> bool {
-    if words > 8 || !text.bytes().any(|b| b.is_ascii_digit()) {
+    if words > 8 {
         return false;
     }
-    // Lower-casing leaves ASCII digits and colons where they are, so the time of day can be
-    // looked for in the line itself.
-    if has_time_of_day(text) {
+    let Some(first_digit) = text.bytes().position(|b| b.is_ascii_digit()) else {
+        return false;
+    };
+    // Lower-casing leaves ASCII digits and colons where they are, so the time of day (which
+    // starts with a digit) can be looked for in the line itself, from its first digit on.
+    if has_time_of_day_bytes(&text.as_bytes()[first_digit..]) {
         return true;
     }
     // The marks are ASCII and lower-case: in an ASCII line, ignoring ASCII case is the same
@@ -845,6 +873,21 @@ mod tests {
         assert_eq!(list_number("3 de 10 fotos"), None);
         assert_eq!(list_number("2/4"), None);
         assert_eq!(list_number("Home"), None);
+        for line in [
+            "",
+            "Home",
+            "1. March 8: Sebring",
+            " 2) Kyle 5",
+            "\t3 x",
+            "\u{a0}4. y",
+            "x1",
+        ] {
+            assert_eq!(
+                list_item(line).map(|(n, _)| n),
+                list_number(line),
+                "{line:?}"
+            );
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@
 mod page;
 
 pub(crate) use page::{ends_like_sentence, is_ascii_closer, line_hash, trimmed_bounds};
-pub use page::{is_sentence_like, label_words, word_count, LineFeatures, Page};
+pub use page::{is_sentence_like, label_words, word_count, LineFeatures, LineMemo, Page};
 
 use std::sync::Arc;
 
@@ -27,9 +27,10 @@ const MAX_ROUNDS: usize = 4;
 
 /// Judges every block of a document, re-judging the kept blocks until they are stable.
 pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdict> {
-    // Line features and the rules a line matches depend on the line alone, so later rounds
-    // reuse the first round's.
-    let page = Page::new(doc, blocks);
+    // Line features, the rules a line matches and what detectors find in a line by itself
+    // depend on the line alone, so later rounds reuse the first round's.
+    let memos = LineMemo::for_blocks(blocks.len());
+    let page = Page::new(doc, blocks, &memos);
     let matches = LineMatches::find(&page, rules);
     let all: Vec<usize> = (0..blocks.len()).collect();
     let mut verdicts = judge_once(&page, rules, &matches, &all);
@@ -43,7 +44,7 @@ pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdi
         let kept_blocks: Vec<Block<'_>> = kept.iter().map(|&i| blocks[i].clone()).collect();
         let kept_features = kept.iter().map(|&i| page.features[i]).collect();
         let again = judge_once(
-            &Page::with_features(doc, &kept_blocks, kept_features),
+            &Page::with_features(doc, &kept_blocks, kept_features, &memos, Some(&kept)),
             rules,
             &matches,
             &kept,

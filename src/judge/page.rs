@@ -7,6 +7,8 @@
 //! text has been read, the tail where at least half has; a related-stories marker in the
 //! middle of a long article is therefore not in the tail.
 
+use std::cell::Cell;
+
 use crate::document::{Block, Document};
 
 /// A document with its blocks and the layout facts derived from them.
@@ -26,6 +28,49 @@ pub struct Page<'a> {
     /// Each block's text without surrounding white space, sliced once: detectors ask for it
     /// many times per line.
     trimmed: Vec<&'a str>,
+    /// What detectors worked out about single lines, by the line's index among all the
+    /// document's blocks.
+    memos: &'a [LineMemo],
+    /// Each block's index among the document's blocks, on a page of only some of them (a
+    /// later round of judging, which sees the kept ones); `None` when the page has them all.
+    origin: Option<&'a [usize]>,
+}
+
+/// What detectors work out about one line by itself, on first asking. The judge keeps it
+/// from the first round of judging a document for every later round, which sees the same
+/// lines again (those still kept), so no line is hashed or scored twice.
+#[derive(Default)]
+pub struct LineMemo {
+    /// `line_hash` of the line's trimmed text.
+    hash: Cell<Option<u64>>,
+    /// The content region's score of the line alone and its kind.
+    region_score: Cell<Option<(f64, &'static str)>>,
+}
+
+impl LineMemo {
+    /// One memo per block of a document.
+    pub fn for_blocks(len: usize) -> Vec<LineMemo> {
+        std::iter::repeat_with(LineMemo::default)
+            .take(len)
+            .collect()
+    }
+
+    /// The content region's score of the line alone, found by `score` on first asking.
+    pub fn region_score(&self, score: impl FnOnce() -> (f64, &'static str)) -> (f64, &'static str) {
+        remembered(&self.region_score, score)
+    }
+}
+
+/// The value in `cell`, or what `find` gives, which is kept there.
+fn remembered<T: Copy>(cell: &Cell<Option<T>>, find: impl FnOnce() -> T) -> T {
+    match cell.get() {
+        Some(value) => value,
+        None => {
+            let value = find();
+            cell.set(Some(value));
+            value
+        }
+    }
 }
 
 /// Facts about one line that the rules and several detectors ask for, found in one scan of
@@ -242,20 +287,27 @@ fn ascii_lowercase_word(word: u64) -> u64 {
 }
 
 impl<'a> Page<'a> {
-    pub fn new(doc: &'a Document, blocks: &'a [Block<'a>]) -> Page<'a> {
+    /// The page of all of a document's blocks, with one memo per block (see
+    /// `LineMemo::for_blocks`).
+    pub fn new(doc: &'a Document, blocks: &'a [Block<'a>], memos: &'a [LineMemo]) -> Page<'a> {
         let features = blocks.iter().map(|b| LineFeatures::of(&b.text)).collect();
-        Page::with_features(doc, blocks, features)
+        Page::with_features(doc, blocks, features, memos, None)
     }
 
     /// A page whose line features are already known: `features[i]` must be
     /// `LineFeatures::of(&blocks[i].text)`. The judge computes them once per document and
-    /// reuses them when it judges the kept lines again.
+    /// reuses them, and the memos, when it judges the kept lines again: then `origin[i]` is
+    /// the index among the document's blocks of `blocks[i]`, whose memo is
+    /// `memos[origin[i]]`.
     pub fn with_features(
         doc: &'a Document,
         blocks: &'a [Block<'a>],
         features: Vec<LineFeatures>,
+        memos: &'a [LineMemo],
+        origin: Option<&'a [usize]>,
     ) -> Page<'a> {
         debug_assert_eq!(features.len(), blocks.len());
+        debug_assert_eq!(origin.map_or(memos.len(), <[usize]>::len), blocks.len());
         let mut sentence_bytes_before = Vec::with_capacity(blocks.len());
         let mut text_blocks = Vec::with_capacity(blocks.len());
         let mut trimmed = Vec::with_capacity(blocks.len());
@@ -281,7 +333,20 @@ impl<'a> Page<'a> {
             features,
             text_blocks,
             trimmed,
+            memos,
+            origin,
         }
+    }
+
+    /// What detectors worked out about a block's line by itself in this round or an earlier
+    /// one.
+    pub fn memo(&self, block: usize) -> &LineMemo {
+        &self.memos[self.origin.map_or(block, |origin| origin[block])]
+    }
+
+    /// `line_hash` of a block's trimmed text, hashed once per document.
+    pub fn line_hash(&self, block: usize) -> u64 {
+        remembered(&self.memo(block).hash, || line_hash(self.trimmed(block)))
     }
 
     /// What the markup says about a block, on a page read from HTML.
