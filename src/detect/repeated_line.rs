@@ -374,7 +374,7 @@ impl Detector for RepeatedLine {
             if !title.is_empty() && title.starts_with(text) {
                 continue;
             }
-            let hash = page.line_hash(i);
+            let hash = page.features[i].hash;
             if may_be_repeated(hash) && repeated.binary_search(&hash).is_ok() {
                 verdicts[i] = Verdict::drop(id, Arc::clone(&why));
             }

@@ -38,11 +38,9 @@ pub struct Page<'a> {
 
 /// What detectors work out about one line by itself, on first asking. The judge keeps it
 /// from the first round of judging a document for every later round, which sees the same
-/// lines again (those still kept), so no line is hashed or scored twice.
+/// lines again (those still kept), so no line is scored twice.
 #[derive(Default)]
 pub struct LineMemo {
-    /// `line_hash` of the line's trimmed text.
-    hash: Cell<Option<u64>>,
     /// The content region's score of the line alone and its kind.
     region_score: Cell<Option<(f64, &'static str)>>,
 }
@@ -98,13 +96,20 @@ pub struct LineFeatures {
     pub blank: bool,
     /// The trimmed text is ASCII.
     pub ascii: bool,
+    /// `line_hash` of the trimmed text.
+    pub hash: u64,
 }
 
 impl LineFeatures {
     pub fn of(text: &str) -> LineFeatures {
         let (start, end) = trimmed_bounds(text);
         let trimmed = &text[start..end];
-        let scan = scan(trimmed.as_bytes());
+        // Only a short line can be a label.
+        let scan = if trimmed.len() <= LABEL_MAX_CHARS {
+            scan::<true>(trimmed.as_bytes())
+        } else {
+            scan::<false>(trimmed.as_bytes())
+        };
         let ascii = scan.ascii;
         let (chars, cjk) = if ascii {
             (trimmed.len(), 0)
@@ -130,9 +135,14 @@ impl LineFeatures {
             words: words.min(u16::MAX as usize) as u16,
             sentence: !truncated && words >= 4 && ends_sentence(trimmed),
             truncated,
-            label_words: label_words_of(trimmed, chars, ascii),
+            label_words: if ascii {
+                ascii_label_words_of(trimmed, &scan)
+            } else {
+                label_words_of(trimmed, chars, ascii)
+            },
             blank,
             ascii,
+            hash: scan.hash,
         }
     }
 
@@ -196,41 +206,93 @@ struct Scan {
     continuation: usize,
     /// A byte from 0xE3 to 0xED, the lead bytes of the CJK ranges, occurs.
     cjk_lead: bool,
+    /// `line_hash` of the bytes.
+    hash: u64,
+    /// When asked for (`LABEL`): some word starts with a byte other than an ASCII capital
+    /// or `&`, or some byte is an ASCII digit; such an ASCII line is no label.
+    not_label: bool,
 }
 
-/// Words (as `word_count`), ASCII-ness, continuation bytes and CJK lead bytes, eight bytes at
-/// a time.
-fn scan(bytes: &[u8]) -> Scan {
-    let mut words = 0;
-    let mut previous_space = true;
-    let mut high = 0u64;
-    let mut continuation = 0;
-    let mut cjk_lead = false;
+/// Words (as `word_count`), ASCII-ness, continuation bytes, CJK lead bytes and the line
+/// hash, eight bytes at a time, and with `LABEL` what rules out an ASCII label. The last
+/// bytes are padded with zeros for the hash and with spaces for the rest, which neither
+/// starts a word nor is a character.
+fn scan<const LABEL: bool>(bytes: &[u8]) -> Scan {
+    let mut state = ScanState {
+        words: 0,
+        previous_space: true,
+        high: 0,
+        continuation: 0,
+        cjk_lead: false,
+        hash: (bytes.len() as u64).wrapping_mul(HASH_K),
+        not_label: 0,
+    };
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
         let mut eight = [0u8; 8];
         eight.copy_from_slice(chunk);
         let word = u64::from_le_bytes(eight);
-        words += word_starts(word, &mut previous_space);
-        if word & HIGH_BITS != 0 {
-            high |= word;
-            // A continuation byte is 0b10xx_xxxx: its high bit set and the next one clear.
-            continuation += high_bits_set(word & !(word << 1) & HIGH_BITS);
-            cjk_lead |= crate::detect::has_cjk_lead_byte_word(word);
-        }
+        state.hash = hash_step(state.hash, word);
+        state.step::<LABEL>(word);
     }
-    for &b in chunks.remainder() {
-        words += byte_word_start(b, &mut previous_space);
-        high |= u64::from(b);
-        continuation += usize::from(b & 0xC0 == 0x80);
-        cjk_lead |= (0xE3..=0xED).contains(&b);
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut eight = [0u8; 8];
+        eight[..rest.len()].copy_from_slice(rest);
+        let word = u64::from_le_bytes(eight);
+        state.hash = hash_step(state.hash, word);
+        state.step::<LABEL>(word | (0x2020_2020_2020_2020 << (8 * rest.len())));
     }
     Scan {
-        words,
-        ascii: high & HIGH_BITS == 0,
-        continuation,
-        cjk_lead,
+        words: state.words,
+        ascii: state.high & HIGH_BITS == 0,
+        continuation: state.continuation,
+        cjk_lead: state.cjk_lead,
+        hash: hash_finish(state.hash),
+        not_label: state.not_label != 0,
     }
+}
+
+/// What `scan` has found so far.
+struct ScanState {
+    words: usize,
+    previous_space: bool,
+    high: u64,
+    continuation: usize,
+    cjk_lead: bool,
+    hash: u64,
+    not_label: u64,
+}
+
+impl ScanState {
+    /// Takes in eight bytes (the hash aside).
+    #[inline(always)]
+    fn step<const LABEL: bool>(&mut self, word: u64) {
+        let starts = word_start_bits(word, &mut self.previous_space);
+        self.words += high_bits_set(starts);
+        if word & HIGH_BITS != 0 {
+            self.high |= word;
+            // A continuation byte is 0b10xx_xxxx: its high bit set and the next one clear.
+            self.continuation += high_bits_set(word & !(word << 1) & HIGH_BITS);
+            self.cjk_lead |= crate::detect::has_cjk_lead_byte_word(word);
+        }
+        if LABEL {
+            let capital = byte_range_bits(word, b'A', b'Z') | byte_range_bits(word, b'&', b'&');
+            self.not_label |= (starts & !capital) | byte_range_bits(word, b'0', b'9');
+        }
+    }
+}
+
+/// For eight bytes, the high bit of each byte from `low` to `high` (ASCII bytes, `low` at
+/// least 1), and no other bit. Adding to the low seven bits of a byte cannot carry into the
+/// next byte.
+#[inline(always)]
+fn byte_range_bits(word: u64, low: u8, high: u8) -> u64 {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let bytes = word & LOW;
+    let at_least_low = bytes + 0x0101_0101_0101_0101 * u64::from(0x80 - low);
+    let past_high = bytes + 0x0101_0101_0101_0101 * u64::from(0x7F - high);
+    at_least_low & !past_high & !word & HIGH_BITS
 }
 
 /// The hash a line is counted by (see `detect::repeated_line`): its text without
@@ -344,11 +406,6 @@ impl<'a> Page<'a> {
         &self.memos[self.origin.map_or(block, |origin| origin[block])]
     }
 
-    /// `line_hash` of a block's trimmed text, hashed once per document.
-    pub fn line_hash(&self, block: usize) -> u64 {
-        remembered(&self.memo(block).hash, || line_hash(self.trimmed(block)))
-    }
-
     /// What the markup says about a block, on a page read from HTML.
     pub fn html_context(&self, block: usize) -> Option<&crate::html::BlockContext> {
         self.doc.html.as_ref()?.line(self.blocks[block].line)
@@ -456,10 +513,16 @@ pub fn word_count(text: &str) -> usize {
 /// spaceness `previous_space` carries from chunk to chunk.
 #[inline(always)]
 fn word_starts(word: u64, previous_space: &mut bool) -> usize {
+    high_bits_set(word_start_bits(word, previous_space))
+}
+
+/// The high bit of each of eight bytes where a word starts (see `word_starts`).
+#[inline(always)]
+fn word_start_bits(word: u64, previous_space: &mut bool) -> u64 {
     let space = space_bytes(word);
     let space_before = (space << 8) | (u64::from(*previous_space) << 7);
     *previous_space = space >> 63 != 0;
-    high_bits_set(!space & space_before & HIGH_BITS)
+    !space & space_before & HIGH_BITS
 }
 
 /// `word_starts` for one byte.
@@ -594,6 +657,21 @@ fn label_words_by_chars(text: &str) -> u8 {
         }
     }
     words
+}
+
+/// `label_words_of` an ASCII trimmed line, given its `scan` (with `LABEL` when the line is
+/// short enough to be a label).
+fn ascii_label_words_of(text: &str, scan: &Scan) -> u8 {
+    if text.is_empty() || text.len() > LABEL_MAX_CHARS || scan.not_label || scan.words > 3 {
+        return 0;
+    }
+    if matches!(
+        text.as_bytes().last(),
+        Some(b'.' | b'!' | b'?' | b':' | b',' | b';')
+    ) {
+        return 0;
+    }
+    scan.words as u8
 }
 
 /// `label_words_by_chars` of an ASCII line, in one pass over its bytes: every word starts
@@ -771,6 +849,54 @@ mod tests {
         texts.extend((0..128u8).map(|b| format!("Word{}", b as char)));
         for text in &texts {
             assert_eq!(ends_sentence(text), trimming(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_features_hash_and_labels_are_line_hash_and_label_words() {
+        let mut texts: Vec<String> = [
+            "",
+            "News",
+            "World Cup",
+            "CRIME",
+            "Rock & Roll",
+            "& More",
+            "Top 10",
+            "Four Words In Here",
+            "lower case",
+            "News:",
+            "A\x0bB\x0cC",
+            "  Spaced   Out  ",
+            "Économie",
+            "News\u{A0}Today",
+            "Abcdefghijklmnopqrstuvwxyzabcdefg",
+            "Abcdefghijklmnopqrstuvwxyzabcdef",
+            "Abcdefghijklmnopqrstuvwxyzabcde.",
+            "Most Read",
+            "You May Also Like",
+            "The vote was 7-2 in favour of the new bus route.",
+        ]
+        .map(String::from)
+        .to_vec();
+        // Every byte value at every place of a few lines of up to 33 bytes.
+        for base in [
+            "Ab Cd",
+            "Abcdefgh Ijklmnop",
+            "Abcdefgh Ijklmnop Qrstuvwx Yzabcdef",
+        ] {
+            for b in 0..128u8 {
+                for at in 0..base.len() {
+                    let mut line = base.as_bytes().to_vec();
+                    line[at] = b;
+                    texts.push(String::from_utf8_lossy(&line).into_owned());
+                }
+            }
+        }
+        for text in &texts {
+            let features = LineFeatures::of(text);
+            assert_eq!(features.hash, line_hash(text.trim()), "{text:?}");
+            assert_eq!(features.label_words, label_words(text), "{text:?}");
+            assert_eq!(usize::from(features.words), word_count(text), "{text:?}");
         }
     }
 
