@@ -108,7 +108,10 @@ impl ContentRegion {
             if sentence_end {
                 return (points, "prose");
             }
-            if cjk * 2 >= chars || function_word_share(text) >= self.config.min_function_word_share
+            // An ASCII line has no more words for the share than between white space.
+            let most_words = features.ascii.then_some(spaced_words);
+            if cjk * 2 >= chars
+                || function_words_reach(text, self.config.min_function_word_share, most_words)
             {
                 return (points / 2.0, "prose without a sentence end");
             }
@@ -323,8 +326,7 @@ impl Detector for ContentRegion {
 /// line, so each thread keeps the ends it has formatted, up to `MAX_CACHED_SUFFIXES`.
 fn reason_suffix<T>(score: f64, kind: &'static str, with: impl FnOnce(&str) -> T) -> T {
     thread_local! {
-        static SUFFIXES: RefCell<HashMap<(u64, &'static str), Box<str>>> =
-            RefCell::new(HashMap::new());
+        static SUFFIXES: RefCell<Suffixes> = RefCell::new(HashMap::default());
     }
     SUFFIXES.with(|suffixes| {
         let mut suffixes = suffixes.borrow_mut();
@@ -340,6 +342,9 @@ fn reason_suffix<T>(score: f64, kind: &'static str, with: impl FnOnce(&str) -> T
         result
     })
 }
+
+/// Formatted reason ends by score and kind, hashed with FNV-1a: the keys are short.
+type Suffixes = HashMap<(u64, &'static str), Box<str>, BuildHasherDefault<Fnv>>;
 
 /// How many reason ends a thread keeps formatted.
 const MAX_CACHED_SUFFIXES: usize = 4096;
@@ -645,14 +650,36 @@ fn ends_sentence(text: &str) -> bool {
     }
 }
 
-/// The share of words that are common function words of the languages newsclean ships
-/// rules for. High in prose of any of them, low in menus, name lists and link rows.
+/// Whether at least `min_share` of the words of `text` are common function words of the
+/// languages newsclean ships rules for (a share high in prose of any of them, low in menus,
+/// name lists and link rows). `most_words`, when given, is
+/// at least the number of words the share is taken of (for an ASCII line, its words between
+/// white space): the count then stops once the hits reach the share of that many words,
+/// which the share of fewer words reaches too (a correctly rounded quotient grows with its
+/// dividend and shrinks with its divisor).
+fn function_words_reach(text: &str, min_share: f64, most_words: Option<usize>) -> bool {
+    let enough =
+        |hits: usize| most_words.is_some_and(|most| hits as f64 / most as f64 >= min_share);
+    let (hits, total, stopped) = count_function_words(text, enough);
+    stopped || share(hits, total) >= min_share
+}
+
+fn share(hits: usize, total: usize) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        hits as f64 / total as f64
+    }
+}
+
+/// The function words among the words of `text` and the words, until `enough` says of the
+/// function words found so far that the count may stop (then the third value is true).
 ///
 /// Words are what `split_whitespace` gives, with the characters that are not alphanumeric
 /// trimmed off. The line is cut at ASCII white space byte by byte first, and only a piece
 /// holding other characters is cut again by `split_whitespace` (it may hold a no-break
 /// space): the words are the same, and ASCII words never go through character decoding.
-fn function_word_share(text: &str) -> f64 {
+fn count_function_words(text: &str, enough: impl Fn(usize) -> bool) -> (usize, usize, bool) {
     let words = function_words();
     let ascii_words = ascii_function_words();
     let mut total = 0usize;
@@ -689,6 +716,9 @@ fn function_word_share(text: &str) -> f64 {
             // function words as numbers; this runs for every word of long lines.
             if last - first < 8 && ascii_words.contains(ascii_key(&bytes[first..=last])) {
                 hits += 1;
+                if enough(hits) {
+                    return (hits, total, true);
+                }
             }
         } else {
             // Cut at ASCII bytes, which are character boundaries; the piece may hold other
@@ -707,15 +737,14 @@ fn function_word_share(text: &str) -> f64 {
                     };
                 if hit {
                     hits += 1;
+                    if enough(hits) {
+                        return (hits, total, true);
+                    }
                 }
             }
         }
     }
-    if total == 0 {
-        0.0
-    } else {
-        hits as f64 / total as f64
-    }
+    (hits, total, false)
 }
 
 /// `BYTE_CLASS` bits: ASCII white space, an ASCII letter or digit, a byte of a non-ASCII
@@ -724,7 +753,7 @@ const CLASS_SPACE: u8 = 1;
 const CLASS_ALNUM: u8 = 2;
 const CLASS_HIGH: u8 = 4;
 
-/// What `function_word_share` needs to know of each byte, in one look-up.
+/// What `count_function_words` needs to know of each byte, in one look-up.
 static BYTE_CLASS: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
@@ -929,6 +958,11 @@ mod tests {
         assert_eq!(numbered_items(&lines, |i| Some(results[i])), [true; 4]);
     }
 
+    fn function_word_share(text: &str) -> f64 {
+        let (hits, total, _) = count_function_words(text, |_| false);
+        share(hits, total)
+    }
+
     /// `function_word_share` as it was first written: `split_whitespace` and a trim.
     fn share_by_chars(text: &str) -> f64 {
         let words = function_words();
@@ -962,8 +996,20 @@ mod tests {
             "Что это и как это было в Москве",
             "...",
             "a\u{85}b the\u{3000}of",
+            "the a of",
+            "x the",
+            "Alpha Beta Gamma the Delta Epsilon Zeta Eta Theta Iota Kappa Lambda",
+            "Names: Smith, Jones, Brown, the Taylors and Wilson",
         ] {
             assert_eq!(function_word_share(text), share_by_chars(text), "{text:?}");
+            for min in [0.0, 0.1, 0.2, 0.25, 1.0 / 3.0, 0.5, 1.0] {
+                let reaches = share_by_chars(text) >= min;
+                assert_eq!(function_words_reach(text, min, None), reaches, "{text:?}");
+                if text.is_ascii() {
+                    let most = Some(crate::judge::word_count(text));
+                    assert_eq!(function_words_reach(text, min, most), reaches, "{text:?}");
+                }
+            }
         }
     }
 }

@@ -75,6 +75,9 @@ pub struct TeaserList {
     most_marker_words: usize,
     /// Every marker is ASCII.
     ascii_markers: bool,
+    /// `marker_starts[b]`: some marker starts with the ASCII byte `b` in lower case. A line
+    /// starting with another ASCII byte is no marker.
+    marker_starts: [bool; 128],
 }
 
 #[derive(PartialEq)]
@@ -106,6 +109,15 @@ impl TeaserList {
             .max()
             .unwrap_or(0);
         let ascii_markers = markers.iter().all(|m| m.is_ascii());
+        let mut marker_starts = [false; 128];
+        for marker in &markers {
+            match marker.as_bytes().first() {
+                Some(&b) if b.is_ascii() => marker_starts[usize::from(b)] = true,
+                Some(_) => {}
+                // An empty marker matches an empty line, whatever its first byte.
+                None => marker_starts = [true; 128],
+            }
+        }
         TeaserList {
             config,
             markers,
@@ -113,6 +125,7 @@ impl TeaserList {
             marker_lengths,
             most_marker_words,
             ascii_markers,
+            marker_starts,
         }
     }
 
@@ -137,6 +150,12 @@ impl TeaserList {
             return false;
         }
         let trimmed = page.trimmed(i);
+        // Lower-casing turns an ASCII first byte into the first byte of the lower case.
+        if let Some(&b) = trimmed.as_bytes().first() {
+            if b.is_ascii() && !self.marker_starts[usize::from(b.to_ascii_lowercase())] {
+                return false;
+            }
+        }
         // A trimmed line that does not end in a colon is its own text without the colons.
         let text = if trimmed.ends_with(':') {
             trimmed.trim_end_matches(':').trim_end()
@@ -179,14 +198,10 @@ fn may_lowercase_to_ascii(text: &str) -> bool {
 impl Detector for TeaserList {
     fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
         let text_blocks = &page.text_blocks;
-        let kinds: Vec<Kind> = text_blocks
+        let (kinds, markers): (Vec<Kind>, Vec<bool>) = text_blocks
             .iter()
-            .map(|&i| self.kind(&page.features[i]))
-            .collect();
-        let markers: Vec<bool> = text_blocks
-            .iter()
-            .map(|&i| self.is_marker(page, i))
-            .collect();
+            .map(|&i| (self.kind(&page.features[i]), self.is_marker(page, i)))
+            .unzip();
         let mut start = 0;
         while start < text_blocks.len() {
             if kinds[start] == Kind::Other && !markers[start] {
