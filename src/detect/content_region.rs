@@ -168,7 +168,7 @@ impl Detector for ContentRegion {
             return;
         }
         let blocks = page.blocks;
-        let lines: Vec<usize> = page.text_blocks.to_vec();
+        let lines: &[usize] = &page.text_blocks;
         if lines.iter().all(|&i| !verdicts[i].is_keep()) {
             return;
         }
@@ -188,7 +188,7 @@ impl Detector for ContentRegion {
                 .take_while(|&&i| !verdicts[i].is_keep())
                 .count()
         };
-        let listed = numbered_items(&lines, |i| verdicts[i].is_keep().then(|| page.trimmed(i)));
+        let listed = numbered_items(lines, |i| verdicts[i].is_keep().then(|| page.trimmed(i)));
         // A line's own score is the same in every round of judging.
         let own_score = |i: usize| {
             page.memo(i)
@@ -219,7 +219,7 @@ impl Detector for ContentRegion {
         // A page dump usually starts with the page's <title>, and the headline repeats it
         // right above the article: when it does, the article is the first good stretch after
         // that repeat, and the menus above it are out whatever they score.
-        let anchor = headline_repeat(page, &lines);
+        let anchor = headline_repeat(page, lines);
         let from = anchor.map_or(0, |k| k + 1);
         let stretches = stretches(&scores[from..], self.config.max_gap_points);
         let strongest = stretches.iter().map(|s| s.2).fold(f64::MIN, f64::max);
