@@ -571,22 +571,101 @@ fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
 /// A paragraph that opens with a news dateline: a place in capitals, maybe a region and an
 /// agency in parentheses, then a dash or colon ("WASHINGTON (AP) —", "BUFFALO, N.Y. —",
 /// "NEW DELHI:").
+///
+/// The line (without leading white space) must start as this pattern says:
+/// `[A-Z][A-Z.'’ -]{2,40}(, [A-Z][A-Za-z.' ]{1,30}){0,2} ?(\([^)]{1,40}\))? ?(—|–|--?|:) [^ ]`.
+/// It is matched by hand, a step at a time over the set of byte offsets the steps so far can
+/// end at: compiling it as a regular expression cost more than every match it ever made.
 fn opens_with_dateline(text: &str) -> bool {
-    static DATELINE: OnceLock<regex::Regex> = OnceLock::new();
     let text = text.trim_start();
     // Cheap checks first: two capitals to start, and enough words to be a paragraph.
     let bytes = text.as_bytes();
     if bytes.len() < 40 || !bytes[0].is_ascii_uppercase() || !bytes[1].is_ascii_uppercase() {
         return false;
     }
-    DATELINE
-        .get_or_init(|| {
-            regex::Regex::new(
-                r"^[A-Z][A-Z.'’ -]{2,40}(, [A-Z][A-Za-z.' ]{1,30}){0,2} ?(\([^)]{1,40}\))? ?(—|–|--?|:) [^ ]",
-            )
-            .expect("the dateline pattern is valid")
+    dateline_prefix(text)
+}
+
+/// Whether `text` starts with a match of the dateline pattern (see `opens_with_dateline`).
+fn dateline_prefix(text: &str) -> bool {
+    let is_place = |c: char| c.is_ascii_uppercase() || matches!(c, '.' | '\'' | '’' | ' ' | '-');
+    let is_region = |c: char| c.is_ascii_alphabetic() || matches!(c, '.' | '\'' | ' ');
+    // `[A-Z]`, then `[A-Z.'’ -]{2,40}`.
+    if !text.as_bytes().first().is_some_and(u8::is_ascii_uppercase) {
+        return false;
+    }
+    let mut ends = run_ends(text, 1, is_place, 2, 40);
+    // `(, [A-Z][A-Za-z.' ]{1,30}){0,2}`.
+    let mut last = ends.clone();
+    for _ in 0..2 {
+        let mut next = Vec::new();
+        for &at in &last {
+            let rest = &text.as_bytes()[at..];
+            if rest.len() >= 3 && rest[..2] == *b", " && rest[2].is_ascii_uppercase() {
+                next.extend(run_ends(text, at + 3, is_region, 1, 30));
+            }
+        }
+        ends.extend_from_slice(&next);
+        last = next;
+    }
+    // ` ?`
+    let optional_space = |ends: &mut Vec<usize>| {
+        let spaced: Vec<usize> = ends
+            .iter()
+            .filter(|&&at| text.as_bytes().get(at) == Some(&b' '))
+            .map(|&at| at + 1)
+            .collect();
+        ends.extend(spaced);
+    };
+    optional_space(&mut ends);
+    // `(\([^)]{1,40}\))?`: the parenthesis closes at the first `)`.
+    let closed: Vec<usize> = ends
+        .iter()
+        .filter_map(|&at| {
+            let inside = text.get(at..)?.strip_prefix('(')?;
+            let close = inside.find(')')?;
+            let chars = inside[..close].chars().count();
+            (1..=40).contains(&chars).then_some(at + 1 + close + 1)
         })
-        .is_match(text)
+        .collect();
+    ends.extend(closed);
+    optional_space(&mut ends);
+    // `(—|–|--?|:) [^ ]`
+    ends.iter().any(|&at| {
+        let Some(rest) = text.get(at..) else {
+            return false;
+        };
+        ["—", "–", "--", "-", ":"].iter().any(|mark| {
+            rest.strip_prefix(mark)
+                .and_then(|after| after.strip_prefix(' '))
+                .and_then(|after| after.chars().next())
+                .is_some_and(|c| c != ' ')
+        })
+    })
+}
+
+/// The byte offsets at which a run of `min` to `max` characters that `class` accepts,
+/// starting at byte `start` of `text`, can end.
+fn run_ends(
+    text: &str,
+    start: usize,
+    class: impl Fn(char) -> bool,
+    min: usize,
+    max: usize,
+) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let Some(rest) = text.get(start..) else {
+        return ends;
+    };
+    for (n, (at, c)) in rest.char_indices().enumerate().take(max) {
+        if !class(c) {
+            break;
+        }
+        if n + 1 >= min {
+            ends.push(start + at + c.len_utf8());
+        }
+    }
+    ends
 }
 
 /// A time of day such as "6:34" somewhere in the line.
@@ -888,6 +967,76 @@ fn function_words() -> &'static WordSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn datelines_are_matched_as_the_pattern_matches_them() {
+        let pattern = regex::Regex::new(
+            r"^[A-Z][A-Z.'’ -]{2,40}(, [A-Z][A-Za-z.' ]{1,30}){0,2} ?(\([^)]{1,40}\))? ?(—|–|--?|:) [^ ]",
+        )
+        .expect("the dateline pattern is valid");
+        let examples = [
+            "WASHINGTON (AP) — The Senate voted",
+            "BUFFALO, N.Y. — A storm",
+            "NEW DELHI: The government",
+            "MADRID — Rafael Nadal kept Spain's hopes alive",
+            "HANOI, Vietnam (AP) — Officials said",
+            "SAN JUAN, Puerto Rico, U.S. (Reuters) -- x",
+            "AUGERI: Middletown",
+            "AB —  x",
+            "AB — ",
+            "A — x",
+            "ABC(AP)—x",
+            "ABC () — x",
+            "ABC (a)b) — x",
+            "ABC, — x",
+            "ABC, D — x",
+            "ABC,  D — x",
+            "ABC - - x",
+            "ABC --- x",
+            "ABC-- x",
+            "ÉTÉ — x",
+            "",
+        ];
+        let mut examples: Vec<String> = examples.map(String::from).to_vec();
+        for n in [38, 39, 40, 41, 42] {
+            let place = "A".repeat(n);
+            let region = "b".repeat(n - 10);
+            let agency = "é".repeat(n);
+            examples.push(format!("{place} — x"));
+            examples.push(format!("AB, C{region} — x"));
+            examples.push(format!("AB (a{agency}) — x"));
+            examples.push(format!("AB, Cd, Ef, G{region} — x"));
+        }
+        examples.push("AB, Cd, Ef — x".to_string());
+        for text in &examples {
+            assert_eq!(dateline_prefix(text), pattern.is_match(text), "{text:?}");
+        }
+        // Random lines over the characters the pattern cares about, seeded so every run
+        // checks the same ones.
+        let alphabet = [
+            "A", "B", "Z", "a", "z", ".", "'", "’", " ", " ", "-", ",", ", ", "(", ")", "—", "–",
+            ":", "x", "1", "é", "\n", "AB", "CD", "(AP)", " — ",
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |bound: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % bound as u64) as usize
+        };
+        let mut matched = 0;
+        for _ in 0..100_000 {
+            let mut text = String::from(["A", "AB", "NEW ", "X"][next(4)]);
+            for _ in 0..next(40) {
+                text.push_str(alphabet[next(alphabet.len())]);
+            }
+            let expected = pattern.is_match(&text);
+            assert_eq!(dateline_prefix(&text), expected, "{text:?}");
+            matched += usize::from(expected);
+        }
+        // Both answers are checked many times.
+        assert!((1000..99_000).contains(&matched), "{matched}");
+    }
 
     #[test]
     fn list_numbers_are_read_from_items_not_from_counters_or_years() {
