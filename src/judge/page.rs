@@ -237,9 +237,7 @@ fn scan<const LABEL: bool>(bytes: &[u8]) -> Scan {
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        let mut eight = [0u8; 8];
-        eight[..rest.len()].copy_from_slice(rest);
-        let word = u64::from_le_bytes(eight);
+        let word = last_word(bytes, rest.len());
         state.hash = hash_step(state.hash, word);
         state.step::<LABEL>(word | (0x2020_2020_2020_2020 << (8 * rest.len())));
     }
@@ -250,6 +248,23 @@ fn scan<const LABEL: bool>(bytes: &[u8]) -> Scan {
         cjk_lead: state.cjk_lead,
         hash: hash_finish(state.hash),
         not_label: state.not_label != 0,
+    }
+}
+
+/// The last `rest` bytes of `bytes` (from 1 to 7) as a little-endian number padded with
+/// zeros: a line of eight bytes or more has them read as its last eight, shifted down.
+#[inline(always)]
+fn last_word(bytes: &[u8], rest: usize) -> u64 {
+    match bytes.len().checked_sub(8) {
+        Some(from) => {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(&bytes[from..]);
+            u64::from_le_bytes(eight) >> (8 * (8 - rest))
+        }
+        None => bytes
+            .iter()
+            .rev()
+            .fold(0, |word, &b| (word << 8) | u64::from(b)),
     }
 }
 
@@ -287,7 +302,7 @@ impl ScanState {
 /// least 1), and no other bit. Adding to the low seven bits of a byte cannot carry into the
 /// next byte.
 #[inline(always)]
-fn byte_range_bits(word: u64, low: u8, high: u8) -> u64 {
+pub(crate) fn byte_range_bits(word: u64, low: u8, high: u8) -> u64 {
     const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     let bytes = word & LOW;
     let at_least_low = bytes + 0x0101_0101_0101_0101 * u64::from(0x80 - low);
@@ -339,7 +354,7 @@ fn hash_finish(mut hash: u64) -> u64 {
 /// Eight bytes with `make_ascii_lowercase` applied, all at once: a byte from `A` to `Z`
 /// gets its 0x20 bit; any other byte (non-ASCII ones too) is left as it is. Adding to the
 /// low seven bits of a byte cannot carry into the next byte.
-fn ascii_lowercase_word(word: u64) -> u64 {
+pub(crate) fn ascii_lowercase_word(word: u64) -> u64 {
     const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     let low = word & LOW;
     let at_least_a = low + 0x3F3F_3F3F_3F3F_3F3F; // high bit set when the byte >= b'A'
@@ -534,7 +549,7 @@ fn byte_word_start(b: u8, previous_space: &mut bool) -> usize {
     start
 }
 
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 /// How many bytes of `bits` (which has no bit but the high bit of each byte) have it set:
 /// the flags moved to the low bits and summed into the top byte by one multiplication
@@ -546,7 +561,7 @@ fn high_bits_set(bits: u64) -> usize {
 /// For eight bytes, the high bit of each byte that is ASCII white space (as `SPACE` says:
 /// space, or tab to carriage return), and no other bit. Adding to the low seven bits of a
 /// byte cannot carry into the next byte.
-fn space_bytes(word: u64) -> u64 {
+pub(crate) fn space_bytes(word: u64) -> u64 {
     const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     let spaces = word ^ 0x2020_2020_2020_2020;
     let is_space = !(((spaces & LOW) + LOW) | spaces) & HIGH_BITS; // the byte was b' '
