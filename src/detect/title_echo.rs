@@ -84,6 +84,8 @@ impl Detector for TitleEcho {
             .filter(|&(_, &j)| is_title(j))
             .map(|(position, &j)| (position, page.trimmed(j)))
             .collect();
+        // The first title at or after `position - max_distance`: positions only grow.
+        let mut first = 0;
         for (position, &i) in text_blocks.iter().enumerate() {
             if !verdicts[i].is_keep() || !page.in_head(i) {
                 continue;
@@ -98,7 +100,9 @@ impl Detector for TitleEcho {
             }
             let low = position.saturating_sub(self.config.max_distance);
             let high = position + self.config.max_distance + 1;
-            let first = titles.partition_point(|&(p, _)| p < low);
+            while titles.get(first).is_some_and(|&(p, _)| p < low) {
+                first += 1;
+            }
             for &(title_position, title) in &titles[first..] {
                 if title_position >= high {
                     break;
