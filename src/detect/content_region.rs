@@ -379,6 +379,7 @@ fn numbered_items<'t>(lines: &[usize], text: impl Fn(usize) -> Option<&'t str>) 
                 close(&mut run, &mut listed);
                 run.push((k, n, data));
             }
+            None if run.is_empty() => {}
             None => close(&mut run, &mut listed),
         }
     }
@@ -684,7 +685,7 @@ fn looks_like_date(text: &str, words: usize) -> bool {
     if words > 8 {
         return false;
     }
-    let Some(first_digit) = text.bytes().position(|b| b.is_ascii_digit()) else {
+    let Some(first_digit) = first_digit(text.as_bytes()) else {
         return false;
     };
     // Lower-casing leaves ASCII digits and colons where they are, so the time of day (which
@@ -699,6 +700,22 @@ fn looks_like_date(text: &str, words: usize) -> bool {
     } else {
         date_marks().is_match(&text.to_lowercase())
     }
+}
+
+/// Where the first ASCII digit of `bytes` is, looked for eight bytes at a time.
+fn first_digit(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(8);
+    for (k, chunk) in (&mut chunks).enumerate() {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let digits = crate::judge::byte_range_bits(u64::from_le_bytes(eight), b'0', b'9');
+        if digits != 0 {
+            return Some(k * 8 + (digits.trailing_zeros() / 8) as usize);
+        }
+    }
+    let rest = chunks.remainder();
+    let at = rest.iter().position(u8::is_ascii_digit)?;
+    Some(bytes.len() - rest.len() + at)
 }
 
 /// Words and abbreviations of dates and times, in one automaton that ignores ASCII case.
@@ -1087,6 +1104,22 @@ mod tests {
         }
         // Both answers are checked many times.
         assert!((1000..99_000).contains(&matched), "{matched}");
+    }
+
+    #[test]
+    fn first_digits_are_found_eight_bytes_at_a_time_as_one_at_a_time() {
+        let base = b"Abcdefgh ijklmnop q\xc3\xa9rst";
+        for b in 0..=255u8 {
+            for at in 0..base.len() {
+                let mut bytes = base.to_vec();
+                bytes[at] = b;
+                let expected = bytes.iter().position(u8::is_ascii_digit);
+                assert_eq!(first_digit(&bytes), expected, "{bytes:?}");
+                let tail = &bytes[at..];
+                assert_eq!(first_digit(tail), tail.iter().position(u8::is_ascii_digit));
+            }
+        }
+        assert_eq!(first_digit(b""), None);
     }
 
     #[test]

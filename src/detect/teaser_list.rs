@@ -141,6 +141,14 @@ impl TeaserList {
 
     /// Whether line `i` of a page is a marker.
     fn is_marker(&self, page: &Page<'_>, i: usize) -> bool {
+        let trimmed = page.trimmed(i);
+        // Lower-casing turns an ASCII first byte into the first byte of the lower case. (The
+        // tests are in order of cost; any failed one rules the line out.)
+        if let Some(&b) = trimmed.as_bytes().first() {
+            if b.is_ascii() && !self.marker_starts[usize::from(b.to_ascii_lowercase())] {
+                return false;
+            }
+        }
         if page.blocks[i].text.len() > self.longest_marker * 4 + 8 {
             return false;
         }
@@ -148,13 +156,6 @@ impl TeaserList {
         // makes or removes white space: a line with more words is no marker.
         if usize::from(page.features[i].words) > self.most_marker_words + 1 {
             return false;
-        }
-        let trimmed = page.trimmed(i);
-        // Lower-casing turns an ASCII first byte into the first byte of the lower case.
-        if let Some(&b) = trimmed.as_bytes().first() {
-            if b.is_ascii() && !self.marker_starts[usize::from(b.to_ascii_lowercase())] {
-                return false;
-            }
         }
         // A trimmed line that does not end in a colon is its own text without the colons.
         let text = if trimmed.ends_with(':') {
