@@ -385,22 +385,31 @@ impl<'a> Page<'a> {
     ) -> Page<'a> {
         debug_assert_eq!(features.len(), blocks.len());
         debug_assert_eq!(origin.map_or(memos.len(), <[usize]>::len), blocks.len());
-        let mut sentence_bytes_before = Vec::with_capacity(blocks.len());
-        let mut text_blocks = Vec::with_capacity(blocks.len());
-        let mut trimmed = Vec::with_capacity(blocks.len());
+        // A few tight passes, each collected into a vector of known length.
+        let trimmed: Vec<&str> = blocks
+            .iter()
+            .zip(&features)
+            .map(|(block, f)| f.trimmed(&block.text))
+            .collect();
         let mut total = 0;
-        let mut first_sentence = None;
-        for (i, (block, f)) in blocks.iter().zip(&features).enumerate() {
-            trimmed.push(f.trimmed(&block.text));
-            sentence_bytes_before.push(total);
-            if f.sentence {
-                total += block.text.len();
-                first_sentence.get_or_insert(i);
-            }
-            if !f.blank {
-                text_blocks.push(i);
-            }
-        }
+        let sentence_bytes_before: Vec<usize> = blocks
+            .iter()
+            .zip(&features)
+            .map(|(block, f)| {
+                let before = total;
+                if f.sentence {
+                    total += block.text.len();
+                }
+                before
+            })
+            .collect();
+        let first_sentence = features.iter().position(|f| f.sentence);
+        let text_blocks: Vec<usize> = features
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| !f.blank)
+            .map(|(i, _)| i)
+            .collect();
         Page {
             doc,
             blocks,
