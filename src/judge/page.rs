@@ -823,29 +823,33 @@ mod tests {
         assert_ne!(line_hash("Most Read"), line_hash("Most Rea"));
     }
 
+    /// Lines that are labels or nearly so.
+    const LABEL_SAMPLES: &[&str] = &[
+        "",
+        "News",
+        "World Cup",
+        "CRIME",
+        "Rock & Roll",
+        "& More",
+        "Top 10",
+        "Four Words In Here",
+        "lower case",
+        "News:",
+        "A\x0bB\x0cC",
+        "  Spaced   Out  ",
+        "Éditions Spéciales",
+        "Économie",
+        "Ünïcödé Ärger Öl",
+        "News\u{A0}Today",
+        "Abcdefghijklmnopqrstuvwxyzabcdefg",
+        "Abcdefghijklmnopqrstuvwxyzabcdef",
+        "Abcdefghijklmnopqrstuvwxyzabcde.",
+        "Ééééééééééééééééééééééééééééééé Éé",
+    ];
+
     #[test]
     fn labels_are_found_as_by_characters() {
-        for text in [
-            "",
-            "News",
-            "World Cup",
-            "CRIME",
-            "Rock & Roll",
-            "& More",
-            "Top 10",
-            "Four Words In Here",
-            "lower case",
-            "News:",
-            "A\x0bB\x0cC",
-            "  Spaced   Out  ",
-            "Éditions Spéciales",
-            "Économie",
-            "Ünïcödé Ärger Öl",
-            "News\u{A0}Today",
-            "Abcdefghijklmnopqrstuvwxyzabcdefg",
-            "Abcdefghijklmnopqrstuvwxyzabcdef",
-            "Ééééééééééééééééééééééééééééééé Éé",
-        ] {
+        for text in LABEL_SAMPLES {
             if text.is_ascii() {
                 assert_eq!(
                     ascii_label_words(text),
@@ -878,30 +882,15 @@ mod tests {
 
     #[test]
     fn the_features_hash_and_labels_are_line_hash_and_label_words() {
-        let mut texts: Vec<String> = [
-            "",
-            "News",
-            "World Cup",
-            "CRIME",
-            "Rock & Roll",
-            "& More",
-            "Top 10",
-            "Four Words In Here",
-            "lower case",
-            "News:",
-            "A\x0bB\x0cC",
-            "  Spaced   Out  ",
-            "Économie",
-            "News\u{A0}Today",
-            "Abcdefghijklmnopqrstuvwxyzabcdefg",
-            "Abcdefghijklmnopqrstuvwxyzabcdef",
-            "Abcdefghijklmnopqrstuvwxyzabcde.",
-            "Most Read",
-            "You May Also Like",
-            "The vote was 7-2 in favour of the new bus route.",
-        ]
-        .map(String::from)
-        .to_vec();
+        let mut texts: Vec<String> = LABEL_SAMPLES.iter().map(|text| text.to_string()).collect();
+        texts.extend(
+            [
+                "Most Read",
+                "You May Also Like",
+                "The vote was 7-2 in favour of the new bus route.",
+            ]
+            .map(String::from),
+        );
         // Every byte value at every place of a few lines of up to 33 bytes.
         for base in [
             "Ab Cd",
