@@ -199,10 +199,14 @@ fn may_lowercase_to_ascii(text: &str) -> bool {
 impl Detector for TeaserList {
     fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
         let text_blocks = &page.text_blocks;
-        let (kinds, markers): (Vec<Kind>, Vec<bool>) = text_blocks
+        let kinds: Vec<Kind> = text_blocks
             .iter()
-            .map(|&i| (self.kind(&page.features[i]), self.is_marker(page, i)))
-            .unzip();
+            .map(|&i| self.kind(&page.features[i]))
+            .collect();
+        let markers: Vec<bool> = text_blocks
+            .iter()
+            .map(|&i| self.is_marker(page, i))
+            .collect();
         let mut start = 0;
         while start < text_blocks.len() {
             if kinds[start] == Kind::Other && !markers[start] {
