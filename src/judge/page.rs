@@ -102,6 +102,15 @@ pub struct LineFeatures {
 
 impl LineFeatures {
     pub fn of(text: &str) -> LineFeatures {
+        // An empty line (most blank lines, once normalised) has nothing to scan; its hash is
+        // `line_hash("")`, which is 0.
+        if text.is_empty() {
+            return LineFeatures {
+                blank: true,
+                ascii: true,
+                ..LineFeatures::default()
+            };
+        }
         let (start, end) = trimmed_bounds(text);
         let trimmed = &text[start..end];
         // Only a short line can be a label.
@@ -911,6 +920,24 @@ mod tests {
             assert_eq!(features.label_words, label_words(text), "{text:?}");
             assert_eq!(usize::from(features.words), word_count(text), "{text:?}");
         }
+    }
+
+    #[test]
+    fn an_empty_line_has_the_features_of_any_blank_line() {
+        let empty = LineFeatures::of("");
+        let blank = LineFeatures::of(" ");
+        assert_eq!(empty.hash, line_hash(""));
+        assert_eq!(
+            format!("{empty:?}"),
+            format!(
+                "{:?}",
+                LineFeatures {
+                    start: 0,
+                    end: 0,
+                    ..blank
+                }
+            )
+        );
     }
 
     #[test]
