@@ -492,7 +492,8 @@ impl<'a> Page<'a> {
     }
 
     /// Less than half of the page's sentence-like text comes before this block. On a page
-    /// with no sentence-like line, the first half of its lines.
+    /// with no sentence-like line, the first half of its lines. Either way the head is a
+    /// run of blocks from the first: a block after one outside it is outside it too.
     pub fn in_head(&self, block: usize) -> bool {
         if self.sentence_bytes_total == 0 {
             return block * 2 < self.blocks.len();
