@@ -144,7 +144,11 @@ fn is_thread_header(text: &str) -> bool {
 impl Detector for CommentThread {
     fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
         let blocks = page.blocks;
-        let attributions: Vec<usize> = (0..blocks.len())
+        // An attribution ends in a colon, so it is never a blank line.
+        let attributions: Vec<usize> = page
+            .text_blocks
+            .iter()
+            .copied()
             .filter(|&i| verdicts[i].is_keep() && self.is_attribution(page.trimmed(i)))
             .take(self.config.min_comments.max(1))
             .collect();

@@ -22,7 +22,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
 
 use crate::document::Verdict;
-use crate::judge::{LineFeatures, Page};
+use crate::judge::{LineFeatures, Page, HIGH_BITS};
 
 use super::Detector;
 
@@ -108,7 +108,10 @@ impl ContentRegion {
             if sentence_end {
                 return (points, "prose");
             }
-            if cjk * 2 >= chars || function_word_share(text) >= self.config.min_function_word_share
+            // An ASCII line has no more words for the share than between white space.
+            let most_words = features.ascii.then_some(spaced_words);
+            if cjk * 2 >= chars
+                || function_words_reach(text, self.config.min_function_word_share, most_words)
             {
                 return (points / 2.0, "prose without a sentence end");
             }
@@ -127,10 +130,14 @@ impl ContentRegion {
         (-self.config.short_line_penalty, "short line")
     }
 
-    /// An item of a numbered list: counted like prose by its length (a ranking, a
-    /// schedule, the steps of a recipe are the article's own text), unless it is prose.
-    fn list_item_score(&self, text: &str, features: &LineFeatures) -> (f64, &'static str) {
-        let (score, kind) = self.score(text, features);
+    /// An item of a numbered list, which scores `(score, kind)` by itself: counted like prose
+    /// by its length (a ranking, a schedule, the steps of a recipe are the article's own
+    /// text), unless it is prose.
+    fn list_item_score(
+        &self,
+        (score, kind): (f64, &'static str),
+        features: &LineFeatures,
+    ) -> (f64, &'static str) {
         let chars = features.chars as f64;
         let points = (chars / self.config.chars_per_point).min(self.config.max_line_points);
         if score >= points {
@@ -161,7 +168,7 @@ impl Detector for ContentRegion {
             return;
         }
         let blocks = page.blocks;
-        let lines: Vec<usize> = page.text_blocks.to_vec();
+        let lines: &[usize] = &page.text_blocks;
         if lines.iter().all(|&i| !verdicts[i].is_keep()) {
             return;
         }
@@ -181,21 +188,26 @@ impl Detector for ContentRegion {
                 .take_while(|&&i| !verdicts[i].is_keep())
                 .count()
         };
-        let listed = numbered_items(&lines, |i| verdicts[i].is_keep().then(|| page.trimmed(i)));
+        let listed = numbered_items(lines, |i| verdicts[i].is_keep().then(|| page.trimmed(i)));
+        // A line's own score is the same in every round of judging.
+        let own_score = |i: usize| {
+            page.memo(i)
+                .region_score(|| self.score(page.trimmed(i), &page.features[i]))
+        };
         let scores: Vec<(f64, &'static str)> = lines
             .iter()
             .enumerate()
             .map(|(k, &i)| {
                 if verdicts[i].is_keep() {
                     if listed[k] {
-                        self.list_item_score(page.trimmed(i), &page.features[i])
+                        self.list_item_score(own_score(i), &page.features[i])
                     } else if repeats_neighbour(k) && !page.features[i].sentence {
                         (
                             -self.config.short_line_penalty * self.config.date_line_factor,
                             "line written twice in a row",
                         )
                     } else {
-                        self.score(page.trimmed(i), &page.features[i])
+                        own_score(i)
                     }
                 } else if removed_run(k) >= MAX_REMOVED_RUN_COST {
                     (0.0, "removed")
@@ -207,7 +219,7 @@ impl Detector for ContentRegion {
         // A page dump usually starts with the page's <title>, and the headline repeats it
         // right above the article: when it does, the article is the first good stretch after
         // that repeat, and the menus above it are out whatever they score.
-        let anchor = headline_repeat(page, &lines);
+        let anchor = headline_repeat(page, lines);
         let from = anchor.map_or(0, |k| k + 1);
         let stretches = stretches(&scores[from..], self.config.max_gap_points);
         let strongest = stretches.iter().map(|s| s.2).fold(f64::MIN, f64::max);
@@ -314,8 +326,7 @@ impl Detector for ContentRegion {
 /// line, so each thread keeps the ends it has formatted, up to `MAX_CACHED_SUFFIXES`.
 fn reason_suffix<T>(score: f64, kind: &'static str, with: impl FnOnce(&str) -> T) -> T {
     thread_local! {
-        static SUFFIXES: RefCell<HashMap<(u64, &'static str), Box<str>>> =
-            RefCell::new(HashMap::new());
+        static SUFFIXES: RefCell<Suffixes> = RefCell::new(HashMap::default());
     }
     SUFFIXES.with(|suffixes| {
         let mut suffixes = suffixes.borrow_mut();
@@ -331,6 +342,9 @@ fn reason_suffix<T>(score: f64, kind: &'static str, with: impl FnOnce(&str) -> T
         result
     })
 }
+
+/// Formatted reason ends by score and kind, hashed with FNV-1a: the keys are short.
+type Suffixes = HashMap<(u64, &'static str), Box<str>, BuildHasherDefault<Fnv>>;
 
 /// How many reason ends a thread keeps formatted.
 const MAX_CACHED_SUFFIXES: usize = 4096;
@@ -365,11 +379,17 @@ fn numbered_items<'t>(lines: &[usize], text: impl Fn(usize) -> Option<&'t str>) 
                 close(&mut run, &mut listed);
                 run.push((k, n, data));
             }
+            None if run.is_empty() => {}
             None => close(&mut run, &mut listed),
         }
     }
     close(&mut run, &mut listed);
     listed
+}
+
+/// ASCII white space as `char::is_whitespace` has it: space, tab to carriage return.
+fn is_ascii_space(b: u8) -> bool {
+    b == b' ' || (b'\t'..=b'\r').contains(&b)
 }
 
 /// A numbered list needs at least this many items in sequence.
@@ -380,6 +400,13 @@ const MIN_LIST_ITEMS: usize = 3;
 /// that text holds data: a digit, a colon or a spaced dash ("March 8: Sebring", "Kyle Busch
 /// 5040 5 1", "Oslo – Bergen"). A photo counter ("1 of 4 ...", "2/4") is not an item.
 fn list_item(line: &str) -> Option<(u32, bool)> {
+    // Most lines start with an ASCII character that is neither a digit nor white space:
+    // they start with no number.
+    match line.as_bytes().first() {
+        None => return None,
+        Some(&b) if b.is_ascii() && !b.is_ascii_digit() && !is_ascii_space(b) => return None,
+        Some(_) => {}
+    }
     let number = list_number(line)?;
     let digits = line
         .trim_start()
@@ -545,39 +572,125 @@ fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
 /// A paragraph that opens with a news dateline: a place in capitals, maybe a region and an
 /// agency in parentheses, then a dash or colon ("WASHINGTON (AP) —", "BUFFALO, N.Y. —",
 /// "NEW DELHI:").
+///
+/// The line (without leading white space) must start as this pattern says:
+/// `[A-Z][A-Z.'’ -]{2,40}(, [A-Z][A-Za-z.' ]{1,30}){0,2} ?(\([^)]{1,40}\))? ?(—|–|--?|:) [^ ]`.
+/// It is matched by hand, a step at a time over the set of byte offsets the steps so far can
+/// end at: compiling it as a regular expression cost more than every match it ever made.
 fn opens_with_dateline(text: &str) -> bool {
-    static DATELINE: OnceLock<regex::Regex> = OnceLock::new();
     let text = text.trim_start();
     // Cheap checks first: two capitals to start, and enough words to be a paragraph.
     let bytes = text.as_bytes();
     if bytes.len() < 40 || !bytes[0].is_ascii_uppercase() || !bytes[1].is_ascii_uppercase() {
         return false;
     }
-    DATELINE
-        .get_or_init(|| {
-            regex::Regex::new(
-                r"^[A-Z][A-Z.'’ -]{2,40}(, [A-Z][A-Za-z.' ]{1,30}){0,2} ?(\([^)]{1,40}\))? ?(—|–|--?|:) [^ ]",
-            )
-            .expect("the dateline pattern is valid")
+    dateline_prefix(text)
+}
+
+/// Whether `text` starts with a match of the dateline pattern (see `opens_with_dateline`).
+fn dateline_prefix(text: &str) -> bool {
+    let is_place = |c: char| c.is_ascii_uppercase() || matches!(c, '.' | '\'' | '’' | ' ' | '-');
+    let is_region = |c: char| c.is_ascii_alphabetic() || matches!(c, '.' | '\'' | ' ');
+    // `[A-Z]`, then `[A-Z.'’ -]{2,40}`.
+    if !text.as_bytes().first().is_some_and(u8::is_ascii_uppercase) {
+        return false;
+    }
+    let mut ends = run_ends(text, 1, is_place, 2, 40);
+    // `(, [A-Z][A-Za-z.' ]{1,30}){0,2}`.
+    let mut last = ends.clone();
+    for _ in 0..2 {
+        let mut next = Vec::new();
+        for &at in &last {
+            let rest = &text.as_bytes()[at..];
+            if rest.len() >= 3 && rest[..2] == *b", " && rest[2].is_ascii_uppercase() {
+                next.extend(run_ends(text, at + 3, is_region, 1, 30));
+            }
+        }
+        ends.extend_from_slice(&next);
+        last = next;
+    }
+    // ` ?`
+    let optional_space = |ends: &mut Vec<usize>| {
+        let spaced: Vec<usize> = ends
+            .iter()
+            .filter(|&&at| text.as_bytes().get(at) == Some(&b' '))
+            .map(|&at| at + 1)
+            .collect();
+        ends.extend(spaced);
+    };
+    optional_space(&mut ends);
+    // `(\([^)]{1,40}\))?`: the parenthesis closes at the first `)`.
+    let closed: Vec<usize> = ends
+        .iter()
+        .filter_map(|&at| {
+            let inside = text.get(at..)?.strip_prefix('(')?;
+            let close = inside.find(')')?;
+            let chars = inside[..close].chars().count();
+            (1..=40).contains(&chars).then_some(at + 1 + close + 1)
         })
-        .is_match(text)
+        .collect();
+    ends.extend(closed);
+    optional_space(&mut ends);
+    // `(—|–|--?|:) [^ ]`
+    ends.iter().any(|&at| {
+        let Some(rest) = text.get(at..) else {
+            return false;
+        };
+        ["—", "–", "--", "-", ":"].iter().any(|mark| {
+            rest.strip_prefix(mark)
+                .and_then(|after| after.strip_prefix(' '))
+                .and_then(|after| after.chars().next())
+                .is_some_and(|c| c != ' ')
+        })
+    })
+}
+
+/// The byte offsets at which a run of `min` to `max` characters that `class` accepts,
+/// starting at byte `start` of `text`, can end.
+fn run_ends(
+    text: &str,
+    start: usize,
+    class: impl Fn(char) -> bool,
+    min: usize,
+    max: usize,
+) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let Some(rest) = text.get(start..) else {
+        return ends;
+    };
+    for (n, (at, c)) in rest.char_indices().enumerate().take(max) {
+        if !class(c) {
+            break;
+        }
+        if n + 1 >= min {
+            ends.push(start + at + c.len_utf8());
+        }
+    }
+    ends
 }
 
 /// A time of day such as "6:34" somewhere in the line.
 fn has_time_of_day(text: &str) -> bool {
-    text.as_bytes()
+    has_time_of_day_bytes(text.as_bytes())
+}
+
+fn has_time_of_day_bytes(bytes: &[u8]) -> bool {
+    bytes
         .windows(3)
         .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit())
 }
 
 /// A short line of `words` words (`word_count`) that is mostly a date or a time of day.
 fn looks_like_date(text: &str, words: usize) -> bool {
-    if words > 8 || !text.bytes().any(|b| b.is_ascii_digit()) {
+    if words > 8 {
         return false;
     }
-    // Lower-casing leaves ASCII digits and colons where they are, so the time of day can be
-    // looked for in the line itself.
-    if has_time_of_day(text) {
+    let Some(first_digit) = first_digit(text.as_bytes()) else {
+        return false;
+    };
+    // Lower-casing leaves ASCII digits and colons where they are, so the time of day (which
+    // starts with a digit) can be looked for in the line itself, from its first digit on.
+    if has_time_of_day_bytes(&text.as_bytes()[first_digit..]) {
         return true;
     }
     // The marks are ASCII and lower-case: in an ASCII line, ignoring ASCII case is the same
@@ -587,6 +700,22 @@ fn looks_like_date(text: &str, words: usize) -> bool {
     } else {
         date_marks().is_match(&text.to_lowercase())
     }
+}
+
+/// Where the first ASCII digit of `bytes` is, looked for eight bytes at a time.
+fn first_digit(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(8);
+    for (k, chunk) in (&mut chunks).enumerate() {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let digits = crate::judge::byte_range_bits(u64::from_le_bytes(eight), b'0', b'9');
+        if digits != 0 {
+            return Some(k * 8 + (digits.trailing_zeros() / 8) as usize);
+        }
+    }
+    let rest = chunks.remainder();
+    let at = rest.iter().position(u8::is_ascii_digit)?;
+    Some(bytes.len() - rest.len() + at)
 }
 
 /// Words and abbreviations of dates and times, in one automaton that ignores ASCII case.
@@ -605,76 +734,191 @@ fn date_marks() -> &'static AhoCorasick {
 }
 
 fn ends_sentence(text: &str) -> bool {
-    let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '」', '』']);
-    core.ends_with(['.', '!', '?', '。', '！', '？'])
-}
-
-/// The share of words that are common function words of the languages newsclean ships
-/// rules for. High in prose of any of them, low in menus, name lists and link rows.
-///
-/// Words are what `split_whitespace` gives, with the characters that are not alphanumeric
-/// trimmed off. The line is cut at ASCII white space byte by byte first, and only a piece
-/// holding other characters is cut again by `split_whitespace` (it may hold a no-break
-/// space): the words are the same, and ASCII words never go through character decoding.
-fn function_word_share(text: &str) -> f64 {
-    let words = function_words();
-    let ascii_words = ascii_function_words();
-    let mut total = 0usize;
-    let mut hits = 0usize;
-    let mut count = |word: &str| {
-        total += 1;
-        if word.len() > 8 {
-            return;
+    match text.as_bytes().last() {
+        // An ASCII last character other than a closing quote or bracket decides alone.
+        Some(&b) if b.is_ascii() && !crate::judge::is_ascii_closer(b) => {
+            matches!(b, b'.' | b'!' | b'?')
         }
-        // ASCII words are lower-cased into a number and looked up among the ASCII
-        // function words as numbers; this runs for every word of long lines.
-        let hit = if word.is_ascii() {
-            ascii_words.contains(ascii_key(word.as_bytes()))
-        } else {
-            words.contains(word.to_lowercase().as_str())
-        };
-        if hit {
-            hits += 1;
-        }
-    };
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    while start < bytes.len() {
-        // ASCII white space as `char::is_whitespace` has it: space, tab to carriage return.
-        let mut end = start;
-        let mut high = 0u8;
-        while end < bytes.len() && !(bytes[end] == b' ' || (b'\t'..=b'\r').contains(&bytes[end])) {
-            high |= bytes[end];
-            end += 1;
-        }
-        // Cut at ASCII bytes, which are character boundaries.
-        let piece = &text[start..end];
-        start = end + 1;
-        if high < 0x80 {
-            let bytes = piece.as_bytes();
-            let Some(first) = bytes.iter().position(u8::is_ascii_alphanumeric) else {
-                continue;
-            };
-            let last = bytes
-                .iter()
-                .rposition(u8::is_ascii_alphanumeric)
-                .unwrap_or(first);
-            count(&piece[first..=last]);
-        } else {
-            for word in piece.split_whitespace() {
-                let word = word.trim_matches(|c: char| !c.is_alphanumeric());
-                if !word.is_empty() {
-                    count(word);
-                }
-            }
+        _ => {
+            let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '」', '』']);
+            core.ends_with(['.', '!', '?', '。', '！', '？'])
         }
     }
+}
+
+/// Whether at least `min_share` of the words of `text` are common function words of the
+/// languages newsclean ships rules for (a share high in prose of any of them, low in menus,
+/// name lists and link rows). `most_words`, when given, is
+/// at least the number of words the share is taken of (for an ASCII line, its words between
+/// white space): the count then stops once the hits reach the share of that many words,
+/// which the share of fewer words reaches too (a correctly rounded quotient grows with its
+/// dividend and shrinks with its divisor).
+fn function_words_reach(text: &str, min_share: f64, most_words: Option<usize>) -> bool {
+    let enough =
+        |hits: usize| most_words.is_some_and(|most| hits as f64 / most as f64 >= min_share);
+    let (hits, total, stopped) = count_function_words(text, enough);
+    stopped || share(hits, total) >= min_share
+}
+
+fn share(hits: usize, total: usize) -> f64 {
     if total == 0 {
         0.0
     } else {
         hits as f64 / total as f64
     }
 }
+
+/// The function words among the words of `text` and the words, until `enough` says of the
+/// function words found so far that the count may stop (then the third value is true).
+///
+/// Words are what `split_whitespace` gives, with the characters that are not alphanumeric
+/// trimmed off. The line is cut at ASCII white space byte by byte first, and only a piece
+/// holding other characters is cut again by `split_whitespace` (it may hold a no-break
+/// space): the words are the same, and ASCII words never go through character decoding.
+fn count_function_words(text: &str, enough: impl Fn(usize) -> bool) -> (usize, usize, bool) {
+    let words = function_words();
+    let ascii_words = ascii_function_words();
+    let mut total = 0usize;
+    let mut hits = 0usize;
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        // Most pieces are short ASCII words: eight bytes from `at` hold one whole, and its
+        // word is cut out of them with bit masks.
+        let eight = eight_from(bytes, at);
+        let space = crate::judge::space_bytes(eight);
+        if space & 0x80 != 0 {
+            // An empty piece.
+            at += 1;
+            continue;
+        }
+        // The high bits of the bytes before the first white space.
+        let before_space = (space & space.wrapping_neg()).wrapping_sub(1) & HIGH_BITS;
+        if space != 0 && eight & before_space == 0 {
+            let alnum = ascii_alphanumeric_bits(eight) & before_space;
+            if alnum != 0 {
+                total += 1;
+                // Bytes `first..=last` of the eight are the word, fewer than eight.
+                let first = alnum.trailing_zeros() / 8;
+                let last = (63 - alnum.leading_zeros()) / 8;
+                let word = (eight >> (8 * first)) & ((1u64 << (8 * (last - first + 1))) - 1);
+                if ascii_words.contains(crate::judge::ascii_lowercase_word(word)) {
+                    hits += 1;
+                    if enough(hits) {
+                        return (hits, total, true);
+                    }
+                }
+            }
+            at += (space.trailing_zeros() / 8) as usize + 1;
+            continue;
+        }
+        // A longer piece, or one with other characters: one piece between ASCII white space
+        // (as `char::is_whitespace` has it: space, tab to carriage return), with where its
+        // first and last ASCII letters or digits are.
+        let start = at;
+        let mut classes = 0u8;
+        let (mut first, mut last) = (usize::MAX, 0);
+        while at < bytes.len() {
+            let class = BYTE_CLASS[bytes[at] as usize];
+            if class & CLASS_SPACE != 0 {
+                break;
+            }
+            classes |= class;
+            if class & CLASS_ALNUM != 0 {
+                first = first.min(at);
+                last = at;
+            }
+            at += 1;
+        }
+        let end = at;
+        at += 1;
+        if classes & CLASS_HIGH == 0 {
+            // An ASCII piece: its word is from its first to its last letter or digit.
+            if first == usize::MAX {
+                continue;
+            }
+            total += 1;
+            // ASCII words are lower-cased into a number and looked up among the ASCII
+            // function words as numbers; this runs for every word of long lines.
+            if last - first < 8 && ascii_words.contains(ascii_key(&bytes[first..=last])) {
+                hits += 1;
+                if enough(hits) {
+                    return (hits, total, true);
+                }
+            }
+        } else {
+            // Cut at ASCII bytes, which are character boundaries; the piece may hold other
+            // white space (a no-break space).
+            for word in text[start..end].split_whitespace() {
+                let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+                if word.is_empty() {
+                    continue;
+                }
+                total += 1;
+                let hit = word.len() <= 8
+                    && if word.is_ascii() {
+                        ascii_words.contains(ascii_key(word.as_bytes()))
+                    } else {
+                        words.contains(word.to_lowercase().as_str())
+                    };
+                if hit {
+                    hits += 1;
+                    if enough(hits) {
+                        return (hits, total, true);
+                    }
+                }
+            }
+        }
+    }
+    (hits, total, false)
+}
+
+/// Eight bytes of `bytes` from `at` as a little-endian number, spaces past the end.
+fn eight_from(bytes: &[u8], at: usize) -> u64 {
+    let mut eight = [b' '; 8];
+    match bytes.get(at..at + 8) {
+        Some(whole) => eight.copy_from_slice(whole),
+        None => {
+            let rest = &bytes[at.min(bytes.len())..];
+            eight[..rest.len()].copy_from_slice(rest);
+        }
+    }
+    u64::from_le_bytes(eight)
+}
+
+/// The high bit of each of eight bytes that is an ASCII letter or digit.
+fn ascii_alphanumeric_bits(eight: u64) -> u64 {
+    use crate::judge::byte_range_bits;
+    byte_range_bits(eight, b'0', b'9')
+        | byte_range_bits(eight, b'A', b'Z')
+        | byte_range_bits(eight, b'a', b'z')
+}
+
+/// `BYTE_CLASS` bits: ASCII white space, an ASCII letter or digit, a byte of a non-ASCII
+/// character.
+const CLASS_SPACE: u8 = 1;
+const CLASS_ALNUM: u8 = 2;
+const CLASS_HIGH: u8 = 4;
+
+/// What `count_function_words` needs to know of each byte, in one look-up.
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte == b' ' || (byte >= b'\t' && byte <= b'\r') {
+            CLASS_SPACE
+        } else if byte.is_ascii_alphanumeric() {
+            CLASS_ALNUM
+        } else if byte >= 0x80 {
+            CLASS_HIGH
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
 
 /// An ASCII word of at most eight bytes, lower-cased, as a little-endian number padded with
 /// zeros.
@@ -792,6 +1036,98 @@ fn function_words() -> &'static WordSet {
 mod tests {
     use super::*;
 
+    /// Numbers below a bound from a xorshift generator with a fixed seed, so every run of a
+    /// test sees the same ones.
+    fn seeded(seed: u64) -> impl FnMut(usize) -> usize {
+        let mut state = seed;
+        move |bound| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % bound as u64) as usize
+        }
+    }
+
+    #[test]
+    fn datelines_are_matched_as_the_pattern_matches_them() {
+        let pattern = regex::Regex::new(
+            r"^[A-Z][A-Z.'’ -]{2,40}(, [A-Z][A-Za-z.' ]{1,30}){0,2} ?(\([^)]{1,40}\))? ?(—|–|--?|:) [^ ]",
+        )
+        .expect("the dateline pattern is valid");
+        let examples = [
+            "WASHINGTON (AP) — The Senate voted",
+            "BUFFALO, N.Y. — A storm",
+            "NEW DELHI: The government",
+            "MADRID — Rafael Nadal kept Spain's hopes alive",
+            "HANOI, Vietnam (AP) — Officials said",
+            "SAN JUAN, Puerto Rico, U.S. (Reuters) -- x",
+            "AUGERI: Middletown",
+            "AB —  x",
+            "AB — ",
+            "A — x",
+            "ABC(AP)—x",
+            "ABC () — x",
+            "ABC (a)b) — x",
+            "ABC, — x",
+            "ABC, D — x",
+            "ABC,  D — x",
+            "ABC - - x",
+            "ABC --- x",
+            "ABC-- x",
+            "ÉTÉ — x",
+            "",
+        ];
+        let mut examples: Vec<String> = examples.map(String::from).to_vec();
+        for n in [38, 39, 40, 41, 42] {
+            let place = "A".repeat(n);
+            let region = "b".repeat(n - 10);
+            let agency = "é".repeat(n);
+            examples.push(format!("{place} — x"));
+            examples.push(format!("AB, C{region} — x"));
+            examples.push(format!("AB (a{agency}) — x"));
+            examples.push(format!("AB, Cd, Ef, G{region} — x"));
+        }
+        examples.push("AB, Cd, Ef — x".to_string());
+        for text in &examples {
+            assert_eq!(dateline_prefix(text), pattern.is_match(text), "{text:?}");
+        }
+        // Random lines over the characters the pattern cares about, seeded so every run
+        // checks the same ones.
+        let alphabet = [
+            "A", "B", "Z", "a", "z", ".", "'", "’", " ", " ", "-", ",", ", ", "(", ")", "—", "–",
+            ":", "x", "1", "é", "\n", "AB", "CD", "(AP)", " — ",
+        ];
+        let mut next = seeded(0x9E37_79B9_7F4A_7C15);
+        let mut matched = 0;
+        for _ in 0..100_000 {
+            let mut text = String::from(["A", "AB", "NEW ", "X"][next(4)]);
+            for _ in 0..next(40) {
+                text.push_str(alphabet[next(alphabet.len())]);
+            }
+            let expected = pattern.is_match(&text);
+            assert_eq!(dateline_prefix(&text), expected, "{text:?}");
+            matched += usize::from(expected);
+        }
+        // Both answers are checked many times.
+        assert!((1000..99_000).contains(&matched), "{matched}");
+    }
+
+    #[test]
+    fn first_digits_are_found_eight_bytes_at_a_time_as_one_at_a_time() {
+        let base = b"Abcdefgh ijklmnop q\xc3\xa9rst";
+        for b in 0..=255u8 {
+            for at in 0..base.len() {
+                let mut bytes = base.to_vec();
+                bytes[at] = b;
+                let expected = bytes.iter().position(u8::is_ascii_digit);
+                assert_eq!(first_digit(&bytes), expected, "{bytes:?}");
+                let tail = &bytes[at..];
+                assert_eq!(first_digit(tail), tail.iter().position(u8::is_ascii_digit));
+            }
+        }
+        assert_eq!(first_digit(b""), None);
+    }
+
     #[test]
     fn list_numbers_are_read_from_items_not_from_counters_or_years() {
         assert_eq!(list_number("1. March 8: Sebring"), Some(1));
@@ -805,6 +1141,21 @@ mod tests {
         assert_eq!(list_number("3 de 10 fotos"), None);
         assert_eq!(list_number("2/4"), None);
         assert_eq!(list_number("Home"), None);
+        for line in [
+            "",
+            "Home",
+            "1. March 8: Sebring",
+            " 2) Kyle 5",
+            "\t3 x",
+            "\u{a0}4. y",
+            "x1",
+        ] {
+            assert_eq!(
+                list_item(line).map(|(n, _)| n),
+                list_number(line),
+                "{line:?}"
+            );
+        }
     }
 
     #[test]
@@ -846,6 +1197,11 @@ mod tests {
         assert_eq!(numbered_items(&lines, |i| Some(results[i])), [true; 4]);
     }
 
+    fn function_word_share(text: &str) -> f64 {
+        let (hits, total, _) = count_function_words(text, |_| false);
+        share(hits, total)
+    }
+
     /// `function_word_share` as it was first written: `split_whitespace` and a trim.
     fn share_by_chars(text: &str) -> f64 {
         let words = function_words();
@@ -868,6 +1224,61 @@ mod tests {
     }
 
     #[test]
+    fn function_words_of_random_lines_are_counted_as_split_whitespace_counts_them() {
+        let pieces = [
+            "the",
+            "The",
+            "THE",
+            "of",
+            "und",
+            "été",
+            "Что",
+            "и",
+            "a",
+            "x",
+            "word",
+            "Longerword",
+            "(the)",
+            "\"of,",
+            "7-2",
+            "--",
+            " ",
+            "  ",
+            "\t",
+            "\u{a0}",
+            "\r\n",
+            ".",
+            "'s",
+            "an",
+            "été.",
+            "zijn",
+            "which",
+            "abcdefgh",
+            "abcdefg",
+            "(which)",
+            "…",
+        ];
+        let mut next = seeded(0x2545_F491_4F6C_DD1D);
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..next(30) {
+                text.push_str(pieces[next(pieces.len())]);
+                if next(3) > 0 {
+                    text.push(' ');
+                }
+            }
+            assert_eq!(
+                function_word_share(&text),
+                share_by_chars(&text),
+                "{text:?}"
+            );
+            let reaches = share_by_chars(&text) >= 0.2;
+            let most = text.is_ascii().then(|| crate::judge::word_count(&text));
+            assert_eq!(function_words_reach(&text, 0.2, most), reaches, "{text:?}");
+        }
+    }
+
+    #[test]
     fn function_words_are_counted_as_split_whitespace_counts_them() {
         for text in [
             "",
@@ -879,8 +1290,20 @@ mod tests {
             "Что это и как это было в Москве",
             "...",
             "a\u{85}b the\u{3000}of",
+            "the a of",
+            "x the",
+            "Alpha Beta Gamma the Delta Epsilon Zeta Eta Theta Iota Kappa Lambda",
+            "Names: Smith, Jones, Brown, the Taylors and Wilson",
         ] {
             assert_eq!(function_word_share(text), share_by_chars(text), "{text:?}");
+            for min in [0.0, 0.1, 0.2, 0.25, 1.0 / 3.0, 0.5, 1.0] {
+                let reaches = share_by_chars(text) >= min;
+                assert_eq!(function_words_reach(text, min, None), reaches, "{text:?}");
+                if text.is_ascii() {
+                    let most = Some(crate::judge::word_count(text));
+                    assert_eq!(function_words_reach(text, min, most), reaches, "{text:?}");
+                }
+            }
         }
     }
 }

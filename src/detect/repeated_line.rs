@@ -370,12 +370,16 @@ impl Detector for RepeatedLine {
             if !verdicts[i].is_keep() {
                 continue;
             }
+            // The cheapest test first: most lines' bits are clear.
+            let hash = page.features[i].hash;
+            if !may_be_repeated(hash) {
+                continue;
+            }
             let text = page.trimmed(i);
             if !title.is_empty() && title.starts_with(text) {
                 continue;
             }
-            let hash = crate::judge::line_hash(text);
-            if may_be_repeated(hash) && repeated.binary_search(&hash).is_ok() {
+            if repeated.binary_search(&hash).is_ok() {
                 verdicts[i] = Verdict::drop(id, Arc::clone(&why));
             }
         }

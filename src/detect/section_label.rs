@@ -43,8 +43,10 @@ impl Detector for SectionLabel {
         let blocks = page.blocks;
         // Article text starts at the first sentence-like line that no rule removed: a search
         // prompt such as "Hi, what are you looking for?" reads like a sentence but is chrome.
-        let first_sentence =
-            (0..blocks.len()).find(|&i| page.is_sentence(i) && verdicts[i].is_keep());
+        // (No block before the page's first sentence-like one is sentence-like.)
+        let first_sentence = page.first_sentence.and_then(|first| {
+            (first..blocks.len()).find(|&i| page.is_sentence(i) && verdicts[i].is_keep())
+        });
         let Some(first_sentence) = first_sentence else {
             // With no article text there is no head to speak of.
             return;

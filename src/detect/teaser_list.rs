@@ -73,6 +73,11 @@ pub struct TeaserList {
     marker_lengths: Vec<bool>,
     /// The most words a marker has.
     most_marker_words: usize,
+    /// Every marker is ASCII.
+    ascii_markers: bool,
+    /// `marker_starts[b]`: some marker starts with the ASCII byte `b` in lower case. A line
+    /// starting with another ASCII byte is no marker.
+    marker_starts: [bool; 128],
 }
 
 #[derive(PartialEq)]
@@ -103,12 +108,24 @@ impl TeaserList {
             .map(|m| crate::judge::word_count(m))
             .max()
             .unwrap_or(0);
+        let ascii_markers = markers.iter().all(|m| m.is_ascii());
+        let mut marker_starts = [false; 128];
+        for marker in &markers {
+            match marker.as_bytes().first() {
+                Some(&b) if b.is_ascii() => marker_starts[usize::from(b)] = true,
+                Some(_) => {}
+                // An empty marker matches an empty line, whatever its first byte.
+                None => marker_starts = [true; 128],
+            }
+        }
         TeaserList {
             config,
             markers,
             longest_marker,
             marker_lengths,
             most_marker_words,
+            ascii_markers,
+            marker_starts,
         }
     }
 
@@ -124,6 +141,14 @@ impl TeaserList {
 
     /// Whether line `i` of a page is a marker.
     fn is_marker(&self, page: &Page<'_>, i: usize) -> bool {
+        let trimmed = page.trimmed(i);
+        // Lower-casing turns an ASCII first byte into the first byte of the lower case. (The
+        // tests are in order of cost; any failed one rules the line out.)
+        if let Some(&b) = trimmed.as_bytes().first() {
+            if b.is_ascii() && !self.marker_starts[usize::from(b.to_ascii_lowercase())] {
+                return false;
+            }
+        }
         if page.blocks[i].text.len() > self.longest_marker * 4 + 8 {
             return false;
         }
@@ -132,7 +157,6 @@ impl TeaserList {
         if usize::from(page.features[i].words) > self.most_marker_words + 1 {
             return false;
         }
-        let trimmed = page.trimmed(i);
         // A trimmed line that does not end in a colon is its own text without the colons.
         let text = if trimmed.ends_with(':') {
             trimmed.trim_end_matches(':').trim_end()
@@ -153,9 +177,23 @@ impl TeaserList {
         if text.len() > self.marker_lengths.len() * 4 {
             return false;
         }
+        // A line lower-cases to ASCII only if each of its characters does (the final sigma
+        // rule picks between two Greek letters): when every marker is ASCII, a character
+        // whose lower case is not (as nearly every non-ASCII letter's) rules the line out.
+        if self.ascii_markers && !may_lowercase_to_ascii(text) {
+            return false;
+        }
         let lower = crate::rules::lowercase(text);
         self.markers.contains(&lower)
     }
+}
+
+/// Whether every character of `text` lower-cases to ASCII characters, which its lower case
+/// needs to be ASCII. A text's lower case is its characters' lower cases one after another,
+/// but for the final sigma rule, which picks between two Greek letters.
+fn may_lowercase_to_ascii(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_ascii() || c.to_lowercase().all(|l| l.is_ascii()))
 }
 
 impl Detector for TeaserList {
@@ -209,5 +247,30 @@ impl Detector for TeaserList {
             }
             start = end.max(start + 1);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_whose_lower_case_is_ascii_passes_the_character_test() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for text in [
+                format!("{c}"),
+                format!("a{c}"),
+                format!("{c} b"),
+                format!("a{c}b"),
+            ] {
+                assert!(
+                    may_lowercase_to_ascii(&text) || !crate::rules::lowercase(&text).is_ascii(),
+                    "{text:?}"
+                );
+            }
+        }
+        assert!(may_lowercase_to_ascii("Related"));
+        assert!(!may_lowercase_to_ascii("Ähnliche Artikel"));
+        assert!(!may_lowercase_to_ascii("ΣΧΕΤΙΚΑ"));
     }
 }

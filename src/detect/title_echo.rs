@@ -63,9 +63,7 @@ impl Detector for TitleEcho {
     fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
         let blocks = page.blocks;
         let is_title = |i: usize| {
-            !page.is_sentence(i)
-                && page.in_head(i)
-                && page.features[i].words as usize >= self.config.min_title_words
+            page.features[i].words as usize >= self.config.min_title_words && !page.is_sentence(i)
         };
         let given_title = page
             .doc
@@ -73,8 +71,11 @@ impl Detector for TitleEcho {
             .as_deref()
             .map(str::trim)
             .filter(|t| word_count(t) >= self.config.min_title_words);
-        // Indices of non-blank blocks, so distance counts text lines, not blank ones.
-        let text_blocks = &page.text_blocks;
+        // Indices of non-blank blocks, so distance counts text lines, not blank ones. Only
+        // lines in the head are echoes or headlines, and the head is where the page starts:
+        // once a line is past it, so are all after it.
+        let head = page.text_blocks.partition_point(|&i| page.in_head(i));
+        let text_blocks = &page.text_blocks[..head];
         // The headline-like lines, by position among the text lines, with their text: few
         // lines qualify, so each line is compared with the few near it rather than looking
         // at every neighbour.
@@ -84,8 +85,10 @@ impl Detector for TitleEcho {
             .filter(|&(_, &j)| is_title(j))
             .map(|(position, &j)| (position, page.trimmed(j)))
             .collect();
+        // The first title at or after `position - max_distance`: positions only grow.
+        let mut first = 0;
         for (position, &i) in text_blocks.iter().enumerate() {
-            if !verdicts[i].is_keep() || !page.in_head(i) {
+            if !verdicts[i].is_keep() {
                 continue;
             }
             let line = page.trimmed(i);
@@ -98,7 +101,9 @@ impl Detector for TitleEcho {
             }
             let low = position.saturating_sub(self.config.max_distance);
             let high = position + self.config.max_distance + 1;
-            let first = titles.partition_point(|&(p, _)| p < low);
+            while titles.get(first).is_some_and(|&(p, _)| p < low) {
+                first += 1;
+            }
             for &(title_position, title) in &titles[first..] {
                 if title_position >= high {
                     break;

@@ -13,9 +13,13 @@
 
 mod page;
 
-pub(crate) use page::{ends_like_sentence, line_hash, trimmed_bounds};
-pub use page::{is_sentence_like, label_words, word_count, LineFeatures, Page};
+pub(crate) use page::{
+    ascii_lowercase_word, byte_range_bits, ends_like_sentence, is_ascii_closer, line_hash,
+    space_bytes, trimmed_bounds, HIGH_BITS,
+};
+pub use page::{is_sentence_like, label_words, word_count, LineFeatures, LineMemo, Page};
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::document::{Block, Document, Verdict};
@@ -27,9 +31,10 @@ const MAX_ROUNDS: usize = 4;
 
 /// Judges every block of a document, re-judging the kept blocks until they are stable.
 pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdict> {
-    // Line features and the rules a line matches depend on the line alone, so later rounds
-    // reuse the first round's.
-    let page = Page::new(doc, blocks);
+    // Line features, the rules a line matches and what detectors find in a line by itself
+    // depend on the line alone, so later rounds reuse the first round's.
+    let memos = LineMemo::for_blocks(blocks.len());
+    let page = Page::new(doc, blocks, &memos);
     let matches = LineMatches::find(&page, rules);
     let all: Vec<usize> = (0..blocks.len()).collect();
     let mut verdicts = judge_once(&page, rules, &matches, &all);
@@ -40,10 +45,23 @@ pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdi
         if kept.len() == blocks.len() || kept.is_empty() {
             break;
         }
-        let kept_blocks: Vec<Block<'_>> = kept.iter().map(|&i| blocks[i].clone()).collect();
+        // The kept blocks, their text borrowed rather than copied.
+        let kept_blocks: Vec<Block<'_>> = kept
+            .iter()
+            .map(|&i| {
+                let block = &blocks[i];
+                Block {
+                    line: block.line,
+                    span: block.span.clone(),
+                    has_newline: block.has_newline,
+                    text: Cow::Borrowed(&block.text),
+                    changes: block.changes,
+                }
+            })
+            .collect();
         let kept_features = kept.iter().map(|&i| page.features[i]).collect();
         let again = judge_once(
-            &Page::with_features(doc, &kept_blocks, kept_features),
+            &Page::with_features(doc, &kept_blocks, kept_features, &memos, Some(&kept)),
             rules,
             &matches,
             &kept,
@@ -138,23 +156,21 @@ fn apply_rules(
 ) {
     let blocks = page.blocks;
     // The first match per block, and the range markers.
-    let mut own: Vec<Option<(usize, Arc<str>)>> = vec![None; blocks.len()];
+    let mut own = FirstDrops::new(blocks.len());
     let mut rest: Option<(usize, usize, Arc<str>)> = None;
     let mut upto: Vec<(usize, usize, Arc<str>)> = Vec::new();
-    for i in 0..blocks.len() {
-        if page.is_blank(i) {
+    for (i, &block) in original.iter().enumerate() {
+        // Blank blocks match nothing.
+        let found = matches.of(block);
+        if found.is_empty() {
             continue;
         }
-        for m in matches.of(original[i]).iter().cloned() {
+        for m in found {
             if !rule_applies(rules, m.rule, page, i) {
                 continue;
             }
             match rules.rules[m.rule].def.action {
-                Action::Drop => {
-                    if own[i].is_none() {
-                        own[i] = Some((m.rule, m.why));
-                    }
-                }
+                Action::Drop => own.offer(i, m.rule, &m.why),
                 Action::DropRest => {
                     if rest.is_some() {
                         continue;
@@ -165,10 +181,8 @@ fn apply_rules(
                     if let (None, Some(end)) = (resumes, page.html_rest_end(i)) {
                         let why: Arc<str> =
                             format!("{}; to the end of the element around it", m.why).into();
-                        for slot in &mut own[i..end] {
-                            if slot.is_none() {
-                                *slot = Some((m.rule, Arc::clone(&why)));
-                            }
+                        for j in i..end {
+                            own.offer(j, m.rule, &why);
                         }
                         continue;
                     }
@@ -181,16 +195,14 @@ fn apply_rules(
                                 m.why, blocks[resume].line
                             )
                             .into();
-                            for slot in &mut own[i..resume] {
-                                if slot.is_none() {
-                                    *slot = Some((m.rule, Arc::clone(&why)));
-                                }
+                            for j in i..resume {
+                                own.offer(j, m.rule, &why);
                             }
                         }
-                        None => rest = Some((i, m.rule, m.why)),
+                        None => rest = Some((i, m.rule, Arc::clone(&m.why))),
                     }
                 }
-                Action::DropUpto => upto.push((i, m.rule, m.why)),
+                Action::DropUpto => upto.push((i, m.rule, Arc::clone(&m.why))),
             }
         }
         if rest.is_some() {
@@ -212,9 +224,38 @@ fn apply_rules(
             *verdict = Verdict::drop(&rules.rules[rule].id, Arc::clone(&why));
         }
     }
-    for (i, matched) in own.into_iter().enumerate() {
-        if let (Some((rule, why)), true) = (matched, verdicts[i].is_keep()) {
+    for i in own.set {
+        if let (Some((rule, why)), true) = (own.slots[i].take(), verdicts[i].is_keep()) {
             verdicts[i] = Verdict::drop(&rules.rules[rule].id, why);
+        }
+    }
+}
+
+/// The first single-block drop each block gets from the rules (its own rule's, or a box's
+/// that it is in), with the blocks that have one; room for them is made when the first comes.
+struct FirstDrops {
+    slots: Vec<Option<(usize, Arc<str>)>>,
+    set: Vec<usize>,
+    len: usize,
+}
+
+impl FirstDrops {
+    fn new(len: usize) -> FirstDrops {
+        FirstDrops {
+            slots: Vec::new(),
+            set: Vec::new(),
+            len,
+        }
+    }
+
+    /// Block `i` is dropped by `rule` for `why`, unless an earlier drop came first.
+    fn offer(&mut self, i: usize, rule: usize, why: &Arc<str>) {
+        if self.slots.is_empty() {
+            self.slots.resize(self.len, None);
+        }
+        if self.slots[i].is_none() {
+            self.slots[i] = Some((rule, Arc::clone(why)));
+            self.set.push(i);
         }
     }
 }

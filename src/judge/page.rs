@@ -7,6 +7,8 @@
 //! text has been read, the tail where at least half has; a related-stories marker in the
 //! middle of a long article is therefore not in the tail.
 
+use std::cell::Cell;
+
 use crate::document::{Block, Document};
 
 /// A document with its blocks and the layout facts derived from them.
@@ -26,6 +28,47 @@ pub struct Page<'a> {
     /// Each block's text without surrounding white space, sliced once: detectors ask for it
     /// many times per line.
     trimmed: Vec<&'a str>,
+    /// What detectors worked out about single lines, by the line's index among all the
+    /// document's blocks.
+    memos: &'a [LineMemo],
+    /// Each block's index among the document's blocks, on a page of only some of them (a
+    /// later round of judging, which sees the kept ones); `None` when the page has them all.
+    origin: Option<&'a [usize]>,
+}
+
+/// What detectors work out about one line by itself, on first asking. The judge keeps it
+/// from the first round of judging a document for every later round, which sees the same
+/// lines again (those still kept), so no line is scored twice.
+#[derive(Default)]
+pub struct LineMemo {
+    /// The content region's score of the line alone and its kind.
+    region_score: Cell<Option<(f64, &'static str)>>,
+}
+
+impl LineMemo {
+    /// One memo per block of a document.
+    pub fn for_blocks(len: usize) -> Vec<LineMemo> {
+        std::iter::repeat_with(LineMemo::default)
+            .take(len)
+            .collect()
+    }
+
+    /// The content region's score of the line alone, found by `score` on first asking.
+    pub fn region_score(&self, score: impl FnOnce() -> (f64, &'static str)) -> (f64, &'static str) {
+        remembered(&self.region_score, score)
+    }
+}
+
+/// The value in `cell`, or what `find` gives, which is kept there.
+fn remembered<T: Copy>(cell: &Cell<Option<T>>, find: impl FnOnce() -> T) -> T {
+    match cell.get() {
+        Some(value) => value,
+        None => {
+            let value = find();
+            cell.set(Some(value));
+            value
+        }
+    }
 }
 
 /// Facts about one line that the rules and several detectors ask for, found in one scan of
@@ -53,13 +96,29 @@ pub struct LineFeatures {
     pub blank: bool,
     /// The trimmed text is ASCII.
     pub ascii: bool,
+    /// `line_hash` of the trimmed text.
+    pub hash: u64,
 }
 
 impl LineFeatures {
     pub fn of(text: &str) -> LineFeatures {
+        // An empty line (most blank lines, once normalised) has nothing to scan; its hash is
+        // `line_hash("")`, which is 0.
+        if text.is_empty() {
+            return LineFeatures {
+                blank: true,
+                ascii: true,
+                ..LineFeatures::default()
+            };
+        }
         let (start, end) = trimmed_bounds(text);
         let trimmed = &text[start..end];
-        let scan = scan(trimmed.as_bytes());
+        // Only a short line can be a label.
+        let scan = if trimmed.len() <= LABEL_MAX_CHARS {
+            scan::<true>(trimmed.as_bytes())
+        } else {
+            scan::<false>(trimmed.as_bytes())
+        };
         let ascii = scan.ascii;
         let (chars, cjk) = if ascii {
             (trimmed.len(), 0)
@@ -85,9 +144,14 @@ impl LineFeatures {
             words: words.min(u16::MAX as usize) as u16,
             sentence: !truncated && words >= 4 && ends_sentence(trimmed),
             truncated,
-            label_words: label_words_of(trimmed, chars, ascii),
+            label_words: if ascii {
+                ascii_label_words_of(trimmed, &scan)
+            } else {
+                label_words_of(trimmed, chars, ascii)
+            },
             blank,
             ascii,
+            hash: scan.hash,
         }
     }
 
@@ -151,41 +215,108 @@ struct Scan {
     continuation: usize,
     /// A byte from 0xE3 to 0xED, the lead bytes of the CJK ranges, occurs.
     cjk_lead: bool,
+    /// `line_hash` of the bytes.
+    hash: u64,
+    /// When asked for (`LABEL`): some word starts with a byte other than an ASCII capital
+    /// or `&`, or some byte is an ASCII digit; such an ASCII line is no label.
+    not_label: bool,
 }
 
-/// Words (as `word_count`), ASCII-ness, continuation bytes and CJK lead bytes, eight bytes at
-/// a time.
-fn scan(bytes: &[u8]) -> Scan {
-    let mut words = 0;
-    let mut previous_space = true;
-    let mut high = 0u64;
-    let mut continuation = 0;
-    let mut cjk_lead = false;
+/// Words (as `word_count`), ASCII-ness, continuation bytes, CJK lead bytes and the line
+/// hash, eight bytes at a time, and with `LABEL` what rules out an ASCII label. The last
+/// bytes are padded with zeros for the hash and with spaces for the rest, which neither
+/// starts a word nor is a character.
+fn scan<const LABEL: bool>(bytes: &[u8]) -> Scan {
+    let mut state = ScanState {
+        words: 0,
+        previous_space: true,
+        high: 0,
+        continuation: 0,
+        cjk_lead: false,
+        hash: (bytes.len() as u64).wrapping_mul(HASH_K),
+        not_label: 0,
+    };
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
         let mut eight = [0u8; 8];
         eight.copy_from_slice(chunk);
         let word = u64::from_le_bytes(eight);
-        words += word_starts(word, &mut previous_space);
-        if word & HIGH_BITS != 0 {
-            high |= word;
-            // A continuation byte is 0b10xx_xxxx: its high bit set and the next one clear.
-            continuation += high_bits_set(word & !(word << 1) & HIGH_BITS);
-            cjk_lead |= crate::detect::has_cjk_lead_byte_word(word);
-        }
+        state.hash = hash_step(state.hash, word);
+        state.step::<LABEL>(word);
     }
-    for &b in chunks.remainder() {
-        words += byte_word_start(b, &mut previous_space);
-        high |= u64::from(b);
-        continuation += usize::from(b & 0xC0 == 0x80);
-        cjk_lead |= (0xE3..=0xED).contains(&b);
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let word = last_word(bytes, rest.len());
+        state.hash = hash_step(state.hash, word);
+        state.step::<LABEL>(word | (0x2020_2020_2020_2020 << (8 * rest.len())));
     }
     Scan {
-        words,
-        ascii: high & HIGH_BITS == 0,
-        continuation,
-        cjk_lead,
+        words: state.words,
+        ascii: state.high & HIGH_BITS == 0,
+        continuation: state.continuation,
+        cjk_lead: state.cjk_lead,
+        hash: hash_finish(state.hash),
+        not_label: state.not_label != 0,
     }
+}
+
+/// The last `rest` bytes of `bytes` (from 1 to 7) as a little-endian number padded with
+/// zeros: a line of eight bytes or more has them read as its last eight, shifted down.
+#[inline(always)]
+fn last_word(bytes: &[u8], rest: usize) -> u64 {
+    match bytes.len().checked_sub(8) {
+        Some(from) => {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(&bytes[from..]);
+            u64::from_le_bytes(eight) >> (8 * (8 - rest))
+        }
+        None => bytes
+            .iter()
+            .rev()
+            .fold(0, |word, &b| (word << 8) | u64::from(b)),
+    }
+}
+
+/// What `scan` has found so far.
+struct ScanState {
+    words: usize,
+    previous_space: bool,
+    high: u64,
+    continuation: usize,
+    cjk_lead: bool,
+    hash: u64,
+    not_label: u64,
+}
+
+impl ScanState {
+    /// Takes in eight bytes (the hash aside).
+    #[inline(always)]
+    fn step<const LABEL: bool>(&mut self, word: u64) {
+        let starts = word_start_bits(word, &mut self.previous_space);
+        self.words += high_bits_set(starts);
+        if word & HIGH_BITS != 0 {
+            self.high |= word;
+            // A continuation byte is 0b10xx_xxxx: its high bit set and the next one clear.
+            self.continuation += high_bits_set(word & !(word << 1) & HIGH_BITS);
+            self.cjk_lead |= crate::detect::has_cjk_lead_byte_word(word);
+        }
+        if LABEL {
+            let capital = byte_range_bits(word, b'A', b'Z') | byte_range_bits(word, b'&', b'&');
+            self.not_label |= (starts & !capital) | byte_range_bits(word, b'0', b'9');
+        }
+    }
+}
+
+/// For eight bytes, the high bit of each byte from `low` to `high` (ASCII bytes, `low` at
+/// least 1), and no other bit. Adding to the low seven bits of a byte cannot carry into the
+/// next byte.
+#[inline(always)]
+pub(crate) fn byte_range_bits(word: u64, low: u8, high: u8) -> u64 {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let bytes = word & LOW;
+    let at_least_low = bytes + 0x0101_0101_0101_0101 * u64::from(0x80 - low);
+    let past_high = bytes + 0x0101_0101_0101_0101 * u64::from(0x7F - high);
+    at_least_low & !past_high & !word & HIGH_BITS
 }
 
 /// The hash a line is counted by (see `detect::repeated_line`): its text without
@@ -232,7 +363,7 @@ fn hash_finish(mut hash: u64) -> u64 {
 /// Eight bytes with `make_ascii_lowercase` applied, all at once: a byte from `A` to `Z`
 /// gets its 0x20 bit; any other byte (non-ASCII ones too) is left as it is. Adding to the
 /// low seven bits of a byte cannot carry into the next byte.
-fn ascii_lowercase_word(word: u64) -> u64 {
+pub(crate) fn ascii_lowercase_word(word: u64) -> u64 {
     const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     let low = word & LOW;
     let at_least_a = low + 0x3F3F_3F3F_3F3F_3F3F; // high bit set when the byte >= b'A'
@@ -242,36 +373,52 @@ fn ascii_lowercase_word(word: u64) -> u64 {
 }
 
 impl<'a> Page<'a> {
-    pub fn new(doc: &'a Document, blocks: &'a [Block<'a>]) -> Page<'a> {
+    /// The page of all of a document's blocks, with one memo per block (see
+    /// `LineMemo::for_blocks`).
+    pub fn new(doc: &'a Document, blocks: &'a [Block<'a>], memos: &'a [LineMemo]) -> Page<'a> {
         let features = blocks.iter().map(|b| LineFeatures::of(&b.text)).collect();
-        Page::with_features(doc, blocks, features)
+        Page::with_features(doc, blocks, features, memos, None)
     }
 
     /// A page whose line features are already known: `features[i]` must be
     /// `LineFeatures::of(&blocks[i].text)`. The judge computes them once per document and
-    /// reuses them when it judges the kept lines again.
+    /// reuses them, and the memos, when it judges the kept lines again: then `origin[i]` is
+    /// the index among the document's blocks of `blocks[i]`, whose memo is
+    /// `memos[origin[i]]`.
     pub fn with_features(
         doc: &'a Document,
         blocks: &'a [Block<'a>],
         features: Vec<LineFeatures>,
+        memos: &'a [LineMemo],
+        origin: Option<&'a [usize]>,
     ) -> Page<'a> {
         debug_assert_eq!(features.len(), blocks.len());
-        let mut sentence_bytes_before = Vec::with_capacity(blocks.len());
-        let mut text_blocks = Vec::with_capacity(blocks.len());
-        let mut trimmed = Vec::with_capacity(blocks.len());
+        debug_assert_eq!(origin.map_or(memos.len(), <[usize]>::len), blocks.len());
+        // A few tight passes, each collected into a vector of known length.
+        let trimmed: Vec<&str> = blocks
+            .iter()
+            .zip(&features)
+            .map(|(block, f)| f.trimmed(&block.text))
+            .collect();
         let mut total = 0;
-        let mut first_sentence = None;
-        for (i, (block, f)) in blocks.iter().zip(&features).enumerate() {
-            trimmed.push(f.trimmed(&block.text));
-            sentence_bytes_before.push(total);
-            if f.sentence {
-                total += block.text.len();
-                first_sentence.get_or_insert(i);
-            }
-            if !f.blank {
-                text_blocks.push(i);
-            }
-        }
+        let sentence_bytes_before: Vec<usize> = blocks
+            .iter()
+            .zip(&features)
+            .map(|(block, f)| {
+                let before = total;
+                if f.sentence {
+                    total += block.text.len();
+                }
+                before
+            })
+            .collect();
+        let first_sentence = features.iter().position(|f| f.sentence);
+        let text_blocks: Vec<usize> = features
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| !f.blank)
+            .map(|(i, _)| i)
+            .collect();
         Page {
             doc,
             blocks,
@@ -281,7 +428,15 @@ impl<'a> Page<'a> {
             features,
             text_blocks,
             trimmed,
+            memos,
+            origin,
         }
+    }
+
+    /// What detectors worked out about a block's line by itself in this round or an earlier
+    /// one.
+    pub fn memo(&self, block: usize) -> &LineMemo {
+        &self.memos[self.origin.map_or(block, |origin| origin[block])]
     }
 
     /// What the markup says about a block, on a page read from HTML.
@@ -337,7 +492,8 @@ impl<'a> Page<'a> {
     }
 
     /// Less than half of the page's sentence-like text comes before this block. On a page
-    /// with no sentence-like line, the first half of its lines.
+    /// with no sentence-like line, the first half of its lines. Either way the head is a
+    /// run of blocks from the first: a block after one outside it is outside it too.
     pub fn in_head(&self, block: usize) -> bool {
         if self.sentence_bytes_total == 0 {
             return block * 2 < self.blocks.len();
@@ -391,10 +547,16 @@ pub fn word_count(text: &str) -> usize {
 /// spaceness `previous_space` carries from chunk to chunk.
 #[inline(always)]
 fn word_starts(word: u64, previous_space: &mut bool) -> usize {
+    high_bits_set(word_start_bits(word, previous_space))
+}
+
+/// The high bit of each of eight bytes where a word starts (see `word_starts`).
+#[inline(always)]
+fn word_start_bits(word: u64, previous_space: &mut bool) -> u64 {
     let space = space_bytes(word);
     let space_before = (space << 8) | (u64::from(*previous_space) << 7);
     *previous_space = space >> 63 != 0;
-    high_bits_set(!space & space_before & HIGH_BITS)
+    !space & space_before & HIGH_BITS
 }
 
 /// `word_starts` for one byte.
@@ -406,7 +568,7 @@ fn byte_word_start(b: u8, previous_space: &mut bool) -> usize {
     start
 }
 
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 /// How many bytes of `bits` (which has no bit but the high bit of each byte) have it set:
 /// the flags moved to the low bits and summed into the top byte by one multiplication
@@ -418,7 +580,7 @@ fn high_bits_set(bits: u64) -> usize {
 /// For eight bytes, the high bit of each byte that is ASCII white space (as `SPACE` says:
 /// space, or tab to carriage return), and no other bit. Adding to the low seven bits of a
 /// byte cannot carry into the next byte.
-fn space_bytes(word: u64) -> u64 {
+pub(crate) fn space_bytes(word: u64) -> u64 {
     const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     let spaces = word ^ 0x2020_2020_2020_2020;
     let is_space = !(((spaces & LOW) + LOW) | spaces) & HIGH_BITS; // the byte was b' '
@@ -442,8 +604,20 @@ static SPACE: [bool; 256] = {
 };
 
 fn ends_sentence(text: &str) -> bool {
-    let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
-    core.ends_with(['.', '!', '?'])
+    match text.as_bytes().last() {
+        // A line that ends in an ASCII character other than a closing quote or bracket (most
+        // lines) has nothing to trim: its last byte decides.
+        Some(&b) if b.is_ascii() && !is_ascii_closer(b) => matches!(b, b'.' | b'!' | b'?'),
+        _ => {
+            let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
+            core.ends_with(['.', '!', '?'])
+        }
+    }
+}
+
+/// The ASCII closing quotes and brackets that the sentence tests look behind.
+pub(crate) fn is_ascii_closer(b: u8) -> bool {
+    matches!(b, b'"' | b'\'' | b')' | b']')
 }
 
 /// A line that reads as prose: at least four words and a sentence end (`.`, `!`, `?`,
@@ -483,7 +657,11 @@ fn label_words_of(text: &str, chars: usize, ascii: bool) -> u8 {
     if text.is_empty() || chars > LABEL_MAX_CHARS {
         return 0;
     }
-    if text.ends_with(['.', '!', '?', ':', ',', ';']) {
+    // The marks are ASCII: the line ends in one exactly when its last byte is one.
+    if matches!(
+        text.as_bytes().last(),
+        Some(b'.' | b'!' | b'?' | b':' | b',' | b';')
+    ) {
         return 0;
     }
     // An ASCII line (the common case) is cut into words byte by byte: its characters are
@@ -515,21 +693,44 @@ fn label_words_by_chars(text: &str) -> u8 {
     words
 }
 
-/// `label_words_by_chars` of an ASCII line, byte by byte.
+/// `label_words_of` an ASCII trimmed line, given its `scan` (with `LABEL` when the line is
+/// short enough to be a label).
+fn ascii_label_words_of(text: &str, scan: &Scan) -> u8 {
+    if text.is_empty() || text.len() > LABEL_MAX_CHARS || scan.not_label || scan.words > 3 {
+        return 0;
+    }
+    if matches!(
+        text.as_bytes().last(),
+        Some(b'.' | b'!' | b'?' | b':' | b',' | b';')
+    ) {
+        return 0;
+    }
+    scan.words as u8
+}
+
+/// `label_words_by_chars` of an ASCII line, in one pass over its bytes: every word starts
+/// capitalised, no byte is a digit (a digit is never white space, so it is in some word),
+/// and there are at most three words.
 fn ascii_label_words(text: &str) -> u8 {
     let mut words = 0u8;
-    for word in text
-        .as_bytes()
-        .split(|&b| SPACE[b as usize])
-        .filter(|word| !word.is_empty())
-    {
-        let capitalised = word[0].is_ascii_uppercase() || word[0] == b'&';
-        if !capitalised || word.iter().any(u8::is_ascii_digit) {
+    let mut previous_space = true;
+    for &b in text.as_bytes() {
+        if SPACE[b as usize] {
+            previous_space = true;
+            continue;
+        }
+        if b.is_ascii_digit() {
             return 0;
         }
-        words += 1;
-        if words > 3 {
-            return 0;
+        if previous_space {
+            if !(b.is_ascii_uppercase() || b == b'&') {
+                return 0;
+            }
+            words += 1;
+            if words > 3 {
+                return 0;
+            }
+            previous_space = false;
         }
     }
     words
@@ -632,29 +833,33 @@ mod tests {
         assert_ne!(line_hash("Most Read"), line_hash("Most Rea"));
     }
 
+    /// Lines that are labels or nearly so.
+    const LABEL_SAMPLES: &[&str] = &[
+        "",
+        "News",
+        "World Cup",
+        "CRIME",
+        "Rock & Roll",
+        "& More",
+        "Top 10",
+        "Four Words In Here",
+        "lower case",
+        "News:",
+        "A\x0bB\x0cC",
+        "  Spaced   Out  ",
+        "Éditions Spéciales",
+        "Économie",
+        "Ünïcödé Ärger Öl",
+        "News\u{A0}Today",
+        "Abcdefghijklmnopqrstuvwxyzabcdefg",
+        "Abcdefghijklmnopqrstuvwxyzabcdef",
+        "Abcdefghijklmnopqrstuvwxyzabcde.",
+        "Ééééééééééééééééééééééééééééééé Éé",
+    ];
+
     #[test]
     fn labels_are_found_as_by_characters() {
-        for text in [
-            "",
-            "News",
-            "World Cup",
-            "CRIME",
-            "Rock & Roll",
-            "& More",
-            "Top 10",
-            "Four Words In Here",
-            "lower case",
-            "News:",
-            "A\x0bB\x0cC",
-            "  Spaced   Out  ",
-            "Éditions Spéciales",
-            "Économie",
-            "Ünïcödé Ärger Öl",
-            "News\u{A0}Today",
-            "Abcdefghijklmnopqrstuvwxyzabcdefg",
-            "Abcdefghijklmnopqrstuvwxyzabcdef",
-            "Ééééééééééééééééééééééééééééééé Éé",
-        ] {
+        for text in LABEL_SAMPLES {
             if text.is_ascii() {
                 assert_eq!(
                     ascii_label_words(text),
@@ -663,6 +868,77 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn sentence_ends_are_found_as_by_trimming_closers() {
+        let trimming = |text: &str| {
+            text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»'])
+                .ends_with(['.', '!', '?'])
+        };
+        let ends = [
+            "", ".", "!", "?", "\"", "'", ")", "]", "”", "’", "»", ":", "…", "é", " ", ".\"", ".”",
+            "!)", "?»", ".)]", "x\"", "。", ".'\"", "\".",
+        ];
+        let mut texts: Vec<String> = ends
+            .iter()
+            .flat_map(|end| ["", "Word", "Word."].map(|base| format!("{base}{end}")))
+            .collect();
+        texts.extend((0..128u8).map(|b| format!("Word{}", b as char)));
+        for text in &texts {
+            assert_eq!(ends_sentence(text), trimming(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_features_hash_and_labels_are_line_hash_and_label_words() {
+        let mut texts: Vec<String> = LABEL_SAMPLES.iter().map(|text| text.to_string()).collect();
+        texts.extend(
+            [
+                "Most Read",
+                "You May Also Like",
+                "The vote was 7-2 in favour of the new bus route.",
+            ]
+            .map(String::from),
+        );
+        // Every byte value at every place of a few lines of up to 33 bytes.
+        for base in [
+            "Ab Cd",
+            "Abcdefgh Ijklmnop",
+            "Abcdefgh Ijklmnop Qrstuvwx Yzabcdef",
+        ] {
+            for b in 0..128u8 {
+                for at in 0..base.len() {
+                    let mut line = base.as_bytes().to_vec();
+                    line[at] = b;
+                    texts.push(String::from_utf8_lossy(&line).into_owned());
+                }
+            }
+        }
+        for text in &texts {
+            let features = LineFeatures::of(text);
+            assert_eq!(features.hash, line_hash(text.trim()), "{text:?}");
+            assert_eq!(features.label_words, label_words(text), "{text:?}");
+            assert_eq!(usize::from(features.words), word_count(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn an_empty_line_has_the_features_of_any_blank_line() {
+        let empty = LineFeatures::of("");
+        let blank = LineFeatures::of(" ");
+        assert_eq!(empty.hash, line_hash(""));
+        assert_eq!(
+            format!("{empty:?}"),
+            format!(
+                "{:?}",
+                LineFeatures {
+                    start: 0,
+                    end: 0,
+                    ..blank
+                }
+            )
+        );
     }
 
     #[test]
