@@ -10,6 +10,7 @@ pub mod dedup;
 pub mod detect;
 pub mod document;
 pub mod eval;
+mod hash;
 pub mod html;
 pub mod input;
 pub mod judge;

@@ -14,11 +14,10 @@
 //! between them, not nothing. This detector runs last. A page whose best stretch scores too low (a list page, a very short
 //! note) is left alone rather than guessed at.
 
+use crate::hash::{FastMap, FastSet};
 use aho_corasick::AhoCorasick;
 use serde::Deserialize;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
 
 use crate::document::Verdict;
@@ -326,7 +325,7 @@ impl Detector for ContentRegion {
 /// line, so each thread keeps the ends it has formatted, up to `MAX_CACHED_SUFFIXES`.
 fn reason_suffix<T>(score: f64, kind: &'static str, with: impl FnOnce(&str) -> T) -> T {
     thread_local! {
-        static SUFFIXES: RefCell<Suffixes> = RefCell::new(HashMap::default());
+        static SUFFIXES: RefCell<Suffixes> = RefCell::new(FastMap::default());
     }
     SUFFIXES.with(|suffixes| {
         let mut suffixes = suffixes.borrow_mut();
@@ -343,8 +342,8 @@ fn reason_suffix<T>(score: f64, kind: &'static str, with: impl FnOnce(&str) -> T
     })
 }
 
-/// Formatted reason ends by score and kind, hashed with FNV-1a: the keys are short.
-type Suffixes = HashMap<(u64, &'static str), Box<str>, BuildHasherDefault<Fnv>>;
+/// Formatted reason ends by score and kind (short keys, so a fast hasher).
+type Suffixes = FastMap<(u64, &'static str), Box<str>>;
 
 /// How many reason ends a thread keeps formatted.
 const MAX_CACHED_SUFFIXES: usize = 4096;
@@ -968,29 +967,9 @@ impl AsciiWords {
     }
 }
 
-/// The function words, hashed with FNV-1a: the keys are a few bytes long and looked up once
-/// per word of every long line, where the default hasher's set-up costs more than the
-/// hashing itself.
-type WordSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;
-
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xCBF2_9CE4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3);
-        }
-    }
-}
+/// The function words: the keys are a few bytes long and looked up once per word of every
+/// long line, where the default hasher's set-up costs more than the hashing itself.
+type WordSet = FastSet<&'static str>;
 
 /// The ASCII function words (at most eight bytes long, as they all are) as `ascii_key`s.
 fn ascii_function_words() -> &'static AsciiWords {

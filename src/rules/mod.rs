@@ -14,9 +14,7 @@ pub mod load;
 mod prefilter;
 
 use aho_corasick::automaton::Automaton;
-use aho_corasick::{
-    automaton::StateID, AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind,
-};
+use aho_corasick::{automaton::StateID, AhoCorasick, AhoCorasickBuilder, Anchored, MatchKind};
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -24,6 +22,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::detect::{self, Detector};
+use crate::hash::FastMap;
 use crate::normalize::ascii_prefix_len;
 pub use load::{DetectorDef, MatchDef, Origin, RawExample, RuleDef, RuleFileError};
 use prefilter::RegexFilters;
@@ -106,21 +105,17 @@ pub struct DetectorEntry {
     pub detector: Box<dyn Detector>,
 }
 
-/// Distinct lower-cased phrases compiled into one automaton, each with the rules that use it.
+/// Distinct lower-cased `contains` phrases compiled into one automaton, each with the rules
+/// that use it.
 struct PhraseIndex {
     automaton: AhoCorasick,
-    /// The longest phrase in bytes.
-    longest: usize,
     /// Per pattern: the rules that give this phrase, with the reason a match shows (the
     /// phrase as written), made once here rather than for every matching line.
     owners: Vec<Vec<(usize, Arc<str>)>>,
 }
 
 impl PhraseIndex {
-    fn build(
-        entries: Vec<(String, usize, Arc<str>)>,
-        whole_line: bool,
-    ) -> Result<Option<PhraseIndex>, String> {
+    fn build(entries: Vec<(String, usize, Arc<str>)>) -> Result<Option<PhraseIndex>, String> {
         if entries.is_empty() {
             return Ok(None);
         }
@@ -135,22 +130,92 @@ impl PhraseIndex {
             });
             owners[slot].push((rule, why));
         }
-        let mut builder = AhoCorasickBuilder::new();
-        builder.ascii_case_insensitive(true);
-        if whole_line {
-            builder
-                .match_kind(MatchKind::LeftmostLongest)
-                .start_kind(StartKind::Anchored);
-        } else {
-            builder.match_kind(MatchKind::Standard);
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .map_err(|e| e.to_string())?;
+        Ok(Some(PhraseIndex { automaton, owners }))
+    }
+}
+
+/// Distinct lower-cased whole-line phrases, each with the rules that use it, in a hash table:
+/// a line is one of them, or one of them followed by trailing marks, so at most a few
+/// look-ups of the line's start settle it.
+struct LinePhrases {
+    /// Each phrase's bytes and its number in `owners`.
+    slots: FastMap<Box<[u8]>, usize>,
+    /// `lengths[n]`: some phrase is `n` bytes long.
+    lengths: Vec<bool>,
+    /// The longest phrase in bytes.
+    longest: usize,
+    /// Per phrase: the rules that give it, with the reason a match shows (the phrase as
+    /// written).
+    owners: Vec<Vec<(usize, Arc<str>)>>,
+}
+
+impl LinePhrases {
+    fn build(entries: Vec<(String, usize, Arc<str>)>) -> Option<LinePhrases> {
+        if entries.is_empty() {
+            return None;
         }
-        let automaton = builder.build(&patterns).map_err(|e| e.to_string())?;
-        let longest = patterns.iter().map(String::len).max().unwrap_or(0);
-        Ok(Some(PhraseIndex {
-            automaton,
-            owners,
+        let mut slots: FastMap<Box<[u8]>, usize> = FastMap::default();
+        let mut owners: Vec<Vec<(usize, Arc<str>)>> = Vec::new();
+        for (lower, rule, why) in entries {
+            // The phrases ignore ASCII case like the lines they are compared with.
+            let key = lower.into_bytes().to_ascii_lowercase().into_boxed_slice();
+            let slot = *slots.entry(key).or_insert_with(|| {
+                owners.push(Vec::new());
+                owners.len() - 1
+            });
+            owners[slot].push((rule, why));
+        }
+        let longest = slots.keys().map(|k| k.len()).max().unwrap_or(0);
+        let mut lengths = vec![false; longest + 1];
+        for key in slots.keys() {
+            lengths[key.len()] = true;
+        }
+        Some(LinePhrases {
+            slots,
+            lengths,
             longest,
-        }))
+            owners,
+        })
+    }
+
+    /// The phrase `line` is, ignoring ASCII case and trailing marks: the longest phrase the
+    /// line starts with, when what follows it is only trailing marks (see
+    /// `is_trailing_mark`).
+    fn find(&self, line: &str) -> Option<usize> {
+        // Where the trailing marks start: a phrase must reach at least that far.
+        let mut marks = line.len();
+        for (at, c) in line.char_indices().rev() {
+            if !is_trailing_mark(c) {
+                break;
+            }
+            marks = at;
+        }
+        if marks > self.longest {
+            return None;
+        }
+        let end = line.len().min(self.longest);
+        let mut buffer = [0u8; 96];
+        let mut long;
+        let lower: &mut [u8] = match buffer.get_mut(..end) {
+            Some(lower) => lower,
+            None => {
+                long = vec![0u8; end];
+                &mut long
+            }
+        };
+        lower.copy_from_slice(&line.as_bytes()[..end]);
+        lower.make_ascii_lowercase();
+        // From the longest candidate down: the first phrase found is the longest the line
+        // starts with, as no longer one can end among the marks unseen.
+        (marks..=end)
+            .rev()
+            .filter(|&n| self.lengths.get(n).copied().unwrap_or(false) && line.is_char_boundary(n))
+            .find_map(|n| self.slots.get(&lower[..n]).copied())
     }
 }
 
@@ -158,7 +223,7 @@ impl PhraseIndex {
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub detectors: Vec<DetectorEntry>,
-    line_phrases: Option<PhraseIndex>,
+    line_phrases: Option<LinePhrases>,
     contains_phrases: Option<PhraseIndex>,
     /// The rule regexes in rule order.
     regexes: Vec<RuleRegex>,
@@ -521,9 +586,8 @@ impl RuleSet {
             message: format!("cannot build the phrase automaton: {message}"),
         };
         let contains_list: Vec<String> = contains_entries.iter().map(|e| e.0.clone()).collect();
-        let line_phrases = PhraseIndex::build(line_entries, true).map_err(automaton_error)?;
-        let contains_phrases =
-            PhraseIndex::build(contains_entries, false).map_err(automaton_error)?;
+        let line_phrases = LinePhrases::build(line_entries);
+        let contains_phrases = PhraseIndex::build(contains_entries).map_err(automaton_error)?;
         let regex_filters =
             RegexFilters::new(&regexes.iter().map(|r| r.regex.as_str()).collect::<Vec<_>>());
         let screen = Screen::build(&contains_list, &regex_filters, regexes.len());
@@ -674,22 +738,19 @@ impl RuleSet {
     /// ASCII case is the same.
     fn match_phrases(
         &self,
-        line_phrases: Option<&PhraseIndex>,
+        line_phrases: Option<&LinePhrases>,
         contains: bool,
         haystack: &str,
         found: &mut Vec<RuleMatch>,
     ) {
         if let Some(index) = line_phrases {
-            let input = Input::new(haystack).anchored(Anchored::Yes);
-            if let Some(m) = index.automaton.find(input) {
-                if only_trailing_marks(&haystack[m.end()..]) {
-                    for (rule, why) in &index.owners[m.pattern().as_usize()] {
-                        if !found.iter().any(|f| f.rule == *rule) {
-                            found.push(RuleMatch {
-                                rule: *rule,
-                                why: Arc::clone(why),
-                            });
-                        }
+            if let Some(slot) = index.find(haystack) {
+                for (rule, why) in &index.owners[slot] {
+                    if !found.iter().any(|f| f.rule == *rule) {
+                        found.push(RuleMatch {
+                            rule: *rule,
+                            why: Arc::clone(why),
+                        });
                     }
                 }
             }
@@ -797,12 +858,11 @@ pub(crate) fn is_own_lower_case(c: char) -> bool {
         .is_none_or(|word| word & (1 << (code % 64)) == 0)
 }
 
-/// True when what follows a whole-line phrase is nothing, or only the punctuation that
-/// pages put after a label ("You may also like...", "Share this:", "Read more »"): the same
-/// label with its colon or ellipsis is the same chrome.
-fn only_trailing_marks(rest: &str) -> bool {
-    rest.chars()
-        .all(|c| matches!(c, ':' | '.' | '…' | '!' | '»' | '›' | '→' | '>') || c.is_whitespace())
+/// True for what may follow a whole-line phrase on its line: white space, or the punctuation
+/// that pages put after a label ("You may also like...", "Share this:", "Read more »"): the
+/// same label with its colon or ellipsis is the same chrome.
+fn is_trailing_mark(c: char) -> bool {
+    matches!(c, ':' | '.' | '…' | '!' | '»' | '›' | '→' | '>') || c.is_whitespace()
 }
 
 /// Either kind of definition, for commands that treat both alike.
@@ -955,7 +1015,71 @@ mod tests {
         }
     }
 
+    /// What the whole-line phrase table must answer, as an anchored leftmost-longest
+    /// automaton search ignoring ASCII case finds it: the longest phrase the line starts
+    /// with, taken when only trailing marks follow it.
+    fn line_phrase_by_automaton(phrases: &[String], line: &str) -> Option<String> {
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(aho_corasick::StartKind::Anchored)
+            .build(phrases)
+            .ok()?;
+        let found = automaton.find(aho_corasick::Input::new(line).anchored(Anchored::Yes))?;
+        line[found.end()..]
+            .chars()
+            .all(is_trailing_mark)
+            .then(|| phrases[found.pattern().as_usize()].to_ascii_lowercase())
+    }
+
+    fn line_phrase_by_table(phrases: &[String], line: &str) -> Option<String> {
+        let entries = phrases
+            .iter()
+            .map(|p| (p.clone(), 0, Arc::from(p.as_str())))
+            .collect();
+        let table = LinePhrases::build(entries)?;
+        let slot = table.find(line)?;
+        Some(table.owners[slot][0].1.to_ascii_lowercase())
+    }
+
+    #[test]
+    fn line_phrases_take_the_longest_phrase_before_trailing_marks() {
+        let phrases: Vec<String> = ["read more", "read more »", "share", "share this", "more..."]
+            .map(String::from)
+            .to_vec();
+        for (line, want) in [
+            ("Read More", Some("read more")),
+            ("read more »", Some("read more »")),
+            ("read more » ›", Some("read more »")),
+            ("READ MORE:", Some("read more")),
+            ("read more here", None),
+            ("Share this:", Some("share this")),
+            ("share...", Some("share")),
+            ("More...", Some("more...")),
+            ("more", None),
+            ("", None),
+        ] {
+            assert_eq!(line_phrase_by_table(&phrases, line).as_deref(), want, "{line:?}");
+            assert_eq!(
+                line_phrase_by_automaton(&phrases, line).as_deref(),
+                want,
+                "{line:?}"
+            );
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn line_phrase_table_finds_what_the_automaton_finds(
+            phrases in proptest::collection::vec("[aB: .»…é]{0,6}", 1..8),
+            line in "[aAbB: .»…éÉ!]{0,10}",
+        ) {
+            proptest::prop_assert_eq!(
+                line_phrase_by_table(&phrases, &line),
+                line_phrase_by_automaton(&phrases, &line)
+            );
+        }
+
         #[test]
         fn lowercase_follows_to_lowercase(
             text in "([a-zA-Z0-9 .]{0,12}|[ÀÉéßİŁœΣσКкЯяЀ“”–K]|[\\x{80}-\\x{10FFFF}]){0,30}"
