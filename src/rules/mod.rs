@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::detect::{self, Detector};
-use crate::hash::FastMap;
+use crate::hash::{hash_ignoring_ascii_case, FastMap};
 use crate::normalize::ascii_prefix_len;
 pub use load::{DetectorDef, MatchDef, Origin, RawExample, RuleDef, RuleFileError};
 use prefilter::RegexFilters;
@@ -143,8 +143,11 @@ impl PhraseIndex {
 /// a line is one of them, or one of them followed by trailing marks, so at most a few
 /// look-ups of the line's start settle it.
 struct LinePhrases {
-    /// Each phrase's bytes and its number in `owners`.
-    slots: FastMap<Box<[u8]>, usize>,
+    /// Open addressing on `hash_ignoring_ascii_case`: 0 for an empty slot, else a phrase's
+    /// number plus one. At most half full.
+    slots: Vec<u32>,
+    /// Per phrase: its bytes (ASCII in lower case) and their hash.
+    phrases: Vec<(Box<[u8]>, u64)>,
     /// `lengths[n]`: some phrase is `n` bytes long.
     lengths: Vec<bool>,
     /// The longest phrase in bytes.
@@ -159,24 +162,37 @@ impl LinePhrases {
         if entries.is_empty() {
             return None;
         }
-        let mut slots: FastMap<Box<[u8]>, usize> = FastMap::default();
+        let mut numbers: FastMap<Box<[u8]>, usize> = FastMap::default();
+        let mut phrases: Vec<(Box<[u8]>, u64)> = Vec::new();
         let mut owners: Vec<Vec<(usize, Arc<str>)>> = Vec::new();
         for (lower, rule, why) in entries {
             // The phrases ignore ASCII case like the lines they are compared with.
             let key = lower.into_bytes().to_ascii_lowercase().into_boxed_slice();
-            let slot = *slots.entry(key).or_insert_with(|| {
+            let number = *numbers.entry(key.clone()).or_insert_with(|| {
+                let hash = hash_ignoring_ascii_case(&key);
+                phrases.push((key, hash));
                 owners.push(Vec::new());
                 owners.len() - 1
             });
-            owners[slot].push((rule, why));
+            owners[number].push((rule, why));
         }
-        let longest = slots.keys().map(|k| k.len()).max().unwrap_or(0);
+        let mut slots = vec![0u32; (phrases.len() * 2).next_power_of_two()];
+        let mask = slots.len() - 1;
+        for (number, (_, hash)) in phrases.iter().enumerate() {
+            let mut at = *hash as usize & mask;
+            while slots[at] != 0 {
+                at = (at + 1) & mask;
+            }
+            slots[at] = u32::try_from(number + 1).ok()?;
+        }
+        let longest = phrases.iter().map(|(key, _)| key.len()).max().unwrap_or(0);
         let mut lengths = vec![false; longest + 1];
-        for key in slots.keys() {
+        for (key, _) in &phrases {
             lengths[key.len()] = true;
         }
         Some(LinePhrases {
             slots,
+            phrases,
             lengths,
             longest,
             owners,
@@ -198,24 +214,28 @@ impl LinePhrases {
         if marks > self.longest {
             return None;
         }
-        let end = line.len().min(self.longest);
-        let mut buffer = [0u8; 96];
-        let mut long;
-        let lower: &mut [u8] = match buffer.get_mut(..end) {
-            Some(lower) => lower,
-            None => {
-                long = vec![0u8; end];
-                &mut long
-            }
-        };
-        lower.copy_from_slice(&line.as_bytes()[..end]);
-        lower.make_ascii_lowercase();
         // From the longest candidate down: the first phrase found is the longest the line
         // starts with, as no longer one can end among the marks unseen.
+        let end = line.len().min(self.longest);
         (marks..=end)
             .rev()
             .filter(|&n| self.lengths.get(n).copied().unwrap_or(false) && line.is_char_boundary(n))
-            .find_map(|n| self.slots.get(&lower[..n]).copied())
+            .find_map(|n| self.get(&line.as_bytes()[..n]))
+    }
+
+    /// The phrase that is `text`, ignoring ASCII case.
+    fn get(&self, text: &[u8]) -> Option<usize> {
+        let hash = hash_ignoring_ascii_case(text);
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            let number = (*self.slots.get(at)? as usize).checked_sub(1)?;
+            let (key, key_hash) = self.phrases.get(number)?;
+            if *key_hash == hash && key.eq_ignore_ascii_case(text) {
+                return Some(number);
+            }
+            at = (at + 1) & mask;
+        }
     }
 }
 
@@ -744,8 +764,8 @@ impl RuleSet {
         found: &mut Vec<RuleMatch>,
     ) {
         if let Some(index) = line_phrases {
-            if let Some(slot) = index.find(haystack) {
-                for (rule, why) in &index.owners[slot] {
+            if let Some(number) = index.find(haystack) {
+                for (rule, why) in &index.owners[number] {
                     if !found.iter().any(|f| f.rule == *rule) {
                         found.push(RuleMatch {
                             rule: *rule,
@@ -1038,8 +1058,8 @@ mod tests {
             .map(|p| (p.clone(), 0, Arc::from(p.as_str())))
             .collect();
         let table = LinePhrases::build(entries)?;
-        let slot = table.find(line)?;
-        Some(table.owners[slot][0].1.to_ascii_lowercase())
+        let number = table.find(line)?;
+        Some(table.owners[number][0].1.to_ascii_lowercase())
     }
 
     #[test]
@@ -1059,7 +1079,11 @@ mod tests {
             ("more", None),
             ("", None),
         ] {
-            assert_eq!(line_phrase_by_table(&phrases, line).as_deref(), want, "{line:?}");
+            assert_eq!(
+                line_phrase_by_table(&phrases, line).as_deref(),
+                want,
+                "{line:?}"
+            );
             assert_eq!(
                 line_phrase_by_automaton(&phrases, line).as_deref(),
                 want,
