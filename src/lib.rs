@@ -227,7 +227,9 @@ fn removed_spans(raw: &str, blocks: &[Block<'_>], verdicts: &[Verdict]) -> Vec<R
         why: &'v Arc<str>,
         only_charged_blanks: bool,
     }
-    let mut spans: Vec<RemovedSpan> = Vec::new();
+    // No more spans than removed lines: room is made once.
+    let removed = verdicts.iter().filter(|v| !v.is_keep()).count();
+    let mut spans: Vec<RemovedSpan> = Vec::with_capacity(removed);
     let mut current: Option<Open<'_>> = None;
     let mut flush = |current: &mut Option<Open<'_>>| {
         if let Some(open) = current.take() {

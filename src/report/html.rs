@@ -633,6 +633,9 @@ fn write_detail(
 ) {
     // The removed texts as JSON already, when the report line is at hand and has them all.
     let escaped = span_texts.filter(|s| s.texts.len() == report.removed.len());
+    // Where the report line has a `<`, found in one pass over it: a removed text without
+    // one (most of them) is copied as it is.
+    let mut lts = escaped.map(|s| memchr::memchr_iter(b'<', s.record).peekable());
     out.extend_from_slice(b"{\"items\":[");
     // A reason often repeats within a page (every line of a menu); each is written once.
     let mut whys: Vec<&str> = Vec::new();
@@ -674,9 +677,20 @@ fn write_detail(
             }
             // The number of this span among the document's spans.
             let index = report.removed.len() - spans.len() - 1;
-            match escaped.and_then(|s| s.record.get(s.texts.get(index)?.clone())) {
-                Some(json) => json_with_lt_escaped(out, json),
-                None => json_string_in_html(out, &span.text),
+            let range = escaped.and_then(|s| s.texts.get(index));
+            match (range, escaped.and_then(|s| s.record.get(range?.clone()))) {
+                (Some(range), Some(json)) => {
+                    let lt = lts.as_mut().and_then(|lts| {
+                        while lts.next_if(|&at| at < range.start).is_some() {}
+                        lts.peek().copied()
+                    });
+                    if lt.is_some_and(|at| at < range.end) {
+                        json_with_lt_escaped(out, json);
+                    } else {
+                        out.extend_from_slice(json);
+                    }
+                }
+                _ => json_string_in_html(out, &span.text),
             }
             out.push(b']');
             line = span.lines[1].min(CAP).max(line) + 1;
