@@ -294,20 +294,25 @@ impl Page {
     fn row(&mut self, report: &DocumentReport) -> io::Result<()> {
         let site = report.site.unwrap_or("(no site)");
         let site_n = intern(&mut self.site_ids, &mut self.site_index, site);
-        let mut doc_rules: Vec<usize> = Vec::new();
+        // The document's rules with the bytes each removed, summed here and added to the
+        // run's totals once per rule.
+        let mut doc_rules: Vec<(usize, usize)> = Vec::new();
         let mut removed = 0;
         let mut recent = Recent::default();
         for span in report.removed {
             let r = recent.get(&span.rule, || {
                 intern(&mut self.rule_ids, &mut self.rule_index, &span.rule)
             });
-            *self.by_rule.entry(r).or_default() += span.text.len();
             removed += span.text.len();
-            if !doc_rules.contains(&r) {
-                doc_rules.push(r);
+            match doc_rules.iter_mut().find(|(known, _)| *known == r) {
+                Some((_, bytes)) => *bytes += span.text.len(),
+                None => doc_rules.push((r, span.text.len())),
             }
         }
         doc_rules.sort_unstable();
+        for &(r, bytes) in &doc_rules {
+            *self.by_rule.entry(r).or_default() += bytes;
+        }
         *self.by_site.entry(site_n).or_default() += removed;
         let totals = &mut self.totals;
         totals.documents += 1;
@@ -335,7 +340,7 @@ impl Page {
             json_number(out, n);
         }
         out.extend_from_slice(b",[");
-        for (i, &r) in doc_rules.iter().enumerate() {
+        for (i, &(r, _)) in doc_rules.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }

@@ -263,11 +263,14 @@ pub(crate) fn json_string_in_html(out: &mut Vec<u8>, text: &str) {
 /// Lines of text (each ending with a newline, but for a last one without) as one
 /// `json_string_in_html` string per line without its newline, separated by commas: a page's
 /// run of kept lines is escaped in one pass rather than line by line.
+#[inline]
 pub(crate) fn json_lines_in_html(out: &mut Vec<u8>, lines: &str) {
     escaped_string::<true, true>(out, lines);
 }
 
 /// With `LINES`, each newline ends one string and starts the next (see `json_lines_in_html`).
+// Each of the three kinds is its own function: the small ones that call it are it.
+#[inline(always)]
 fn escaped_string<const IN_HTML: bool, const LINES: bool>(out: &mut Vec<u8>, text: &str) {
     out.reserve(text.len() + 3);
     out.push(b'"');
@@ -443,17 +446,24 @@ impl Summary {
         }
         self.bytes_in += cleaned.document.raw.len();
         self.bytes_out += cleaned.clean.len();
-        // Neighbouring spans mostly have one rule: the map is asked once for each run of them.
-        let mut spans = cleaned.removed.iter().peekable();
-        while let Some(span) = spans.next() {
-            let mut removed = span.text.len();
-            while let Some(next) = spans.next_if(|next| next.rule == span.rule) {
-                removed += next.text.len();
+        // A document has a few rules: the bytes of each are summed here and the map is
+        // asked once per rule.
+        let mut by_rule: Vec<(&str, usize)> = Vec::new();
+        for span in &cleaned.removed {
+            let rule = &*span.rule;
+            match by_rule
+                .iter_mut()
+                .find(|(known, _)| std::ptr::eq(*known, rule) || *known == rule)
+            {
+                Some((_, bytes)) => *bytes += span.text.len(),
+                None => by_rule.push((rule, span.text.len())),
             }
-            match self.bytes_by_rule.get_mut(&*span.rule) {
+        }
+        for (rule, removed) in by_rule {
+            match self.bytes_by_rule.get_mut(rule) {
                 Some(bytes) => *bytes += removed,
                 None => {
-                    self.bytes_by_rule.insert(span.rule.to_string(), removed);
+                    self.bytes_by_rule.insert(rule.to_string(), removed);
                 }
             }
         }
