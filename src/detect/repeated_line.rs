@@ -420,6 +420,29 @@ mod tests {
         assert_eq!(table.get(1), None);
     }
 
+    /// `document_lines` with prose lines of ten words, sorted.
+    fn sorted_document_lines(doc: &Document) -> Vec<CountedLine> {
+        let mut found = document_lines(doc, 10);
+        found.sort_unstable();
+        found
+    }
+
+    /// A text's lines as the survey should count them, found with the judge's own
+    /// functions: all of them, sorted, the first of each hash kept.
+    fn counted_by_the_judge(raw: &str) -> Vec<CountedLine> {
+        let mut expected: Vec<CountedLine> = raw
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .map(|line| {
+                let prose = word_count(line) >= 10 && is_sentence_like(line);
+                (line_hash(line.trim()), if prose { line.len() } else { 0 })
+            })
+            .collect();
+        expected.sort_unstable();
+        expected.dedup_by_key(|(hash, _)| *hash);
+        expected
+    }
+
     #[test]
     fn a_documents_lines_are_its_distinct_lines_counted_as_prose_by_the_shortest() {
         let sentence = "The council voted on the new budget for the city today, and passed it.";
@@ -430,21 +453,8 @@ mod tests {
             raw,
             ..Document::default()
         };
-        let mut found = document_lines(&doc, 10);
-        found.sort_unstable();
-        // As the lines were first counted: all of them, sorted, the first of each hash kept.
-        let mut expected: Vec<CountedLine> = doc
-            .raw
-            .lines()
-            .filter(|line| !line.trim().is_empty())
-            .map(|line| {
-                let prose = word_count(line) >= 10 && is_sentence_like(line);
-                (line_hash(line.trim()), if prose { line.len() } else { 0 })
-            })
-            .collect();
-        expected.sort_unstable();
-        expected.dedup_by_key(|(hash, _)| *hash);
-        assert_eq!(found, expected);
+        let found = sorted_document_lines(&doc);
+        assert_eq!(found, counted_by_the_judge(&doc.raw));
         assert_eq!(found.len(), 3);
     }
 
@@ -472,20 +482,8 @@ mod tests {
             raw,
             ..Document::default()
         };
-        let mut found = document_lines(&doc, 10);
-        found.sort_unstable();
-        let mut expected: Vec<CountedLine> = doc
-            .raw
-            .lines()
-            .filter(|line| !line.trim().is_empty())
-            .map(|line| {
-                let prose = word_count(line) >= 10 && is_sentence_like(line);
-                (line_hash(line.trim()), if prose { line.len() } else { 0 })
-            })
-            .collect();
-        expected.sort_unstable();
-        expected.dedup_by_key(|(hash, _)| *hash);
-        assert_eq!(found, expected);
+        let found = sorted_document_lines(&doc);
+        assert_eq!(found, counted_by_the_judge(&doc.raw));
         assert!(found.iter().filter(|(_, prose)| *prose > 0).count() >= 8);
     }
 }

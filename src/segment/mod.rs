@@ -7,14 +7,14 @@
 use std::borrow::Cow;
 
 use crate::document::Block;
-use crate::normalize::{normalize_line, Changes};
+use crate::normalize::{ascii_prefix_len, normalize_line, Changes};
 
 /// Splits raw text into line blocks, normalising each line's text.
 ///
 /// Most lines need no normalisation: an ASCII line that does not end with white space (a
-/// carriage return included) is its own normal form. Where the text is ASCII is found for
-/// the whole text in one pass over it rather than line by line, so such a line costs a
-/// look at its last byte, and only the others go through `normalize_line`.
+/// carriage return included) is its own normal form. Where the text is ASCII is found in
+/// one pass over the text (eight bytes at a time) rather than line by line, so such a line
+/// costs a look at its last byte, and only the others go through `normalize_line`.
 pub fn lines(raw: &str) -> Vec<Block<'_>> {
     let bytes = raw.as_bytes();
     let mut blocks = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
@@ -29,7 +29,7 @@ pub fn lines(raw: &str) -> Vec<Block<'_>> {
             None => (bytes.len(), false),
         };
         if ascii_until < start {
-            ascii_until = start + ascii_run(&bytes[start..]);
+            ascii_until = start + ascii_prefix_len(&bytes[start..]);
         }
         let line = &raw[start..end];
         let (text, changes) = match line.as_bytes().last() {
@@ -54,23 +54,6 @@ pub fn lines(raw: &str) -> Vec<Block<'_>> {
 /// feed, carriage return, space): a line ending with one loses it when normalised.
 fn is_ascii_space(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | b' ')
-}
-
-/// How many bytes `bytes` starts with that are ASCII, tested 32 at a time (a test the
-/// compiler turns into a few vector instructions).
-fn ascii_run(bytes: &[u8]) -> usize {
-    let mut blocks = bytes.chunks_exact(32);
-    let mut at = 0;
-    for block in &mut blocks {
-        if block.iter().fold(0, |any, &b| any | b) >= 0x80 {
-            break;
-        }
-        at += 32;
-    }
-    at + bytes[at..]
-        .iter()
-        .position(|b| !b.is_ascii())
-        .unwrap_or(bytes.len() - at)
 }
 
 #[cfg(test)]
