@@ -624,6 +624,9 @@ pub struct SpanTexts<'a> {
     pub texts: &'a [std::ops::Range<usize>],
 }
 
+/// How many reasons a page's lines number by looking through them before a map takes over.
+const FEW_WHYS: usize = 16;
+
 /// A document's lines in order, as JSON: `{"items":[...],"whys":[...],"text":..,"note":..}`
 /// and, for a copy, `"comparison"` last. An item is a string for a kept (clean) line, an
 /// array `[rule, first line, last line, why, text]` for a removed span, where `rule` indexes
@@ -663,6 +666,18 @@ fn write_detail(
     while line <= lines_in {
         if let Some(span) = spans.next_if(|s| s.lines[0] <= line) {
             let why = recent_whys.get(&span.why, || {
+                // Most pages have a few reasons, looked through; a map numbers them once
+                // there are more.
+                if whys.len() < FEW_WHYS {
+                    if let Some(n) = whys.iter().position(|known| *known == &*span.why) {
+                        return n;
+                    }
+                    whys.push(&span.why);
+                    if whys.len() == FEW_WHYS {
+                        why_index.extend(whys.iter().enumerate().map(|(n, why)| (*why, n)));
+                    }
+                    return whys.len() - 1;
+                }
                 *why_index.entry(&span.why).or_insert_with(|| {
                     whys.push(&span.why);
                     whys.len() - 1
@@ -784,7 +799,7 @@ impl<'a> Recent<'a> {
             .names
             .iter()
             .flatten()
-            .find(|(known, _)| *known == name)
+            .find(|(known, _)| std::ptr::eq(*known, name) || *known == name)
         {
             return *n;
         }
@@ -1276,6 +1291,24 @@ mod tests {
             .as_str()
             .unwrap()
             .contains("1 kept lines missing"));
+    }
+
+    #[test]
+    fn reasons_are_numbered_once_each_in_order_of_first_use() {
+        // More reasons than are looked through, each coming back later.
+        let reasons: Vec<String> = (0..40).map(|n| format!("reason {}", n % 23)).collect();
+        let spans: Vec<RemovedSpan> = reasons
+            .iter()
+            .enumerate()
+            .map(|(n, why)| span([n + 1, n + 1], "r", why, "x\n"))
+            .collect();
+        let index: NameIndex = [("r".to_string(), 0)].into_iter().collect();
+        let lines = detail(&record("a", 40, spans), Some(""), &index);
+        let whys: Vec<String> = (0..23).map(|n| format!("reason {n}")).collect();
+        assert_eq!(lines["whys"], json!(whys));
+        for (n, item) in lines["items"].as_array().unwrap().iter().enumerate() {
+            assert_eq!(item[3], json!(n % 23), "{item}");
+        }
     }
 
     #[test]
