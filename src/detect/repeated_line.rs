@@ -70,8 +70,12 @@ impl RepeatedLine {
 /// `line`), given the line and its text without surrounding white space.
 fn is_prose(line: &str, trimmed: &str, prose_words: usize) -> bool {
     // The end of the line is a few characters to test; most lines fail it before their
-    // words are counted.
-    if !crate::judge::ends_like_sentence(trimmed) {
+    // words are counted, and most of those by their last byte: an ASCII character that
+    // neither ends a sentence nor closes a quote or bracket after one.
+    let may_end_sentence = trimmed.as_bytes().last().is_some_and(|&last| {
+        !last.is_ascii() || matches!(last, b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']')
+    });
+    if !may_end_sentence || !crate::judge::ends_like_sentence(trimmed) {
         return false;
     }
     let trimmed_words = crate::judge::word_count(trimmed);
@@ -102,6 +106,11 @@ fn raw_lines(raw: &str) -> impl Iterator<Item = &str> {
         };
         Some(line)
     })
+}
+
+/// An ASCII byte that `trimmed_bounds` does not trim: not white space.
+fn is_visible_ascii(b: u8) -> bool {
+    b.is_ascii() && !matches!(b, b'\t'..=b'\r' | b' ')
 }
 
 /// Each document's site and distinct lines, found in parallel.
@@ -139,6 +148,7 @@ impl HashTable {
     }
 
     /// The number of `hash`, and whether it was just added (with `value`).
+    #[inline(always)]
     fn entry(&mut self, hash: u64, value: u32) -> (&mut u32, bool) {
         if hash == 0 {
             let new = self.zero.is_none();
@@ -208,7 +218,14 @@ fn document_lines(doc: &Document, prose_words: usize) -> Vec<CountedLine> {
     let mut lines: Vec<CountedLine> = Vec::with_capacity(expected);
     let mut seen = HashTable::with_capacity(expected);
     for line in raw_lines(&doc.raw) {
-        let (start, end) = trimmed_bounds(line);
+        let (start, end) = match line.as_bytes() {
+            [] => continue,
+            // Most lines neither start nor end with white space: no need to look for it.
+            [first, .., last] if is_visible_ascii(*first) && is_visible_ascii(*last) => {
+                (0, line.len())
+            }
+            _ => trimmed_bounds(line),
+        };
         if start == end {
             continue;
         }
@@ -407,6 +424,29 @@ mod tests {
         assert_eq!(table.get(1), None);
     }
 
+    /// `document_lines` with prose lines of ten words, sorted.
+    fn sorted_document_lines(doc: &Document) -> Vec<CountedLine> {
+        let mut found = document_lines(doc, 10);
+        found.sort_unstable();
+        found
+    }
+
+    /// A text's lines as the survey should count them, found with the judge's own
+    /// functions: all of them, sorted, the first of each hash kept.
+    fn counted_by_the_judge(raw: &str) -> Vec<CountedLine> {
+        let mut expected: Vec<CountedLine> = raw
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .map(|line| {
+                let prose = word_count(line) >= 10 && is_sentence_like(line);
+                (line_hash(line.trim()), if prose { line.len() } else { 0 })
+            })
+            .collect();
+        expected.sort_unstable();
+        expected.dedup_by_key(|(hash, _)| *hash);
+        expected
+    }
+
     #[test]
     fn a_documents_lines_are_its_distinct_lines_counted_as_prose_by_the_shortest() {
         let sentence = "The council voted on the new budget for the city today, and passed it.";
@@ -417,21 +457,37 @@ mod tests {
             raw,
             ..Document::default()
         };
-        let mut found = document_lines(&doc, 10);
-        found.sort_unstable();
-        // As the lines were first counted: all of them, sorted, the first of each hash kept.
-        let mut expected: Vec<CountedLine> = doc
-            .raw
-            .lines()
-            .filter(|line| !line.trim().is_empty())
-            .map(|line| {
-                let prose = word_count(line) >= 10 && is_sentence_like(line);
-                (line_hash(line.trim()), if prose { line.len() } else { 0 })
-            })
-            .collect();
-        expected.sort_unstable();
-        expected.dedup_by_key(|(hash, _)| *hash);
-        assert_eq!(found, expected);
+        let found = sorted_document_lines(&doc);
+        assert_eq!(found, counted_by_the_judge(&doc.raw));
         assert_eq!(found.len(), 3);
+    }
+
+    #[test]
+    fn lines_are_trimmed_and_found_prose_as_the_judge_does() {
+        // Sentences ending in every way the judge accepts or turns down, with white space
+        // and other characters at either end.
+        let words = "The council voted on the new budget for the city today and";
+        let mut raw = String::new();
+        for end in [
+            ".", "!", "?", ".\"", ".'", ".)", ".]", ".”", ".’", ".»", "...", "…", ",", "x", ":",
+        ] {
+            for (before, after) in [
+                ("", ""),
+                (" ", ""),
+                ("", " "),
+                ("\t", "\r"),
+                ("\u{a0}", "\u{2003}"),
+            ] {
+                raw.push_str(&format!("{before}{words} passed it{end}{after}\n"));
+            }
+        }
+        raw.push_str("a\n \n\u{a0}\n.\n");
+        let doc = Document {
+            raw,
+            ..Document::default()
+        };
+        let found = sorted_document_lines(&doc);
+        assert_eq!(found, counted_by_the_judge(&doc.raw));
+        assert!(found.iter().filter(|(_, prose)| *prose > 0).count() >= 8);
     }
 }

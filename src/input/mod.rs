@@ -8,6 +8,7 @@
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::HashSet;
+use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -354,10 +355,13 @@ fn list_sources(input: &Path, options: &InputOptions) -> Result<Vec<Source>, Pro
     if !meta.is_dir() {
         return Err(problem(&shown, "not a regular file or folder"));
     }
-    let mut sources = Vec::new();
-    let mut folders = vec![input.to_path_buf()];
+    // Each file with the names of the folders below `input` it is in, and its own: sorted
+    // by them, the files are in the order of their paths (`Path` compares by components,
+    // and every path starts with `input`), without cutting whole paths apart to compare.
+    let mut found: Vec<(Vec<OsString>, Source)> = Vec::new();
+    let mut folders = vec![(input.to_path_buf(), Vec::new())];
     let mut unreadable = Vec::new();
-    while let Some(folder) = folders.pop() {
+    while let Some((folder, names)) = folders.pop() {
         let entries = match std::fs::read_dir(&folder) {
             Ok(entries) => entries,
             Err(e) => {
@@ -370,32 +374,37 @@ fn list_sources(input: &Path, options: &InputOptions) -> Result<Vec<Source>, Pro
             let Ok(file_type) = entry.file_type() else {
                 continue;
             };
+            let mut relative = names.clone();
+            relative.push(entry.file_name());
             if file_type.is_dir() {
-                folders.push(path);
+                folders.push((path, relative));
                 continue;
             }
-            let name = entry.file_name().to_string_lossy().into_owned();
+            let name = relative
+                .last()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let jsonl = options.jsonl && is_jsonl_name(&name);
             let html = is_html_name(&name);
             if !(is_text_name(&name) || jsonl || html) {
                 continue;
             }
-            let relative = path
-                .strip_prefix(input)
-                .unwrap_or(&path)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            let id = relative
+                .iter()
+                .map(|n| n.to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            sources.push(Source {
-                base_id: strip_known_extension(&relative).to_string(),
+            let source = Source {
+                base_id: strip_known_extension(&id).to_string(),
                 path,
                 jsonl,
                 html,
-            });
+            };
+            found.push((relative, source));
         }
     }
-    sources.sort_by(|a, b| a.path.cmp(&b.path));
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    let sources: Vec<Source> = found.into_iter().map(|(_, source)| source).collect();
     if sources.is_empty() && unreadable.is_empty() {
         let wanted = if options.jsonl {
             ".txt, .html, .htm, .jsonl (or gzipped)"

@@ -21,6 +21,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 
@@ -161,9 +162,9 @@ fn count_records(mut lines: impl BufRead) -> io::Result<usize> {
 /// the output folder as documents are added; `finish` writes the page around them.
 pub struct Page {
     rule_ids: Vec<String>,
-    rule_index: HashMap<String, usize>,
+    rule_index: NameIndex,
     site_ids: Vec<String>,
-    site_index: HashMap<String, usize>,
+    site_index: NameIndex,
     by_rule: BTreeMap<usize, usize>,
     by_site: BTreeMap<usize, usize>,
     totals: Totals,
@@ -184,9 +185,9 @@ impl Page {
     pub fn create(out: &Path) -> io::Result<Page> {
         Ok(Page {
             rule_ids: Vec::new(),
-            rule_index: HashMap::new(),
+            rule_index: NameIndex::default(),
             site_ids: Vec::new(),
-            site_index: HashMap::new(),
+            site_index: NameIndex::default(),
             by_rule: BTreeMap::new(),
             by_site: BTreeMap::new(),
             totals: Totals::default(),
@@ -293,20 +294,25 @@ impl Page {
     fn row(&mut self, report: &DocumentReport) -> io::Result<()> {
         let site = report.site.unwrap_or("(no site)");
         let site_n = intern(&mut self.site_ids, &mut self.site_index, site);
-        let mut doc_rules: Vec<usize> = Vec::new();
+        // The document's rules with the bytes each removed, summed here and added to the
+        // run's totals once per rule.
+        let mut doc_rules: Vec<(usize, usize)> = Vec::new();
         let mut removed = 0;
         let mut recent = Recent::default();
         for span in report.removed {
             let r = recent.get(&span.rule, || {
                 intern(&mut self.rule_ids, &mut self.rule_index, &span.rule)
             });
-            *self.by_rule.entry(r).or_default() += span.text.len();
             removed += span.text.len();
-            if !doc_rules.contains(&r) {
-                doc_rules.push(r);
+            match doc_rules.iter_mut().find(|(known, _)| *known == r) {
+                Some((_, bytes)) => *bytes += span.text.len(),
+                None => doc_rules.push((r, span.text.len())),
             }
         }
         doc_rules.sort_unstable();
+        for &(r, bytes) in &doc_rules {
+            *self.by_rule.entry(r).or_default() += bytes;
+        }
         *self.by_site.entry(site_n).or_default() += removed;
         let totals = &mut self.totals;
         totals.documents += 1;
@@ -334,7 +340,7 @@ impl Page {
             json_number(out, n);
         }
         out.extend_from_slice(b",[");
-        for (i, &r) in doc_rules.iter().enumerate() {
+        for (i, &(r, _)) in doc_rules.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
@@ -517,7 +523,53 @@ impl RecordReader {
     }
 }
 
-fn intern(names: &mut Vec<String>, index: &mut HashMap<String, usize>, name: &str) -> usize {
+/// Numbers of names (rules, sites), hashed with `NameHasher`.
+type NameIndex = HashMap<String, usize, BuildHasherDefault<NameHasher>>;
+
+/// The hasher of the page's maps of rule ids, sites and reasons: eight bytes per step, where
+/// the standard library's SipHash spends hundreds of instructions on a reason of a line's
+/// length. The names come from the rules and the run, and a map holds one run's (or one
+/// document's), so the keyed hash's protection against chosen collisions is not needed.
+#[derive(Default)]
+struct NameHasher(u64);
+
+impl NameHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            self.mix(<[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes));
+        }
+        let rest = words.remainder();
+        let last = rest
+            .iter()
+            .rev()
+            .fold(rest.len() as u64, |word, &b| word << 8 | u64::from(b));
+        self.mix(last);
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.mix(u64::from(b));
+    }
+
+    fn finish(&self) -> u64 {
+        // The finaliser of MurmurHash3, so that the table's bits of the hash (its low
+        // bits for the slot, its top bits for the tag) depend on every byte.
+        let mut hash = self.0;
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+        hash ^ (hash >> 33)
+    }
+}
+
+fn intern(names: &mut Vec<String>, index: &mut NameIndex, name: &str) -> usize {
     if let Some(&n) = index.get(name) {
         return n;
     }
@@ -572,6 +624,9 @@ pub struct SpanTexts<'a> {
     pub texts: &'a [std::ops::Range<usize>],
 }
 
+/// How many reasons a page's lines number by looking through them before a map takes over.
+const FEW_WHYS: usize = 16;
+
 /// A document's lines in order, as JSON: `{"items":[...],"whys":[...],"text":..,"note":..}`
 /// and, for a copy, `"comparison"` last. An item is a string for a kept (clean) line, an
 /// array `[rule, first line, last line, why, text]` for a removed span, where `rule` indexes
@@ -581,15 +636,18 @@ fn write_detail(
     report: &DocumentReport,
     clean: Option<&str>,
     comparison: Option<&str>,
-    rule_index: &HashMap<String, usize>,
+    rule_index: &NameIndex,
     span_texts: Option<SpanTexts>,
 ) {
     // The removed texts as JSON already, when the report line is at hand and has them all.
     let escaped = span_texts.filter(|s| s.texts.len() == report.removed.len());
+    // Where the report line has a `<`, found in one pass over it: a removed text without
+    // one (most of them) is copied as it is.
+    let mut lts = escaped.map(|s| memchr::memchr_iter(b'<', s.record).peekable());
     out.extend_from_slice(b"{\"items\":[");
     // A reason often repeats within a page (every line of a menu); each is written once.
     let mut whys: Vec<&str> = Vec::new();
-    let mut why_index: HashMap<&str, usize> = HashMap::new();
+    let mut why_index: HashMap<&str, usize, BuildHasherDefault<NameHasher>> = HashMap::default();
     // The clean text not yet written.
     let mut kept = clean;
     let mut spans = report.removed.iter().peekable();
@@ -608,6 +666,18 @@ fn write_detail(
     while line <= lines_in {
         if let Some(span) = spans.next_if(|s| s.lines[0] <= line) {
             let why = recent_whys.get(&span.why, || {
+                // Most pages have a few reasons, looked through; a map numbers them once
+                // there are more.
+                if whys.len() < FEW_WHYS {
+                    if let Some(n) = whys.iter().position(|known| *known == &*span.why) {
+                        return n;
+                    }
+                    whys.push(&span.why);
+                    if whys.len() == FEW_WHYS {
+                        why_index.extend(whys.iter().enumerate().map(|(n, why)| (*why, n)));
+                    }
+                    return whys.len() - 1;
+                }
                 *why_index.entry(&span.why).or_insert_with(|| {
                     whys.push(&span.why);
                     whys.len() - 1
@@ -627,9 +697,20 @@ fn write_detail(
             }
             // The number of this span among the document's spans.
             let index = report.removed.len() - spans.len() - 1;
-            match escaped.and_then(|s| s.record.get(s.texts.get(index)?.clone())) {
-                Some(json) => json_with_lt_escaped(out, json),
-                None => json_string_in_html(out, &span.text),
+            let range = escaped.and_then(|s| s.texts.get(index));
+            match (range, escaped.and_then(|s| s.record.get(range?.clone()))) {
+                (Some(range), Some(json)) => {
+                    let lt = lts.as_mut().and_then(|lts| {
+                        while lts.next_if(|&at| at < range.start).is_some() {}
+                        lts.peek().copied()
+                    });
+                    if lt.is_some_and(|at| at < range.end) {
+                        json_with_lt_escaped(out, json);
+                    } else {
+                        out.extend_from_slice(json);
+                    }
+                }
+                _ => json_string_in_html(out, &span.text),
             }
             out.push(b']');
             line = span.lines[1].min(CAP).max(line) + 1;
@@ -718,7 +799,7 @@ impl<'a> Recent<'a> {
             .names
             .iter()
             .flatten()
-            .find(|(known, _)| *known == name)
+            .find(|(known, _)| std::ptr::eq(*known, name) || *known == name)
         {
             return *n;
         }
@@ -1047,7 +1128,7 @@ mod tests {
     use serde_json::json;
 
     /// A document's lines as the page embeds them, parsed back.
-    fn detail(record: &Record, clean: Option<&str>, rule_index: &HashMap<String, usize>) -> Value {
+    fn detail(record: &Record, clean: Option<&str>, rule_index: &NameIndex) -> Value {
         let mut out = Vec::new();
         write_detail(&mut out, &record.view(), clean, None, rule_index, None);
         assert!(!out.contains(&b'<'));
@@ -1151,7 +1232,7 @@ mod tests {
             &record.view(),
             Some("Story.\n"),
             Some("<diff>\n"),
-            &HashMap::new(),
+            &NameIndex::default(),
             None,
         );
         let mut later = Vec::new();
@@ -1160,7 +1241,7 @@ mod tests {
             &record.view(),
             Some("Story.\n"),
             None,
-            &HashMap::new(),
+            &NameIndex::default(),
             None,
         );
         later.pop();
@@ -1190,7 +1271,9 @@ mod tests {
                 span([4, 5], "r2", "w", "<b>Share</b>\nTweet\n"),
             ],
         );
-        let index: HashMap<String, usize> = [("r1".to_string(), 0), ("r2".to_string(), 1)].into();
+        let index: NameIndex = [("r1".to_string(), 0), ("r2".to_string(), 1)]
+            .into_iter()
+            .collect();
         let lines = detail(&record, Some("Story one.\nStory two.\n"), &index);
         assert_eq!(
             lines["items"],
@@ -1211,13 +1294,31 @@ mod tests {
     }
 
     #[test]
+    fn reasons_are_numbered_once_each_in_order_of_first_use() {
+        // More reasons than are looked through, each coming back later.
+        let reasons: Vec<String> = (0..40).map(|n| format!("reason {}", n % 23)).collect();
+        let spans: Vec<RemovedSpan> = reasons
+            .iter()
+            .enumerate()
+            .map(|(n, why)| span([n + 1, n + 1], "r", why, "x\n"))
+            .collect();
+        let index: NameIndex = [("r".to_string(), 0)].into_iter().collect();
+        let lines = detail(&record("a", 40, spans), Some(""), &index);
+        let whys: Vec<String> = (0..23).map(|n| format!("reason {n}")).collect();
+        assert_eq!(lines["whys"], json!(whys));
+        for (n, item) in lines["items"].as_array().unwrap().iter().enumerate() {
+            assert_eq!(item[3], json!(n % 23), "{item}");
+        }
+    }
+
+    #[test]
     fn a_damaged_report_cannot_make_the_page_loop() {
         let record = record(
             "../../etc/passwd",
             usize::MAX,
             vec![span([7, usize::MAX], "gone", "", "x\n")],
         );
-        let lines = detail(&record, Some("a\n"), &HashMap::new());
+        let lines = detail(&record, Some("a\n"), &NameIndex::default());
         assert!(lines["note"]
             .as_str()
             .unwrap()

@@ -142,6 +142,8 @@ impl<'a> DocumentReport<'a> {
             json_number(out, self.invalid_utf8);
         }
         out.extend_from_slice(b",\"removed\":[");
+        let mut rules = RecentStrings::default();
+        let mut whys = RecentStrings::default();
         for (i, span) in self.removed.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
@@ -151,9 +153,9 @@ impl<'a> DocumentReport<'a> {
             out.push(b',');
             json_number(out, span.lines[1]);
             out.extend_from_slice(b"],\"rule\":");
-            json_string(out, &span.rule);
+            rules.write(out, &span.rule);
             out.extend_from_slice(b",\"why\":");
-            json_string(out, &span.why);
+            whys.write(out, &span.why);
             out.extend_from_slice(b",\"text\":");
             let start = out.len();
             json_string(out, &span.text);
@@ -172,6 +174,34 @@ impl<'a> DocumentReport<'a> {
             json_number(out, *count);
         }
         out.push(b'}');
+    }
+}
+
+/// The last few strings written into a record as JSON, and where: spans near each other
+/// mostly repeat a rule or a reason (each line of a menu, the same repeated-line reason all
+/// down a page), which is then copied rather than escaped again.
+#[derive(Default)]
+struct RecentStrings<'a> {
+    written: [Option<(&'a str, Range<usize>)>; 4],
+    next: usize,
+}
+
+impl<'a> RecentStrings<'a> {
+    /// Appends `text` as a JSON string (`json_string`).
+    fn write(&mut self, out: &mut Vec<u8>, text: &'a str) {
+        let known = self
+            .written
+            .iter()
+            .flatten()
+            .find(|(seen, _)| *seen == text);
+        if let Some((_, range)) = known {
+            out.extend_from_within(range.clone());
+            return;
+        }
+        let start = out.len();
+        json_string(out, text);
+        self.written[self.next] = Some((text, start..out.len()));
+        self.next = (self.next + 1) % self.written.len();
     }
 }
 
@@ -233,16 +263,19 @@ pub(crate) fn json_string_in_html(out: &mut Vec<u8>, text: &str) {
 /// Lines of text (each ending with a newline, but for a last one without) as one
 /// `json_string_in_html` string per line without its newline, separated by commas: a page's
 /// run of kept lines is escaped in one pass rather than line by line.
+#[inline]
 pub(crate) fn json_lines_in_html(out: &mut Vec<u8>, lines: &str) {
     escaped_string::<true, true>(out, lines);
 }
 
 /// With `LINES`, each newline ends one string and starts the next (see `json_lines_in_html`).
+// Each of the three kinds is its own function: the small ones that call it are it.
+#[inline(always)]
 fn escaped_string<const IN_HTML: bool, const LINES: bool>(out: &mut Vec<u8>, text: &str) {
     out.reserve(text.len() + 3);
     out.push(b'"');
     // Removed text mostly ends with its newline, often its only escape: it is written at
-    // the end, so the rest can be passed over block by block. A last line's newline ends it.
+    // the end, so the rest can be copied in one piece. A last line's newline ends it.
     let (body, newline) = match text.strip_suffix('\n') {
         Some(body) => (body, !LINES),
         None => (text, false),
@@ -250,53 +283,89 @@ fn escaped_string<const IN_HTML: bool, const LINES: bool>(out: &mut Vec<u8>, tex
     let bytes = body.as_bytes();
     // `bytes[..copied]` is in `out`; runs without escapes are copied whole.
     let mut copied = 0;
-    let mut at = 0;
-    while at < bytes.len() {
-        // Most text needs no escape: a block of 16 bytes without one is passed over after
-        // a check the compiler turns into a few vector instructions. The last bytes are
-        // checked as a block with the bytes before them.
-        let rest = bytes.len() - at;
-        let block = match bytes.get(at..at + 16) {
-            Some(block) => Some(block),
-            None => bytes.get(bytes.len().wrapping_sub(16)..),
-        };
-        if let Some(block) = block.and_then(|b| <&[u8; 16]>::try_from(b).ok()) {
-            let needs_escape = block.iter().fold(false, |any, &b| {
-                any | (b < 0x20) | (b == b'"') | (b == b'\\') | (IN_HTML & (b == b'<'))
-            });
-            if !needs_escape {
-                at += rest.min(16);
-                continue;
-            }
-        }
-        let window = &bytes[at..bytes.len().min(at + 16)];
-        let Some(offset) = window.iter().position(|&b| escape_of::<IN_HTML>(b) != 0) else {
-            at += window.len();
-            continue;
-        };
-        let b = bytes[at + offset];
-        let escape = escape_of::<IN_HTML>(b);
-        out.extend_from_slice(&bytes[copied..at + offset]);
+    while let Some(found) = next_escape::<IN_HTML>(bytes, copied) {
+        let b = bytes[found];
+        out.extend_from_slice(&bytes[copied..found]);
+        copied = found + 1;
         if LINES && b == b'\n' {
             out.extend_from_slice(b"\",\"");
-            at += offset + 1;
-            copied = at;
             continue;
         }
-        out.push(b'\\');
-        out.push(escape);
-        if escape == b'u' {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(&[b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 0xF) as usize]]);
+        match escape_of::<IN_HTML>(b) {
+            b'u' => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[(b >> 4) as usize],
+                    HEX[(b & 0xF) as usize],
+                ]);
+            }
+            escape => out.extend_from_slice(&[b'\\', escape]),
         }
-        at += offset + 1;
-        copied = at;
     }
     out.extend_from_slice(&bytes[copied..]);
     if newline {
         out.extend_from_slice(b"\\n");
     }
     out.push(b'"');
+}
+
+/// Where the first byte at or after `at` is that needs an escape (`escape_of`). Bytes are
+/// tested eight at a time (`escapes`), so text without escapes is passed over quickly and
+/// a byte that needs one is found without a loop over the bytes before it.
+#[inline]
+fn next_escape<const IN_HTML: bool>(bytes: &[u8], at: usize) -> Option<usize> {
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    let word = |eight: &[u8]| <[u8; 8]>::try_from(eight).map_or(SPACES, u64::from_le_bytes);
+    let first = |found: u64| (found.trailing_zeros() / 8) as usize;
+    let mut words = bytes.get(at..)?.chunks_exact(8);
+    let mut offset = at;
+    for eight in &mut words {
+        match escapes::<IN_HTML>(word(eight)) {
+            0 => offset += 8,
+            found => return Some(offset + first(found)),
+        }
+    }
+    if words.remainder().is_empty() {
+        return None;
+    }
+    // Fewer than eight bytes are left: they are tested as the high bytes of the last eight
+    // moved down, with spaces (which need no escape) above them; a text shorter than that
+    // is tested a byte at a time.
+    let Some(last) = bytes.len().checked_sub(8) else {
+        return (offset..bytes.len()).find(|&i| escape_of::<IN_HTML>(bytes[i]) != 0);
+    };
+    let done = 8 * (offset - last) as u32;
+    let rest = word(&bytes[last..]) >> done | SPACES << (64 - done);
+    match escapes::<IN_HTML>(rest) {
+        0 => None,
+        found => Some(offset + first(found)),
+    }
+}
+
+/// The bytes of `word` (eight bytes, the first in the low bits) that need an escape
+/// (`escape_of`): the high bit of each such byte is set in the result, and of the bytes
+/// after the first such byte some may be set too, so only the lowest set bit is to be read.
+/// Each test is the usual one for a zero byte (or a byte below 0x20): subtracting one from
+/// every byte sets the high bit of a byte that was zero, and the borrow that causes only
+/// reaches the bytes above it.
+#[inline]
+fn escapes<const IN_HTML: bool>(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    let quote = zero(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero(word ^ (ONES * u64::from(b'\\')));
+    let lt = if IN_HTML {
+        zero(word ^ (ONES * u64::from(b'<')))
+    } else {
+        0
+    };
+    control | quote | backslash | lt
 }
 
 /// The letter after the backslash that escapes `b`, or 0.
@@ -377,17 +446,24 @@ impl Summary {
         }
         self.bytes_in += cleaned.document.raw.len();
         self.bytes_out += cleaned.clean.len();
-        // Neighbouring spans mostly have one rule: the map is asked once for each run of them.
-        let mut spans = cleaned.removed.iter().peekable();
-        while let Some(span) = spans.next() {
-            let mut removed = span.text.len();
-            while let Some(next) = spans.next_if(|next| next.rule == span.rule) {
-                removed += next.text.len();
+        // A document has a few rules: the bytes of each are summed here and the map is
+        // asked once per rule.
+        let mut by_rule: Vec<(&str, usize)> = Vec::new();
+        for span in &cleaned.removed {
+            let rule = &*span.rule;
+            match by_rule
+                .iter_mut()
+                .find(|(known, _)| std::ptr::eq(*known, rule) || *known == rule)
+            {
+                Some((_, bytes)) => *bytes += span.text.len(),
+                None => by_rule.push((rule, span.text.len())),
             }
-            match self.bytes_by_rule.get_mut(&*span.rule) {
+        }
+        for (rule, removed) in by_rule {
+            match self.bytes_by_rule.get_mut(rule) {
                 Some(bytes) => *bytes += removed,
                 None => {
-                    self.bytes_by_rule.insert(span.rule.to_string(), removed);
+                    self.bytes_by_rule.insert(rule.to_string(), removed);
                 }
             }
         }
@@ -472,7 +548,7 @@ mod tests {
 
     #[test]
     fn json_matches_serde() {
-        let spans = vec![
+        let mut spans = vec![
             RemovedSpan {
                 lines: [1, 3],
                 rule: "chrome.share-bar".into(),
@@ -486,6 +562,21 @@ mod tests {
                 text: "no newline".into(),
             },
         ];
+        // Rules and reasons that repeat, near each other and further apart.
+        for (n, (rule, why)) in [("a", "x"), ("b", "y"), ("a", "x"), ("c", "\"")]
+            .iter()
+            .cycle()
+            .take(14)
+            .enumerate()
+        {
+            let why = format!("{why} {}", n % 6);
+            spans.push(RemovedSpan {
+                lines: [n, n],
+                rule: (*rule).into(),
+                why: why.into(),
+                text: "x\n".into(),
+            });
+        }
         let normalized: BTreeMap<String, usize> =
             [("normalize.crlf".to_string(), 2), ("a\"b".to_string(), 0)].into();
         let empty = BTreeMap::new();
