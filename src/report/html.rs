@@ -17,11 +17,11 @@
 //! JSON with every `<` escaped, so nothing in a page (`</script>`, `<!--`) can end the element.
 //! The summary and the bar charts are drawn here as static HTML and SVG.
 
+use crate::hash::FastMap;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 
@@ -523,51 +523,9 @@ impl RecordReader {
     }
 }
 
-/// Numbers of names (rules, sites), hashed with `NameHasher`.
-type NameIndex = HashMap<String, usize, BuildHasherDefault<NameHasher>>;
-
-/// The hasher of the page's maps of rule ids, sites and reasons: eight bytes per step, where
-/// the standard library's SipHash spends hundreds of instructions on a reason of a line's
-/// length. The names come from the rules and the run, and a map holds one run's (or one
-/// document's), so the keyed hash's protection against chosen collisions is not needed.
-#[derive(Default)]
-struct NameHasher(u64);
-
-impl NameHasher {
-    fn mix(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-impl Hasher for NameHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for word in &mut words {
-            self.mix(<[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes));
-        }
-        let rest = words.remainder();
-        let last = rest
-            .iter()
-            .rev()
-            .fold(rest.len() as u64, |word, &b| word << 8 | u64::from(b));
-        self.mix(last);
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.mix(u64::from(b));
-    }
-
-    fn finish(&self) -> u64 {
-        // The finaliser of MurmurHash3, so that the table's bits of the hash (its low
-        // bits for the slot, its top bits for the tag) depend on every byte.
-        let mut hash = self.0;
-        hash ^= hash >> 33;
-        hash = hash.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-        hash ^= hash >> 33;
-        hash = hash.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
-        hash ^ (hash >> 33)
-    }
-}
+/// Numbers of names (rules, sites). The names come from the rules and the run, and a map
+/// holds one run's (or one document's), so the fast hasher will do.
+type NameIndex = FastMap<String, usize>;
 
 fn intern(names: &mut Vec<String>, index: &mut NameIndex, name: &str) -> usize {
     if let Some(&n) = index.get(name) {
@@ -647,7 +605,7 @@ fn write_detail(
     out.extend_from_slice(b"{\"items\":[");
     // A reason often repeats within a page (every line of a menu); each is written once.
     let mut whys: Vec<&str> = Vec::new();
-    let mut why_index: HashMap<&str, usize, BuildHasherDefault<NameHasher>> = HashMap::default();
+    let mut why_index: FastMap<&str, usize> = FastMap::default();
     // The clean text not yet written.
     let mut kept = clean;
     let mut spans = report.removed.iter().peekable();
