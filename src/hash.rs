@@ -1,5 +1,5 @@
 //! A fast hasher for the maps whose keys are short texts from the rules and the run (rule
-//! ids, sites, reasons, phrases, words): eight bytes per step, where the standard library's
+//! ids, sites, reasons, words): eight bytes per step, where the standard library's
 //! SipHash spends a hundred instructions or more on setting up and finishing each key. The
 //! keys come from the rules and one run, so the keyed hash's protection against chosen
 //! collisions is not needed.
@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::judge::ascii_lowercase_word;
+use crate::dedup::minhash::mix64;
 
 /// A `HashMap` with `FastHasher`.
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
@@ -43,32 +43,10 @@ impl Hasher for FastHasher {
     }
 
     fn finish(&self) -> u64 {
-        // The finaliser of MurmurHash3, so that the table's bits of the hash (its low bits
-        // for the slot, its top bits for the tag) depend on every byte.
-        let mut hash = self.0;
-        hash ^= hash >> 33;
-        hash = hash.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-        hash ^= hash >> 33;
-        hash = hash.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
-        hash ^ (hash >> 33)
+        // MurmurHash3's finaliser, so that the table's bits of the hash (its low bits for
+        // the slot, its top bits for the tag) depend on every byte.
+        mix64(self.0)
     }
-}
-
-/// The hash of `bytes` with ASCII capitals taken as small letters: two texts that are equal
-/// ignoring ASCII case hash alike. Eight bytes are lower-cased and mixed in per step.
-pub fn hash_ignoring_ascii_case(bytes: &[u8]) -> u64 {
-    let mut hasher = FastHasher::default();
-    let mut words = bytes.chunks_exact(8);
-    for word in &mut words {
-        let word = <[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes);
-        hasher.mix(ascii_lowercase_word(word));
-    }
-    let rest = words.remainder();
-    let last = rest.iter().rev().fold(rest.len() as u64, |word, &b| {
-        word << 8 | u64::from(b.to_ascii_lowercase())
-    });
-    hasher.mix(last);
-    hasher.finish()
 }
 
 #[cfg(test)]
@@ -78,24 +56,6 @@ mod tests {
 
     fn hash(bytes: &[u8]) -> u64 {
         BuildHasherDefault::<FastHasher>::default().hash_one(bytes)
-    }
-
-    #[test]
-    fn hashes_ignore_ascii_case_only() {
-        let text = b"Share This Story On FACEBOOK \xc3\x89";
-        assert_eq!(
-            hash_ignoring_ascii_case(text),
-            hash_ignoring_ascii_case(&text.to_ascii_lowercase())
-        );
-        assert_ne!(
-            hash_ignoring_ascii_case(b"share this"),
-            hash_ignoring_ascii_case(b"share that")
-        );
-        // Other capitals are other bytes.
-        assert_ne!(
-            hash_ignoring_ascii_case("É".as_bytes()),
-            hash_ignoring_ascii_case("é".as_bytes())
-        );
     }
 
     #[test]

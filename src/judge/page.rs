@@ -9,6 +9,7 @@
 
 use std::cell::Cell;
 
+use crate::dedup::minhash::mix64;
 use crate::document::{Block, Document};
 
 /// A document with its blocks and the layout facts derived from them.
@@ -255,7 +256,7 @@ fn scan<const LABEL: bool>(bytes: &[u8]) -> Scan {
         ascii: state.high & HIGH_BITS == 0,
         continuation: state.continuation,
         cjk_lead: state.cjk_lead,
-        hash: hash_finish(state.hash),
+        hash: mix64(state.hash),
         not_label: state.not_label != 0,
     }
 }
@@ -340,7 +341,7 @@ pub fn line_hash(trimmed: &str) -> u64 {
             .fold(0, |word, (k, &b)| word | u64::from(b) << (8 * k));
         hash = hash_step(hash, last);
     }
-    hash_finish(hash)
+    mix64(hash)
 }
 
 const HASH_K: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -349,15 +350,6 @@ fn hash_step(hash: u64, word: u64) -> u64 {
     (hash ^ ascii_lowercase_word(word))
         .wrapping_mul(HASH_K)
         .rotate_left(29)
-}
-
-/// The finaliser of MurmurHash3: every input bit moves every output bit.
-fn hash_finish(mut hash: u64) -> u64 {
-    hash ^= hash >> 33;
-    hash = hash.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-    hash ^= hash >> 33;
-    hash = hash.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
-    hash ^ (hash >> 33)
 }
 
 /// Eight bytes with `make_ascii_lowercase` applied, all at once: a byte from `A` to `Z`
@@ -752,6 +744,15 @@ mod tests {
     }
 
     #[test]
+    fn line_hashes_ignore_ascii_case_only() {
+        let text = "Share This Story On FACEBOOK \u{c9}";
+        assert_eq!(line_hash(text), line_hash(&text.to_ascii_lowercase()));
+        assert_ne!(line_hash("share this"), line_hash("share that"));
+        // Other capitals are other bytes.
+        assert_ne!(line_hash("É"), line_hash("é"));
+    }
+
+    #[test]
     fn words_are_counted_eight_bytes_at_a_time_as_one_at_a_time() {
         // Every byte value at every place of a few lines that cross chunk boundaries.
         let base = b"A line\tof  words,\r\nspanning chunks \x0bhere \xc3\xa9t\xc3\xa9 ok";
@@ -812,7 +813,7 @@ mod tests {
                 .wrapping_mul(HASH_K)
                 .rotate_left(29);
         }
-        hash_finish(hash)
+        mix64(hash)
     }
 
     #[test]

@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::detect::{self, Detector};
-use crate::hash::{hash_ignoring_ascii_case, FastMap};
+use crate::judge::line_hash;
 use crate::normalize::ascii_prefix_len;
 pub use load::{DetectorDef, MatchDef, Origin, RawExample, RuleDef, RuleFileError};
 use prefilter::RegexFilters;
@@ -143,15 +143,13 @@ impl PhraseIndex {
 /// a line is one of them, or one of them followed by trailing marks, so at most a few
 /// look-ups of the line's start settle it.
 struct LinePhrases {
-    /// Open addressing on `hash_ignoring_ascii_case`: 0 for an empty slot, else a phrase's
-    /// number plus one. At most half full.
+    /// Open addressing on `line_hash`, which ignores ASCII case: 0 for an empty slot, else
+    /// a phrase's number plus one. At most half full.
     slots: Vec<u32>,
-    /// Per phrase: its bytes (ASCII in lower case) and their hash.
-    phrases: Vec<(Box<[u8]>, u64)>,
-    /// `lengths[n]`: some phrase is `n` bytes long.
+    /// Per phrase: its text (ASCII in lower case) and its hash.
+    phrases: Vec<(Box<str>, u64)>,
+    /// `lengths[n]`: some phrase is `n` bytes long; none is longer than the last.
     lengths: Vec<bool>,
-    /// The longest phrase in bytes.
-    longest: usize,
     /// Per phrase: the rules that give it, with the reason a match shows (the phrase as
     /// written).
     owners: Vec<Vec<(usize, Arc<str>)>>,
@@ -162,41 +160,47 @@ impl LinePhrases {
         if entries.is_empty() {
             return None;
         }
-        let mut numbers: FastMap<Box<[u8]>, usize> = FastMap::default();
-        let mut phrases: Vec<(Box<[u8]>, u64)> = Vec::new();
-        let mut owners: Vec<Vec<(usize, Arc<str>)>> = Vec::new();
+        // Room for every entry, should all the phrases differ.
+        let mut table = LinePhrases {
+            slots: vec![0u32; (entries.len() * 2).next_power_of_two()],
+            phrases: Vec::new(),
+            lengths: Vec::new(),
+            owners: Vec::new(),
+        };
         for (lower, rule, why) in entries {
-            // The phrases ignore ASCII case like the lines they are compared with.
-            let key = lower.into_bytes().to_ascii_lowercase().into_boxed_slice();
-            let number = *numbers.entry(key.clone()).or_insert_with(|| {
-                let hash = hash_ignoring_ascii_case(&key);
-                phrases.push((key, hash));
-                owners.push(Vec::new());
-                owners.len() - 1
-            });
-            owners[number].push((rule, why));
+            let number = match table.get(&lower) {
+                Some(number) => number,
+                None => table.insert(lower)?,
+            };
+            table.owners[number].push((rule, why));
         }
-        let mut slots = vec![0u32; (phrases.len() * 2).next_power_of_two()];
-        let mask = slots.len() - 1;
-        for (number, (_, hash)) in phrases.iter().enumerate() {
-            let mut at = *hash as usize & mask;
-            while slots[at] != 0 {
-                at = (at + 1) & mask;
-            }
-            slots[at] = u32::try_from(number + 1).ok()?;
+        Some(table)
+    }
+
+    /// The longest phrase in bytes.
+    fn longest(&self) -> usize {
+        self.lengths.len().saturating_sub(1)
+    }
+
+    /// Adds a phrase the table does not hold yet; its number.
+    fn insert(&mut self, phrase: String) -> Option<usize> {
+        // The phrases ignore ASCII case like the lines they are compared with.
+        let phrase = phrase.to_ascii_lowercase().into_boxed_str();
+        let hash = line_hash(&phrase);
+        let number = self.phrases.len();
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        while self.slots[at] != 0 {
+            at = (at + 1) & mask;
         }
-        let longest = phrases.iter().map(|(key, _)| key.len()).max().unwrap_or(0);
-        let mut lengths = vec![false; longest + 1];
-        for (key, _) in &phrases {
-            lengths[key.len()] = true;
+        self.slots[at] = u32::try_from(number + 1).ok()?;
+        if self.lengths.len() <= phrase.len() {
+            self.lengths.resize(phrase.len() + 1, false);
         }
-        Some(LinePhrases {
-            slots,
-            phrases,
-            lengths,
-            longest,
-            owners,
-        })
+        self.lengths[phrase.len()] = true;
+        self.phrases.push((phrase, hash));
+        self.owners.push(Vec::new());
+        Some(number)
     }
 
     /// The phrase `line` is, ignoring ASCII case and trailing marks: the longest phrase the
@@ -211,21 +215,22 @@ impl LinePhrases {
             }
             marks = at;
         }
-        if marks > self.longest {
+        let longest = self.longest();
+        if marks > longest {
             return None;
         }
         // From the longest candidate down: the first phrase found is the longest the line
         // starts with, as no longer one can end among the marks unseen.
-        let end = line.len().min(self.longest);
+        let end = line.len().min(longest);
         (marks..=end)
             .rev()
-            .filter(|&n| self.lengths.get(n).copied().unwrap_or(false) && line.is_char_boundary(n))
-            .find_map(|n| self.get(&line.as_bytes()[..n]))
+            .filter(|&n| self.lengths.get(n) == Some(&true))
+            .find_map(|n| self.get(line.get(..n)?))
     }
 
     /// The phrase that is `text`, ignoring ASCII case.
-    fn get(&self, text: &[u8]) -> Option<usize> {
-        let hash = hash_ignoring_ascii_case(text);
+    fn get(&self, text: &str) -> Option<usize> {
+        let hash = line_hash(text);
         let mask = self.slots.len() - 1;
         let mut at = hash as usize & mask;
         loop {
@@ -708,7 +713,7 @@ impl RuleSet {
         let line_phrases = self
             .line_phrases
             .as_ref()
-            .filter(|index| trimmed.len() <= index.longest * 3);
+            .filter(|index| trimmed.len() <= index.longest() * 3);
         // The screen ignores ASCII case only, which on a line whose other characters have no
         // lower case of their own is the same as matching the lower-cased line.
         if let Some(screen) = screen.filter(|s| s.covers(trimmed)) {
