@@ -142,11 +142,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
-/// A file being written through a temporary name; `commit` renames it into place.
+/// A file being written through a temporary name; `commit` renames it into place. Dropped
+/// without `commit` (a run that failed), the temporary file is removed.
 pub struct AtomicFile {
     temp: PathBuf,
     path: PathBuf,
-    writer: io::BufWriter<fs::File>,
+    /// `None` once committed.
+    writer: Option<io::BufWriter<fs::File>>,
 }
 
 impl AtomicFile {
@@ -156,38 +158,45 @@ impl AtomicFile {
         Ok(AtomicFile {
             temp,
             path: path.to_path_buf(),
-            writer: io::BufWriter::with_capacity(1 << 20, file),
+            writer: Some(io::BufWriter::with_capacity(1 << 20, file)),
         })
     }
 
-    /// Appends all that `from` has left. From a file on Linux, the kernel copies the bytes
-    /// (`copy_file_range`) rather than reading them in and writing them out again.
-    pub fn append_from(&mut self, from: &mut io::BufReader<fs::File>) -> io::Result<u64> {
-        io::copy(from, &mut self.writer)
+    fn writer(&mut self) -> io::Result<&mut io::BufWriter<fs::File>> {
+        self.writer
+            .as_mut()
+            .ok_or_else(|| io::Error::other("file already committed"))
     }
 
-    pub fn commit(self) -> io::Result<()> {
-        let AtomicFile { temp, path, writer } = self;
-        let result = writer
-            .into_inner()
-            .map_err(|e| e.into_error())
-            .and_then(|file| fs::rename(&temp, &path).map(|_| drop(file)));
+    pub fn commit(mut self) -> io::Result<()> {
+        self.writer()?.flush()?;
+        // Closed first, so `drop` has nothing left to remove.
+        drop(self.writer.take());
+        let result = fs::rename(&self.temp, &self.path);
         if result.is_err() {
-            let _ = fs::remove_file(&temp);
+            let _ = fs::remove_file(&self.temp);
         }
         result
     }
 }
 
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.writer.take().is_some() {
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
+}
+
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.writer.write(buf)
+        self.writer()?.write(buf)
     }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.writer.write_all(buf)
+        self.writer()?.write_all(buf)
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.writer.flush()
+        self.writer()?.flush()
     }
 }
 
@@ -301,4 +310,51 @@ pub fn write_staged(dir: &StagedDir, relative: &str, bytes: &[u8]) -> io::Result
         dir.make_folder(parent)?;
     }
     fs::write(path, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn an_atomic_file_appears_whole_on_commit_only() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("report.html");
+        let mut file = AtomicFile::create(&path).expect("create");
+        file.write_all(b"first part, ").expect("write");
+        assert!(!path.exists(), "nothing at the real name before commit");
+        file.write_all(b"second part").expect("write");
+        file.commit().expect("commit");
+        assert_eq!(
+            fs::read_to_string(&path).expect("read"),
+            "first part, second part"
+        );
+        assert_eq!(names(dir.path()), ["report.html"]);
+    }
+
+    #[test]
+    fn an_atomic_file_dropped_uncommitted_leaves_nothing() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("report.html");
+        fs::write(&path, "the last run's page").expect("write");
+        let mut file = AtomicFile::create(&path).expect("create");
+        file.write_all(b"half a page").expect("write");
+        drop(file);
+        assert_eq!(names(dir.path()), ["report.html"]);
+        assert_eq!(
+            fs::read_to_string(&path).expect("read"),
+            "the last run's page"
+        );
+    }
 }

@@ -156,10 +156,12 @@ fn count_records(mut lines: impl BufRead) -> io::Result<usize> {
 }
 
 /// `report.html` while it is written, by `clean` from the documents it writes or by
-/// `newsclean report` from `report.jsonl`. The page starts with an index (rules, sites, one
-/// small row per document) that only the last document completes, so the rules, sites and
-/// totals stay in memory while the rows and each document's lines go to temporary files in
-/// the output folder as documents are added; `finish` writes the page around them.
+/// `newsclean report` from `report.jsonl`. Each document's lines go straight into the page
+/// (through its temporary name) as documents are added, as data the browser does not draw.
+/// What only the last document completes comes after them: the summary and charts, drawn
+/// first on screen all the same, and the index (rules, sites, one small row per document),
+/// whose rows wait in a temporary file meanwhile. So the page is written once, however
+/// large.
 pub struct Page {
     rule_ids: Vec<String>,
     rule_index: NameIndex,
@@ -176,13 +178,20 @@ pub struct Page {
     row: Vec<u8>,
     /// Each row's duplicate fields that are not null, by row number in increasing order.
     duplicates: Vec<(usize, Option<String>, Option<f64>)>,
-    details: output::Spill,
+    file: output::AtomicFile,
+    /// The template after the head already written.
+    tail: &'static str,
     written: Written,
     buffer: Vec<u8>,
 }
 
 impl Page {
     pub fn create(out: &Path) -> io::Result<Page> {
+        let (head, tail) = TEMPLATE
+            .split_once("{{body}}")
+            .ok_or_else(|| io::Error::other("the report template has no {{body}}"))?;
+        let mut file = output::AtomicFile::create(&out.join(REPORT_HTML))?;
+        file.write_all(head.as_bytes())?;
         Ok(Page {
             rule_ids: Vec::new(),
             rule_index: NameIndex::default(),
@@ -195,7 +204,8 @@ impl Page {
             row_parts: Vec::new(),
             row: Vec::new(),
             duplicates: Vec::new(),
-            details: output::Spill::create(out, "page")?,
+            file,
+            tail,
             written: Written::default(),
             buffer: Vec::new(),
         })
@@ -364,9 +374,9 @@ impl Page {
         head.extend_from_slice(b"<script type=\"application/json\" id=\"d");
         json_number(&mut head, self.written.documents);
         head.extend_from_slice(b"\">");
-        self.details.write_all(&head)?;
-        self.details.write_all(detail)?;
-        self.details.write_all(b"</script>\n")?;
+        self.file.write_all(&head)?;
+        self.file.write_all(detail)?;
+        self.file.write_all(b"</script>\n")?;
         self.written.documents += 1;
         if !has_text {
             self.written.without_text += 1;
@@ -374,8 +384,8 @@ impl Page {
         Ok(())
     }
 
-    /// Writes `OUT/report.html`: the summary and charts, the index, the documents' lines,
-    /// the script. Reads the clusters from `duplicates.jsonl`.
+    /// Completes `OUT/report.html` after the documents' lines: the summary and charts, the
+    /// index, the script. Reads the clusters from `duplicates.jsonl`.
     pub fn finish(mut self, out: &Path, rules: &RuleSet) -> Result<Written, String> {
         let clusters = read_clusters(&out.join(output::DUPLICATES_JSONL))?;
         self.totals.copies = clusters.iter().map(|c| c.members).sum();
@@ -383,11 +393,6 @@ impl Page {
 
         let path = out.join(REPORT_HTML);
         let write_error = |e: io::Error| format!("cannot write {}: {e}", path.display());
-        let mut file = output::AtomicFile::create(&path).map_err(write_error)?;
-        let (head, tail) = TEMPLATE
-            .split_once("{{body}}")
-            .ok_or("the report template has no {{body}}")?;
-        file.write_all(head.as_bytes()).map_err(write_error)?;
         let mut body = String::new();
         body.push_str(&self.totals.html());
         body.push_str("<div class=\"charts\">");
@@ -408,30 +413,27 @@ impl Page {
              <section id=\"detail\"></section>\n\
              <section id=\"clusters\"><h2>Duplicate stories</h2></section>\n",
         );
-        file.write_all(body.as_bytes()).map_err(write_error)?;
-        file.write_all(b"<script type=\"application/json\" id=\"index\">")
+        self.file.write_all(body.as_bytes()).map_err(write_error)?;
+        self.file
+            .write_all(b"<script type=\"application/json\" id=\"index\">")
             .map_err(write_error)?;
-        self.write_index(&mut file, rules, &clusters)
+        self.write_index(rules, &clusters).map_err(write_error)?;
+        self.file.write_all(b"</script>\n").map_err(write_error)?;
+        self.file.write_all(b"<script>\n").map_err(write_error)?;
+        self.file
+            .write_all(SCRIPT.replace("</", "<\\/").as_bytes())
             .map_err(write_error)?;
-        file.write_all(b"</script>\n").map_err(write_error)?;
-        let mut details = self.details.reader().map_err(write_error)?;
-        file.append_from(&mut details).map_err(write_error)?;
-        file.write_all(b"<script>\n").map_err(write_error)?;
-        file.write_all(SCRIPT.replace("</", "<\\/").as_bytes())
+        self.file.write_all(b"</script>\n").map_err(write_error)?;
+        self.file
+            .write_all(self.tail.as_bytes())
             .map_err(write_error)?;
-        file.write_all(b"</script>\n").map_err(write_error)?;
-        file.write_all(tail.as_bytes()).map_err(write_error)?;
-        file.commit().map_err(write_error)?;
+        self.file.commit().map_err(write_error)?;
         Ok(self.written)
     }
 
     /// `{"rules":[[id, description]...],"sites":[...],"docs":[rows],"clusters":[...]}`
-    fn write_index(
-        &mut self,
-        file: &mut impl Write,
-        rules: &RuleSet,
-        clusters: &[Cluster],
-    ) -> io::Result<()> {
+    fn write_index(&mut self, rules: &RuleSet, clusters: &[Cluster]) -> io::Result<()> {
+        let file = &mut self.file;
         let mut out = Vec::new();
         out.extend_from_slice(b"{\"rules\":[");
         for (i, id) in self.rule_ids.iter().enumerate() {
