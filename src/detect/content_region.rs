@@ -353,37 +353,80 @@ const MAX_CACHED_SUFFIXES: usize = 4096;
 /// them holding data beyond the number (`list_item`). Menus are not numbered; rankings,
 /// schedules and results are, and they are made of short lines that would otherwise score
 /// as chrome. A numbered list of headlines ("Most read: 1. ... 2. ...") carries no data and
-/// stays chrome. `text` gives a kept line's text and `None` for a removed one, which is
-/// passed over (so later judging rounds, which see only kept lines, find the same runs).
+/// stays chrome. An item may go on for a few lines before the next number (a link, a
+/// price, a line of description under a product's name): those lines are the item's too,
+/// and when every item goes on for the same number of lines, so does the last.
+/// `text` gives a kept line's text and `None` for a removed one, which is passed over (so
+/// later judging rounds, which see only kept lines, find the same runs).
 fn numbered_items<'t>(lines: &[usize], text: impl Fn(usize) -> Option<&'t str>) -> Vec<bool> {
     let mut listed = vec![false; lines.len()];
-    // (index into `lines`, number, holds data) of the current run's items.
+    // (index into `lines`, number, holds data) of the current run's items, the indices of
+    // the lines that went on from one item to the next, and those after the last item so far.
     let mut run: Vec<(usize, u32, bool)> = Vec::new();
-    let close = |run: &mut Vec<(usize, u32, bool)>, listed: &mut Vec<bool>| {
+    let mut within: Vec<usize> = Vec::new();
+    let mut after: Vec<usize> = Vec::new();
+    let mut gaps = Gaps::None;
+    let close = |run: &mut Vec<(usize, u32, bool)>,
+                 within: &mut Vec<usize>,
+                 after: &mut Vec<usize>,
+                 gaps: &mut Gaps,
+                 listed: &mut Vec<bool>| {
         let with_data = run.iter().filter(|item| item.2).count();
         if run.len() >= MIN_LIST_ITEMS && with_data * 2 >= run.len() {
-            for &(k, _, _) in run.iter() {
+            // When every item went on for the same number of lines, the last one does too.
+            let last = match *gaps {
+                Gaps::Same(lines) => lines.min(after.len()),
+                Gaps::None | Gaps::Differ => 0,
+            };
+            for k in run.iter().map(|item| item.0).chain(within.iter().copied()) {
+                listed[k] = true;
+            }
+            for &k in &after[..last] {
                 listed[k] = true;
             }
         }
         run.clear();
+        within.clear();
+        after.clear();
+        *gaps = Gaps::None;
     };
     for (k, &i) in lines.iter().enumerate() {
         let Some(line) = text(i) else { continue };
         match list_item(line) {
             Some((n, data)) if run.last().is_some_and(|&(_, last, _)| n == last + 1) => {
+                gaps = match gaps {
+                    Gaps::None => Gaps::Same(after.len()),
+                    Gaps::Same(lines) if lines == after.len() => Gaps::Same(lines),
+                    _ => Gaps::Differ,
+                };
+                within.append(&mut after);
                 run.push((k, n, data))
             }
             Some((n, data)) => {
-                close(&mut run, &mut listed);
+                close(&mut run, &mut within, &mut after, &mut gaps, &mut listed);
                 run.push((k, n, data));
             }
             None if run.is_empty() => {}
-            None => close(&mut run, &mut listed),
+            None if after.len() < MAX_ITEM_LINES => after.push(k),
+            None => close(&mut run, &mut within, &mut after, &mut gaps, &mut listed),
         }
     }
-    close(&mut run, &mut listed);
+    close(&mut run, &mut within, &mut after, &mut gaps, &mut listed);
     listed
+}
+
+/// How many lines after its numbered line an item of a list may go on for.
+const MAX_ITEM_LINES: usize = 2;
+
+/// How many lines the items of a numbered list went on for after their numbered lines.
+#[derive(Clone, Copy)]
+enum Gaps {
+    /// No item has been followed by a next one yet.
+    None,
+    /// Every item so far went on for this many lines.
+    Same(usize),
+    /// Items went on for different numbers of lines.
+    Differ,
 }
 
 /// ASCII white space as `char::is_whitespace` has it: space, tab to carriage return.
@@ -1155,6 +1198,49 @@ mod tests {
         let lines: Vec<usize> = (0..text.len()).collect();
         let listed = numbered_items(&lines, |i| (i != 1).then_some(text[i]));
         assert_eq!(listed, [true, false, true, true]);
+    }
+
+    #[test]
+    fn an_item_takes_the_lines_under_it_before_the_next_number() {
+        let text = [
+            "Our picks",
+            "1. Kettle 1.7 litres",
+            "https://shop.example.com/1",
+            "2. Toaster 4-slot",
+            "https://shop.example.com/2",
+            "3. Blender 600 W",
+            "https://shop.example.com/3",
+            "Privacy",
+            "Terms",
+        ];
+        let lines: Vec<usize> = (0..text.len()).collect();
+        let listed = numbered_items(&lines, |i| Some(text[i]));
+        assert_eq!(
+            listed,
+            [false, true, true, true, true, true, true, false, false]
+        );
+        // Items that go on for different numbers of lines: the last one takes none.
+        let text = [
+            "1. Kettle 1.7 litres",
+            "In stock",
+            "2. Toaster 4-slot",
+            "3. Blender 600 W",
+            "Privacy",
+        ];
+        let lines: Vec<usize> = (0..text.len()).collect();
+        let listed = numbered_items(&lines, |i| Some(text[i]));
+        assert_eq!(listed, [true, true, true, true, false]);
+        // More lines between two numbers than an item goes on for: two runs, too short.
+        let text = [
+            "1. Kettle 1.7 litres",
+            "2. Toaster 4-slot",
+            "Privacy",
+            "Terms",
+            "Contact",
+            "3. Blender 600 W",
+        ];
+        let lines: Vec<usize> = (0..text.len()).collect();
+        assert_eq!(numbered_items(&lines, |i| Some(text[i])), [false; 6]);
     }
 
     #[test]
