@@ -187,7 +187,16 @@ impl Detector for ContentRegion {
                 .take_while(|&&i| !verdicts[i].is_keep())
                 .count()
         };
-        let listed = numbered_items(lines, |i| verdicts[i].is_keep().then(|| page.trimmed(i)));
+        let mut listed = numbered_items(lines, |i| verdicts[i].is_keep().then(|| page.trimmed(i)));
+        let led = lead_in_lists(
+            page,
+            lines,
+            |i| verdicts[i].is_keep(),
+            self.config.min_prose_words,
+        );
+        for (listed, led) in listed.iter_mut().zip(led) {
+            *listed |= led;
+        }
         // A line's own score is the same in every round of judging.
         let own_score = |i: usize| {
             page.memo(i)
@@ -428,6 +437,71 @@ enum Gaps {
     /// Items went on for different numbers of lines.
     Differ,
 }
+
+/// Items of lists that a paragraph of the article leads into: after a prose line and a blank
+/// line, a line of at least `MIN_LEAD_IN_WORDS` words ending in a colon ("The band's 2020
+/// tour dates:", "Foods you may eat:"), then the lines right below it, one under the other
+/// with no blank line between them (a page dump that sets paragraphs apart writes a list's
+/// items so), up to a blank line or a prose line; at least `MIN_LIST_ITEMS` of them, fewer
+/// than half of them label-like. A list the story announces is the story's, although its
+/// items are short lines that would otherwise score as chrome; a menu is made of labels,
+/// and a box heading ("Share this:", "Related links:") has too few words. `kept` says
+/// whether a block is still kept; removed lines are passed over (so later judging rounds,
+/// which see only kept lines, find the same lists).
+fn lead_in_lists(
+    page: &Page<'_>,
+    lines: &[usize],
+    kept: impl Fn(usize) -> bool,
+    min_prose_words: usize,
+) -> Vec<bool> {
+    let mut listed = vec![false; lines.len()];
+    let mut previous: Option<usize> = None;
+    for (k, &i) in lines.iter().enumerate() {
+        if !kept(i) {
+            continue;
+        }
+        // The paragraph above the lead-in is set apart from it by a blank line, as a page dump
+        // that writes a list's items one under the other sets paragraphs apart.
+        let after_prose = previous.replace(i).is_some_and(|p| {
+            page.features[p].sentence
+                && page.words(p) >= min_prose_words
+                && (p + 1..i).any(|between| page.is_blank(between))
+        });
+        if !after_prose || !page.trimmed(i).ends_with(':') || page.words(i) < MIN_LEAD_IN_WORDS {
+            continue;
+        }
+        // The items: kept lines after the lead-in, each with no blank line above it but the
+        // first, up to a blank line or a paragraph of prose (the story going on).
+        let mut items: Vec<usize> = Vec::new();
+        let mut last_block = i;
+        for (j, &b) in lines.iter().enumerate().skip(k + 1) {
+            if !kept(b) {
+                continue;
+            }
+            let prose = page.features[b].sentence && page.words(b) >= min_prose_words;
+            if prose
+                || !items.is_empty() && (last_block + 1..b).any(|between| page.is_blank(between))
+            {
+                break;
+            }
+            items.push(j);
+            last_block = b;
+        }
+        let labels = items
+            .iter()
+            .filter(|&&j| page.features[lines[j]].label_words > 0)
+            .count();
+        if items.len() >= MIN_LIST_ITEMS && labels * 2 < items.len() {
+            for j in items {
+                listed[j] = true;
+            }
+        }
+    }
+    listed
+}
+
+/// The fewest words of a line that leads into a list.
+const MIN_LEAD_IN_WORDS: usize = 3;
 
 /// ASCII white space as `char::is_whitespace` has it: space, tab to carriage return.
 fn is_ascii_space(b: u8) -> bool {
