@@ -188,15 +188,13 @@ impl Detector for ContentRegion {
                 .count()
         };
         let mut listed = numbered_items(lines, |i| verdicts[i].is_keep().then(|| page.trimmed(i)));
-        let led = lead_in_lists(
+        lead_in_lists(
             page,
             lines,
             |i| verdicts[i].is_keep(),
             self.config.min_prose_words,
+            &mut listed,
         );
-        for (listed, led) in listed.iter_mut().zip(led) {
-            *listed |= led;
-        }
         // A line's own score is the same in every round of judging.
         let own_score = |i: usize| {
             page.memo(i)
@@ -447,27 +445,33 @@ enum Gaps {
 /// items are short lines that would otherwise score as chrome; a menu is made of labels,
 /// and a box heading ("Share this:", "Related links:") has too few words. `kept` says
 /// whether a block is still kept; removed lines are passed over (so later judging rounds,
-/// which see only kept lines, find the same lists).
+/// which see only kept lines, find the same lists). The items are marked in `listed`, which
+/// holds a flag per line of `lines`.
 fn lead_in_lists(
     page: &Page<'_>,
     lines: &[usize],
     kept: impl Fn(usize) -> bool,
     min_prose_words: usize,
-) -> Vec<bool> {
-    let mut listed = vec![false; lines.len()];
+    listed: &mut [bool],
+) {
     let mut previous: Option<usize> = None;
     for (k, &i) in lines.iter().enumerate() {
         if !kept(i) {
             continue;
         }
+        let above = previous.replace(i);
+        // Nearly every line fails the cheapest test, its last byte.
+        if page.trimmed(i).as_bytes().last() != Some(&b':') || page.words(i) < MIN_LEAD_IN_WORDS {
+            continue;
+        }
         // The paragraph above the lead-in is set apart from it by a blank line, as a page dump
         // that writes a list's items one under the other sets paragraphs apart.
-        let after_prose = previous.replace(i).is_some_and(|p| {
+        let after_prose = above.is_some_and(|p| {
             page.features[p].sentence
                 && page.words(p) >= min_prose_words
                 && (p + 1..i).any(|between| page.is_blank(between))
         });
-        if !after_prose || !page.trimmed(i).ends_with(':') || page.words(i) < MIN_LEAD_IN_WORDS {
+        if !after_prose {
             continue;
         }
         // The items: kept lines after the lead-in, each with no blank line above it but the
@@ -497,7 +501,6 @@ fn lead_in_lists(
             }
         }
     }
-    listed
 }
 
 /// The fewest words of a line that leads into a list.
