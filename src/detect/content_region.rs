@@ -21,7 +21,7 @@ use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
 use crate::document::Verdict;
-use crate::judge::{LineFeatures, Page, HIGH_BITS};
+use crate::judge::{LineFeatures, Page, BOX_LINES, HIGH_BITS};
 
 use super::Detector;
 
@@ -227,7 +227,12 @@ impl Detector for ContentRegion {
         // that repeat, and the menus above it are out whatever they score.
         let anchor = headline_repeat(page, lines);
         let from = anchor.map_or(0, |k| k + 1);
-        let stretches = stretches(&scores[from..], self.config.max_gap_points);
+        let paragraphs: Vec<bool> = lines[from..]
+            .iter()
+            .map(|&i| verdicts[i].is_keep() && crate::judge::is_story_paragraph(&page.features[i]))
+            .collect();
+        let (stretches, boxes) =
+            stretches(&scores[from..], &paragraphs, self.config.max_gap_points);
         let strongest = stretches.iter().map(|s| s.2).fold(f64::MIN, f64::max);
         // After a headline the article comes first: take the first stretch that is a fair
         // share of the strongest, so a caption block right under the headline does not win
@@ -289,34 +294,41 @@ impl Detector for ContentRegion {
         let first = headline.last().copied().unwrap_or(best_start);
         let first_line = blocks[lines[first]].line;
         let last_line = blocks[lines[best_end]].line;
-        let region = format!(
+        let outside = format!(
             "outside the content region (lines {first_line}-{last_line}, {best:.1} points); "
         );
+        let inside = format!(
+            "a box inside the content region (lines {first_line}-{last_line}, {best:.1} points); "
+        );
+        // The boxes the region reaches across go, as the chrome outside it does.
+        let boxed = |k: usize| boxes.iter().any(|b| (b.0 + from..b.1 + from).contains(&k));
         // Most removed lines share a few scores (every short line costs the same), so each
         // distinct reason is formatted once and shared.
-        let mut reasons: Vec<(u64, &'static str, Arc<str>)> = Vec::new();
+        let mut reasons: Vec<(u64, &'static str, bool, Arc<str>)> = Vec::new();
         for (k, &i) in lines.iter().enumerate() {
-            if (best_start..=best_end).contains(&k)
-                || headline.contains(&k)
-                || !verdicts[i].is_keep()
-            {
+            if headline.contains(&k) || !verdicts[i].is_keep() {
+                continue;
+            }
+            let in_box = (best_start..=best_end).contains(&k) && boxed(k);
+            if (best_start..=best_end).contains(&k) && !in_box {
                 continue;
             }
             let (score, kind) = scores[k];
-            let known = reasons
-                .iter()
-                .find(|(bits, known_kind, _)| *bits == score.to_bits() && *known_kind == kind);
+            let known = reasons.iter().find(|(bits, known_kind, known_box, _)| {
+                *bits == score.to_bits() && *known_kind == kind && *known_box == in_box
+            });
             let why = match known {
-                Some((_, _, why)) => Arc::clone(why),
+                Some((_, _, _, why)) => Arc::clone(why),
                 None => {
+                    let region = if in_box { &inside } else { &outside };
                     let why: Arc<str> = reason_suffix(score, kind, |suffix| {
                         let mut why = String::with_capacity(region.len() + suffix.len());
-                        why.push_str(&region);
+                        why.push_str(region);
                         why.push_str(suffix);
                         why.into()
                     });
                     if reasons.len() < MAX_SHARED_REASONS {
-                        reasons.push((score.to_bits(), kind, Arc::clone(&why)));
+                        reasons.push((score.to_bits(), kind, in_box, Arc::clone(&why)));
                     }
                     why
                 }
@@ -579,11 +591,24 @@ const MAX_REMOVED_RUN_COST: usize = 3;
 const MAX_SHARED_REASONS: usize = 16;
 
 /// The maximum-sum stretch within each part of the page between gaps of at least
-/// `max_gap` points of chrome: `(first, last, points)` per part, in page order.
-fn stretches(scores: &[(f64, &'static str)], max_gap: f64) -> Vec<(usize, usize, f64)> {
+/// `max_gap` points of chrome: `(first, last, points)` per part, in page order. A run of
+/// chrome of at most `BOX_LINES` lines with two story paragraphs in a row after it
+/// (`paragraphs` says which lines are) is a box set inside the story (a list of other
+/// stories, an embedded post), not a gap: the story goes on below it, as the judge has it
+/// for a box under a related-stories marker. The box still costs its points, so the
+/// region reaches across it only when the story below outweighs it. Such boxes come second,
+/// as ranges of lines.
+fn stretches(
+    scores: &[(f64, &'static str)],
+    paragraphs: &[bool],
+    max_gap: f64,
+) -> (Vec<Stretch>, Vec<(usize, usize)>) {
     let mut found = Vec::new();
+    let mut boxes = Vec::new();
     let mut part_start = 0;
     let mut gap = 0.0;
+    // Where the current run of chrome began.
+    let mut gap_start = 0;
     let mut k = 0;
     while k <= scores.len() {
         let at_end = k == scores.len();
@@ -591,12 +616,23 @@ fn stretches(scores: &[(f64, &'static str)], max_gap: f64) -> Vec<(usize, usize,
             let score = scores[k].0;
             if score > 0.0 {
                 gap = 0.0;
+                gap_start = k + 1;
             } else {
                 gap += score;
             }
         }
         if at_end || gap <= -max_gap {
-            if let Some(best) = kadane(&scores[part_start..k]) {
+            let resumes = (gap_start..scores.len().min(gap_start + BOX_LINES + 1))
+                .find(|&j| scores[j].0 > 0.0)
+                .filter(|&j| paragraphs[j] && paragraphs.get(j + 1) == Some(&true));
+            if let (false, Some(resume)) = (at_end, resumes) {
+                boxes.push((gap_start, resume));
+                gap = 0.0;
+                gap_start = resume + 1;
+                k = resume + 1;
+                continue;
+            }
+            if let Some(best) = kadane(scores[part_start..k].iter().map(|s| s.0)) {
                 found.push((best.0 + part_start, best.1 + part_start, best.2));
             }
             // Skip the rest of the gap.
@@ -605,6 +641,7 @@ fn stretches(scores: &[(f64, &'static str)], max_gap: f64) -> Vec<(usize, usize,
             }
             part_start = k;
             gap = 0.0;
+            gap_start = k;
             if at_end {
                 break;
             }
@@ -612,14 +649,17 @@ fn stretches(scores: &[(f64, &'static str)], max_gap: f64) -> Vec<(usize, usize,
         }
         k += 1;
     }
-    found
+    (found, boxes)
 }
 
+/// A stretch of lines: `(first, last, points)`.
+type Stretch = (usize, usize, f64);
+
 /// Kadane's algorithm: the stretch with the largest total score.
-fn kadane(scores: &[(f64, &'static str)]) -> Option<(usize, usize, f64)> {
-    let mut best: Option<(usize, usize, f64)> = None;
+fn kadane(scores: impl Iterator<Item = f64>) -> Option<Stretch> {
+    let mut best: Option<Stretch> = None;
     let (mut running, mut start) = (0.0, 0);
-    for (k, &(score, _)) in scores.iter().enumerate() {
+    for (k, score) in scores.enumerate() {
         if running <= 0.0 {
             running = 0.0;
             start = k;
@@ -1318,6 +1358,32 @@ mod tests {
         ];
         let lines: Vec<usize> = (0..text.len()).collect();
         assert_eq!(numbered_items(&lines, |i| Some(text[i])), [false; 6]);
+    }
+
+    #[test]
+    fn a_short_box_of_chrome_before_two_paragraphs_does_not_split_the_page() {
+        let line = |score: f64| (score, "test");
+        let mut scores = vec![line(12.0)];
+        scores.extend(std::iter::repeat_n(line(-1.0), 8));
+        scores.extend([line(5.0), line(5.0), line(-1.0)]);
+        let mut paragraphs = vec![false; scores.len()];
+        paragraphs[9] = true;
+        paragraphs[10] = true;
+        let (found, boxes) = stretches(&scores, &paragraphs, 8.0);
+        assert_eq!(found, [(0, 10, 14.0)]);
+        assert_eq!(boxes, [(1, 9)]);
+        // Without two paragraphs in a row below it, the chrome is a gap.
+        paragraphs[10] = false;
+        let (found, boxes) = stretches(&scores, &paragraphs, 8.0);
+        assert_eq!(found, [(0, 0, 12.0), (9, 10, 10.0)]);
+        assert!(boxes.is_empty());
+        // Nor is a run of chrome longer than a box one.
+        scores.insert(1, line(-1.0));
+        paragraphs.insert(1, false);
+        paragraphs[11] = true;
+        let (found, boxes) = stretches(&scores, &paragraphs, 8.0);
+        assert_eq!(found, [(0, 0, 12.0), (10, 11, 10.0)]);
+        assert!(boxes.is_empty());
     }
 
     #[test]
