@@ -7,7 +7,12 @@
 //! title-like lines right above it (the headline) stay too. Everything else goes. Items of
 //! a list numbered in sequence whose items hold data (a ranking, a schedule) count by their
 //! length like prose: their lines are short, but menus are not numbered, and a numbered
-//! list of headlines holds no dates, scores or times.
+//! list of headlines holds no dates, scores or times. So do the lines an item goes on for
+//! under its number, and the items of a list that a paragraph leads into with a colon when
+//! they tell something (dates, quantities, a sentence going on) rather than name places to
+//! go. A short box of chrome between paragraphs, with two story paragraphs after it, does
+//! not split the page: the region reaches across it when the story below outweighs it, and
+//! the box goes.
 //!
 //! Lines that a rule or another detector already removed count as chrome (a short line's
 //! cost): a share bar or a newsletter box between the article and a teaser block is a gap
@@ -452,13 +457,14 @@ enum Gaps {
 /// line, a line of at least `MIN_LEAD_IN_WORDS` words ending in a colon ("The band's 2020
 /// tour dates:", "Foods you may eat:"), then the lines right below it, one under the other
 /// with no blank line between them (a page dump that sets paragraphs apart writes a list's
-/// items so), up to a blank line or a prose line; at least `MIN_LIST_ITEMS` of them, fewer
-/// than half of them label-like. A list the story announces is the story's, although its
-/// items are short lines that would otherwise score as chrome; a menu is made of labels,
-/// and a box heading ("Share this:", "Related links:") has too few words. `kept` says
-/// whether a block is still kept; removed lines are passed over (so later judging rounds,
-/// which see only kept lines, find the same lists). The items are marked in `listed`, which
-/// holds a flag per line of `lines`.
+/// items so), up to a blank line or a prose line; at least `MIN_LIST_ITEMS` of them, more
+/// than half of them telling something (`is_told_item`). A list the story announces is the
+/// story's, although its items are short lines that would otherwise score as chrome; a menu
+/// or a list of newsletters to sign up for names things without telling anything, and a box
+/// heading ("Share this:", "Related links:") has too few words. `kept` says whether a block
+/// is still kept; removed lines are passed over (so later judging rounds, which see only
+/// kept lines, find the same lists). The items are marked in `listed`, which holds a flag
+/// per line of `lines`.
 fn lead_in_lists(
     page: &Page<'_>,
     lines: &[usize],
@@ -503,16 +509,26 @@ fn lead_in_lists(
             items.push(j);
             last_block = b;
         }
-        let labels = items
+        let told = items
             .iter()
-            .filter(|&&j| page.features[lines[j]].label_words > 0)
+            .filter(|&&j| is_told_item(page.trimmed(lines[j]), &page.features[lines[j]]))
             .count();
-        if items.len() >= MIN_LIST_ITEMS && labels * 2 < items.len() {
+        if items.len() >= MIN_LIST_ITEMS && told * 2 > items.len() {
             for j in items {
                 listed[j] = true;
             }
         }
     }
+}
+
+/// An item of a list that tells something rather than names a place to go: it goes on with
+/// the sentence that leads into it (it starts in lower case), holds a number (a date, a
+/// quantity, a price), or is a sentence itself. Menu entries, newsletter names and the
+/// labels of a share bar do none of these.
+fn is_told_item(text: &str, features: &LineFeatures) -> bool {
+    features.sentence
+        || text.bytes().any(|b| b.is_ascii_digit())
+        || text.chars().next().is_some_and(char::is_lowercase)
 }
 
 /// The fewest words of a line that leads into a list.
