@@ -461,7 +461,9 @@ enum Gaps {
 /// than half of them telling something (`is_told_item`). A list the story announces is the
 /// story's, although its items are short lines that would otherwise score as chrome; a menu
 /// or a list of newsletters to sign up for names things without telling anything, and a box
-/// heading ("Share this:", "Related links:") has too few words. `kept` says whether a block
+/// heading ("Share this:", "Related links:") has too few words. A short heading instead of
+/// the colon ("Tour dates", "Qualified teams") leads into a table: every item holds the same
+/// kind of data (`data_marks`), as a schedule's or a results table's rows do. `kept` says whether a block
 /// is still kept; removed lines are passed over (so later judging rounds, which see only
 /// kept lines, find the same lists). The items are marked in `listed`, which holds a flag
 /// per line of `lines`.
@@ -478,8 +480,14 @@ fn lead_in_lists(
             continue;
         }
         let above = previous.replace(i);
-        // Nearly every line fails the cheapest test, its last byte.
-        if page.trimmed(i).as_bytes().last() != Some(&b':') || page.words(i) < MIN_LEAD_IN_WORDS {
+        // A lead-in ends in a colon; a heading is a short line that is no sentence.
+        let colon = page.trimmed(i).as_bytes().last() == Some(&b':');
+        let lead_in = if colon {
+            page.words(i) >= MIN_LEAD_IN_WORDS
+        } else {
+            !page.features[i].sentence && page.words(i) < min_prose_words
+        };
+        if !lead_in {
             continue;
         }
         // The paragraph above the lead-in is set apart from it by a blank line, as a page dump
@@ -509,11 +517,17 @@ fn lead_in_lists(
             items.push(j);
             last_block = b;
         }
-        let told = items
-            .iter()
-            .filter(|&&j| is_told_item(page.trimmed(lines[j]), &page.features[lines[j]]))
-            .count();
-        if items.len() >= MIN_LIST_ITEMS && told * 2 > items.len() {
+        let is_list = if colon {
+            let told = items
+                .iter()
+                .filter(|&&j| is_told_item(page.trimmed(lines[j]), &page.features[lines[j]]))
+                .count();
+            told * 2 > items.len()
+        } else {
+            let rows = items.iter().map(|&j| data_marks(page.trimmed(lines[j])));
+            rows.fold(DATA_MARKS, |shared, marks| shared & marks) != 0
+        };
+        if items.len() >= MIN_LIST_ITEMS && is_list {
             for j in items {
                 listed[j] = true;
             }
@@ -530,6 +544,32 @@ fn is_told_item(text: &str, features: &LineFeatures) -> bool {
         || text.bytes().any(|b| b.is_ascii_digit())
         || text.chars().next().is_some_and(char::is_lowercase)
 }
+
+/// What data a line holds, as bits: `DIGIT` (a date, a quantity, a score), `COLON` ("England
+/// (Group A): 10th appearance") and `SPACED_DASH` ("June 9 – Tampa, FL"). The rows of a
+/// table or a schedule share one of them.
+fn data_marks(text: &str) -> u8 {
+    let mut marks = 0;
+    for b in text.bytes() {
+        match b {
+            b'0'..=b'9' => marks |= DIGIT,
+            b':' => marks |= COLON,
+            _ => {}
+        }
+    }
+    if SPACED_DASHES.iter().any(|dash| text.contains(dash)) {
+        marks |= SPACED_DASH;
+    }
+    marks
+}
+
+const DIGIT: u8 = 1;
+const COLON: u8 = 2;
+const SPACED_DASH: u8 = 4;
+const DATA_MARKS: u8 = DIGIT | COLON | SPACED_DASH;
+
+/// The dashes that set a list item's fields apart, with the spaces around them.
+const SPACED_DASHES: [&str; 3] = [" – ", " — ", " - "];
 
 /// The fewest words of a line that leads into a list.
 const MIN_LEAD_IN_WORDS: usize = 3;
@@ -565,7 +605,7 @@ fn list_item(line: &str) -> Option<(u32, bool)> {
         .bytes()
         .skip(1)
         .any(|b| b.is_ascii_digit() || b == b':')
-        || [" – ", " — ", " - "].iter().any(|dash| rest.contains(dash));
+        || SPACED_DASHES.iter().any(|dash| rest.contains(dash));
     Some((number, data))
 }
 
@@ -1400,6 +1440,21 @@ mod tests {
         let (found, boxes) = stretches(&scores, &paragraphs, 8.0);
         assert_eq!(found, [(0, 0, 12.0), (10, 11, 10.0)]);
         assert!(boxes.is_empty());
+    }
+
+    #[test]
+    fn data_marks_say_what_kind_of_data_a_row_holds() {
+        assert_eq!(
+            data_marks("June 9 – Tampa, FL @ Amphitheatre"),
+            DIGIT | SPACED_DASH
+        );
+        assert_eq!(
+            data_marks("Czech Republic (Group A): Seventh appearance"),
+            COLON
+        );
+        assert_eq!(data_marks("Hill Town: 70 points"), DIGIT | COLON);
+        assert_eq!(data_marks("Why the derby still matters"), 0);
+        assert_eq!(data_marks("Well-known names"), 0);
     }
 
     #[test]
