@@ -232,12 +232,11 @@ impl Detector for ContentRegion {
         // that repeat, and the menus above it are out whatever they score.
         let anchor = headline_repeat(page, lines);
         let from = anchor.map_or(0, |k| k + 1);
-        let paragraphs: Vec<bool> = lines[from..]
-            .iter()
-            .map(|&i| verdicts[i].is_keep() && crate::judge::is_story_paragraph(&page.features[i]))
-            .collect();
-        let (stretches, boxes) =
-            stretches(&scores[from..], &paragraphs, self.config.max_gap_points);
+        let paragraph = |k: usize| {
+            let i = lines[from + k];
+            verdicts[i].is_keep() && crate::judge::is_story_paragraph(&page.features[i])
+        };
+        let (stretches, boxes) = stretches(&scores[from..], paragraph, self.config.max_gap_points);
         let strongest = stretches.iter().map(|s| s.2).fold(f64::MIN, f64::max);
         // After a headline the article comes first: take the first stretch that is a fair
         // share of the strongest, so a caption block right under the headline does not win
@@ -517,6 +516,9 @@ fn lead_in_lists(
             items.push(j);
             last_block = b;
         }
+        if items.len() < MIN_LIST_ITEMS {
+            continue;
+        }
         let is_list = if colon {
             let told = items
                 .iter()
@@ -524,10 +526,17 @@ fn lead_in_lists(
                 .count();
             told * 2 > items.len()
         } else {
-            let rows = items.iter().map(|&j| data_marks(page.trimmed(lines[j])));
-            rows.fold(DATA_MARKS, |shared, marks| shared & marks) != 0
+            // The rows' shared marks, until none are left.
+            let mut shared = DATA_MARKS;
+            for &j in &items {
+                shared &= data_marks(page.trimmed(lines[j]));
+                if shared == 0 {
+                    break;
+                }
+            }
+            shared != 0
         };
-        if items.len() >= MIN_LIST_ITEMS && is_list {
+        if is_list {
             for j in items {
                 listed[j] = true;
             }
@@ -649,14 +658,14 @@ const MAX_SHARED_REASONS: usize = 16;
 /// The maximum-sum stretch within each part of the page between gaps of at least
 /// `max_gap` points of chrome: `(first, last, points)` per part, in page order. A run of
 /// chrome of at most `BOX_LINES` lines with two story paragraphs in a row after it
-/// (`paragraphs` says which lines are) is a box set inside the story (a list of other
+/// (`paragraph` says whether a line is one) is a box set inside the story (a list of other
 /// stories, an embedded post), not a gap: the story goes on below it, as the judge has it
 /// for a box under a related-stories marker. The box still costs its points, so the
 /// region reaches across it only when the story below outweighs it. Such boxes come second,
 /// as ranges of lines.
 fn stretches(
     scores: &[(f64, &'static str)],
-    paragraphs: &[bool],
+    paragraph: impl Fn(usize) -> bool,
     max_gap: f64,
 ) -> (Vec<Stretch>, Vec<(usize, usize)>) {
     let mut found = Vec::new();
@@ -680,7 +689,7 @@ fn stretches(
         if at_end || gap <= -max_gap {
             let resumes = (gap_start..scores.len().min(gap_start + BOX_LINES + 1))
                 .find(|&j| scores[j].0 > 0.0)
-                .filter(|&j| paragraphs[j] && paragraphs.get(j + 1) == Some(&true));
+                .filter(|&j| j + 1 < scores.len() && paragraph(j) && paragraph(j + 1));
             if let (false, Some(resume)) = (at_end, resumes) {
                 boxes.push((gap_start, resume));
                 gap = 0.0;
@@ -1425,19 +1434,19 @@ mod tests {
         let mut paragraphs = vec![false; scores.len()];
         paragraphs[9] = true;
         paragraphs[10] = true;
-        let (found, boxes) = stretches(&scores, &paragraphs, 8.0);
+        let (found, boxes) = stretches(&scores, |k| paragraphs[k], 8.0);
         assert_eq!(found, [(0, 10, 14.0)]);
         assert_eq!(boxes, [(1, 9)]);
         // Without two paragraphs in a row below it, the chrome is a gap.
         paragraphs[10] = false;
-        let (found, boxes) = stretches(&scores, &paragraphs, 8.0);
+        let (found, boxes) = stretches(&scores, |k| paragraphs[k], 8.0);
         assert_eq!(found, [(0, 0, 12.0), (9, 10, 10.0)]);
         assert!(boxes.is_empty());
         // Nor is a run of chrome longer than a box one.
         scores.insert(1, line(-1.0));
         paragraphs.insert(1, false);
         paragraphs[11] = true;
-        let (found, boxes) = stretches(&scores, &paragraphs, 8.0);
+        let (found, boxes) = stretches(&scores, |k| paragraphs[k], 8.0);
         assert_eq!(found, [(0, 0, 12.0), (10, 11, 10.0)]);
         assert!(boxes.is_empty());
     }
