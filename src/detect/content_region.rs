@@ -7,7 +7,12 @@
 //! title-like lines right above it (the headline) stay too. Everything else goes. Items of
 //! a list numbered in sequence whose items hold data (a ranking, a schedule) count by their
 //! length like prose: their lines are short, but menus are not numbered, and a numbered
-//! list of headlines holds no dates, scores or times.
+//! list of headlines holds no dates, scores or times. So do the lines an item goes on for
+//! under its number, and the items of a list that a paragraph leads into with a colon when
+//! they tell something (dates, quantities, a sentence going on) rather than name places to
+//! go. A short box of chrome between paragraphs, with two story paragraphs after it, does
+//! not split the page: the region reaches across it when the story below outweighs it, and
+//! the box goes.
 //!
 //! Lines that a rule or another detector already removed count as chrome (a short line's
 //! cost): a share bar or a newsletter box between the article and a teaser block is a gap
@@ -21,7 +26,7 @@ use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
 use crate::document::Verdict;
-use crate::judge::{LineFeatures, Page, HIGH_BITS};
+use crate::judge::{LineFeatures, Page, BOX_LINES, HIGH_BITS};
 
 use super::Detector;
 
@@ -187,7 +192,14 @@ impl Detector for ContentRegion {
                 .take_while(|&&i| !verdicts[i].is_keep())
                 .count()
         };
-        let listed = numbered_items(lines, |i| verdicts[i].is_keep().then(|| page.trimmed(i)));
+        let mut listed = numbered_items(lines, |i| verdicts[i].is_keep().then(|| page.trimmed(i)));
+        lead_in_lists(
+            page,
+            lines,
+            |i| verdicts[i].is_keep(),
+            self.config.min_prose_words,
+            &mut listed,
+        );
         // A line's own score is the same in every round of judging.
         let own_score = |i: usize| {
             page.memo(i)
@@ -220,7 +232,11 @@ impl Detector for ContentRegion {
         // that repeat, and the menus above it are out whatever they score.
         let anchor = headline_repeat(page, lines);
         let from = anchor.map_or(0, |k| k + 1);
-        let stretches = stretches(&scores[from..], self.config.max_gap_points);
+        let paragraph = |k: usize| {
+            let i = lines[from + k];
+            verdicts[i].is_keep() && crate::judge::is_story_paragraph(&page.features[i])
+        };
+        let (stretches, boxes) = stretches(&scores[from..], paragraph, self.config.max_gap_points);
         let strongest = stretches.iter().map(|s| s.2).fold(f64::MIN, f64::max);
         // After a headline the article comes first: take the first stretch that is a fair
         // share of the strongest, so a caption block right under the headline does not win
@@ -282,34 +298,41 @@ impl Detector for ContentRegion {
         let first = headline.last().copied().unwrap_or(best_start);
         let first_line = blocks[lines[first]].line;
         let last_line = blocks[lines[best_end]].line;
-        let region = format!(
+        let outside = format!(
             "outside the content region (lines {first_line}-{last_line}, {best:.1} points); "
         );
+        let inside = format!(
+            "a box inside the content region (lines {first_line}-{last_line}, {best:.1} points); "
+        );
+        // The boxes the region reaches across go, as the chrome outside it does.
+        let boxed = |k: usize| boxes.iter().any(|b| (b.0 + from..b.1 + from).contains(&k));
         // Most removed lines share a few scores (every short line costs the same), so each
         // distinct reason is formatted once and shared.
-        let mut reasons: Vec<(u64, &'static str, Arc<str>)> = Vec::new();
+        let mut reasons: Vec<(u64, &'static str, bool, Arc<str>)> = Vec::new();
         for (k, &i) in lines.iter().enumerate() {
-            if (best_start..=best_end).contains(&k)
-                || headline.contains(&k)
-                || !verdicts[i].is_keep()
-            {
+            if headline.contains(&k) || !verdicts[i].is_keep() {
+                continue;
+            }
+            let in_box = (best_start..=best_end).contains(&k) && boxed(k);
+            if (best_start..=best_end).contains(&k) && !in_box {
                 continue;
             }
             let (score, kind) = scores[k];
-            let known = reasons
-                .iter()
-                .find(|(bits, known_kind, _)| *bits == score.to_bits() && *known_kind == kind);
+            let known = reasons.iter().find(|(bits, known_kind, known_box, _)| {
+                *bits == score.to_bits() && *known_kind == kind && *known_box == in_box
+            });
             let why = match known {
-                Some((_, _, why)) => Arc::clone(why),
+                Some((_, _, _, why)) => Arc::clone(why),
                 None => {
+                    let region = if in_box { &inside } else { &outside };
                     let why: Arc<str> = reason_suffix(score, kind, |suffix| {
                         let mut why = String::with_capacity(region.len() + suffix.len());
-                        why.push_str(&region);
+                        why.push_str(region);
                         why.push_str(suffix);
                         why.into()
                     });
                     if reasons.len() < MAX_SHARED_REASONS {
-                        reasons.push((score.to_bits(), kind, Arc::clone(&why)));
+                        reasons.push((score.to_bits(), kind, in_box, Arc::clone(&why)));
                     }
                     why
                 }
@@ -353,38 +376,212 @@ const MAX_CACHED_SUFFIXES: usize = 4096;
 /// them holding data beyond the number (`list_item`). Menus are not numbered; rankings,
 /// schedules and results are, and they are made of short lines that would otherwise score
 /// as chrome. A numbered list of headlines ("Most read: 1. ... 2. ...") carries no data and
-/// stays chrome. `text` gives a kept line's text and `None` for a removed one, which is
-/// passed over (so later judging rounds, which see only kept lines, find the same runs).
+/// stays chrome. An item may go on for a few lines before the next number (a link, a
+/// price, a line of description under a product's name): those lines are the item's too,
+/// and when every item goes on for the same number of lines, so does the last.
+/// `text` gives a kept line's text and `None` for a removed one, which is passed over (so
+/// later judging rounds, which see only kept lines, find the same runs).
 fn numbered_items<'t>(lines: &[usize], text: impl Fn(usize) -> Option<&'t str>) -> Vec<bool> {
     let mut listed = vec![false; lines.len()];
-    // (index into `lines`, number, holds data) of the current run's items.
+    // (index into `lines`, number, holds data) of the current run's items, the indices of
+    // the lines that went on from one item to the next, and those after the last item so far.
     let mut run: Vec<(usize, u32, bool)> = Vec::new();
-    let close = |run: &mut Vec<(usize, u32, bool)>, listed: &mut Vec<bool>| {
+    let mut within: Vec<usize> = Vec::new();
+    let mut after: Vec<usize> = Vec::new();
+    let mut gaps = Gaps::None;
+    let close = |run: &mut Vec<(usize, u32, bool)>,
+                 within: &mut Vec<usize>,
+                 after: &mut Vec<usize>,
+                 gaps: &mut Gaps,
+                 listed: &mut Vec<bool>| {
         let with_data = run.iter().filter(|item| item.2).count();
         if run.len() >= MIN_LIST_ITEMS && with_data * 2 >= run.len() {
-            for &(k, _, _) in run.iter() {
+            // When every item went on for the same number of lines, the last one does too.
+            let last = match *gaps {
+                Gaps::Same(lines) => lines.min(after.len()),
+                Gaps::None | Gaps::Differ => 0,
+            };
+            for k in run.iter().map(|item| item.0).chain(within.iter().copied()) {
+                listed[k] = true;
+            }
+            for &k in &after[..last] {
                 listed[k] = true;
             }
         }
         run.clear();
+        within.clear();
+        after.clear();
+        *gaps = Gaps::None;
     };
     for (k, &i) in lines.iter().enumerate() {
         let Some(line) = text(i) else { continue };
         match list_item(line) {
             Some((n, data)) if run.last().is_some_and(|&(_, last, _)| n == last + 1) => {
+                gaps = match gaps {
+                    Gaps::None => Gaps::Same(after.len()),
+                    Gaps::Same(lines) if lines == after.len() => Gaps::Same(lines),
+                    _ => Gaps::Differ,
+                };
+                within.append(&mut after);
                 run.push((k, n, data))
             }
             Some((n, data)) => {
-                close(&mut run, &mut listed);
+                close(&mut run, &mut within, &mut after, &mut gaps, &mut listed);
                 run.push((k, n, data));
             }
             None if run.is_empty() => {}
-            None => close(&mut run, &mut listed),
+            None if after.len() < MAX_ITEM_LINES => after.push(k),
+            None => close(&mut run, &mut within, &mut after, &mut gaps, &mut listed),
         }
     }
-    close(&mut run, &mut listed);
+    close(&mut run, &mut within, &mut after, &mut gaps, &mut listed);
     listed
 }
+
+/// How many lines after its numbered line an item of a list may go on for.
+const MAX_ITEM_LINES: usize = 2;
+
+/// How many lines the items of a numbered list went on for after their numbered lines.
+#[derive(Clone, Copy)]
+enum Gaps {
+    /// No item has been followed by a next one yet.
+    None,
+    /// Every item so far went on for this many lines.
+    Same(usize),
+    /// Items went on for different numbers of lines.
+    Differ,
+}
+
+/// Items of lists that a paragraph of the article leads into: after a prose line and a blank
+/// line, a line of at least `MIN_LEAD_IN_WORDS` words ending in a colon ("The band's 2020
+/// tour dates:", "Foods you may eat:"), then the lines right below it, one under the other
+/// with no blank line between them (a page dump that sets paragraphs apart writes a list's
+/// items so), up to a blank line or a prose line; at least `MIN_LIST_ITEMS` of them, more
+/// than half of them telling something (`is_told_item`). A list the story announces is the
+/// story's, although its items are short lines that would otherwise score as chrome; a menu
+/// or a list of newsletters to sign up for names things without telling anything, and a box
+/// heading ("Share this:", "Related links:") has too few words. A short heading instead of
+/// the colon ("Tour dates", "Qualified teams") leads into a table: every item holds the same
+/// kind of data (`data_marks`), as a schedule's or a results table's rows do. `kept` says whether a block
+/// is still kept; removed lines are passed over (so later judging rounds, which see only
+/// kept lines, find the same lists). The items are marked in `listed`, which holds a flag
+/// per line of `lines`.
+fn lead_in_lists(
+    page: &Page<'_>,
+    lines: &[usize],
+    kept: impl Fn(usize) -> bool,
+    min_prose_words: usize,
+    listed: &mut [bool],
+) {
+    let mut previous: Option<usize> = None;
+    for (k, &i) in lines.iter().enumerate() {
+        if !kept(i) {
+            continue;
+        }
+        let above = previous.replace(i);
+        // A lead-in ends in a colon; a heading is a short line that is no sentence.
+        let colon = page.trimmed(i).as_bytes().last() == Some(&b':');
+        let lead_in = if colon {
+            page.words(i) >= MIN_LEAD_IN_WORDS
+        } else {
+            !page.features[i].sentence && page.words(i) < min_prose_words
+        };
+        if !lead_in {
+            continue;
+        }
+        // The paragraph above the lead-in is set apart from it by a blank line, as a page dump
+        // that writes a list's items one under the other sets paragraphs apart.
+        let after_prose = above.is_some_and(|p| {
+            page.features[p].sentence
+                && page.words(p) >= min_prose_words
+                && (p + 1..i).any(|between| page.is_blank(between))
+        });
+        if !after_prose {
+            continue;
+        }
+        // The items: kept lines after the lead-in, each with no blank line above it but the
+        // first, up to a blank line or a paragraph of prose (the story going on).
+        let mut items: Vec<usize> = Vec::new();
+        let mut last_block = i;
+        for (j, &b) in lines.iter().enumerate().skip(k + 1) {
+            if !kept(b) {
+                continue;
+            }
+            let prose = page.features[b].sentence && page.words(b) >= min_prose_words;
+            if prose
+                || !items.is_empty() && (last_block + 1..b).any(|between| page.is_blank(between))
+            {
+                break;
+            }
+            items.push(j);
+            last_block = b;
+        }
+        if items.len() < MIN_LIST_ITEMS {
+            continue;
+        }
+        let is_list = if colon {
+            let told = items
+                .iter()
+                .filter(|&&j| is_told_item(page.trimmed(lines[j]), &page.features[lines[j]]))
+                .count();
+            told * 2 > items.len()
+        } else {
+            // The rows' shared marks, until none are left.
+            let mut shared = DATA_MARKS;
+            for &j in &items {
+                shared &= data_marks(page.trimmed(lines[j]));
+                if shared == 0 {
+                    break;
+                }
+            }
+            shared != 0
+        };
+        if is_list {
+            for j in items {
+                listed[j] = true;
+            }
+        }
+    }
+}
+
+/// An item of a list that tells something rather than names a place to go: it goes on with
+/// the sentence that leads into it (it starts in lower case), holds a number (a date, a
+/// quantity, a price), or is a sentence itself. Menu entries, newsletter names and the
+/// labels of a share bar do none of these.
+fn is_told_item(text: &str, features: &LineFeatures) -> bool {
+    features.sentence
+        || text.bytes().any(|b| b.is_ascii_digit())
+        || text.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// What data a line holds, as bits: `DIGIT` (a date, a quantity, a score), `COLON` ("England
+/// (Group A): 10th appearance") and `SPACED_DASH` ("June 9 – Tampa, FL"). The rows of a
+/// table or a schedule share one of them.
+fn data_marks(text: &str) -> u8 {
+    let mut marks = 0;
+    for b in text.bytes() {
+        match b {
+            b'0'..=b'9' => marks |= DIGIT,
+            b':' => marks |= COLON,
+            _ => {}
+        }
+    }
+    if SPACED_DASHES.iter().any(|dash| text.contains(dash)) {
+        marks |= SPACED_DASH;
+    }
+    marks
+}
+
+const DIGIT: u8 = 1;
+const COLON: u8 = 2;
+const SPACED_DASH: u8 = 4;
+const DATA_MARKS: u8 = DIGIT | COLON | SPACED_DASH;
+
+/// The dashes that set a list item's fields apart, with the spaces around them.
+const SPACED_DASHES: [&str; 3] = [" – ", " — ", " - "];
+
+/// The fewest words of a line that leads into a list.
+const MIN_LEAD_IN_WORDS: usize = 3;
 
 /// ASCII white space as `char::is_whitespace` has it: space, tab to carriage return.
 fn is_ascii_space(b: u8) -> bool {
@@ -417,7 +614,7 @@ fn list_item(line: &str) -> Option<(u32, bool)> {
         .bytes()
         .skip(1)
         .any(|b| b.is_ascii_digit() || b == b':')
-        || [" – ", " — ", " - "].iter().any(|dash| rest.contains(dash));
+        || SPACED_DASHES.iter().any(|dash| rest.contains(dash));
     Some((number, data))
 }
 
@@ -459,11 +656,24 @@ const MAX_REMOVED_RUN_COST: usize = 3;
 const MAX_SHARED_REASONS: usize = 16;
 
 /// The maximum-sum stretch within each part of the page between gaps of at least
-/// `max_gap` points of chrome: `(first, last, points)` per part, in page order.
-fn stretches(scores: &[(f64, &'static str)], max_gap: f64) -> Vec<(usize, usize, f64)> {
+/// `max_gap` points of chrome: `(first, last, points)` per part, in page order. A run of
+/// chrome of at most `BOX_LINES` lines with two story paragraphs in a row after it
+/// (`paragraph` says whether a line is one) is a box set inside the story (a list of other
+/// stories, an embedded post), not a gap: the story goes on below it, as the judge has it
+/// for a box under a related-stories marker. The box still costs its points, so the
+/// region reaches across it only when the story below outweighs it. Such boxes come second,
+/// as ranges of lines.
+fn stretches(
+    scores: &[(f64, &'static str)],
+    paragraph: impl Fn(usize) -> bool,
+    max_gap: f64,
+) -> (Vec<Stretch>, Vec<(usize, usize)>) {
     let mut found = Vec::new();
+    let mut boxes = Vec::new();
     let mut part_start = 0;
     let mut gap = 0.0;
+    // Where the current run of chrome began.
+    let mut gap_start = 0;
     let mut k = 0;
     while k <= scores.len() {
         let at_end = k == scores.len();
@@ -471,12 +681,23 @@ fn stretches(scores: &[(f64, &'static str)], max_gap: f64) -> Vec<(usize, usize,
             let score = scores[k].0;
             if score > 0.0 {
                 gap = 0.0;
+                gap_start = k + 1;
             } else {
                 gap += score;
             }
         }
         if at_end || gap <= -max_gap {
-            if let Some(best) = kadane(&scores[part_start..k]) {
+            let resumes = (gap_start..scores.len().min(gap_start + BOX_LINES + 1))
+                .find(|&j| scores[j].0 > 0.0)
+                .filter(|&j| j + 1 < scores.len() && paragraph(j) && paragraph(j + 1));
+            if let (false, Some(resume)) = (at_end, resumes) {
+                boxes.push((gap_start, resume));
+                gap = 0.0;
+                gap_start = resume + 1;
+                k = resume + 1;
+                continue;
+            }
+            if let Some(best) = kadane(scores[part_start..k].iter().map(|s| s.0)) {
                 found.push((best.0 + part_start, best.1 + part_start, best.2));
             }
             // Skip the rest of the gap.
@@ -485,6 +706,7 @@ fn stretches(scores: &[(f64, &'static str)], max_gap: f64) -> Vec<(usize, usize,
             }
             part_start = k;
             gap = 0.0;
+            gap_start = k;
             if at_end {
                 break;
             }
@@ -492,14 +714,17 @@ fn stretches(scores: &[(f64, &'static str)], max_gap: f64) -> Vec<(usize, usize,
         }
         k += 1;
     }
-    found
+    (found, boxes)
 }
 
+/// A stretch of lines: `(first, last, points)`.
+type Stretch = (usize, usize, f64);
+
 /// Kadane's algorithm: the stretch with the largest total score.
-fn kadane(scores: &[(f64, &'static str)]) -> Option<(usize, usize, f64)> {
-    let mut best: Option<(usize, usize, f64)> = None;
+fn kadane(scores: impl Iterator<Item = f64>) -> Option<Stretch> {
+    let mut best: Option<Stretch> = None;
     let (mut running, mut start) = (0.0, 0);
-    for (k, &(score, _)) in scores.iter().enumerate() {
+    for (k, score) in scores.enumerate() {
         if running <= 0.0 {
             running = 0.0;
             start = k;
@@ -1155,6 +1380,90 @@ mod tests {
         let lines: Vec<usize> = (0..text.len()).collect();
         let listed = numbered_items(&lines, |i| (i != 1).then_some(text[i]));
         assert_eq!(listed, [true, false, true, true]);
+    }
+
+    #[test]
+    fn an_item_takes_the_lines_under_it_before_the_next_number() {
+        let text = [
+            "Our picks",
+            "1. Kettle 1.7 litres",
+            "https://shop.example.com/1",
+            "2. Toaster 4-slot",
+            "https://shop.example.com/2",
+            "3. Blender 600 W",
+            "https://shop.example.com/3",
+            "Privacy",
+            "Terms",
+        ];
+        let lines: Vec<usize> = (0..text.len()).collect();
+        let listed = numbered_items(&lines, |i| Some(text[i]));
+        assert_eq!(
+            listed,
+            [false, true, true, true, true, true, true, false, false]
+        );
+        // Items that go on for different numbers of lines: the last one takes none.
+        let text = [
+            "1. Kettle 1.7 litres",
+            "In stock",
+            "2. Toaster 4-slot",
+            "3. Blender 600 W",
+            "Privacy",
+        ];
+        let lines: Vec<usize> = (0..text.len()).collect();
+        let listed = numbered_items(&lines, |i| Some(text[i]));
+        assert_eq!(listed, [true, true, true, true, false]);
+        // More lines between two numbers than an item goes on for: two runs, too short.
+        let text = [
+            "1. Kettle 1.7 litres",
+            "2. Toaster 4-slot",
+            "Privacy",
+            "Terms",
+            "Contact",
+            "3. Blender 600 W",
+        ];
+        let lines: Vec<usize> = (0..text.len()).collect();
+        assert_eq!(numbered_items(&lines, |i| Some(text[i])), [false; 6]);
+    }
+
+    #[test]
+    fn a_short_box_of_chrome_before_two_paragraphs_does_not_split_the_page() {
+        let line = |score: f64| (score, "test");
+        let mut scores = vec![line(12.0)];
+        scores.extend(std::iter::repeat_n(line(-1.0), 8));
+        scores.extend([line(5.0), line(5.0), line(-1.0)]);
+        let mut paragraphs = vec![false; scores.len()];
+        paragraphs[9] = true;
+        paragraphs[10] = true;
+        let (found, boxes) = stretches(&scores, |k| paragraphs[k], 8.0);
+        assert_eq!(found, [(0, 10, 14.0)]);
+        assert_eq!(boxes, [(1, 9)]);
+        // Without two paragraphs in a row below it, the chrome is a gap.
+        paragraphs[10] = false;
+        let (found, boxes) = stretches(&scores, |k| paragraphs[k], 8.0);
+        assert_eq!(found, [(0, 0, 12.0), (9, 10, 10.0)]);
+        assert!(boxes.is_empty());
+        // Nor is a run of chrome longer than a box one.
+        scores.insert(1, line(-1.0));
+        paragraphs.insert(1, false);
+        paragraphs[11] = true;
+        let (found, boxes) = stretches(&scores, |k| paragraphs[k], 8.0);
+        assert_eq!(found, [(0, 0, 12.0), (10, 11, 10.0)]);
+        assert!(boxes.is_empty());
+    }
+
+    #[test]
+    fn data_marks_say_what_kind_of_data_a_row_holds() {
+        assert_eq!(
+            data_marks("June 9 – Tampa, FL @ Amphitheatre"),
+            DIGIT | SPACED_DASH
+        );
+        assert_eq!(
+            data_marks("Czech Republic (Group A): Seventh appearance"),
+            COLON
+        );
+        assert_eq!(data_marks("Hill Town: 70 points"), DIGIT | COLON);
+        assert_eq!(data_marks("Why the derby still matters"), 0);
+        assert_eq!(data_marks("Well-known names"), 0);
     }
 
     #[test]

@@ -264,20 +264,23 @@ impl FirstDrops {
 /// counts such a line as part of that removal (see `removed_spans` in `lib.rs`).
 pub const BLANK_NEXT_TO_REMOVED: &str = "blank line next to removed text";
 
-/// Lines after a `drop-rest` marker that may still be a box inside the story.
-const BOX_LINES: usize = 8;
+/// Lines after a `drop-rest` marker (or in a run of chrome between paragraphs, for the
+/// content region) that may still be a box inside the story.
+pub(crate) const BOX_LINES: usize = 8;
 /// Words from which a sentence-like line counts as a story paragraph.
 const PARAGRAPH_WORDS: u16 = 15;
+
+/// A line that reads as a paragraph of a story: sentence-like, of `PARAGRAPH_WORDS` words.
+pub(crate) fn is_story_paragraph(features: &LineFeatures) -> bool {
+    features.sentence && features.words >= PARAGRAPH_WORDS
+}
 
 /// When the story goes on below a related-stories marker, the block where it resumes: two
 /// story paragraphs in a row within the few lines after the marker. Teaser lists alternate
 /// short titles with their summaries, so they do not look like this; a box of links set
 /// between paragraphs does.
 fn story_resumes_after(page: &Page<'_>, marker: usize) -> Option<usize> {
-    let is_paragraph = |i: usize| {
-        let f = &page.features[i];
-        f.sentence && f.words >= PARAGRAPH_WORDS
-    };
+    let is_paragraph = |i: usize| is_story_paragraph(&page.features[i]);
     let after = page.text_blocks.partition_point(|&i| i <= marker);
     let text = &page.text_blocks[after..page.text_blocks.len().min(after + BOX_LINES + 1)];
     text.windows(2)
