@@ -20,6 +20,9 @@ use super::Detector;
 
 pub const ID: &str = "detect.comment-thread";
 
+/// A commenter's name on a line of its own has at most this many words.
+const MAX_NAME_WORDS: usize = 4;
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
@@ -54,6 +57,15 @@ impl CommentThread {
         CommentThread { config }
     }
 
+    /// Whether a line, given without surrounding white space, can be a commenter's name on
+    /// a line of its own: a few words, no sentence.
+    fn is_commenter_name(&self, text: &str) -> bool {
+        !text.is_empty()
+            && text.len() <= 80
+            && !text.ends_with(['.', '!', '?', ':'])
+            && crate::judge::word_count(text) <= MAX_NAME_WORDS
+    }
+
     /// Whether a line, given without surrounding white space, attributes a comment.
     fn is_attribution(&self, text: &str) -> bool {
         if text.len() > 200 || !text.ends_with(':') {
@@ -69,6 +81,19 @@ impl CommentThread {
                 .is_some_and(|before| before.ends_with(' ') && before.trim().len() > 1)
         })
     }
+}
+
+/// A line that is only an attribution's verb and its colon ("says:"), as a dump that breaks
+/// lines at every tag prints it after the commenter's name.
+fn is_bare_attribution_verb(text: &str) -> bool {
+    let Some(head) = text.strip_suffix(':') else {
+        return false;
+    };
+    let head = head.trim_end();
+    head.len() <= 16
+        && ATTRIBUTION_VERBS
+            .iter()
+            .any(|verb| head.eq_ignore_ascii_case(verb))
 }
 
 /// The verbs of comment attributions, in the languages the rules ship phrases for.
@@ -144,12 +169,23 @@ fn is_thread_header(text: &str) -> bool {
 impl Detector for CommentThread {
     fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
         let blocks = page.blocks;
-        // An attribution ends in a colon, so it is never a blank line.
-        let attributions: Vec<usize> = page
-            .text_blocks
-            .iter()
-            .copied()
-            .filter(|&i| verdicts[i].is_keep() && self.is_attribution(page.trimmed(i)))
+        // An attribution ends in a colon, so it is never a blank line. A dump that breaks
+        // lines at every tag puts the commenter's name (a link) and the verb on lines of
+        // their own: the attribution is then the name's line.
+        let lines = &page.text_blocks;
+        let attributions: Vec<usize> = (0..lines.len())
+            .filter(|&k| verdicts[lines[k]].is_keep())
+            .filter_map(|k| {
+                let text = page.trimmed(lines[k]);
+                if self.is_attribution(text) {
+                    return Some(lines[k]);
+                }
+                let name = *lines.get(k.checked_sub(1)?)?;
+                (is_bare_attribution_verb(text)
+                    && verdicts[name].is_keep()
+                    && self.is_commenter_name(page.trimmed(name)))
+                .then_some(name)
+            })
             .take(self.config.min_comments.max(1))
             .collect();
         if attributions.len() < self.config.min_comments.max(1) {

@@ -151,6 +151,48 @@ impl ContentRegion {
         }
     }
 
+    /// Scores each paragraph that the dump broke into lines at its inline markup as the one
+    /// paragraph it is. A dump that puts a line break at every tag cuts a paragraph at each
+    /// link or emphasis into pieces ("...said, via the" / "Los Angeles Times" / ". “Yes," /
+    /// "we needed to win" / " this game today."), each of which alone scores as a short line
+    /// of chrome. Such a break is told by the text around it (`breaks_inside_text`); menus
+    /// and lists are lines of their own, which a dump does not break that way. The
+    /// paragraph's score is shared equally among its lines, so it stays whole in any stretch
+    /// and its removed lines share one reason.
+    fn join_broken_paragraphs(
+        &self,
+        page: &Page<'_>,
+        lines: &[usize],
+        verdicts: &[Verdict],
+        mut scores: Vec<(f64, &'static str)>,
+    ) -> Vec<(f64, &'static str)> {
+        let mut k = 0;
+        while k < lines.len() {
+            let mut end = k;
+            while end + 1 < lines.len()
+                && verdicts[lines[end]].is_keep()
+                && verdicts[lines[end + 1]].is_keep()
+                && breaks_inside_text(page, lines[end], lines[end + 1])
+            {
+                end += 1;
+            }
+            if end > k {
+                let mut joined = String::new();
+                for &i in &lines[k..=end] {
+                    if !joined.is_empty() {
+                        joined.push(' ');
+                    }
+                    joined.push_str(page.trimmed(i));
+                }
+                let (score, kind) = self.score(&joined, &LineFeatures::of(&joined));
+                let share = (score / (end - k + 1) as f64, split_kind(kind));
+                scores[k..=end].fill(share);
+            }
+            k = end + 1;
+        }
+        scores
+    }
+
     /// A line that could be the story's headline: a few words, not a truncated teaser, not
     /// a sentence ending in a full stop (captions do), not a byline or a timestamp. `text`
     /// is the line without surrounding white space, of `words` words.
@@ -227,6 +269,7 @@ impl Detector for ContentRegion {
                 }
             })
             .collect();
+        let scores = self.join_broken_paragraphs(page, lines, verdicts, scores);
         // A page dump usually starts with the page's <title>, and the headline repeats it
         // right above the article: when it does, the article is the first good stretch after
         // that repeat, and the menus above it are out whatever they score.
@@ -341,6 +384,91 @@ impl Detector for ContentRegion {
         }
     }
 }
+
+/// The kind of a paragraph's score, said of one of the lines it was broken into.
+fn split_kind(kind: &'static str) -> &'static str {
+    match kind {
+        "prose" => "prose broken into lines",
+        "prose without a sentence end" => "prose without a sentence end, broken into lines",
+        "long line without prose" => "long line without prose, broken into lines",
+        "short sentence" => "short sentence broken into lines",
+        "date or time line" => "date or time line broken into lines",
+        "truncated teaser" => "truncated teaser broken into lines",
+        _ => "short line broken into lines",
+    }
+}
+
+/// Whether the break between text lines `a` and `b` falls inside a paragraph (see
+/// `ContentRegion::join_broken_paragraphs`): the lines are next to each other, the first
+/// does not end a sentence, and the second goes on from it. It starts with the one space
+/// that separated it from the word before, where the first line has none (a renderer that
+/// keeps the page's layout indents the lines of a block alike); or, indented no deeper
+/// than the first, it starts with punctuation that follows a word (", ", ". ", a closing
+/// quote or bracket), or with a word after a first line that stops where a sentence cannot
+/// (`ends_mid_sentence`). White space at the end of the first line would say as much, but
+/// cleaning takes it off, and cleaning clean text must find the same paragraphs.
+fn breaks_inside_text(page: &Page<'_>, a: usize, b: usize) -> bool {
+    let blocks = page.blocks;
+    if blocks[b].line != blocks[a].line + 1 {
+        return false;
+    }
+    let first = page.trimmed(a);
+    if first.is_empty() || page.features[a].truncated || ends_sentence(first) {
+        return false;
+    }
+    let (first_indent, second_indent) = (page.features[a].start, page.features[b].start);
+    if first_indent == 0 && second_indent == 1 && blocks[b].text.starts_with(' ') {
+        return true;
+    }
+    if second_indent > first_indent.max(1) {
+        return false;
+    }
+    match page.trimmed(b).chars().next() {
+        Some(',' | '.' | ';' | ':' | ')' | ']' | '!' | '?' | '”' | '’') => true,
+        Some(c) if c.is_alphanumeric() || matches!(c, '“' | '‘' | '"' | '(') => {
+            ends_mid_sentence(first)
+        }
+        _ => false,
+    }
+}
+
+/// Whether a line stops where a sentence cannot: after a comma, or after an article, a
+/// preposition or a conjunction (`UNENDING_WORDS`, none longer than `MAX_UNENDING_BYTES`).
+fn ends_mid_sentence(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.last() == Some(&b',') {
+        return true;
+    }
+    // The last word: most lines' is longer than any of the words, which settles them.
+    let word_start = bytes
+        .iter()
+        .rev()
+        .take(MAX_UNENDING_BYTES + 1)
+        .position(|&b| b.is_ascii() && !b.is_ascii_alphanumeric())
+        .map_or(bytes.len().saturating_sub(MAX_UNENDING_BYTES + 1), |n| {
+            bytes.len() - n
+        });
+    let last = &bytes[word_start..];
+    !last.is_empty()
+        && last.len() <= MAX_UNENDING_BYTES
+        && UNENDING_WORDS
+            .iter()
+            .any(|word| word.as_bytes().eq_ignore_ascii_case(last))
+}
+
+/// The longest of `UNENDING_WORDS`, in bytes.
+const MAX_UNENDING_BYTES: usize = 4;
+
+/// Words that do not end a sentence (articles, prepositions, conjunctions) in the languages
+/// the rules ship phrases for. Left out: particles that end menu entries ("Sign in", "Log
+/// on"), and words that end English lines as names or abbreviations ("Plan A", "Nick A",
+/// "8 p.m. ET", "the UN", "MIT", "Never say die", "Dem").
+const UNENDING_WORDS: &[&str] = &[
+    "the", "an", "and", "or", "but", "of", "to", "for", "with", "from", "into", "than", "der",
+    "das", "und", "oder", "ein", "eine", "zu", "für", "des", "le", "la", "les", "ou", "du", "une",
+    "dans", "pour", "avec", "aux", "el", "los", "las", "por", "para", "una", "che", "per", "het",
+    "een",
+];
 
 /// Calls `with` with the end of a removed line's reason, "<kind>, <score>" (the score with
 /// its sign and one decimal). Scores recur from page to page (every short line costs the
@@ -1239,6 +1367,43 @@ fn function_words() -> &'static WordSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_that_stop_mid_sentence_are_told() {
+        for word in UNENDING_WORDS {
+            assert!(word.len() <= MAX_UNENDING_BYTES, "{word}");
+            assert_eq!(*word, word.to_lowercase(), "{word}");
+            assert!(ends_mid_sentence(word), "{word}");
+            assert!(ends_mid_sentence(&format!("according to {word}")), "{word}");
+        }
+        for text in [
+            "Lynn said, via the",
+            "after a debate with",
+            "commuters, according to",
+            "Dow Jones,",
+            "THE PRICE OF",
+            "Pläne für",
+        ] {
+            assert!(ends_mid_sentence(text), "{text}");
+        }
+        for text in [
+            "",
+            "Home",
+            "Sign in",
+            "Log on",
+            "Privacy Policy",
+            "Theo",
+            "bathe",
+            "Toronto",
+            "Fort",
+            "and.",
+            "Andorra",
+            "NY Jets",
+            "über",
+        ] {
+            assert!(!ends_mid_sentence(text), "{text}");
+        }
+    }
 
     /// Numbers below a bound from a xorshift generator with a fixed seed, so every run of a
     /// test sees the same ones.
