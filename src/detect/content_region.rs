@@ -738,12 +738,96 @@ fn list_item(line: &str) -> Option<(u32, bool)> {
         .take_while(u8::is_ascii_digit)
         .count();
     let rest = &line.trim_start()[digits..];
-    let data = rest
+    let data = (rest
         .bytes()
         .skip(1)
         .any(|b| b.is_ascii_digit() || b == b':')
-        || SPACED_DASHES.iter().any(|dash| rest.contains(dash));
+        || SPACED_DASHES.iter().any(|dash| rest.contains(dash)))
+        && !is_timestamp(rest.get(1..).unwrap_or(""));
     Some((number, data))
+}
+
+/// Whether a text is only a date or a time ("20 Nov 2019, 9:42am", "2 hours ago"): every
+/// word holds a digit or is a word of dates and times. Teaser lists number their stories'
+/// timestamps; a schedule's item says what happens on the date ("March 8: Sebring").
+fn is_timestamp(text: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+        "am",
+        "pm",
+        "a.m",
+        "p.m",
+        "at",
+        "ago",
+        "min",
+        "mins",
+        "minute",
+        "minutes",
+        "hour",
+        "hours",
+        "hr",
+        "hrs",
+        "day",
+        "days",
+        "today",
+        "yesterday",
+        "updated",
+        "published",
+        "utc",
+        "gmt",
+        "et",
+        "edt",
+        "est",
+        "ct",
+        "cst",
+        "cdt",
+        "mt",
+        "mst",
+        "mdt",
+        "pt",
+        "pst",
+        "pdt",
+        "bst",
+        "cet",
+        "cest",
+    ];
+    let mut words = 0;
+    for word in text.split_whitespace() {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
+        let word = word.trim_end_matches('.');
+        if word.is_empty() || word.bytes().any(|b| b.is_ascii_digit()) {
+            words += 1;
+            continue;
+        }
+        if !WORDS.iter().any(|known| known.eq_ignore_ascii_case(word)) {
+            return false;
+        }
+        words += 1;
+    }
+    words > 0
 }
 
 fn list_number(line: &str) -> Option<u32> {
@@ -1367,6 +1451,29 @@ fn function_words() -> &'static WordSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_numbered_timestamp_is_no_data() {
+        for text in [
+            "20 Nov 2019 , 9:42am",
+            "2 hours ago",
+            "Updated 11:21 pm CST",
+            "March 8, 2019 at 4:47 p.m.",
+            "12:30",
+        ] {
+            assert!(is_timestamp(text), "{text}");
+            assert_eq!(list_item(&format!("1. {text}")), Some((1, false)), "{text}");
+        }
+        for text in [
+            "",
+            "March 8: Sebring",
+            "Kyle Busch 5040 5 1",
+            "Oslo – Bergen 2:14",
+        ] {
+            assert!(!is_timestamp(text), "{text}");
+        }
+        assert_eq!(list_item("3. March 8: Sebring"), Some((3, true)));
+    }
 
     #[test]
     fn lines_that_stop_mid_sentence_are_told() {
