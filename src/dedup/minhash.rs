@@ -97,15 +97,19 @@ fn two_byte_table() -> &'static [u32; 0x800] {
 const SEPARATOR: u8 = 0;
 const OWN_LOWER_CASE: u8 = 1;
 
-/// For each code point below U+10000: `SEPARATOR` when it is not a letter or digit,
+/// For a code point below U+10000: `SEPARATOR` when it is not a letter or digit,
 /// `OWN_LOWER_CASE` when it is one and lower-cases to itself (all of CJK, most scripts), else
-/// `SLOW` (as u8): the character is decoded and looked up.
-fn three_byte_table() -> &'static [u8; 0x10000] {
-    static TABLE: std::sync::OnceLock<Box<[u8; 0x10000]>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut table = Box::new([SLOW as u8; 0x10000]);
-        for (cp, slot) in table.iter_mut().enumerate() {
-            let Some(c) = char::from_u32(cp as u32) else {
+/// `SLOW` (as u8): the character is decoded and looked up. The answers are tables of 256
+/// code points each, built on first use: a run's text uses a handful of them (general
+/// punctuation, a script or two), and all of them would cost more to build than
+/// fingerprinting a corpus of a few hundred pages.
+fn three_byte_class(cp: usize) -> u8 {
+    static BLOCKS: [std::sync::OnceLock<[u8; 256]>; 256] =
+        [const { std::sync::OnceLock::new() }; 256];
+    let block = BLOCKS[(cp >> 8) & 0xFF].get_or_init(|| {
+        let mut table = [SLOW as u8; 256];
+        for (offset, slot) in table.iter_mut().enumerate() {
+            let Some(c) = char::from_u32(((cp & !0xFF) | offset) as u32) else {
                 continue;
             };
             if !c.is_alphanumeric() {
@@ -120,7 +124,8 @@ fn three_byte_table() -> &'static [u8; 0x10000] {
             }
         }
         table
-    })
+    });
+    block[cp & 0xFF]
 }
 
 /// Hashes one word a byte at a time. Bytes are shifted into a 64-bit word and only every
@@ -170,7 +175,6 @@ impl WordHasher {
 pub fn for_each_word(text: &str, mut word: impl FnMut(u64)) {
     let bytes = text.as_bytes();
     let two_byte = two_byte_table();
-    let three_byte = three_byte_table();
     let mut w = WordHasher::NEW;
     let mut i = 0;
     while i < bytes.len() {
@@ -192,7 +196,7 @@ pub fn for_each_word(text: &str, mut word: impl FnMut(u64)) {
             let cp = (usize::from(b & 0x0F) << 12)
                 | (usize::from(bytes[i + 1] & 0x3F) << 6)
                 | usize::from(bytes[i + 2] & 0x3F);
-            match three_byte[cp] {
+            match three_byte_class(cp) {
                 SEPARATOR => {
                     if !w.is_empty() {
                         word(w.finish());
