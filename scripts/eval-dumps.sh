@@ -74,16 +74,19 @@ if [[ ! -f $dumps/.complete ]]; then
     touch "$dumps/.complete"
 fi
 
-score() {
-    # The F1 line of `newsclean eval`: "F1  <value>  <±> ..."
-    "$bin" eval --gold "$gold" "$@" | awk '$1 == "F1" { printf "%s ± %s", $2, $3 }'
-}
-detail() {
-    "$bin" eval --gold "$gold" "$@" | awk '$1 == "precision" { p = $2 } $1 == "recall" { r = $2 } END { printf "P %s  R %s", p, r }'
+# F1 (with its ±) of one `newsclean eval` run, then its precision and recall when `full`.
+scores() {
+    local full=$1
+    shift
+    "$bin" eval --gold "$gold" "$@" | awk -v full="$full" '
+        $1 == "precision" { p = $2 }
+        $1 == "recall" { r = $2 }
+        $1 == "F1" { f = $2 " ± " $3 }
+        END { printf "%-16s", f; if (full) printf "  P %s  R %s", p, r }'
 }
 
-printf '%-11s  %-16s  %-16s  %s\n' renderer "dump as it is" "newsclean clean" ""
+printf '%-11s  %-16s  %-16s\n' renderer "dump as it is" "newsclean clean"
 for name in html-text inscriptis bs4; do
     folder=$dumps/$name
-    printf '%-11s  %-16s  %-16s  %s\n' "$name" "$(score --pred "$folder")" "$(score "$folder")" "$(detail "$folder")"
+    printf '%-11s  %s  %s\n' "$name" "$(scores 0 --pred "$folder")" "$(scores 1 "$folder")"
 done

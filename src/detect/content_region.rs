@@ -711,11 +711,6 @@ const SPACED_DASHES: [&str; 3] = [" – ", " — ", " - "];
 /// The fewest words of a line that leads into a list.
 const MIN_LEAD_IN_WORDS: usize = 3;
 
-/// ASCII white space as `char::is_whitespace` has it: space, tab to carriage return.
-fn is_ascii_space(b: u8) -> bool {
-    b == b' ' || (b'\t'..=b'\r').contains(&b)
-}
-
 /// A numbered list needs at least this many items in sequence.
 const MIN_LIST_ITEMS: usize = 3;
 
@@ -728,7 +723,9 @@ fn list_item(line: &str) -> Option<(u32, bool)> {
     // they start with no number.
     match line.as_bytes().first() {
         None => return None,
-        Some(&b) if b.is_ascii() && !b.is_ascii_digit() && !is_ascii_space(b) => return None,
+        Some(&b) if b.is_ascii() && !b.is_ascii_digit() && !crate::normalize::is_ascii_space(b) => {
+            return None
+        }
         Some(_) => {}
     }
     let number = list_number(line)?;

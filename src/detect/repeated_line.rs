@@ -70,12 +70,8 @@ impl RepeatedLine {
 /// `line`), given the line and its text without surrounding white space.
 fn is_prose(line: &str, trimmed: &str, prose_words: usize) -> bool {
     // The end of the line is a few characters to test; most lines fail it before their
-    // words are counted, and most of those by their last byte: an ASCII character that
-    // neither ends a sentence nor closes a quote or bracket after one.
-    let may_end_sentence = trimmed.as_bytes().last().is_some_and(|&last| {
-        !last.is_ascii() || matches!(last, b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']')
-    });
-    if !may_end_sentence || !crate::judge::ends_like_sentence(trimmed) {
+    // words are counted.
+    if !crate::judge::ends_like_sentence(trimmed) {
         return false;
     }
     let trimmed_words = crate::judge::word_count(trimmed);
@@ -110,7 +106,7 @@ fn raw_lines(raw: &str) -> impl Iterator<Item = &str> {
 
 /// An ASCII byte that `trimmed_bounds` does not trim: not white space.
 fn is_visible_ascii(b: u8) -> bool {
-    b.is_ascii() && !matches!(b, b'\t'..=b'\r' | b' ')
+    b.is_ascii() && !crate::normalize::is_ascii_space(b)
 }
 
 /// Each document's site and distinct lines, found in parallel.

@@ -11,6 +11,7 @@ use std::cell::Cell;
 
 use crate::dedup::minhash::mix64;
 use crate::document::{Block, Document};
+use crate::normalize::is_ascii_space;
 
 /// A document with its blocks and the layout facts derived from them.
 pub struct Page<'a> {
@@ -148,7 +149,7 @@ impl LineFeatures {
             label_words: if ascii {
                 ascii_label_words_of(trimmed, &scan)
             } else {
-                label_words_of(trimmed, chars, ascii)
+                label_words_of(trimmed, chars)
             },
             blank,
             ascii,
@@ -586,10 +587,9 @@ pub(crate) fn space_bytes(word: u64) -> u64 {
 /// ASCII white space as `split_whitespace` sees it, for the byte loops above.
 static SPACE: [bool; 256] = {
     let mut table = [false; 256];
-    table[b' ' as usize] = true;
-    let mut b = b'\t';
-    while b <= b'\r' {
-        table[b as usize] = true;
+    let mut b = 0;
+    while b < 256 {
+        table[b] = is_ascii_space(b as u8);
         b += 1;
     }
     table
@@ -626,7 +626,15 @@ pub(crate) fn trimmed_sentence_like(text: &str, words: usize) -> bool {
 
 /// The end of `is_sentence_like` for a line given without surrounding white space: sentence
 /// punctuation, and no truncation.
+#[inline]
 pub(crate) fn ends_like_sentence(text: &str) -> bool {
+    // Most lines end in an ASCII character that neither ends a sentence nor closes a quote
+    // or bracket after one: their last byte settles them.
+    if let Some(&b) = text.as_bytes().last() {
+        if b.is_ascii() && !is_ascii_closer(b) && !matches!(b, b'.' | b'!' | b'?') {
+            return false;
+        }
+    }
     let truncated = text.ends_with("...") || text.ends_with('…');
     !truncated && ends_sentence(text)
 }
@@ -639,30 +647,26 @@ const LABEL_MAX_CHARS: usize = 32;
 /// digits, no end punctuation. Zero otherwise.
 pub fn label_words(text: &str) -> u8 {
     let text = text.trim();
-    label_words_of(text, text.chars().count(), text.is_ascii())
+    label_words_of(text, text.chars().count())
 }
 
-/// `label_words` of a trimmed line with `chars` characters, ASCII or not. The tests run
-/// cheapest first: every failed test means "not a label", so their order does not change
-/// the answer.
-fn label_words_of(text: &str, chars: usize, ascii: bool) -> u8 {
-    if text.is_empty() || chars > LABEL_MAX_CHARS {
+/// `label_words` of a trimmed line with `chars` characters. The tests run cheapest first:
+/// every failed test means "not a label", so their order does not change the answer. (An
+/// ASCII line's features come from its `scan` instead: `ascii_label_words_of`.)
+fn label_words_of(text: &str, chars: usize) -> u8 {
+    if text.is_empty() || chars > LABEL_MAX_CHARS || ends_with_label_stop(text) {
         return 0;
     }
-    // The marks are ASCII: the line ends in one exactly when its last byte is one.
-    if matches!(
+    label_words_by_chars(text)
+}
+
+/// A line that ends in a mark no label ends in (a sentence's, a lead-in's or a list's).
+/// The marks are ASCII: the line ends in one exactly when its last byte is one.
+fn ends_with_label_stop(text: &str) -> bool {
+    matches!(
         text.as_bytes().last(),
         Some(b'.' | b'!' | b'?' | b':' | b',' | b';')
-    ) {
-        return 0;
-    }
-    // An ASCII line (the common case) is cut into words byte by byte: its characters are
-    // its bytes, and its white space is ASCII white space.
-    if ascii {
-        ascii_label_words(text)
-    } else {
-        label_words_by_chars(text)
-    }
+    )
 }
 
 /// The words of a label-length line when each is capitalised and holds no digit, at most
@@ -688,44 +692,15 @@ fn label_words_by_chars(text: &str) -> u8 {
 /// `label_words_of` an ASCII trimmed line, given its `scan` (with `LABEL` when the line is
 /// short enough to be a label).
 fn ascii_label_words_of(text: &str, scan: &Scan) -> u8 {
-    if text.is_empty() || text.len() > LABEL_MAX_CHARS || scan.not_label || scan.words > 3 {
-        return 0;
-    }
-    if matches!(
-        text.as_bytes().last(),
-        Some(b'.' | b'!' | b'?' | b':' | b',' | b';')
-    ) {
+    if text.is_empty()
+        || text.len() > LABEL_MAX_CHARS
+        || scan.not_label
+        || scan.words > 3
+        || ends_with_label_stop(text)
+    {
         return 0;
     }
     scan.words as u8
-}
-
-/// `label_words_by_chars` of an ASCII line, in one pass over its bytes: every word starts
-/// capitalised, no byte is a digit (a digit is never white space, so it is in some word),
-/// and there are at most three words.
-fn ascii_label_words(text: &str) -> u8 {
-    let mut words = 0u8;
-    let mut previous_space = true;
-    for &b in text.as_bytes() {
-        if SPACE[b as usize] {
-            previous_space = true;
-            continue;
-        }
-        if b.is_ascii_digit() {
-            return 0;
-        }
-        if previous_space {
-            if !(b.is_ascii_uppercase() || b == b'&') {
-                return 0;
-            }
-            words += 1;
-            if words > 3 {
-                return 0;
-            }
-            previous_space = false;
-        }
-    }
-    words
 }
 
 #[cfg(test)]
@@ -857,19 +832,6 @@ mod tests {
         "Abcdefghijklmnopqrstuvwxyzabcde.",
         "Ééééééééééééééééééééééééééééééé Éé",
     ];
-
-    #[test]
-    fn labels_are_found_as_by_characters() {
-        for text in LABEL_SAMPLES {
-            if text.is_ascii() {
-                assert_eq!(
-                    ascii_label_words(text),
-                    label_words_by_chars(text),
-                    "{text:?}"
-                );
-            }
-        }
-    }
 
     #[test]
     fn sentence_ends_are_found_as_by_trimming_closers() {

@@ -102,6 +102,12 @@ fn all_nfc_inert(text: &str) -> bool {
     }
 }
 
+/// The ASCII characters `char::is_whitespace` holds for (tab, line feed, vertical tab, form
+/// feed, carriage return, space), which trimming and `split_whitespace` take as white space.
+pub(crate) const fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
 /// How many bytes `bytes` starts with that are ASCII, tested eight at a time.
 pub(crate) fn ascii_prefix_len(bytes: &[u8]) -> usize {
     let mut words = bytes.chunks_exact(8);

@@ -393,6 +393,14 @@ impl Page {
 
         let path = out.join(REPORT_HTML);
         let write_error = |e: io::Error| format!("cannot write {}: {e}", path.display());
+        self.write_end(rules, &clusters).map_err(write_error)?;
+        self.file.commit().map_err(write_error)?;
+        Ok(self.written)
+    }
+
+    /// What follows the documents' lines: the summary and charts, the index, the script,
+    /// the end of the template.
+    fn write_end(&mut self, rules: &RuleSet, clusters: &[Cluster]) -> io::Result<()> {
         let mut body = String::new();
         body.push_str(&self.totals.html());
         body.push_str("<div class=\"charts\">");
@@ -413,22 +421,14 @@ impl Page {
              <section id=\"detail\"></section>\n\
              <section id=\"clusters\"><h2>Duplicate stories</h2></section>\n",
         );
-        self.file.write_all(body.as_bytes()).map_err(write_error)?;
+        body.push_str("<script type=\"application/json\" id=\"index\">");
+        self.file.write_all(body.as_bytes())?;
+        self.write_index(rules, clusters)?;
+        self.file.write_all(b"</script>\n<script>\n")?;
         self.file
-            .write_all(b"<script type=\"application/json\" id=\"index\">")
-            .map_err(write_error)?;
-        self.write_index(rules, &clusters).map_err(write_error)?;
-        self.file.write_all(b"</script>\n").map_err(write_error)?;
-        self.file.write_all(b"<script>\n").map_err(write_error)?;
-        self.file
-            .write_all(SCRIPT.replace("</", "<\\/").as_bytes())
-            .map_err(write_error)?;
-        self.file.write_all(b"</script>\n").map_err(write_error)?;
-        self.file
-            .write_all(self.tail.as_bytes())
-            .map_err(write_error)?;
-        self.file.commit().map_err(write_error)?;
-        Ok(self.written)
+            .write_all(SCRIPT.replace("</", "<\\/").as_bytes())?;
+        self.file.write_all(b"</script>\n")?;
+        self.file.write_all(self.tail.as_bytes())
     }
 
     /// `{"rules":[[id, description]...],"sites":[...],"docs":[rows],"clusters":[...]}`

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use crate::document::Block;
-use crate::normalize::{ascii_prefix_len, normalize_line, Changes};
+use crate::normalize::{ascii_prefix_len, is_ascii_space, normalize_line, Changes};
 
 /// Splits raw text into line blocks, normalising each line's text.
 ///
@@ -48,12 +48,6 @@ pub fn lines(raw: &str) -> Vec<Block<'_>> {
         start = span_end;
     }
     blocks
-}
-
-/// The ASCII characters `char::is_whitespace` holds for (tab, line feed, vertical tab, form
-/// feed, carriage return, space): a line ending with one loses it when normalised.
-fn is_ascii_space(b: u8) -> bool {
-    matches!(b, b'\t'..=b'\r' | b' ')
 }
 
 #[cfg(test)]
