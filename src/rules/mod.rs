@@ -492,12 +492,25 @@ impl RuleDef {
     }
 }
 
-/// One rule's regex.
+/// One rule's regex. A match's reason quotes the text it matched rather than the pattern:
+/// the pattern is one `rules explain` away, and the matched words are what a reviewer needs
+/// to see why this line went (a pattern of many alternatives would also repeat a kilobyte
+/// of itself on every line it removes).
 struct RuleRegex {
     rule: usize,
     regex: Regex,
-    /// The reason a match shows.
-    why: Arc<str>,
+}
+
+/// Matched text longer than this is shown cut, in characters.
+const MATCH_SHOWN_CHARS: usize = 60;
+
+/// The reason a regex match shows: `regex matched "…"` with the matched text, cut to
+/// `MATCH_SHOWN_CHARS`.
+fn regex_why(matched: &str) -> Arc<str> {
+    match matched.char_indices().nth(MATCH_SHOWN_CHARS) {
+        Some((cut, _)) => format!("regex matched \"{}…\"", &matched[..cut]).into(),
+        None => format!("regex matched \"{matched}\"").into(),
+    }
 }
 
 /// A rule that matched a block, with the reason to show.
@@ -584,7 +597,6 @@ impl RuleSet {
                 })?;
                 regexes.push(RuleRegex {
                     rule: index,
-                    why: format!("regex /{regex}/").into(),
                     regex: compiled,
                 });
             }
@@ -750,10 +762,13 @@ impl RuleSet {
     /// caller sorts the matches into rule order.
     fn test_regex(&self, k: usize, line: &str, found: &mut Vec<RuleMatch>) {
         let regex = &self.regexes[k];
-        if !found.iter().any(|f| f.rule == regex.rule) && regex.regex.is_match(line) {
+        if found.iter().any(|f| f.rule == regex.rule) {
+            return;
+        }
+        if let Some(m) = regex.regex.find(line) {
             found.push(RuleMatch {
                 rule: regex.rule,
-                why: Arc::clone(&regex.why),
+                why: regex_why(m.as_str()),
             });
         }
     }
@@ -1065,6 +1080,28 @@ mod tests {
         let table = LinePhrases::build(entries)?;
         let number = table.find(line)?;
         Some(table.owners[number][0].1.to_ascii_lowercase())
+    }
+
+    /// A regex match explains itself by the text it matched, cut when long, not by its
+    /// pattern.
+    #[test]
+    fn regex_matches_quote_the_matched_text() {
+        let rules = RuleSet::load(&RuleSources {
+            defaults: true,
+            paths: Vec::new(),
+        })
+        .unwrap();
+        let mut found = Vec::new();
+        rules.matches("(AP Photo/John Smith)", &mut found);
+        assert!(!found.is_empty());
+        for m in &found {
+            assert_eq!(&*m.why, "regex matched \"(AP Photo/John Smith)\"");
+        }
+        assert_eq!(
+            &*regex_why(&"é".repeat(70)),
+            format!("regex matched \"{}…\"", "é".repeat(60))
+        );
+        assert_eq!(&*regex_why("©"), "regex matched \"©\"");
     }
 
     #[test]
