@@ -395,12 +395,14 @@ impl<'a> Page<'a> {
             })
             .collect();
         let first_sentence = features.iter().position(|f| f.sentence);
-        let text_blocks: Vec<usize> = features
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| !f.blank)
-            .map(|(i, _)| i)
-            .collect();
+        let mut text_blocks: Vec<usize> = Vec::with_capacity(features.len());
+        text_blocks.extend(
+            features
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| !f.blank)
+                .map(|(i, _)| i),
+        );
         Page {
             doc,
             blocks,
