@@ -35,6 +35,10 @@ pub struct Document {
     /// Hashes of this document's lines that many documents of its site carry, sorted; set
     /// by the repeated-line detector's pass over the whole run before judging.
     pub repeated_lines: Arc<[u64]>,
+    /// The hash each line of `raw` is counted by (`judge::line_hash` of its trimmed text),
+    /// line by line, left by the same pass when `repeated_lines` is not empty so the
+    /// detector does not hash the lines again; empty otherwise, or when `raw` was replaced.
+    pub line_hashes: Vec<u64>,
     /// The JSONL record, kept so `--format jsonl` can write every other field back. Its text
     /// field is left empty: the text itself is in `raw`.
     pub record: Option<serde_json::Map<String, serde_json::Value>>,

@@ -32,7 +32,7 @@ pub use document::{Block, Document, Verdict};
 pub use input::{InputOptions, Problem};
 use normalize::Changes;
 pub use report::diff::Style as DiffStyle;
-pub use report::{RemovedSpan, Summary};
+pub use report::{Removed, RemovedSpan, ReportedSpan, SpanView, Summary};
 pub use rules::{RuleFileError, RuleSet, RuleSources};
 
 /// A cleaned document: the clean text and the account of everything removed.
@@ -49,6 +49,16 @@ pub struct Cleaned {
     pub diff: String,
 }
 
+impl Cleaned {
+    /// The removed spans with their texts.
+    pub fn removed_view(&self) -> Removed<'_> {
+        Removed::Found {
+            spans: &self.removed,
+            raw: &self.document.raw,
+        }
+    }
+}
+
 /// Cleans one document. `diff` asks for the unified diff in that style.
 pub fn clean_document(mut document: Document, rules: &RuleSet, diff: Option<DiffStyle>) -> Cleaned {
     if let Some(markup) = document.markup.take() {
@@ -57,7 +67,7 @@ pub fn clean_document(mut document: Document, rules: &RuleSet, diff: Option<Diff
     let blocks = segment::lines(&document.raw);
     let verdicts = judge::judge(&document, &blocks, rules);
     let kept = kept_text(&document.raw, &blocks, &verdicts);
-    let removed = removed_spans(&document.raw, &blocks, &verdicts);
+    let removed = removed_spans(&blocks, &verdicts);
     let diff = match diff {
         Some(style) => {
             let (old, new) = match style {
@@ -218,7 +228,7 @@ fn rows<'a>(
 /// that text's reason). So removals of one rule and reason with only such blank lines
 /// between them are one span. Only a charged blank line with neither neighbour to join
 /// stays a span of its own, with the judge's reason.
-fn removed_spans(raw: &str, blocks: &[Block<'_>], verdicts: &[Verdict]) -> Vec<RemovedSpan> {
+fn removed_spans(blocks: &[Block<'_>], verdicts: &[Verdict]) -> Vec<RemovedSpan> {
     /// The span being built: lines `first..=last`, and whether it holds only charged blank
     /// lines so far (which the removed text after them may still take over).
     struct Open<'v> {
@@ -239,7 +249,7 @@ fn removed_spans(raw: &str, blocks: &[Block<'_>], verdicts: &[Verdict]) -> Vec<R
                 lines: [blocks[open.first].line, blocks[open.last].line],
                 rule: Arc::clone(open.rule),
                 why: Arc::clone(open.why),
-                text: raw[blocks[open.first].span.start..blocks[open.last].span.end].to_string(),
+                bytes: blocks[open.first].span.start..blocks[open.last].span.end,
             });
         }
     };

@@ -685,7 +685,11 @@ fn rules_lint(corpus: &[PathBuf], args: RuleArgs, input: InputArgs) -> Result<Ex
             loaded
                 .documents
                 .into_par_iter()
-                .map(|doc| newsclean::clean_document(doc, &rules, None).removed)
+                .map(|doc| {
+                    newsclean::clean_document(doc, &rules, None)
+                        .removed_view()
+                        .to_reported()
+                })
                 .collect::<Vec<_>>()
         })?;
         let mut counts = lint::Fired::default();

@@ -314,9 +314,11 @@ action = "drop"
     .expect("the rules load");
     let spans_of = |raw: &str| -> Vec<(usize, usize, String, String, String)> {
         let lines = raw_lines(raw);
-        clean_document(doc(raw), &rules, None)
-            .removed
-            .iter()
+        let cleaned = clean_document(doc(raw), &rules, None);
+        cleaned
+            .removed_view()
+            .to_reported()
+            .into_iter()
             .map(|span| {
                 let [first, last] = span.lines;
                 assert_eq!(span.text, lines[first - 1..last].concat(), "{first}-{last}");

@@ -21,7 +21,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::document::{Document, Verdict};
-use crate::judge::{trimmed_bounds, Page};
+use crate::judge::{line_hash, trimmed_bounds, Page};
+use crate::normalize::Changes;
 
 use super::{Detector, Survey};
 
@@ -109,11 +110,18 @@ fn is_visible_ascii(b: u8) -> bool {
     b.is_ascii() && !crate::normalize::is_ascii_space(b)
 }
 
-/// Each document's site and distinct lines, found in parallel.
-fn sites_and_lines(documents: &[Document], prose_words: usize) -> Vec<(String, Vec<CountedLine>)> {
+/// Each document's site, distinct lines and line hashes (see `document_lines`), found in
+/// parallel.
+fn sites_and_lines(
+    documents: &[Document],
+    prose_words: usize,
+) -> Vec<(String, Vec<CountedLine>, Vec<u64>)> {
     documents
         .par_iter()
-        .map(|doc| (site_key(doc), document_lines(doc, prose_words)))
+        .map(|doc| {
+            let (lines, hashes) = document_lines(doc, prose_words);
+            (site_key(doc), lines, hashes)
+        })
         .collect()
 }
 
@@ -205,17 +213,22 @@ const EXPECTED_LINES_AT_MOST: usize = 4096;
 /// it is not).
 type CountedLine = (u64, usize);
 
-/// One document's distinct lines, in the order they first occur; a line that occurs more
-/// than once counts as prose by its shortest occurrence.
-fn document_lines(doc: &Document, prose_words: usize) -> Vec<CountedLine> {
+/// One document's distinct lines, in the order they first occur (a line that occurs more
+/// than once counts as prose by its shortest occurrence), and the hash of each of its lines
+/// in order (0, `line_hash("")`, for one without visible text).
+fn document_lines(doc: &Document, prose_words: usize) -> (Vec<CountedLine>, Vec<u64>) {
     // Room for the lines a page dump of this size usually has, but not for a line per 32
-    // bytes of a huge one-line file: both grow when they must.
+    // bytes of a huge one-line file: all grow when they must.
     let expected = (doc.raw.len() / 32 + 1).min(EXPECTED_LINES_AT_MOST);
     let mut lines: Vec<CountedLine> = Vec::with_capacity(expected);
+    let mut hashes: Vec<u64> = Vec::with_capacity(expected);
     let mut seen = HashTable::with_capacity(expected);
     for line in raw_lines(&doc.raw) {
         let (start, end) = match line.as_bytes() {
-            [] => continue,
+            [] => {
+                hashes.push(0);
+                continue;
+            }
             // Most lines neither start nor end with white space: no need to look for it.
             [first, .., last] if is_visible_ascii(*first) && is_visible_ascii(*last) => {
                 (0, line.len())
@@ -223,10 +236,12 @@ fn document_lines(doc: &Document, prose_words: usize) -> Vec<CountedLine> {
             _ => trimmed_bounds(line),
         };
         if start == end {
+            hashes.push(0);
             continue;
         }
         let trimmed = &line[start..end];
         let hash = crate::judge::line_hash(trimmed);
+        hashes.push(hash);
         let prose = if is_prose(line, trimmed, prose_words) {
             line.len()
         } else {
@@ -241,7 +256,7 @@ fn document_lines(doc: &Document, prose_words: usize) -> Vec<CountedLine> {
             }
         }
     }
-    lines
+    (lines, hashes)
 }
 
 /// Per site: how many documents, and in how many of them each line occurs. Counting is
@@ -309,18 +324,29 @@ struct RunCounts<'a> {
 
 impl Survey for RunCounts<'_> {
     fn add(&mut self, documents: &[Document]) {
-        for (site, lines) in &sites_and_lines(documents, self.config.prose_words) {
+        for (site, lines, _) in &sites_and_lines(documents, self.config.prose_words) {
             self.counts.add(site, lines, lines.len());
         }
     }
 
     fn apply(&self, documents: &mut [Document]) {
         documents.par_iter_mut().for_each(|doc| {
-            let lines = document_lines(doc, self.config.prose_words);
+            let (lines, hashes) = document_lines(doc, self.config.prose_words);
             let repeated = self.counts.repeated(self.config, &site_key(doc), &lines);
-            doc.repeated_lines = Arc::from(repeated);
+            leave_found(doc, repeated, hashes);
         });
     }
+}
+
+/// Leaves in a document the hashes of its repeated lines and, when there are any, the hash
+/// of each of its lines, which the judge then looks them up by.
+fn leave_found(doc: &mut Document, repeated: Vec<u64>, hashes: Vec<u64>) {
+    doc.line_hashes = if repeated.is_empty() {
+        Vec::new()
+    } else {
+        hashes
+    };
+    doc.repeated_lines = Arc::from(repeated);
 }
 
 impl Detector for RepeatedLine {
@@ -337,19 +363,21 @@ impl Detector for RepeatedLine {
         let per_document = sites_and_lines(documents, config.prose_words);
         // Each site's table gets room for all its lines at once.
         let mut sizes: HashMap<&str, usize> = HashMap::new();
-        for (site, lines) in &per_document {
+        for (site, lines, _) in &per_document {
             *sizes.entry(site.as_str()).or_default() += lines.len();
         }
         let mut counts = SiteCounts::default();
-        for (site, lines) in &per_document {
+        for (site, lines, _) in &per_document {
             counts.add(site, lines, sizes[site.as_str()]);
         }
         let repeated: Vec<Vec<u64>> = per_document
             .par_iter()
-            .map(|(site, lines)| counts.repeated(config, site, lines))
+            .map(|(site, lines, _)| counts.repeated(config, site, lines))
             .collect();
-        for (doc, repeated) in documents.iter_mut().zip(repeated) {
-            doc.repeated_lines = Arc::from(repeated);
+        for ((doc, repeated), (_, _, hashes)) in
+            documents.iter_mut().zip(repeated).zip(per_document)
+        {
+            leave_found(doc, repeated, hashes);
         }
     }
 
@@ -383,8 +411,15 @@ impl Detector for RepeatedLine {
             if !verdicts[i].is_keep() {
                 continue;
             }
+            // The survey's hash of the raw line is the hash of the block's text unless
+            // normalisation changed more than the white space at its ends (a carriage
+            // return, trailing spaces), which trimming takes off anyway.
+            let block = &blocks[i];
+            let hash = match page.doc.line_hashes.get(block.line - 1) {
+                Some(&hash) if !block.changes.contains(Changes::NFC) => hash,
+                _ => line_hash(page.trimmed(i)),
+            };
             // The cheapest test first: most lines' bits are clear.
-            let hash = page.features[i].hash;
             if !may_be_repeated(hash) {
                 continue;
             }
@@ -402,7 +437,7 @@ impl Detector for RepeatedLine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::judge::{is_sentence_like, line_hash, word_count};
+    use crate::judge::{is_sentence_like, word_count};
 
     #[test]
     fn the_table_counts_as_a_map_does() {
@@ -422,7 +457,7 @@ mod tests {
 
     /// `document_lines` with prose lines of ten words, sorted.
     fn sorted_document_lines(doc: &Document) -> Vec<CountedLine> {
-        let mut found = document_lines(doc, 10);
+        let (mut found, _) = document_lines(doc, 10);
         found.sort_unstable();
         found
     }
@@ -456,6 +491,23 @@ mod tests {
         let found = sorted_document_lines(&doc);
         assert_eq!(found, counted_by_the_judge(&doc.raw));
         assert_eq!(found.len(), 3);
+    }
+
+    #[test]
+    fn the_line_hashes_are_those_of_the_blocks_the_judge_sees() {
+        let raw = "Menu\r\n  Share  \n\n\u{a0}\nCafe\u{301}\t\nMOST READ\r\nlast\r";
+        let doc = Document {
+            raw: raw.to_string(),
+            ..Document::default()
+        };
+        let (_, hashes) = document_lines(&doc, 10);
+        let blocks = crate::segment::lines(raw);
+        assert_eq!(hashes.len(), blocks.len());
+        for (block, &hash) in blocks.iter().zip(&hashes) {
+            if !block.changes.contains(Changes::NFC) {
+                assert_eq!(hash, line_hash(block.text.trim()), "{:?}", block.text);
+            }
+        }
     }
 
     #[test]

@@ -608,33 +608,29 @@ pub fn host_of(url: &str) -> Option<String> {
 /// Makes an id safe as a relative file path: letters, digits, `.`, `-`, `_` and `/` between
 /// non-dot segments.
 fn path_safe_id(id: &str) -> String {
-    let cleaned: Vec<String> = id
-        .split('/')
-        .filter(|segment| !segment.is_empty())
-        .map(|segment| {
-            let safe: String = segment
-                .chars()
-                .map(|c| {
-                    if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            if safe.starts_with('.') {
-                format!("_{safe}")
+    // Written into one string: this runs for every record of a JSONL input.
+    let mut safe = String::with_capacity(id.len() + 1);
+    for segment in id.split('/').filter(|segment| !segment.is_empty()) {
+        if !safe.is_empty() {
+            safe.push('/');
+        }
+        // Only a `.` maps to a `.`, so the segment starts with one exactly when its safe
+        // form does.
+        if segment.starts_with('.') {
+            safe.push('_');
+        }
+        safe.extend(segment.chars().map(|c| {
+            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
             } else {
-                safe
+                '_'
             }
-        })
-        .collect();
-    let joined = cleaned.join("/");
-    if joined.is_empty() {
-        "_".to_string()
-    } else {
-        joined
+        }));
     }
+    if safe.is_empty() {
+        safe.push('_');
+    }
+    safe
 }
 
 fn parse_jsonl(shown: &str, base_id: &str, bytes: Vec<u8>, options: &InputOptions) -> Loaded {
@@ -909,6 +905,9 @@ mod tests {
         assert_eq!(path_safe_id("../../etc/passwd"), "_../_../etc/passwd");
         assert_eq!(path_safe_id("https://x.com/a b"), "https_/x.com/a_b");
         assert_eq!(path_safe_id(""), "_");
+        assert_eq!(path_safe_id("./a//.b/"), "_./a/_.b");
+        assert_eq!(path_safe_id("/é/ü x?"), "é/ü_x_");
+        assert_eq!(path_safe_id("///"), "_");
     }
 
     #[test]

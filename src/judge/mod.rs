@@ -39,9 +39,10 @@ pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdi
     let all: Vec<usize> = (0..blocks.len()).collect();
     let mut verdicts = judge_once(&page, rules, &matches, &all);
     for _ in 1..MAX_ROUNDS {
-        let kept: Vec<usize> = (0..blocks.len())
-            .filter(|&i| verdicts[i].is_keep())
-            .collect();
+        // Room for every block at once: a filtered collect would grow the vector step by
+        // step.
+        let mut kept: Vec<usize> = Vec::with_capacity(blocks.len());
+        kept.extend((0..blocks.len()).filter(|&i| verdicts[i].is_keep()));
         if kept.len() == blocks.len() || kept.is_empty() {
             break;
         }

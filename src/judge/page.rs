@@ -98,14 +98,11 @@ pub struct LineFeatures {
     pub blank: bool,
     /// The trimmed text is ASCII.
     pub ascii: bool,
-    /// `line_hash` of the trimmed text.
-    pub hash: u64,
 }
 
 impl LineFeatures {
     pub fn of(text: &str) -> LineFeatures {
-        // An empty line (most blank lines, once normalised) has nothing to scan; its hash is
-        // `line_hash("")`, which is 0.
+        // An empty line (most blank lines, once normalised) has nothing to scan.
         if text.is_empty() {
             return LineFeatures {
                 blank: true,
@@ -153,7 +150,6 @@ impl LineFeatures {
             },
             blank,
             ascii,
-            hash: scan.hash,
         }
     }
 
@@ -217,17 +213,16 @@ struct Scan {
     continuation: usize,
     /// A byte from 0xE3 to 0xED, the lead bytes of the CJK ranges, occurs.
     cjk_lead: bool,
-    /// `line_hash` of the bytes.
-    hash: u64,
     /// When asked for (`LABEL`): some word starts with a byte other than an ASCII capital
     /// or `&`, or some byte is an ASCII digit; such an ASCII line is no label.
     not_label: bool,
 }
 
-/// Words (as `word_count`), ASCII-ness, continuation bytes, CJK lead bytes and the line
-/// hash, eight bytes at a time, and with `LABEL` what rules out an ASCII label. The last
-/// bytes are padded with zeros for the hash and with spaces for the rest, which neither
-/// starts a word nor is a character.
+/// Words (as `word_count`), ASCII-ness, continuation bytes and CJK lead bytes, eight bytes
+/// at a time, and with `LABEL` what rules out an ASCII label. The last bytes are padded with
+/// spaces, which neither start a word nor are a character. (The line hash the repeated-line
+/// detector counts lines by is not taken here: its survey of the run has hashed every line
+/// already.)
 fn scan<const LABEL: bool>(bytes: &[u8]) -> Scan {
     let mut state = ScanState {
         words: 0,
@@ -235,21 +230,17 @@ fn scan<const LABEL: bool>(bytes: &[u8]) -> Scan {
         high: 0,
         continuation: 0,
         cjk_lead: false,
-        hash: (bytes.len() as u64).wrapping_mul(HASH_K),
         not_label: 0,
     };
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
         let mut eight = [0u8; 8];
         eight.copy_from_slice(chunk);
-        let word = u64::from_le_bytes(eight);
-        state.hash = hash_step(state.hash, word);
-        state.step::<LABEL>(word);
+        state.step::<LABEL>(u64::from_le_bytes(eight));
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
         let word = last_word(bytes, rest.len());
-        state.hash = hash_step(state.hash, word);
         state.step::<LABEL>(word | (0x2020_2020_2020_2020 << (8 * rest.len())));
     }
     Scan {
@@ -257,7 +248,6 @@ fn scan<const LABEL: bool>(bytes: &[u8]) -> Scan {
         ascii: state.high & HIGH_BITS == 0,
         continuation: state.continuation,
         cjk_lead: state.cjk_lead,
-        hash: mix64(state.hash),
         not_label: state.not_label != 0,
     }
 }
@@ -286,12 +276,11 @@ struct ScanState {
     high: u64,
     continuation: usize,
     cjk_lead: bool,
-    hash: u64,
     not_label: u64,
 }
 
 impl ScanState {
-    /// Takes in eight bytes (the hash aside).
+    /// Takes in eight bytes.
     #[inline(always)]
     fn step<const LABEL: bool>(&mut self, word: u64) {
         let starts = word_start_bits(word, &mut self.previous_space);
@@ -406,12 +395,14 @@ impl<'a> Page<'a> {
             })
             .collect();
         let first_sentence = features.iter().position(|f| f.sentence);
-        let text_blocks: Vec<usize> = features
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| !f.blank)
-            .map(|(i, _)| i)
-            .collect();
+        let mut text_blocks: Vec<usize> = Vec::with_capacity(features.len());
+        text_blocks.extend(
+            features
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| !f.blank)
+                .map(|(i, _)| i),
+        );
         Page {
             doc,
             blocks,
@@ -854,7 +845,7 @@ mod tests {
     }
 
     #[test]
-    fn the_features_hash_and_labels_are_line_hash_and_label_words() {
+    fn the_features_labels_and_words_are_label_words_and_word_count() {
         let mut texts: Vec<String> = LABEL_SAMPLES.iter().map(|text| text.to_string()).collect();
         texts.extend(
             [
@@ -880,7 +871,6 @@ mod tests {
         }
         for text in &texts {
             let features = LineFeatures::of(text);
-            assert_eq!(features.hash, line_hash(text.trim()), "{text:?}");
             assert_eq!(features.label_words, label_words(text), "{text:?}");
             assert_eq!(usize::from(features.words), word_count(text), "{text:?}");
         }
@@ -890,7 +880,6 @@ mod tests {
     fn an_empty_line_has_the_features_of_any_blank_line() {
         let empty = LineFeatures::of("");
         let blank = LineFeatures::of(" ");
-        assert_eq!(empty.hash, line_hash(""));
         assert_eq!(
             format!("{empty:?}"),
             format!(

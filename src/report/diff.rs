@@ -55,7 +55,8 @@ const CONTEXT: usize = 3;
 /// Renders the diff of `rows` with `old_name` / `new_name` in the file header. Returns an
 /// empty string when nothing changed.
 pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -> String {
-    let changed: Vec<usize> = (0..rows.len()).filter(|&i| !rows[i].is_equal()).collect();
+    let mut changed: Vec<usize> = Vec::with_capacity(rows.len());
+    changed.extend((0..rows.len()).filter(|&i| !rows[i].is_equal()));
     if changed.is_empty() {
         return String::new();
     }

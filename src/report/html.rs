@@ -25,7 +25,9 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 
-use super::{json_lines_in_html, json_number, json_string_in_html, DocumentReport, RemovedSpan};
+use super::{
+    json_lines_in_html, json_number, json_string_in_html, DocumentReport, Removed, ReportedSpan,
+};
 use crate::output;
 use crate::rules::{Definition, RuleSet};
 
@@ -52,7 +54,7 @@ struct Record {
     bytes_out: usize,
     lines_in: usize,
     #[serde(default)]
-    removed: Vec<RemovedSpan>,
+    removed: Vec<ReportedSpan>,
     #[serde(default)]
     duplicate_of: Option<String>,
     #[serde(default)]
@@ -78,7 +80,7 @@ impl Record {
             lines_in: self.lines_in,
             lines_out: 0,
             invalid_utf8: 0,
-            removed: &self.removed,
+            removed: Removed::Read(&self.removed),
             normalized: &NO_NORMALIZATIONS,
             duplicate_of: self.duplicate_of.as_deref(),
             similarity: self.similarity,
@@ -309,9 +311,9 @@ impl Page {
         let mut doc_rules: Vec<(usize, usize)> = Vec::new();
         let mut removed = 0;
         let mut recent = Recent::default();
-        for span in report.removed {
-            let r = recent.get(&span.rule, || {
-                intern(&mut self.rule_ids, &mut self.rule_index, &span.rule)
+        for span in report.removed.iter() {
+            let r = recent.get(span.rule, || {
+                intern(&mut self.rule_ids, &mut self.rule_index, span.rule)
             });
             removed += span.text.len();
             match doc_rules.iter_mut().find(|(known, _)| *known == r) {
@@ -625,26 +627,26 @@ fn write_detail(
         .min(CAP);
     while line <= lines_in {
         if let Some(span) = spans.next_if(|s| s.lines[0] <= line) {
-            let why = recent_whys.get(&span.why, || {
+            let why = recent_whys.get(span.why, || {
                 // Most pages have a few reasons, looked through; a map numbers them once
                 // there are more.
                 if whys.len() < FEW_WHYS {
-                    if let Some(n) = whys.iter().position(|known| *known == &*span.why) {
+                    if let Some(n) = whys.iter().position(|known| *known == &**span.why) {
                         return n;
                     }
-                    whys.push(&span.why);
+                    whys.push(span.why);
                     if whys.len() == FEW_WHYS {
                         why_index.extend(whys.iter().enumerate().map(|(n, why)| (*why, n)));
                     }
                     return whys.len() - 1;
                 }
-                *why_index.entry(&span.why).or_insert_with(|| {
-                    whys.push(&span.why);
+                *why_index.entry(span.why).or_insert_with(|| {
+                    whys.push(span.why);
                     whys.len() - 1
                 })
             });
-            let rule = recent_rules.get(&span.rule, || {
-                rule_index.get(&*span.rule).copied().unwrap_or(0)
+            let rule = recent_rules.get(span.rule, || {
+                rule_index.get(&**span.rule).copied().unwrap_or(0)
             });
             if items > 0 {
                 out.push(b',');
@@ -670,7 +672,7 @@ fn write_detail(
                         out.extend_from_slice(json);
                     }
                 }
-                _ => json_string_in_html(out, &span.text),
+                _ => json_string_in_html(out, span.text),
             }
             out.push(b']');
             line = span.lines[1].min(CAP).max(line) + 1;
@@ -1115,7 +1117,7 @@ mod tests {
         serde_json::from_slice(&out).unwrap()
     }
 
-    fn record(id: &str, lines_in: usize, removed: Vec<RemovedSpan>) -> Record {
+    fn record(id: &str, lines_in: usize, removed: Vec<ReportedSpan>) -> Record {
         Record {
             id: id.into(),
             source: String::new(),
@@ -1131,8 +1133,8 @@ mod tests {
         }
     }
 
-    fn span(lines: [usize; 2], rule: &str, why: &str, text: &str) -> RemovedSpan {
-        RemovedSpan {
+    fn span(lines: [usize; 2], rule: &str, why: &str, text: &str) -> ReportedSpan {
+        ReportedSpan {
             lines,
             rule: rule.into(),
             why: why.into(),
@@ -1257,7 +1259,7 @@ mod tests {
     fn reasons_are_numbered_once_each_in_order_of_first_use() {
         // More reasons than are looked through, each coming back later.
         let reasons: Vec<String> = (0..40).map(|n| format!("reason {}", n % 23)).collect();
-        let spans: Vec<RemovedSpan> = reasons
+        let spans: Vec<ReportedSpan> = reasons
             .iter()
             .enumerate()
             .map(|(n, why)| span([n + 1, n + 1], "r", why, "x\n"))

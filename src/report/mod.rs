@@ -11,16 +11,119 @@ use std::sync::Arc;
 
 use crate::Cleaned;
 
-/// A run of consecutive removed lines with one rule and one reason.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+/// A run of consecutive removed lines with one rule and one reason, as cleaning finds it:
+/// its text is where it is in the document's raw text, not a copy (a page dump can have
+/// hundreds of spans, and their texts are about all of its chrome).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemovedSpan {
     /// First and last line (1-based, inclusive) in the raw text.
     pub lines: [usize; 2],
     /// Shared with the verdicts (one page can have thousands of spans with the same rule).
     pub rule: Arc<str>,
     pub why: Arc<str>,
+    /// The bytes of the removed text in the raw text, line terminators included.
+    pub bytes: Range<usize>,
+}
+
+/// A removed span as `report.jsonl` has it: with its text.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ReportedSpan {
+    /// First and last line (1-based, inclusive) in the raw text.
+    pub lines: [usize; 2],
+    pub rule: Arc<str>,
+    pub why: Arc<str>,
     /// The removed text as it was in the input.
     pub text: String,
+}
+
+/// One removed span with its text, whichever way the document's spans are held.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct SpanView<'a> {
+    pub lines: [usize; 2],
+    pub rule: &'a Arc<str>,
+    pub why: &'a Arc<str>,
+    pub text: &'a str,
+}
+
+/// A document's removed spans: those cleaning has just found, with the raw text they are
+/// in, or those read back from `report.jsonl`. Either way they are read as `SpanView`s.
+#[derive(Debug, Clone, Copy)]
+pub enum Removed<'a> {
+    Found {
+        spans: &'a [RemovedSpan],
+        raw: &'a str,
+    },
+    Read(&'a [ReportedSpan]),
+}
+
+impl<'a> Removed<'a> {
+    pub fn len(&self) -> usize {
+        match self {
+            Removed::Found { spans, .. } => spans.len(),
+            Removed::Read(spans) => spans.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Span `i`, when there is one.
+    pub fn get(&self, i: usize) -> Option<SpanView<'a>> {
+        (i < self.len()).then(|| self.view(i))
+    }
+
+    /// Span `i`, which must be one of them (`i < len()`).
+    fn view(&self, i: usize) -> SpanView<'a> {
+        match *self {
+            Removed::Found { spans, raw } => {
+                let span = &spans[i];
+                SpanView {
+                    lines: span.lines,
+                    rule: &span.rule,
+                    why: &span.why,
+                    text: raw.get(span.bytes.clone()).unwrap_or_default(),
+                }
+            }
+            Removed::Read(spans) => {
+                let span = &spans[i];
+                SpanView {
+                    lines: span.lines,
+                    rule: &span.rule,
+                    why: &span.why,
+                    text: &span.text,
+                }
+            }
+        }
+    }
+
+    /// The spans in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = SpanView<'a>> + 'a {
+        let this = *self;
+        (0..self.len()).map(move |i| this.view(i))
+    }
+
+    pub fn last(&self) -> Option<SpanView<'a>> {
+        self.get(self.len().checked_sub(1)?)
+    }
+
+    /// The spans with their texts copied, to keep after the document is gone.
+    pub fn to_reported(&self) -> Vec<ReportedSpan> {
+        self.iter()
+            .map(|span| ReportedSpan {
+                lines: span.lines,
+                rule: Arc::clone(span.rule),
+                why: Arc::clone(span.why),
+                text: span.text.to_string(),
+            })
+            .collect()
+    }
+}
+
+impl Serialize for Removed<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
 }
 
 /// One line of `report.jsonl`.
@@ -43,7 +146,7 @@ pub struct DocumentReport<'a> {
     pub lines_out: usize,
     #[serde(skip_serializing_if = "is_zero")]
     pub invalid_utf8: usize,
-    pub removed: &'a [RemovedSpan],
+    pub removed: Removed<'a>,
     /// Lines changed by each normalisation rule.
     pub normalized: &'a BTreeMap<String, usize>,
     /// The kept copy when this document is a copy of another story, with the Jaccard
@@ -74,7 +177,7 @@ impl<'a> DocumentReport<'a> {
             lines_in: cleaned.lines_in,
             lines_out: cleaned.lines_out,
             invalid_utf8: doc.invalid_utf8,
-            removed: &cleaned.removed,
+            removed: cleaned.removed_view(),
             normalized: &cleaned.normalized,
             duplicate_of: None,
             similarity: None,
@@ -153,12 +256,12 @@ impl<'a> DocumentReport<'a> {
             out.push(b',');
             json_number(out, span.lines[1]);
             out.extend_from_slice(b"],\"rule\":");
-            rules.write(out, &span.rule);
+            rules.write(out, span.rule);
             out.extend_from_slice(b",\"why\":");
-            whys.write(out, &span.why);
+            whys.write(out, span.why);
             out.extend_from_slice(b",\"text\":");
             let start = out.len();
-            json_string(out, &span.text);
+            json_string(out, span.text);
             if let Some(texts) = span_texts.as_mut() {
                 texts.push(start..out.len());
             }
@@ -455,8 +558,8 @@ impl Summary {
                 .iter_mut()
                 .find(|(known, _)| std::ptr::eq(*known, rule) || *known == rule)
             {
-                Some((_, bytes)) => *bytes += span.text.len(),
-                None => by_rule.push((rule, span.text.len())),
+                Some((_, bytes)) => *bytes += span.bytes.len(),
+                None => by_rule.push((rule, span.bytes.len())),
             }
         }
         for (rule, removed) in by_rule {
@@ -549,13 +652,13 @@ mod tests {
     #[test]
     fn json_matches_serde() {
         let mut spans = vec![
-            RemovedSpan {
+            ReportedSpan {
                 lines: [1, 3],
                 rule: "chrome.share-bar".into(),
                 why: "line \"Share\"".into(),
                 text: "Share\r\n\tTweet \\ \u{7f}\u{1}\u{8}\u{c}\u{1f} «é» 中文 \u{2028}\n".into(),
             },
-            RemovedSpan {
+            ReportedSpan {
                 lines: [0, usize::MAX],
                 rule: "".into(),
                 why: "\"".into(),
@@ -570,7 +673,7 @@ mod tests {
             .enumerate()
         {
             let why = format!("{why} {}", n % 6);
-            spans.push(RemovedSpan {
+            spans.push(ReportedSpan {
                 lines: [n, n],
                 rule: (*rule).into(),
                 why: why.into(),
@@ -593,7 +696,7 @@ mod tests {
             lines_in: 10,
             lines_out: 7,
             invalid_utf8: 0,
-            removed: &spans,
+            removed: Removed::Read(&spans),
             normalized: &normalized,
             duplicate_of: None,
             similarity: None,
@@ -608,6 +711,28 @@ mod tests {
             );
         };
         check(&report);
+        // The same spans as found in a raw text write the same record.
+        let raw: String = spans.iter().map(|span| span.text.as_str()).collect();
+        let mut at = 0;
+        let found: Vec<RemovedSpan> = spans
+            .iter()
+            .map(|span| {
+                at += span.text.len();
+                RemovedSpan {
+                    lines: span.lines,
+                    rule: Arc::clone(&span.rule),
+                    why: Arc::clone(&span.why),
+                    bytes: at - span.text.len()..at,
+                }
+            })
+            .collect();
+        let as_read = serde_json::to_string(&report).unwrap();
+        report.removed = Removed::Found {
+            spans: &found,
+            raw: &raw,
+        };
+        check(&report);
+        assert_eq!(serde_json::to_string(&report).unwrap(), as_read);
         report.invalid_utf8 = 3;
         report.url = Some("https://example.com/a?b=\"c\"");
         report.title = Some("A \"quoted\" headline");
@@ -616,7 +741,7 @@ mod tests {
         report.similarity = Some(0.912_345_678_9);
         report.containment = Some(0.95);
         check(&report);
-        report.removed = &[];
+        report.removed = Removed::Read(&[]);
         report.normalized = &empty;
         report.similarity = Some(1.0);
         check(&report);

@@ -180,7 +180,7 @@ pub fn sentence_like(line: &str) -> bool {
 }
 
 impl Fired {
-    pub fn add(&mut self, removed: &[crate::RemovedSpan]) {
+    pub fn add(&mut self, removed: &[crate::ReportedSpan]) {
         for span in removed {
             for line in span.text.lines() {
                 if line.trim().is_empty() {
