@@ -21,7 +21,7 @@
 //! `clean/`, the deletion recreates the clean file and the next diff turns it back into the
 //! raw input.
 
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use super::{decide, Candidate, Config, Duplicate, Fingerprint, Index};
@@ -202,11 +202,9 @@ impl Pending {
             sinks.report.write_all(&line)?;
 
             page.clear();
-            (&mut pages)
-                .take(self.docs[i].page)
-                .read_to_end(&mut page)?;
+            pages.read_into(self.docs[i].page, &mut page)?;
             let Some(dup) = decision else {
-                io::copy(&mut (&mut diffs).take(self.docs[i].diff), sinks.diff)?;
+                diffs.copy_to(self.docs[i].diff, sinks.diff)?;
                 sinks.page.push_detail_later(&mut page, None)?;
                 continue;
             };
@@ -222,7 +220,7 @@ impl Pending {
             if dropped(i) {
                 sinks.diff.write_all(deletion(id, &text).as_bytes())?;
             }
-            io::copy(&mut (&mut diffs).take(self.docs[i].diff), sinks.diff)?;
+            diffs.copy_to(self.docs[i].diff, sinks.diff)?;
             sinks
                 .page
                 .set_duplicate(i, &entry.id, super::round(dup.similarity));
@@ -235,12 +233,11 @@ impl Pending {
 
         if let (Some((spill, _)), Some(sink)) = (&mut self.records, sinks.records) {
             let mut records = spill.reader()?;
-            let mut record = Vec::new();
             for (i, doc) in self.docs.iter().enumerate() {
-                record.clear();
-                (&mut records).take(doc.record).read_to_end(&mut record)?;
-                if !dropped(i) {
-                    sink.write_all(&record)?;
+                if dropped(i) {
+                    records.copy_to(doc.record, &mut io::sink())?;
+                } else {
+                    records.copy_to(doc.record, sink)?;
                 }
             }
         }

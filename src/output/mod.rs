@@ -440,6 +440,43 @@ pub enum SpillReader<'a> {
     File(io::BufReader<fs::File>),
 }
 
+impl SpillReader<'_> {
+    /// Hands the next `len` bytes to `to`, in the pieces they are held in.
+    fn take_with(
+        &mut self,
+        len: u64,
+        mut to: impl FnMut(&[u8]) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut left = len;
+        while left > 0 {
+            let available = io::BufRead::fill_buf(self)?;
+            if available.is_empty() {
+                return Err(io::Error::from(io::ErrorKind::UnexpectedEof));
+            }
+            let n = available
+                .len()
+                .min(usize::try_from(left).unwrap_or(usize::MAX));
+            to(&available[..n])?;
+            io::BufRead::consume(self, n);
+            left -= n as u64;
+        }
+        Ok(())
+    }
+
+    /// Appends the next `len` bytes to `out`.
+    pub fn read_into(&mut self, len: u64, out: &mut Vec<u8>) -> io::Result<()> {
+        self.take_with(len, |bytes| {
+            out.extend_from_slice(bytes);
+            Ok(())
+        })
+    }
+
+    /// Writes the next `len` bytes to `out`.
+    pub fn copy_to(&mut self, len: u64, out: &mut (impl Write + ?Sized)) -> io::Result<()> {
+        self.take_with(len, |bytes| out.write_all(bytes))
+    }
+}
+
 impl io::BufRead for SpillReader<'_> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         match self {
@@ -522,6 +559,23 @@ mod tests {
         let mut first = Vec::new();
         io::BufRead::read_until(&mut reader, b'\n', &mut first).expect("read line");
         assert_eq!(first, all[..first.len()]);
+        // Part by part, as lengths, into a buffer or a writer.
+        let mut reader = spill.reader().expect("reader");
+        for (k, part) in parts.iter().enumerate() {
+            let mut bytes = Vec::new();
+            if k % 2 == 0 {
+                reader
+                    .read_into(part.len() as u64, &mut bytes)
+                    .expect("read");
+            } else {
+                reader.copy_to(part.len() as u64, &mut bytes).expect("copy");
+            }
+            assert_eq!(&bytes, part);
+        }
+        assert!(
+            reader.read_into(1, &mut Vec::new()).is_err(),
+            "read past the end"
+        );
         for (part, &at) in parts.iter().zip(&offsets).rev() {
             let mut bytes = vec![0; part.len()];
             spill.read_at(at as u64, &mut bytes).expect("read at");

@@ -22,7 +22,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
 
 use super::{json_lines_in_html, json_number, json_string_in_html, DocumentReport, RemovedSpan};
@@ -461,7 +461,7 @@ impl Page {
             if n > 0 {
                 file.write_all(b",")?;
             }
-            io::copy(&mut (&mut rows).take(head as u64), file)?;
+            rows.copy_to(head as u64, file)?;
             out.clear();
             match duplicates.next_if(|d| d.0 == n) {
                 Some((_, kept, similarity)) => {
@@ -475,7 +475,7 @@ impl Page {
                 None => out.extend_from_slice(b"null,null"),
             }
             file.write_all(&out)?;
-            io::copy(&mut (&mut rows).take(tail as u64), file)?;
+            rows.copy_to(tail as u64, file)?;
         }
         file.write_all(b"],\"clusters\":[")?;
         for (i, cluster) in clusters.iter().enumerate() {
