@@ -311,6 +311,10 @@ pub struct RunOptions {
     /// read twice, a batch at a time, instead of being held in memory: once for the
     /// detectors' survey of the whole run, once to clean.
     pub stream_above: u64,
+    /// Bytes of held-back output kept in memory ([`output::SPILL_MEMORY`] by default, see
+    /// `output::SpillBudget`): with dedup on, what a run writes per document waits for the
+    /// clusters in memory up to this size, and in temporary files beyond it.
+    pub spill_memory: usize,
 }
 
 /// Inputs larger than this are read twice rather than held: a held run needs about twice
@@ -412,11 +416,16 @@ pub fn run_clean_with_progress(
         RunError::Output(format!("cannot write to {}: {e}", options.out.display()))
     };
     let mut files = OutputFiles::create(options).map_err(write_error)?;
-    let mut page = report::html::Page::create(&options.out).map_err(write_error)?;
+    let budget = output::SpillBudget::new(options.spill_memory);
+    let mut page = report::html::Page::create(&options.out, &budget).map_err(write_error)?;
     let mut pending = match &options.dedup {
         Some(_) => Some(
-            dedup::run::Pending::create(&options.out, options.format == Format::Jsonl)
-                .map_err(write_error)?,
+            dedup::run::Pending::create(
+                &options.out,
+                (options.format == Format::Jsonl).then_some(options.input.text_field.as_str()),
+                &budget,
+            )
+            .map_err(write_error)?,
         ),
         None => None,
     };

@@ -386,6 +386,7 @@ fn clean(args: CleanArgs) -> Result<ExitCode, ExitCode> {
         },
         batch_bytes: newsclean::BATCH_BYTES,
         stream_above: newsclean::STREAM_ABOVE,
+        spill_memory: newsclean::output::SPILL_MEMORY,
     };
     let outcome = with_threads(args.jobs, || {
         newsclean::run_clean_with_progress(&options, &rules, args.quiet)

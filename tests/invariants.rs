@@ -738,7 +738,8 @@ proptest! {
 
 /// Cleaning in many small batches (each written while the next is cleaned) gives the same
 /// output as cleaning in one, with and without dedup and in both clean formats; and so does
-/// reading the run twice, a batch at a time (survey, then clean), instead of holding it.
+/// reading the run twice, a batch at a time (survey, then clean), instead of holding it, or
+/// holding back the output in temporary files instead of memory.
 #[test]
 fn output_does_not_depend_on_the_batch_size_or_on_streaming() {
     let generated = generated(0x5eed_0003, 40);
@@ -758,16 +759,22 @@ fn output_does_not_depend_on_the_batch_size_or_on_streaming() {
         (newsclean::Format::Jsonl, true),
     ] {
         let mut trees = Vec::new();
-        for (batch_bytes, stream_above) in [
-            (newsclean::BATCH_BYTES, u64::MAX),
-            (1, u64::MAX),
-            (3000, u64::MAX),
-            (3000, 0),
-            (1, 0),
+        for (batch_bytes, stream_above, spill_memory) in [
+            (
+                newsclean::BATCH_BYTES,
+                u64::MAX,
+                newsclean::output::SPILL_MEMORY,
+            ),
+            (1, u64::MAX, newsclean::output::SPILL_MEMORY),
+            (3000, u64::MAX, newsclean::output::SPILL_MEMORY),
+            (3000, 0, newsclean::output::SPILL_MEMORY),
+            (1, 0, newsclean::output::SPILL_MEMORY),
+            (newsclean::BATCH_BYTES, u64::MAX, 0),
+            (3000, 0, 0),
         ] {
-            let out = temp
-                .path()
-                .join(format!("{format:?}-{dedup}-{batch_bytes}-{stream_above}"));
+            let out = temp.path().join(format!(
+                "{format:?}-{dedup}-{batch_bytes}-{stream_above}-{spill_memory}"
+            ));
             let options = newsclean::RunOptions {
                 inputs: inputs.clone(),
                 out: out.clone(),
@@ -776,6 +783,7 @@ fn output_does_not_depend_on_the_batch_size_or_on_streaming() {
                 dedup: dedup.then(newsclean::dedup::run::Settings::default),
                 batch_bytes,
                 stream_above,
+                spill_memory,
             };
             let outcome = newsclean::run_clean(&options, &rules).unwrap();
             assert_eq!(outcome.summary.documents_read, 5 + 40 + 3 + 1);
@@ -823,6 +831,7 @@ fn a_run_read_twice_reports_each_problem_once() {
             dedup: Some(newsclean::dedup::run::Settings::default()),
             batch_bytes: newsclean::BATCH_BYTES,
             stream_above,
+            spill_memory: newsclean::output::SPILL_MEMORY,
         };
         let outcome = newsclean::run_clean(&options, &rules).unwrap();
         let problems: Vec<String> = outcome.problems.iter().map(|p| p.to_string()).collect();

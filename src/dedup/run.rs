@@ -3,13 +3,16 @@
 //!
 //! `clean` writes its output batch by batch so a run never holds the whole corpus's clean
 //! text, diffs and reports at once. Whether a document is a copy is only known once the last
-//! batch is cleaned, so with dedup on the per-document report lines, diffs, JSONL records,
-//! clean texts (with `--format jsonl`; the staged `clean/` files hold them otherwise) and
-//! `report.html` lines are spilled to temporary files in the output folder as batches finish,
-//! and this module copies them into the real files afterwards: report lines get their
+//! batch is cleaned, so with dedup on the per-document report lines, diffs, JSONL records
+//! and `report.html` lines are held back as batches finish (`output::Spill`: in memory while
+//! the run's budget lasts, in temporary files in the output folder beyond it), and this
+//! module copies them into the real files afterwards. The clean texts a comparison needs are
+//! read back from the held records, or with `--format txt` from the staged `clean/` files,
+//! which hold every document's text already. In the real files, report lines get their
 //! `duplicate_of` and scores, dropped copies lose their clean file or record,
 //! `removed.diff` gains each copy's comparison with its kept copy, and so does the page, where
-//! a dropped copy shows only its removed lines. Only fingerprints stay in memory.
+//! a dropped copy shows only its removed lines. Besides what is held back, only fingerprints
+//! stay in memory.
 //!
 //! How a dropped copy appears in `removed.diff`, so `patch -R -p1` still restores it: first
 //! its comparison with the kept copy as `#` comment lines (patch skips lines outside a diff;
@@ -18,11 +21,11 @@
 //! `clean/`, the deletion recreates the clean file and the next diff turns it back into the
 //! raw input.
 
-use std::io::{self, BufRead, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use super::{decide, Candidate, Config, Duplicate, Fingerprint, Index};
-use crate::output::{self, Spill};
+use crate::output::{self, Spill, SpillBudget};
 use crate::report::html::Page;
 
 /// What `clean` does about duplicates.
@@ -57,7 +60,6 @@ pub struct Outcome {
 struct Lengths {
     id: String,
     diff: u64,
-    text: u64,
     record: u64,
     page: u64,
 }
@@ -67,10 +69,10 @@ pub(crate) struct Pending {
     out: PathBuf,
     report: Spill,
     diff: Spill,
-    /// The clean texts with `--format jsonl`; with `txt` they are read back from the staged
-    /// `clean/` files, which hold them already.
-    texts: Option<Spill>,
-    records: Option<Spill>,
+    /// The `clean.jsonl` records with `--format jsonl`, and the field holding their clean
+    /// text, which a copy's comparison reads back from them; with `txt` the clean texts are
+    /// read back from the staged `clean/` files.
+    records: Option<(Spill, String)>,
     /// Each document's lines for `report.html`, written as if it were not a copy.
     page: Spill,
     docs: Vec<Lengths>,
@@ -103,22 +105,21 @@ pub(crate) struct Parts<'a> {
 }
 
 impl Pending {
-    pub fn create(out: &Path, records: bool) -> io::Result<Pending> {
+    /// `text_field` is the field of the `clean.jsonl` records with `--format jsonl`.
+    pub fn create(
+        out: &Path,
+        text_field: Option<&str>,
+        budget: &SpillBudget,
+    ) -> io::Result<Pending> {
         Ok(Pending {
             out: out.to_path_buf(),
-            report: Spill::create(out, "report")?,
-            diff: Spill::create(out, "diff")?,
-            texts: if records {
-                Some(Spill::create(out, "texts")?)
-            } else {
-                None
+            report: Spill::create(out, "report", budget)?,
+            diff: Spill::create(out, "diff", budget)?,
+            records: match text_field {
+                Some(field) => Some((Spill::create(out, "records", budget)?, field.to_string())),
+                None => None,
             },
-            records: if records {
-                Some(Spill::create(out, "records")?)
-            } else {
-                None
-            },
-            page: Spill::create(out, "page-lines")?,
+            page: Spill::create(out, "page-lines", budget)?,
             docs: Vec::new(),
             candidates: Vec::new(),
         })
@@ -128,17 +129,13 @@ impl Pending {
         self.report.write_all(parts.report_head)?;
         self.report.write_all(b"\n")?;
         self.diff.write_all(parts.diff)?;
-        if let Some(texts) = &mut self.texts {
-            texts.write_all(parts.text.as_bytes())?;
-        }
-        if let Some(records) = &mut self.records {
+        if let Some((records, _)) = &mut self.records {
             records.write_all(parts.record)?;
         }
         self.page.write_all(parts.page)?;
         self.docs.push(Lengths {
             id: parts.id.to_string(),
             diff: parts.diff.len() as u64,
-            text: parts.text.len() as u64,
             record: parts.record.len() as u64,
             page: parts.page.len() as u64,
         });
@@ -161,19 +158,16 @@ impl Pending {
         let decisions = decide(index, candidates, &settings.config);
         let dropped = |i: usize| decisions[i].is_some() && !settings.keep_duplicates;
 
-        let mut text_at = Vec::with_capacity(self.docs.len());
+        let mut record_at = Vec::with_capacity(self.docs.len());
         let mut offset = 0u64;
         for doc in &self.docs {
-            text_at.push(offset);
-            offset += doc.text;
+            record_at.push(offset);
+            offset += doc.record;
         }
-        let mut texts = match &mut self.texts {
-            Some(spill) => Some(spill.reader()?),
-            None => None,
-        };
         let staged = sinks.staged;
+        let mut record = Vec::new();
         let mut read_text = |i: usize| -> io::Result<String> {
-            let Some(texts) = &mut texts else {
+            let Some((records, field)) = &mut self.records else {
                 return match staged {
                     Some(staged) => {
                         std::fs::read_to_string(staged.path(&format!("{}.txt", self.docs[i].id)))
@@ -181,10 +175,10 @@ impl Pending {
                     None => Err(io::Error::other("the clean texts were not held back")),
                 };
             };
-            texts.seek(SeekFrom::Start(text_at[i]))?;
-            let mut bytes = vec![0; self.docs[i].text as usize];
-            texts.read_exact(&mut bytes)?;
-            String::from_utf8(bytes).map_err(io::Error::other)
+            record.resize(self.docs[i].record as usize, 0);
+            records.read_at(record_at[i], &mut record)?;
+            crate::report::record_text(&record, field)?
+                .ok_or_else(|| io::Error::other("a held-back record has no clean text"))
         };
         let mut reports = self.report.reader()?;
         let mut diffs = self.diff.reader()?;
@@ -208,11 +202,9 @@ impl Pending {
             sinks.report.write_all(&line)?;
 
             page.clear();
-            (&mut pages)
-                .take(self.docs[i].page)
-                .read_to_end(&mut page)?;
+            pages.read_into(self.docs[i].page, &mut page)?;
             let Some(dup) = decision else {
-                io::copy(&mut (&mut diffs).take(self.docs[i].diff), sinks.diff)?;
+                diffs.copy_to(self.docs[i].diff, sinks.diff)?;
                 sinks.page.push_detail_later(&mut page, None)?;
                 continue;
             };
@@ -228,7 +220,7 @@ impl Pending {
             if dropped(i) {
                 sinks.diff.write_all(deletion(id, &text).as_bytes())?;
             }
-            io::copy(&mut (&mut diffs).take(self.docs[i].diff), sinks.diff)?;
+            diffs.copy_to(self.docs[i].diff, sinks.diff)?;
             sinks
                 .page
                 .set_duplicate(i, &entry.id, super::round(dup.similarity));
@@ -239,14 +231,13 @@ impl Pending {
             }
         }
 
-        if let (Some(spill), Some(sink)) = (&mut self.records, sinks.records) {
+        if let (Some((spill, _)), Some(sink)) = (&mut self.records, sinks.records) {
             let mut records = spill.reader()?;
-            let mut record = Vec::new();
             for (i, doc) in self.docs.iter().enumerate() {
-                record.clear();
-                (&mut records).take(doc.record).read_to_end(&mut record)?;
-                if !dropped(i) {
-                    sink.write_all(&record)?;
+                if dropped(i) {
+                    records.copy_to(doc.record, &mut io::sink())?;
+                } else {
+                    records.copy_to(doc.record, sink)?;
                 }
             }
         }

@@ -22,7 +22,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
 
 use super::{
@@ -131,8 +131,8 @@ pub fn write(
     let documents = count_records(BufReader::new(open()?))
         .map_err(|e| format!("cannot read {}: {e}", report_path.display()))?;
     let mut texts = CleanTexts::open(out, format, text_field, documents)?;
-    let mut page =
-        Page::create(out).map_err(|e| format!("cannot write in {}: {e}", out.display()))?;
+    let mut page = Page::create(out, &output::SpillBudget::new(output::SPILL_MEMORY))
+        .map_err(|e| format!("cannot write in {}: {e}", out.display()))?;
     while let Some(record) = reader.next_record()? {
         let text = texts.next(&record)?;
         let comparison = comparisons.get(&record.id).map(String::as_str);
@@ -162,7 +162,7 @@ fn count_records(mut lines: impl BufRead) -> io::Result<usize> {
 /// (through its temporary name) as documents are added, as data the browser does not draw.
 /// What only the last document completes comes after them: the summary and charts, drawn
 /// first on screen all the same, and the index (rules, sites, one small row per document),
-/// whose rows wait in a temporary file meanwhile. So the page is written once, however
+/// whose rows wait in a spill meanwhile. So the page is written once, however
 /// large.
 pub struct Page {
     rule_ids: Vec<String>,
@@ -172,8 +172,8 @@ pub struct Page {
     by_rule: BTreeMap<usize, usize>,
     by_site: BTreeMap<usize, usize>,
     totals: Totals,
-    /// The index rows as JSON, back to back in a temporary file (a run of millions of
-    /// documents would hold hundreds of megabytes of them), each without its duplicate
+    /// The index rows as JSON, back to back in a spill (a run of millions of documents
+    /// would hold hundreds of megabytes of them), each without its duplicate
     /// fields, which go between its first `row_parts[n].0` bytes and its next `.1`.
     rows: output::Spill,
     row_parts: Vec<(usize, usize)>,
@@ -188,7 +188,7 @@ pub struct Page {
 }
 
 impl Page {
-    pub fn create(out: &Path) -> io::Result<Page> {
+    pub fn create(out: &Path, budget: &output::SpillBudget) -> io::Result<Page> {
         let (head, tail) = TEMPLATE
             .split_once("{{body}}")
             .ok_or_else(|| io::Error::other("the report template has no {{body}}"))?;
@@ -202,7 +202,7 @@ impl Page {
             by_rule: BTreeMap::new(),
             by_site: BTreeMap::new(),
             totals: Totals::default(),
-            rows: output::Spill::create(out, "page-rows")?,
+            rows: output::Spill::create(out, "page-rows", budget)?,
             row_parts: Vec::new(),
             row: Vec::new(),
             duplicates: Vec::new(),
@@ -463,7 +463,7 @@ impl Page {
             if n > 0 {
                 file.write_all(b",")?;
             }
-            io::copy(&mut (&mut rows).take(head as u64), file)?;
+            rows.copy_to(head as u64, file)?;
             out.clear();
             match duplicates.next_if(|d| d.0 == n) {
                 Some((_, kept, similarity)) => {
@@ -477,7 +477,7 @@ impl Page {
                 None => out.extend_from_slice(b"null,null"),
             }
             file.write_all(&out)?;
-            io::copy(&mut (&mut rows).take(tail as u64), file)?;
+            rows.copy_to(tail as u64, file)?;
         }
         file.write_all(b"],\"clusters\":[")?;
         for (i, cluster) in clusters.iter().enumerate() {
@@ -871,12 +871,8 @@ impl CleanTexts {
                         break;
                     }
                 }
-                let value: Value = serde_json::from_str(&line)
-                    .map_err(|e| format!("{path}: not a JSON record: {e}"))?;
-                Ok(value
-                    .get(field.as_str())
-                    .and_then(Value::as_str)
-                    .map(str::to_string))
+                super::record_text(line.as_bytes(), field)
+                    .map_err(|e| format!("{path}: not a JSON record: {e}"))
             }
             CleanTexts::None => Ok(None),
         }

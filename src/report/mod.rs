@@ -353,6 +353,44 @@ static JSON_ESCAPE: [u8; 256] = {
     table
 };
 
+/// The string in field `field` of a JSON record (a `clean.jsonl` line): `None` when the
+/// record has no such field or it is not a string. The other fields are skipped unparsed.
+pub(crate) fn record_text(record: &[u8], field: &str) -> serde_json::Result<Option<String>> {
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+    struct Field<'f>(&'f str);
+    impl<'de> Visitor<'de> for Field<'_> {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<String>, A::Error> {
+            let mut text = None;
+            // A key given twice counts by its last value, as in a parsed map.
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if key == self.0 {
+                    text = match map.next_value::<serde_json::Value>()? {
+                        serde_json::Value::String(s) => Some(s),
+                        _ => None,
+                    };
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(text)
+        }
+    }
+    impl<'de> DeserializeSeed<'de> for Field<'_> {
+        type Value = Option<String>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(record);
+    let text = Field(field).deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(text)
+}
+
 pub(crate) fn json_string(out: &mut Vec<u8>, text: &str) {
     escaped_string::<false, false>(out, text);
 }
@@ -648,6 +686,31 @@ pub fn thousands(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn record_text_reads_one_field_as_a_parsed_map_has_it() {
+        let text = "a \"quote\", a tab\t, é 中文\n\u{1}";
+        let mut record = Vec::new();
+        record.extend_from_slice(
+            br#"{"id":"x","meta":{"text":"not this"},"list":[1,{"a":null}],"text":"#,
+        );
+        json_string(&mut record, text);
+        record.extend_from_slice(b"}\n");
+        assert_eq!(
+            record_text(&record, "text").expect("parse"),
+            Some(text.into())
+        );
+        assert_eq!(record_text(&record, "id").expect("parse"), Some("x".into()));
+        assert_eq!(record_text(&record, "meta").expect("parse"), None);
+        assert_eq!(record_text(&record, "body").expect("parse"), None);
+        let twice = br#"{"text":"first","text":"last"}"#;
+        assert_eq!(
+            record_text(twice, "text").expect("parse"),
+            Some("last".into())
+        );
+        assert!(record_text(b"[1]", "text").is_err());
+        assert!(record_text(br#"{"text":"a"} {}"#, "text").is_err());
+    }
 
     #[test]
     fn json_matches_serde() {
