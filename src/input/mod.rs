@@ -237,7 +237,7 @@ fn stream_jsonl(
         chunk.clear();
         let mut lines = 0;
         while chunk.len() < chunk_bytes {
-            match reader.read_until(b'\n', &mut chunk) {
+            match read_line_into(&mut *reader, &mut chunk) {
                 Ok(0) => {
                     done = true;
                     break;
@@ -653,6 +653,40 @@ fn invalid_utf8_warning(shown: &str, invalid: usize) -> Problem {
 }
 
 /// The records of JSONL `text` whose first line is line `first_line` of its file.
+/// `BufRead::read_until(b'\n')` with the vectorised newline search of `memchr`: a JSONL line
+/// is a whole page, and the standard library looks for its end a word at a time.
+fn read_line_into(reader: &mut dyn std::io::BufRead, line: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut read = 0;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let (taken, done) = match memchr::memchr(b'\n', available) {
+            Some(at) => (at + 1, true),
+            None => (available.len(), available.is_empty()),
+        };
+        line.extend_from_slice(&available[..taken]);
+        reader.consume(taken);
+        read += taken;
+        if done {
+            return Ok(read);
+        }
+    }
+}
+
+/// The lines of `text` cut at every `\n`, as `str::split('\n')` gives them.
+fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    ends.map(move |end| {
+        let line = &text[start..end];
+        start = end + 1;
+        line
+    })
+}
+
 fn parse_jsonl_lines(
     shown: &str,
     base_id: &str,
@@ -661,8 +695,7 @@ fn parse_jsonl_lines(
     options: &InputOptions,
 ) -> Loaded {
     let mut loaded = Loaded::default();
-    let lines: Vec<(usize, &str)> = text
-        .split('\n')
+    let lines: Vec<(usize, &str)> = split_lines(text)
         .enumerate()
         .map(|(i, line)| (first_line + i, line.trim_end_matches('\r')))
         .filter(|(_, line)| !line.trim().is_empty())
@@ -820,6 +853,32 @@ impl UniqueIds {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::BufRead;
+
+    proptest::proptest! {
+        /// Lines are cut as `split('\n')` and `read_until(b'\n')` cut them, whatever the
+        /// text and however small the reader's buffer.
+        #[test]
+        fn lines_are_cut_as_the_standard_library_cuts_them(
+            text in "[a\n\r é]{0,40}",
+            capacity in 1usize..8,
+        ) {
+            let ours: Vec<&str> = split_lines(&text).collect();
+            let theirs: Vec<&str> = text.split('\n').collect();
+            proptest::prop_assert_eq!(ours, theirs);
+            let mut reader = std::io::BufReader::with_capacity(capacity, text.as_bytes());
+            let mut expected = std::io::BufReader::with_capacity(capacity, text.as_bytes());
+            loop {
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                let n = read_line_into(&mut reader, &mut a).unwrap();
+                let m = expected.read_until(b'\n', &mut b).unwrap();
+                proptest::prop_assert_eq!((n, &a), (m, &b));
+                if n == 0 {
+                    break;
+                }
+            }
+        }
+    }
 
     #[test]
     fn batches_hold_the_same_documents_as_one_read() {
