@@ -1186,7 +1186,98 @@ mod tests {
         }
     }
 
+    /// Pieces of lines for the property test below: words the rules look for, in pieces
+    /// and whole, and characters that change how a line is screened.
+    const PIECES: &[&str] = &[
+        "Photo",
+        "photo credit",
+        "(AP Photo/",
+        "Reuters",
+        "By ",
+        "by",
+        "Par ",
+        "share",
+        "Share on",
+        " Facebook",
+        "email",
+        "©",
+        "(c)",
+        "2024",
+        "All rights reserved",
+        "ALL RIGHTS RESERVED",
+        "Follow us on",
+        "Twitter",
+        "we use",
+        "cookies",
+        "to improve",
+        "experience",
+        "Sign up",
+        "for our",
+        "newsletter",
+        " | ",
+        " · ",
+        " • ",
+        "“",
+        "”",
+        "–",
+        "É",
+        "é",
+        "ſ",
+        "\u{212A}",
+        "İ",
+        "Я",
+        "comments",
+        "12",
+        " is a ",
+        "reporter",
+        "Read more",
+        ":",
+        "»",
+        " ",
+        ".",
+        "may earn a commission",
+        "Advertisement",
+        "Lesen Sie auch",
+        "Privacy Policy",
+        "Impressum",
+        "x",
+    ];
+
     proptest::proptest! {
+        /// On lines made of the words rules look for, the screen and the regex filters never
+        /// change a match: with and without the screen, the same rules match with the same
+        /// reasons, and every regex that matches a line is one its filter let through.
+        #[test]
+        fn the_screen_never_changes_a_match_on_random_lines(
+            picks in proptest::collection::vec((0..PIECES.len(), proptest::bool::ANY), 0..12),
+        ) {
+            static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+            let rules = RULES.get_or_init(|| {
+                RuleSet::load(&RuleSources { defaults: true, paths: Vec::new() }).unwrap()
+            });
+            let line: String = picks
+                .iter()
+                .map(|&(k, upper)| {
+                    if upper { PIECES[k].to_uppercase() } else { PIECES[k].to_string() }
+                })
+                .collect();
+            let (mut with, mut without) = (Vec::new(), Vec::new());
+            rules.matches_screened(&line, &mut with, rules.screen.as_ref());
+            rules.matches_screened(&line, &mut without, None);
+            let key = |found: &[RuleMatch]| -> Vec<(usize, String)> {
+                found.iter().map(|m| (m.rule, m.why.to_string())).collect()
+            };
+            proptest::prop_assert_eq!(key(&with), key(&without), "{:?}", line);
+            let trimmed = line.trim();
+            let mut allowed = Vec::new();
+            rules.regex_filters.candidates(trimmed, |k| allowed.push(k));
+            for (k, regex) in rules.regexes.iter().enumerate() {
+                if regex.regex.is_match(trimmed) {
+                    proptest::prop_assert!(allowed.contains(&k), "/{}/ hidden for {:?}", regex.regex, line);
+                }
+            }
+        }
+
         #[test]
         fn line_phrase_table_finds_what_the_automaton_finds(
             phrases in proptest::collection::vec("[aB: .»…é]{0,6}", 1..8),

@@ -645,9 +645,10 @@ fn prefix_table(hir: &Hir) -> Option<Prefixes> {
 /// every line. `None` when a match can start with almost anything (`\w+`, `.*`) or nothing.
 fn prefix_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     // The prefixes are compared ignoring ASCII case, so ASCII capitals are folded into
-    // lower case first: "photo" is then one spelling, not 32.
-    let folded = fold_ascii_capitals(hir);
-    [8, 3, 1].into_iter().find_map(|limit| {
+    // lower case first: "photo" is then one spelling, not 32. Only the start of the pattern
+    // matters for prefixes of eight bytes at most.
+    let (folded, _) = fold_ascii_capitals(hir, PREFIX_BYTES);
+    [PREFIX_BYTES, 3, 1].into_iter().find_map(|limit| {
         let seq = Extractor::new().limit_literal_len(limit).extract(&folded);
         let literals = seq.literals()?;
         let usable = !literals.is_empty() && literals.iter().all(|l| !l.as_bytes().is_empty());
@@ -655,12 +656,22 @@ fn prefix_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     })
 }
 
-/// `hir` with every ASCII capital it can match replaced by its lower case: it matches the
-/// ASCII-lower-cased form of each string `hir` matches.
-fn fold_ascii_capitals(hir: &Hir) -> Hir {
+/// The longest literal prefixes listed.
+const PREFIX_BYTES: usize = 8;
+
+/// The start of `hir`, with every ASCII capital it can match replaced by its lower case
+/// (but in wide classes), and whether that is all of it. It matches, for each string `hir`
+/// matches, a prefix of the string with its ASCII lower-cased, of at least `budget` bytes
+/// when the string has them: what follows that many bytes is left out.
+fn fold_ascii_capitals(hir: &Hir, budget: usize) -> (Hir, bool) {
     match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => hir.clone(),
-        HirKind::Literal(literal) => Hir::literal(literal.0.to_ascii_lowercase()),
+        HirKind::Empty | HirKind::Look(_) => (hir.clone(), true),
+        HirKind::Literal(literal) => (Hir::literal(literal.0.to_ascii_lowercase()), true),
+        // A wide class (`\S`, `.`) is left as it is: it has too many spellings to list
+        // either way.
+        HirKind::Class(Class::Unicode(class)) if class.ranges().len() > MAX_FOLDED_RANGES => {
+            (hir.clone(), true)
+        }
         HirKind::Class(Class::Unicode(class)) => {
             let capitals = ClassUnicode::new([ClassUnicodeRange::new('A', 'Z')]);
             let mut held = class.clone();
@@ -674,7 +685,7 @@ fn fold_ascii_capitals(hir: &Hir) -> Hir {
                     lower(range.end())?,
                 ))
             })));
-            Hir::class(Class::Unicode(folded))
+            (Hir::class(Class::Unicode(folded)), true)
         }
         HirKind::Class(Class::Bytes(class)) => {
             let capitals = ClassBytes::new([ClassBytesRange::new(b'A', b'Z')]);
@@ -685,22 +696,64 @@ fn fold_ascii_capitals(hir: &Hir) -> Hir {
             folded.union(&ClassBytes::new(held.iter().map(|range| {
                 ClassBytesRange::new(range.start() + 32, range.end() + 32)
             })));
-            Hir::class(Class::Bytes(folded))
+            (Hir::class(Class::Bytes(folded)), true)
         }
-        HirKind::Repetition(repetition) => Hir::repetition(Repetition {
-            sub: Box::new(fold_ascii_capitals(&repetition.sub)),
-            ..repetition.clone()
-        }),
-        HirKind::Capture(capture) => Hir::capture(Capture {
-            sub: Box::new(fold_ascii_capitals(&capture.sub)),
-            ..capture.clone()
-        }),
-        HirKind::Concat(parts) => Hir::concat(parts.iter().map(fold_ascii_capitals).collect()),
+        HirKind::Repetition(repetition) => {
+            let (sub, whole) = fold_ascii_capitals(&repetition.sub, budget);
+            if whole {
+                let folded = Hir::repetition(Repetition {
+                    sub: Box::new(sub),
+                    ..repetition.clone()
+                });
+                (folded, true)
+            } else if repetition.min >= 1 {
+                // The start of the first repetition is the start of the whole.
+                (sub, false)
+            } else {
+                (Hir::empty(), false)
+            }
+        }
+        HirKind::Capture(capture) => {
+            let (sub, whole) = fold_ascii_capitals(&capture.sub, budget);
+            let folded = Hir::capture(Capture {
+                sub: Box::new(sub),
+                ..capture.clone()
+            });
+            (folded, whole)
+        }
+        HirKind::Concat(parts) => {
+            let mut folded = Vec::new();
+            let mut left = budget;
+            for part in parts {
+                if left == 0 {
+                    return (Hir::concat(folded), false);
+                }
+                let (part_folded, whole) = fold_ascii_capitals(part, left);
+                folded.push(part_folded);
+                if !whole {
+                    return (Hir::concat(folded), false);
+                }
+                left = left.saturating_sub(part.properties().minimum_len().unwrap_or(0));
+            }
+            (Hir::concat(folded), true)
+        }
         HirKind::Alternation(branches) => {
-            Hir::alternation(branches.iter().map(fold_ascii_capitals).collect())
+            let mut all_whole = true;
+            let folded = branches
+                .iter()
+                .map(|branch| {
+                    let (folded, whole) = fold_ascii_capitals(branch, budget);
+                    all_whole &= whole;
+                    folded
+                })
+                .collect();
+            (Hir::alternation(folded), all_whole)
         }
     }
 }
+
+/// A class of more ranges than this is not folded.
+const MAX_FOLDED_RANGES: usize = 16;
 
 #[cfg(test)]
 mod tests {
