@@ -161,16 +161,14 @@ struct LinePhrases {
 /// Bits in `LinePhrases::sketches` (2 KiB).
 const SKETCH_BITS: u32 = 14;
 
-/// A few bytes of `text` and its length, ignoring ASCII case, hashed into a bit of
-/// `LinePhrases::sketches`: equal texts (ignoring ASCII case) have the same bit.
+/// The length of `text` and its first and last bytes (ASCII letters folded together),
+/// hashed into a bit of `LinePhrases::sketches`: texts equal but for ASCII case have the
+/// same bit.
 fn sketch(text: &[u8]) -> usize {
-    let byte = |at: usize| u32::from(text.get(at).map_or(0, u8::to_ascii_lowercase));
-    let last = text.len().saturating_sub(1);
-    let key = (text.len() as u32)
-        ^ byte(0) << 8
-        ^ byte(1) << 16
-        ^ byte(last) << 24
-        ^ byte(last.saturating_sub(1)).rotate_left(4);
+    let (Some(&first), Some(&last)) = (text.first(), text.last()) else {
+        return 0;
+    };
+    let key = (text.len() as u32) ^ u32::from(first | 0x20) << 16 ^ u32::from(last | 0x20) << 24;
     (key.wrapping_mul(0x9E37_79B1) >> (32 - SKETCH_BITS)) as usize
 }
 
