@@ -153,6 +153,23 @@ struct LinePhrases {
     /// Per phrase: the rules that give it, with the reason a match shows (the phrase as
     /// written).
     owners: Vec<Vec<(usize, Arc<str>)>>,
+    /// Bit `sketch(phrase)` of each phrase: a text whose bit is clear is none of them, which
+    /// settles nearly every line before its hash is worked out.
+    sketches: Vec<u64>,
+}
+
+/// Bits in `LinePhrases::sketches` (2 KiB).
+const SKETCH_BITS: u32 = 14;
+
+/// The length of `text` and its first and last bytes (ASCII letters folded together),
+/// hashed into a bit of `LinePhrases::sketches`: texts equal but for ASCII case have the
+/// same bit.
+fn sketch(text: &[u8]) -> usize {
+    let (Some(&first), Some(&last)) = (text.first(), text.last()) else {
+        return 0;
+    };
+    let key = (text.len() as u32) ^ u32::from(first | 0x20) << 16 ^ u32::from(last | 0x20) << 24;
+    (key.wrapping_mul(0x9E37_79B1) >> (32 - SKETCH_BITS)) as usize
 }
 
 impl LinePhrases {
@@ -166,6 +183,7 @@ impl LinePhrases {
             phrases: Vec::new(),
             lengths: Vec::new(),
             owners: Vec::new(),
+            sketches: vec![0; 1 << (SKETCH_BITS - 6)],
         };
         for (lower, rule, why) in entries {
             let number = match table.get(&lower) {
@@ -198,6 +216,8 @@ impl LinePhrases {
             self.lengths.resize(phrase.len() + 1, false);
         }
         self.lengths[phrase.len()] = true;
+        let bit = sketch(phrase.as_bytes());
+        self.sketches[bit >> 6] |= 1 << (bit & 63);
         self.phrases.push((phrase, hash));
         self.owners.push(Vec::new());
         Some(number)
@@ -230,6 +250,10 @@ impl LinePhrases {
 
     /// The phrase that is `text`, ignoring ASCII case.
     fn get(&self, text: &str) -> Option<usize> {
+        let bit = sketch(text.as_bytes());
+        if self.sketches.get(bit >> 6)? & (1 << (bit & 63)) == 0 {
+            return None;
+        }
         let hash = line_hash(text);
         let mask = self.slots.len() - 1;
         let mut at = hash as usize & mask;
@@ -250,6 +274,8 @@ pub struct RuleSet {
     pub detectors: Vec<DetectorEntry>,
     line_phrases: Option<LinePhrases>,
     contains_phrases: Option<PhraseIndex>,
+    /// Every `contains` phrase is ASCII.
+    contains_ascii: bool,
     /// The rule regexes in rule order.
     regexes: Vec<RuleRegex>,
     /// Which regexes a line might match (see `prefilter`).
@@ -623,6 +649,7 @@ impl RuleSet {
             message: format!("cannot build the phrase automaton: {message}"),
         };
         let contains_list: Vec<String> = contains_entries.iter().map(|e| e.0.clone()).collect();
+        let contains_ascii = contains_list.iter().all(|phrase| phrase.is_ascii());
         let line_phrases = LinePhrases::build(line_entries);
         let contains_phrases = PhraseIndex::build(contains_entries).map_err(automaton_error)?;
         let regex_filters =
@@ -650,6 +677,7 @@ impl RuleSet {
             detectors,
             line_phrases,
             contains_phrases,
+            contains_ascii,
             regex_filters,
             regexes,
             selectors,
@@ -742,9 +770,15 @@ impl RuleSet {
         }
         if line_phrases.is_some() || self.contains_phrases.is_some() {
             // The automata hold lower-cased phrases and ignore ASCII case; other scripts are
-            // matched against the lower-cased line.
+            // matched against the lower-cased line. When only ASCII `contains` phrases are
+            // looked for, the lower-cased line holds one where the line does (ignoring ASCII
+            // case), as lower-casing turns characters beyond ASCII into ASCII only for the
+            // dotted capital I and the Kelvin sign: the line is searched as it is.
+            let ascii_phrases_only = line_phrases.is_none() && self.contains_ascii;
             let lowered;
-            let haystack = if trimmed.is_ascii() {
+            let haystack = if trimmed.is_ascii()
+                || (ascii_phrases_only && !lowers_into_ascii(trimmed.as_bytes()))
+            {
                 trimmed
             } else {
                 lowered = lowercase(trimmed);
@@ -858,6 +892,14 @@ pub fn lowercase(text: &str) -> String {
     lower.push_str(&text[copied..]);
     lower.make_ascii_lowercase();
     lower
+}
+
+/// Whether lower-casing `text` turns a character beyond ASCII into ASCII: the dotted capital
+/// I (to "i" and a combining dot) and the Kelvin sign (to "k") are the only ones.
+fn lowers_into_ascii(text: &[u8]) -> bool {
+    ['\u{130}', '\u{212A}']
+        .iter()
+        .any(|c| memchr::memmem::find(text, c.encode_utf8(&mut [0; 4]).as_bytes()).is_some())
 }
 
 /// Whether lower-casing `c` leaves it as it is. Characters of the Basic Multilingual Plane
@@ -1044,6 +1086,14 @@ mod tests {
                 }
             }
         }
+        // Lines too long to be a whole-line phrase, with capitals beyond ASCII: the
+        // `contains` phrases are looked for in them without lower-casing them first.
+        let long = format!("ÉTÉ {} WE MAY EARN A COMMISSION", "Ünïcödé ".repeat(30));
+        let mut found = Vec::new();
+        rules.matches(&long, &mut found);
+        assert!(!found.is_empty(), "{long:?}");
+        lines.push(long);
+        lines.push(format!("{} may earn a commİssion", "Ä ".repeat(120)));
         let (mut with, mut without) = (Vec::new(), Vec::new());
         for line in &lines {
             rules.matches_screened(line, &mut with, rules.screen.as_ref());
@@ -1134,7 +1184,98 @@ mod tests {
         }
     }
 
+    /// Pieces of lines for the property test below: words the rules look for, in pieces
+    /// and whole, and characters that change how a line is screened.
+    const PIECES: &[&str] = &[
+        "Photo",
+        "photo credit",
+        "(AP Photo/",
+        "Reuters",
+        "By ",
+        "by",
+        "Par ",
+        "share",
+        "Share on",
+        " Facebook",
+        "email",
+        "©",
+        "(c)",
+        "2024",
+        "All rights reserved",
+        "ALL RIGHTS RESERVED",
+        "Follow us on",
+        "Twitter",
+        "we use",
+        "cookies",
+        "to improve",
+        "experience",
+        "Sign up",
+        "for our",
+        "newsletter",
+        " | ",
+        " · ",
+        " • ",
+        "“",
+        "”",
+        "–",
+        "É",
+        "é",
+        "ſ",
+        "\u{212A}",
+        "İ",
+        "Я",
+        "comments",
+        "12",
+        " is a ",
+        "reporter",
+        "Read more",
+        ":",
+        "»",
+        " ",
+        ".",
+        "may earn a commission",
+        "Advertisement",
+        "Lesen Sie auch",
+        "Privacy Policy",
+        "Impressum",
+        "x",
+    ];
+
     proptest::proptest! {
+        /// On lines made of the words rules look for, the screen and the regex filters never
+        /// change a match: with and without the screen, the same rules match with the same
+        /// reasons, and every regex that matches a line is one its filter let through.
+        #[test]
+        fn the_screen_never_changes_a_match_on_random_lines(
+            picks in proptest::collection::vec((0..PIECES.len(), proptest::bool::ANY), 0..12),
+        ) {
+            static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+            let rules = RULES.get_or_init(|| {
+                RuleSet::load(&RuleSources { defaults: true, paths: Vec::new() }).unwrap()
+            });
+            let line: String = picks
+                .iter()
+                .map(|&(k, upper)| {
+                    if upper { PIECES[k].to_uppercase() } else { PIECES[k].to_string() }
+                })
+                .collect();
+            let (mut with, mut without) = (Vec::new(), Vec::new());
+            rules.matches_screened(&line, &mut with, rules.screen.as_ref());
+            rules.matches_screened(&line, &mut without, None);
+            let key = |found: &[RuleMatch]| -> Vec<(usize, String)> {
+                found.iter().map(|m| (m.rule, m.why.to_string())).collect()
+            };
+            proptest::prop_assert_eq!(key(&with), key(&without), "{:?}", line);
+            let trimmed = line.trim();
+            let mut allowed = Vec::new();
+            rules.regex_filters.candidates(trimmed, |k| allowed.push(k));
+            for (k, regex) in rules.regexes.iter().enumerate() {
+                if regex.regex.is_match(trimmed) {
+                    proptest::prop_assert!(allowed.contains(&k), "/{}/ hidden for {:?}", regex.regex, line);
+                }
+            }
+        }
+
         #[test]
         fn line_phrase_table_finds_what_the_automaton_finds(
             phrases in proptest::collection::vec("[aB: .»…é]{0,6}", 1..8),
@@ -1151,6 +1292,22 @@ mod tests {
             text in "([a-zA-Z0-9 .]{0,12}|[ÀÉéßİŁœΣσКкЯяЀ“”–K]|[\\x{80}-\\x{10FFFF}]){0,30}"
         ) {
             proptest::prop_assert_eq!(lowercase(&text), text.to_lowercase());
+        }
+    }
+
+    /// Lower-casing a line puts ASCII where it had none only for the two characters
+    /// `lowers_into_ascii` looks for.
+    #[test]
+    fn only_two_characters_lower_into_ascii() {
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            let into_ascii = c.to_lowercase().any(|lower| lower.is_ascii());
+            let mut buffer = [0; 4];
+            assert_eq!(
+                lowers_into_ascii(c.encode_utf8(&mut buffer).as_bytes()),
+                into_ascii,
+                "{c:?} (U+{:04X})",
+                c as u32
+            );
         }
     }
 

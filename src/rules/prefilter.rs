@@ -12,10 +12,12 @@
 //! match. A line they let through goes to the regex.
 
 use super::is_own_lower_case;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use memchr::memmem;
 use regex_syntax::hir::literal::Extractor;
-use regex_syntax::hir::{Class, Hir, HirKind, Look};
+use regex_syntax::hir::{
+    Capture, Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind,
+    Look, Repetition,
+};
 
 /// For a list of regexes, which of them a line might match.
 pub struct RegexFilters {
@@ -35,10 +37,11 @@ enum LineFilter {
     /// `prefixes` when those are known.
     Start {
         first_bytes: ByteSet,
-        prefixes: Option<AhoCorasick>,
+        prefixes: Option<Prefixes>,
     },
-    /// Every match holds one of these (at most three) bytes.
-    Needs(Vec<u8>),
+    /// Every match holds one of these (at most three) characters, or bytes: each is looked
+    /// for by its last byte.
+    Needs(Vec<Vec<u8>>),
     /// Nothing useful: every line goes to the regex.
     Any,
 }
@@ -150,7 +153,7 @@ impl LineFilter {
         if hir.properties().look_set_prefix().contains(Look::Start) {
             let (first_bytes, can_be_empty) = first_bytes(hir);
             if !can_be_empty {
-                let prefixes = prefix_automaton(hir);
+                let prefixes = prefix_table(hir);
                 if prefixes.is_some() {
                     return LineFilter::Start {
                         first_bytes,
@@ -160,10 +163,20 @@ impl LineFilter {
                 start = Some(first_bytes);
             }
         }
+        // Characters rule out more than their first bytes: "•" and the curly quotes of
+        // ordinary text begin alike.
+        if let Some(needed) = required_chars(hir) {
+            let few = needed.len() <= 3 && needed.iter().all(|&c| !c.is_ascii_alphanumeric());
+            let ends: Vec<u8> = needed.iter().map(|c| last_byte(*c)).collect();
+            if few && ends.iter().all(|&b| !is_common(b)) {
+                let encoded = needed.iter().map(|c| c.to_string().into_bytes()).collect();
+                return LineFilter::Needs(encoded);
+            }
+        }
         if let Some(needed) = required_bytes(hir) {
             let needed: Vec<u8> = (0..=255u8).filter(|&b| needed[b as usize]).collect();
             if needed.len() <= 3 && needed.iter().all(|&b| !is_common(b)) {
-                return LineFilter::Needs(needed);
+                return LineFilter::Needs(needed.into_iter().map(|b| vec![b]).collect());
             }
         }
         match start {
@@ -184,16 +197,16 @@ impl LineFilter {
                 prefixes,
             } => {
                 line.first().is_some_and(|&b| first_bytes[b as usize])
-                    && prefixes
-                        .as_ref()
-                        .is_none_or(|p| p.is_match(Input::new(line).anchored(Anchored::Yes)))
+                    && prefixes.as_ref().is_none_or(|p| p.is_match(line))
             }
-            LineFilter::Needs(bytes) => match bytes[..] {
-                [] => false,
-                [a] => memchr::memchr(a, line).is_some(),
-                [a, b] => memchr::memchr2(a, b, line).is_some(),
-                [a, b, c, ..] => memchr::memchr3(a, b, c, line).is_some(),
-            },
+            LineFilter::Needs(needed) => {
+                let end = |k: usize| needed.get(k).or(needed.first()).and_then(|n| n.last());
+                let (Some(&a), Some(&b), Some(&c)) = (end(0), end(1), end(2)) else {
+                    return false;
+                };
+                memchr::memchr3_iter(a, b, c, line)
+                    .any(|at| needed.iter().any(|n| line[..=at].ends_with(n)))
+            }
             LineFilter::Any => true,
         }
     }
@@ -234,6 +247,58 @@ fn first_bytes(hir: &Hir) -> (ByteSet, bool) {
         }
     }
     (set, false)
+}
+
+/// Characters one of which every match of `hir` holds, when a few are known: like
+/// `required_bytes`, by whole characters.
+fn required_chars(hir: &Hir) -> Option<Vec<char>> {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) | HirKind::Class(Class::Bytes(_)) => None,
+        // Every character of a literal is in every match: the first uncommon one says most.
+        HirKind::Literal(literal) => {
+            let text = std::str::from_utf8(&literal.0).ok()?;
+            let pick = text
+                .chars()
+                .find(|c| !c.is_ascii() || !is_common(*c as u8))
+                .or(text.chars().next())?;
+            Some(vec![pick])
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            let mut chars = Vec::new();
+            for range in class.iter() {
+                for c in range.start()..=range.end() {
+                    if chars.len() >= 4 {
+                        return None;
+                    }
+                    chars.push(c);
+                }
+            }
+            Some(chars)
+        }
+        HirKind::Repetition(repetition) if repetition.min >= 1 => required_chars(&repetition.sub),
+        HirKind::Repetition(_) => None,
+        HirKind::Capture(capture) => required_chars(&capture.sub),
+        HirKind::Concat(parts) => parts.iter().filter_map(required_chars).min_by_key(|set| {
+            let has_common = set.iter().any(|&c| c.is_ascii() && is_common(c as u8));
+            (has_common, set.len())
+        }),
+        HirKind::Alternation(branches) => {
+            let mut set = Vec::new();
+            for branch in branches {
+                set.extend(required_chars(branch)?);
+            }
+            set.sort_unstable();
+            set.dedup();
+            Some(set)
+        }
+    }
+}
+
+/// The last byte of `c` in UTF-8.
+fn last_byte(c: char) -> u8 {
+    let mut buffer = [0u8; 4];
+    let encoded = c.encode_utf8(&mut buffer).as_bytes();
+    encoded[encoded.len() - 1]
 }
 
 /// Letters, digits and spaces: nearly every line has them, so needing one rules out nothing.
@@ -530,22 +595,48 @@ fn union(set: &mut [bool; 256], other: &[bool; 256]) {
     }
 }
 
-/// An anchored automaton over the literal prefixes of `hir`'s matches, when it has a few.
-/// It ignores ASCII case: a case-insensitive regex yields every spelling ("PHOT", "PHOt",
-/// ...), and accepting more spellings than the regex never rules out a match.
-fn prefix_automaton(hir: &Hir) -> Option<AhoCorasick> {
-    let mut prefixes: Vec<Vec<u8>> = prefix_literals(hir)?
+/// The literal prefixes of a regex's matches, ignoring ASCII case: a case-insensitive regex
+/// yields every spelling ("PHOT", "PHOt", ...), and accepting more spellings than the regex
+/// never rules out a match. A line is compared with the few that start with its first byte.
+struct Prefixes {
+    /// In ASCII lower case, sorted, so those with the same first byte are together.
+    prefixes: Vec<Box<[u8]>>,
+    /// `prefixes[starts[b]..starts[b + 1]]` start with the byte `b`.
+    starts: Box<[u16; 257]>,
+}
+
+impl Prefixes {
+    /// Whether `line` starts with one of the prefixes, ignoring ASCII case.
+    fn is_match(&self, line: &[u8]) -> bool {
+        let Some(&first) = line.first() else {
+            return false;
+        };
+        let b = first.to_ascii_lowercase() as usize;
+        let range = usize::from(self.starts[b])..usize::from(self.starts[b + 1]);
+        self.prefixes[range].iter().any(|prefix| {
+            line.get(..prefix.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+        })
+    }
+}
+
+/// The literal prefixes of `hir`'s matches, when it has a few.
+fn prefix_table(hir: &Hir) -> Option<Prefixes> {
+    let mut prefixes: Vec<Box<[u8]>> = prefix_literals(hir)?
         .into_iter()
-        .map(|l| l.to_ascii_lowercase())
+        .map(|l| l.to_ascii_lowercase().into_boxed_slice())
         .collect();
     prefixes.sort();
     prefixes.dedup();
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostFirst)
-        .start_kind(StartKind::Anchored)
-        .build(&prefixes)
-        .ok()
+    let count = u16::try_from(prefixes.len()).ok()?;
+    let mut starts = Box::new([count; 257]);
+    for b in (0..256).rev() {
+        starts[b] = starts[b + 1];
+        while starts[b] > 0 && usize::from(prefixes[usize::from(starts[b]) - 1][0]) >= b {
+            starts[b] -= 1;
+        }
+    }
+    Some(Prefixes { prefixes, starts })
 }
 
 /// Literals one of which every match of `hir` starts with, none of them empty. A
@@ -553,13 +644,116 @@ fn prefix_automaton(hir: &Hir) -> Option<AhoCorasick> {
 /// spellings), so shorter ones are tried ("pho", "PHo", ...), which still rule out nearly
 /// every line. `None` when a match can start with almost anything (`\w+`, `.*`) or nothing.
 fn prefix_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    [8, 3, 1].into_iter().find_map(|limit| {
-        let seq = Extractor::new().limit_literal_len(limit).extract(hir);
+    // The prefixes are compared ignoring ASCII case, so ASCII capitals are folded into
+    // lower case first: "photo" is then one spelling, not 32. Only the start of the pattern
+    // matters for prefixes of eight bytes at most.
+    let (folded, _) = fold_ascii_capitals(hir, PREFIX_BYTES);
+    [PREFIX_BYTES, 3, 1].into_iter().find_map(|limit| {
+        let seq = Extractor::new().limit_literal_len(limit).extract(&folded);
         let literals = seq.literals()?;
         let usable = !literals.is_empty() && literals.iter().all(|l| !l.as_bytes().is_empty());
         usable.then(|| literals.iter().map(|l| l.as_bytes().to_vec()).collect())
     })
 }
+
+/// The longest literal prefixes listed.
+const PREFIX_BYTES: usize = 8;
+
+/// The start of `hir`, with every ASCII capital it can match replaced by its lower case
+/// (but in wide classes), and whether that is all of it. It matches, for each string `hir`
+/// matches, a prefix of the string with its ASCII lower-cased, of at least `budget` bytes
+/// when the string has them: what follows that many bytes is left out.
+fn fold_ascii_capitals(hir: &Hir, budget: usize) -> (Hir, bool) {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => (hir.clone(), true),
+        HirKind::Literal(literal) => (Hir::literal(literal.0.to_ascii_lowercase()), true),
+        // A wide class (`\S`, `.`) is left as it is: it has too many spellings to list
+        // either way.
+        HirKind::Class(Class::Unicode(class)) if class.ranges().len() > MAX_FOLDED_RANGES => {
+            (hir.clone(), true)
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            let capitals = ClassUnicode::new([ClassUnicodeRange::new('A', 'Z')]);
+            let mut held = class.clone();
+            held.intersect(&capitals);
+            let mut folded = class.clone();
+            folded.difference(&capitals);
+            folded.union(&ClassUnicode::new(held.iter().filter_map(|range| {
+                let lower = |c: char| char::from_u32(c as u32 + 32);
+                Some(ClassUnicodeRange::new(
+                    lower(range.start())?,
+                    lower(range.end())?,
+                ))
+            })));
+            (Hir::class(Class::Unicode(folded)), true)
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let capitals = ClassBytes::new([ClassBytesRange::new(b'A', b'Z')]);
+            let mut held = class.clone();
+            held.intersect(&capitals);
+            let mut folded = class.clone();
+            folded.difference(&capitals);
+            folded.union(&ClassBytes::new(held.iter().map(|range| {
+                ClassBytesRange::new(range.start() + 32, range.end() + 32)
+            })));
+            (Hir::class(Class::Bytes(folded)), true)
+        }
+        HirKind::Repetition(repetition) => {
+            let (sub, whole) = fold_ascii_capitals(&repetition.sub, budget);
+            if whole {
+                let folded = Hir::repetition(Repetition {
+                    sub: Box::new(sub),
+                    ..repetition.clone()
+                });
+                (folded, true)
+            } else if repetition.min >= 1 {
+                // The start of the first repetition is the start of the whole.
+                (sub, false)
+            } else {
+                (Hir::empty(), false)
+            }
+        }
+        HirKind::Capture(capture) => {
+            let (sub, whole) = fold_ascii_capitals(&capture.sub, budget);
+            let folded = Hir::capture(Capture {
+                sub: Box::new(sub),
+                ..capture.clone()
+            });
+            (folded, whole)
+        }
+        HirKind::Concat(parts) => {
+            let mut folded = Vec::new();
+            let mut left = budget;
+            for part in parts {
+                if left == 0 {
+                    return (Hir::concat(folded), false);
+                }
+                let (part_folded, whole) = fold_ascii_capitals(part, left);
+                folded.push(part_folded);
+                if !whole {
+                    return (Hir::concat(folded), false);
+                }
+                left = left.saturating_sub(part.properties().minimum_len().unwrap_or(0));
+            }
+            (Hir::concat(folded), true)
+        }
+        HirKind::Alternation(branches) => {
+            let mut all_whole = true;
+            let folded = branches
+                .iter()
+                .map(|branch| {
+                    let (folded, whole) = fold_ascii_capitals(branch, budget);
+                    all_whole &= whole;
+                    folded
+                })
+                .collect();
+            (Hir::alternation(folded), all_whole)
+        }
+    }
+}
+
+/// A class of more ranges than this is not folded.
+const MAX_FOLDED_RANGES: usize = 16;
 
 #[cfg(test)]
 mod tests {
@@ -610,11 +804,35 @@ mod tests {
 
     #[test]
     fn a_required_separator_is_looked_for_anywhere() {
-        let p = [r"^(?:[^|·]+[|·]\s*)+Privacy$"];
+        let p = [r"^(?:[^|·•]+[|·•]\s*)+Privacy$"];
         assert!(matches!(filter(p[0]), LineFilter::Needs(_)));
         assert_eq!(candidates(&p, "Home | Privacy"), [0]);
         assert_eq!(candidates(&p, "Home · Privacy"), [0]);
+        assert_eq!(candidates(&p, "Home • Privacy"), [0]);
         assert!(candidates(&p, "Nothing to see").is_empty());
+        // Curly quotes and dashes begin with the same byte as the bullet.
+        assert!(candidates(&p, "“Quoted” – and ‘more’").is_empty());
+    }
+
+    #[test]
+    fn case_insensitive_prefixes_are_listed_once() {
+        let p = [r"(?i)^(?:share|send|email) (?:on|via) \S+$"];
+        let LineFilter::Start {
+            prefixes: Some(prefixes),
+            ..
+        } = filter(p[0])
+        else {
+            panic!("no prefixes");
+        };
+        // Six, and those spelt with the long s; none with an ASCII capital.
+        assert_eq!(prefixes.prefixes.len(), 10);
+        assert!(prefixes
+            .prefixes
+            .iter()
+            .all(|prefix| !prefix.iter().any(u8::is_ascii_uppercase)));
+        assert_eq!(candidates(&p, "SHARE ON Facebook"), [0]);
+        assert_eq!(candidates(&p, "eMail via x"), [0]);
+        assert!(candidates(&p, "Shore on x").is_empty());
     }
 
     #[test]
