@@ -407,7 +407,7 @@ fn split_kind(kind: &'static str) -> &'static str {
 /// quote or bracket), or with a word after a first line that stops where a sentence cannot
 /// (`ends_mid_sentence`). White space at the end of the first line would say as much, but
 /// cleaning takes it off, and cleaning clean text must find the same paragraphs.
-fn breaks_inside_text(page: &Page<'_>, a: usize, b: usize) -> bool {
+pub(crate) fn breaks_inside_text(page: &Page<'_>, a: usize, b: usize) -> bool {
     let blocks = page.blocks;
     if blocks[b].line != blocks[a].line + 1 {
         return false;
