@@ -402,7 +402,10 @@ fn split_kind(kind: &'static str) -> &'static str {
 /// `ContentRegion::join_broken_paragraphs`): the lines are next to each other, the first
 /// does not end a sentence, and the second goes on from it. It starts with the one space
 /// that separated it from the word before, where the first line has none (a renderer that
-/// keeps the page's layout indents the lines of a block alike); or, indented no deeper
+/// keeps the page's layout indents the lines of a block alike); or, like the first, it
+/// starts at the margin and the line right after it opens with such a space: the text of
+/// an inline element (a link) that a renderer keeping the text's own spaces puts on a line
+/// of its own, between the words before it and the words after it; or, indented no deeper
 /// than the first, it starts with punctuation that follows a word (", ", ". ", a closing
 /// quote or bracket), or with a word after a first line that stops where a sentence cannot
 /// (`ends_mid_sentence`). White space at the end of the first line would say as much, but
@@ -417,7 +420,10 @@ pub(crate) fn breaks_inside_text(page: &Page<'_>, a: usize, b: usize) -> bool {
         return false;
     }
     let (first_indent, second_indent) = (page.features[a].start, page.features[b].start);
-    if first_indent == 0 && second_indent == 1 && blocks[b].text.starts_with(' ') {
+    if first_indent == 0 && goes_on_from(page, a, b) {
+        return true;
+    }
+    if first_indent == 0 && second_indent == 0 && goes_on_from(page, b, b + 1) {
         return true;
     }
     if second_indent > first_indent.max(1) {
@@ -430,6 +436,16 @@ pub(crate) fn breaks_inside_text(page: &Page<'_>, a: usize, b: usize) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether block `b` is the line right after block `a` and opens with the one space that
+/// separated it from the word before.
+fn goes_on_from(page: &Page<'_>, a: usize, b: usize) -> bool {
+    page.blocks.get(b).is_some_and(|next| {
+        next.line == page.blocks[a].line + 1
+            && page.features[b].start == 1
+            && next.text.starts_with(' ')
+    })
 }
 
 /// Whether a line stops where a sentence cannot: after a comma, or after an article, a
