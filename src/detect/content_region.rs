@@ -691,11 +691,26 @@ fn lead_in_lists(
 /// An item of a list that tells something rather than names a place to go: it goes on with
 /// the sentence that leads into it (it starts in lower case), holds a number (a date, a
 /// quantity, a price), or is a sentence itself. Menu entries, newsletter names and the
-/// labels of a share bar do none of these.
+/// labels of a share bar do none of these. A renderer that prints a list as the page shows
+/// it marks each item with a bullet ("* ", "+ " for a list inside an item), which is not
+/// the item's text.
 fn is_told_item(text: &str, features: &LineFeatures) -> bool {
     features.sentence
         || text.bytes().any(|b| b.is_ascii_digit())
-        || text.chars().next().is_some_and(char::is_lowercase)
+        || without_bullet(text)
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase)
+}
+
+/// A list item's text without the bullet and the space after it that a renderer put before
+/// it.
+fn without_bullet(text: &str) -> &str {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some('*' | '+' | '-' | '•' | '◦' | '▪' | '·' | '–'), Some(' ')) => chars.as_str(),
+        _ => text,
+    }
 }
 
 /// What data a line holds, as bits: `DIGIT` (a date, a quantity, a score), `COLON` ("England
