@@ -448,11 +448,15 @@ fn goes_on_from(page: &Page<'_>, a: usize, b: usize) -> bool {
     })
 }
 
-/// Whether a line stops where a sentence cannot: after a comma, or after an article, a
-/// preposition or a conjunction (`UNENDING_WORDS`, none longer than `MAX_UNENDING_BYTES`).
+/// Whether a line stops where a sentence cannot: after a comma, a bracket or quotation mark
+/// that opens what follows (`opens_at_end`), or an article, a preposition or a conjunction
+/// (`UNENDING_WORDS`, none longer than `MAX_UNENDING_BYTES`).
 fn ends_mid_sentence(text: &str) -> bool {
     let bytes = text.as_bytes();
     if bytes.last() == Some(&b',') {
+        return true;
+    }
+    if opens_at_end(text) {
         return true;
     }
     // The last word: most lines' is longer than any of the words, which settles them.
@@ -470,6 +474,19 @@ fn ends_mid_sentence(text: &str) -> bool {
         && UNENDING_WORDS
             .iter()
             .any(|word| word.as_bytes().eq_ignore_ascii_case(last))
+}
+
+/// Whether a line ends in a bracket or a quotation mark that opens what follows: a bracket
+/// always does; a quotation mark does after a space or alone on its line (after a word it
+/// may close a quotation, as „...“ does). Not "»", which ends links as an arrow ("More »")
+/// as often as it opens a quotation.
+fn opens_at_end(text: &str) -> bool {
+    let mut chars = text.chars().rev();
+    match chars.next() {
+        Some('(' | '[') => true,
+        Some('"' | '“' | '‘' | '«' | '„') => chars.next().is_none_or(char::is_whitespace),
+        _ => false,
+    }
 }
 
 /// The longest of `UNENDING_WORDS`, in bytes.
@@ -1518,6 +1535,10 @@ mod tests {
             "Dow Jones,",
             "THE PRICE OF",
             "Pläne für",
+            "the timetable (",
+            "which the council has named “",
+            "le pont «",
+            "“",
         ] {
             assert!(ends_mid_sentence(text), "{text}");
         }
@@ -1535,6 +1556,10 @@ mod tests {
             "Andorra",
             "NY Jets",
             "über",
+            "nannte sie „Flusstor“",
+            "er las »Die Brücke«",
+            "Update your preferences »",
+            "called it \"River Gate\"",
         ] {
             assert!(!ends_mid_sentence(text), "{text}");
         }
