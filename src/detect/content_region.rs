@@ -471,10 +471,32 @@ fn ends_mid_sentence(text: &str) -> bool {
     let last = &bytes[word_start..];
     !last.is_empty()
         && last.len() <= MAX_UNENDING_BYTES
-        && UNENDING_WORDS
-            .iter()
-            .any(|word| word.as_bytes().eq_ignore_ascii_case(last))
+        && UNENDING_KEYS.contains(&unending_key(last))
 }
+
+/// A word of at most `MAX_UNENDING_BYTES` bytes as one number, its bytes in ASCII lower case
+/// (the rest zero): comparing it with `UNENDING_KEYS` is one pass over a few numbers
+/// instead of a comparison of bytes with every word.
+const fn unending_key(word: &[u8]) -> u32 {
+    let mut key = [0u8; MAX_UNENDING_BYTES];
+    let mut k = 0;
+    while k < word.len() && k < key.len() {
+        key[k] = word[k].to_ascii_lowercase();
+        k += 1;
+    }
+    u32::from_le_bytes(key)
+}
+
+/// `UNENDING_WORDS` as `unending_key`s.
+const UNENDING_KEYS: [u32; UNENDING_WORDS.len()] = {
+    let mut keys = [0u32; UNENDING_WORDS.len()];
+    let mut k = 0;
+    while k < keys.len() {
+        keys[k] = unending_key(UNENDING_WORDS[k].as_bytes());
+        k += 1;
+    }
+    keys
+};
 
 /// Whether a line ends in a bracket or a quotation mark that opens what follows: a bracket
 /// always does; a quotation mark does after a space or alone on its line (after a word it
