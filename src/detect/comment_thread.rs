@@ -16,6 +16,7 @@ use std::sync::Arc;
 use crate::document::Verdict;
 use crate::judge::Page;
 
+use super::content_region::breaks_inside_text;
 use super::Detector;
 
 pub const ID: &str = "detect.comment-thread";
@@ -81,6 +82,67 @@ impl CommentThread {
                 .is_some_and(|before| before.ends_with(' ') && before.trim().len() > 1)
         })
     }
+}
+
+/// How many lines above a bare "said:" an attribution cut at its tags can take: the name,
+/// a connecting word and a date ("Jane Doe" / " on " / "March 3, 2024 at 4:47 pm").
+const MAX_PIECES: usize = 3;
+
+impl CommentThread {
+    /// The line where the attribution ending in the bare verb `verb` starts, among the text
+    /// lines `above` it: a dump that breaks lines at every tag prints the commenter's name (a
+    /// link), the words and date between it and the verb (a link or a `<time>`) on lines of
+    /// their own. The nearest line that starts a commenter's name and, with the lines after
+    /// it and the verb, reads as one attribution; a piece that goes on from the line above it
+    /// (it opens with the space after the word before, " on ") does not start one.
+    fn attribution_above(
+        &self,
+        page: &Page<'_>,
+        verdicts: &[Verdict],
+        above: &[usize],
+        verb: &str,
+    ) -> Option<usize> {
+        let mut joined = verb.to_string();
+        for &i in above.iter().rev() {
+            if !verdicts[i].is_keep() {
+                return None;
+            }
+            let piece = page.trimmed(i);
+            joined.insert(0, ' ');
+            joined.insert_str(0, piece);
+            let opens_with_space = page.blocks[i].text.starts_with(char::is_whitespace);
+            if !opens_with_space && self.is_commenter_name(piece) && self.is_attribution(&joined) {
+                return Some(i);
+            }
+        }
+        None
+    }
+}
+
+/// The bytes of the sentences before `block` that a dump broke into lines at their inline
+/// markup (see `content_region::breaks_inside_text`), bar the line ending each, which is a
+/// sentence-like line of its own and counted as one already. A dump that puts a line break
+/// at every tag cuts a story paragraph at each link into pieces that are no sentences by
+/// themselves, and would otherwise leave a short story above a thread with no text at all.
+fn broken_sentence_bytes_before(page: &Page<'_>, block: usize) -> usize {
+    let lines = &page.text_blocks;
+    let before = lines.partition_point(|&i| i < block);
+    let mut bytes = 0;
+    let mut k = 0;
+    while k < before {
+        let mut end = k;
+        while end + 1 < before && breaks_inside_text(page, lines[end], lines[end + 1]) {
+            end += 1;
+        }
+        if end > k && page.is_sentence(lines[end]) {
+            bytes += lines[k..end]
+                .iter()
+                .map(|&i| page.blocks[i].text.len())
+                .sum::<usize>();
+        }
+        k = end + 1;
+    }
+    bytes
 }
 
 /// A line that is only an attribution's verb and its colon ("says:"), as a dump that breaks
@@ -180,11 +242,15 @@ impl Detector for CommentThread {
                 if self.is_attribution(text) {
                     return Some(lines[k]);
                 }
-                let name = *lines.get(k.checked_sub(1)?)?;
-                (is_bare_attribution_verb(text)
-                    && verdicts[name].is_keep()
-                    && self.is_commenter_name(page.trimmed(name)))
-                .then_some(name)
+                if !is_bare_attribution_verb(text) {
+                    return None;
+                }
+                self.attribution_above(
+                    page,
+                    verdicts,
+                    &lines[k.saturating_sub(MAX_PIECES)..k],
+                    text,
+                )
             })
             .take(self.config.min_comments.max(1))
             .collect();
@@ -192,7 +258,10 @@ impl Detector for CommentThread {
             return;
         }
         let first = attributions[0];
-        if page.text_before(first) < self.config.min_text_before {
+        if page.text_before(first) < self.config.min_text_before
+            && page.text_before(first) + broken_sentence_bytes_before(page, first)
+                < self.config.min_text_before
+        {
             return;
         }
         // The thread's header, or the date line of a comment whose attribution follows it.

@@ -402,12 +402,15 @@ fn split_kind(kind: &'static str) -> &'static str {
 /// `ContentRegion::join_broken_paragraphs`): the lines are next to each other, the first
 /// does not end a sentence, and the second goes on from it. It starts with the one space
 /// that separated it from the word before, where the first line has none (a renderer that
-/// keeps the page's layout indents the lines of a block alike); or, indented no deeper
+/// keeps the page's layout indents the lines of a block alike); or, like the first, it
+/// starts at the margin and the line right after it opens with such a space: the text of
+/// an inline element (a link) that a renderer keeping the text's own spaces puts on a line
+/// of its own, between the words before it and the words after it; or, indented no deeper
 /// than the first, it starts with punctuation that follows a word (", ", ". ", a closing
 /// quote or bracket), or with a word after a first line that stops where a sentence cannot
 /// (`ends_mid_sentence`). White space at the end of the first line would say as much, but
 /// cleaning takes it off, and cleaning clean text must find the same paragraphs.
-fn breaks_inside_text(page: &Page<'_>, a: usize, b: usize) -> bool {
+pub(crate) fn breaks_inside_text(page: &Page<'_>, a: usize, b: usize) -> bool {
     let blocks = page.blocks;
     if blocks[b].line != blocks[a].line + 1 {
         return false;
@@ -417,7 +420,10 @@ fn breaks_inside_text(page: &Page<'_>, a: usize, b: usize) -> bool {
         return false;
     }
     let (first_indent, second_indent) = (page.features[a].start, page.features[b].start);
-    if first_indent == 0 && second_indent == 1 && blocks[b].text.starts_with(' ') {
+    if first_indent == 0 && goes_on_from(page, a, b) {
+        return true;
+    }
+    if first_indent == 0 && second_indent == 0 && goes_on_from(page, b, b + 1) {
         return true;
     }
     if second_indent > first_indent.max(1) {
@@ -432,11 +438,25 @@ fn breaks_inside_text(page: &Page<'_>, a: usize, b: usize) -> bool {
     }
 }
 
-/// Whether a line stops where a sentence cannot: after a comma, or after an article, a
-/// preposition or a conjunction (`UNENDING_WORDS`, none longer than `MAX_UNENDING_BYTES`).
+/// Whether block `b` is the line right after block `a` and opens with the one space that
+/// separated it from the word before.
+fn goes_on_from(page: &Page<'_>, a: usize, b: usize) -> bool {
+    page.blocks.get(b).is_some_and(|next| {
+        next.line == page.blocks[a].line + 1
+            && page.features[b].start == 1
+            && next.text.starts_with(' ')
+    })
+}
+
+/// Whether a line stops where a sentence cannot: after a comma, a bracket or quotation mark
+/// that opens what follows (`opens_at_end`), or an article, a preposition or a conjunction
+/// (`UNENDING_WORDS`, none longer than `MAX_UNENDING_BYTES`).
 fn ends_mid_sentence(text: &str) -> bool {
     let bytes = text.as_bytes();
     if bytes.last() == Some(&b',') {
+        return true;
+    }
+    if opens_at_end(text) {
         return true;
     }
     // The last word: most lines' is longer than any of the words, which settles them.
@@ -451,9 +471,44 @@ fn ends_mid_sentence(text: &str) -> bool {
     let last = &bytes[word_start..];
     !last.is_empty()
         && last.len() <= MAX_UNENDING_BYTES
-        && UNENDING_WORDS
-            .iter()
-            .any(|word| word.as_bytes().eq_ignore_ascii_case(last))
+        && UNENDING_KEYS.contains(&unending_key(last))
+}
+
+/// A word of at most `MAX_UNENDING_BYTES` bytes as one number, its bytes in ASCII lower case
+/// (the rest zero): comparing it with `UNENDING_KEYS` is one pass over a few numbers
+/// instead of a comparison of bytes with every word.
+const fn unending_key(word: &[u8]) -> u32 {
+    let mut key = [0u8; MAX_UNENDING_BYTES];
+    let mut k = 0;
+    while k < word.len() && k < key.len() {
+        key[k] = word[k].to_ascii_lowercase();
+        k += 1;
+    }
+    u32::from_le_bytes(key)
+}
+
+/// `UNENDING_WORDS` as `unending_key`s.
+const UNENDING_KEYS: [u32; UNENDING_WORDS.len()] = {
+    let mut keys = [0u32; UNENDING_WORDS.len()];
+    let mut k = 0;
+    while k < keys.len() {
+        keys[k] = unending_key(UNENDING_WORDS[k].as_bytes());
+        k += 1;
+    }
+    keys
+};
+
+/// Whether a line ends in a bracket or a quotation mark that opens what follows: a bracket
+/// always does; a quotation mark does after a space or alone on its line (after a word it
+/// may close a quotation, as „...“ does). Not "»", which ends links as an arrow ("More »")
+/// as often as it opens a quotation.
+fn opens_at_end(text: &str) -> bool {
+    let mut chars = text.chars().rev();
+    match chars.next() {
+        Some('(' | '[') => true,
+        Some('"' | '“' | '‘' | '«' | '„') => chars.next().is_none_or(char::is_whitespace),
+        _ => false,
+    }
 }
 
 /// The longest of `UNENDING_WORDS`, in bytes.
@@ -675,11 +730,26 @@ fn lead_in_lists(
 /// An item of a list that tells something rather than names a place to go: it goes on with
 /// the sentence that leads into it (it starts in lower case), holds a number (a date, a
 /// quantity, a price), or is a sentence itself. Menu entries, newsletter names and the
-/// labels of a share bar do none of these.
+/// labels of a share bar do none of these. A renderer that prints a list as the page shows
+/// it marks each item with a bullet ("* ", "+ " for a list inside an item), which is not
+/// the item's text.
 fn is_told_item(text: &str, features: &LineFeatures) -> bool {
     features.sentence
         || text.bytes().any(|b| b.is_ascii_digit())
-        || text.chars().next().is_some_and(char::is_lowercase)
+        || without_bullet(text)
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase)
+}
+
+/// A list item's text without the bullet and the space after it that a renderer put before
+/// it.
+fn without_bullet(text: &str) -> &str {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some('*' | '+' | '-' | '•' | '◦' | '▪' | '·' | '–'), Some(' ')) => chars.as_str(),
+        _ => text,
+    }
 }
 
 /// What data a line holds, as bits: `DIGIT` (a date, a quantity, a score), `COLON` ("England
@@ -1487,6 +1557,10 @@ mod tests {
             "Dow Jones,",
             "THE PRICE OF",
             "Pläne für",
+            "the timetable (",
+            "which the council has named “",
+            "le pont «",
+            "“",
         ] {
             assert!(ends_mid_sentence(text), "{text}");
         }
@@ -1504,6 +1578,10 @@ mod tests {
             "Andorra",
             "NY Jets",
             "über",
+            "nannte sie „Flusstor“",
+            "er las »Die Brücke«",
+            "Update your preferences »",
+            "called it \"River Gate\"",
         ] {
             assert!(!ends_mid_sentence(text), "{text}");
         }
