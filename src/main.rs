@@ -218,6 +218,10 @@ struct CleanArgs {
     /// Write copies of a story to the clean output too (they are still reported).
     #[arg(long, conflicts_with = "no_dedup")]
     keep_duplicates: bool,
+    /// With dedup, the output held back until the copies are known is kept in memory up to
+    /// this many MiB, and past it in temporary files in the output folder (0: all on disk).
+    #[arg(long, value_name = "MIB", default_value_t = newsclean::output::SPILL_MEMORY >> 20)]
+    hold_mib: usize,
     #[command(flatten)]
     dedup: DedupArgs,
     #[command(flatten)]
@@ -386,7 +390,7 @@ fn clean(args: CleanArgs) -> Result<ExitCode, ExitCode> {
         },
         batch_bytes: newsclean::BATCH_BYTES,
         stream_above: newsclean::STREAM_ABOVE,
-        spill_memory: newsclean::output::SPILL_MEMORY,
+        spill_memory: args.hold_mib.saturating_mul(1 << 20),
     };
     let outcome = with_threads(args.jobs, || {
         newsclean::run_clean_with_progress(&options, &rules, args.quiet)

@@ -253,6 +253,30 @@ fn clusters_do_not_depend_on_the_thread_count() {
     assert!(trees[0] == trees[1] && trees[0] == trees[2]);
 }
 
+/// How much held-back output stays in memory (`--hold-mib`) changes where it waits, never
+/// what is written: all on disk, a little in memory, and the default give the same folder,
+/// in both output formats.
+#[test]
+fn held_output_in_memory_or_on_disk_writes_the_same_folder() {
+    let temp = TempDir::new().unwrap();
+    let corpus = copies_corpus(&temp);
+    for format in ["txt", "jsonl"] {
+        let mut trees = Vec::new();
+        for hold in [None, Some("0"), Some("1")] {
+            let out = temp.path().join(format!("out-{format}-{}", trees.len()));
+            let mut extra = vec!["--format", format];
+            if let Some(mib) = hold {
+                extra.extend(["--hold-mib", mib]);
+            }
+            clean_ok(&[&corpus], &out, &extra);
+            trees.push(read_tree(&out));
+        }
+        assert!(!clusters(&temp.path().join(format!("out-{format}-0"))).is_empty());
+        assert!(trees[0] == trees[1], "{format}: all on disk differs");
+        assert!(trees[0] == trees[2], "{format}: 1 MiB in memory differs");
+    }
+}
+
 #[test]
 fn dedup_command_prints_clusters_and_checks_a_new_batch_against_the_index() {
     let temp = TempDir::new().unwrap();
