@@ -16,7 +16,7 @@ use std::sync::Arc;
 use crate::document::Verdict;
 use crate::judge::Page;
 
-use super::content_region::breaks_inside_text;
+use super::content_region::broken_runs;
 use super::Detector;
 
 pub const ID: &str = "detect.comment-thread";
@@ -120,29 +120,21 @@ impl CommentThread {
 }
 
 /// The bytes of the sentences before `block` that a dump broke into lines at their inline
-/// markup (see `content_region::breaks_inside_text`), bar the line ending each, which is a
+/// markup (see `content_region::broken_runs`), bar the line ending each, which is a
 /// sentence-like line of its own and counted as one already. A dump that puts a line break
 /// at every tag cuts a story paragraph at each link into pieces that are no sentences by
 /// themselves, and would otherwise leave a short story above a thread with no text at all.
 fn broken_sentence_bytes_before(page: &Page<'_>, block: usize) -> usize {
-    let lines = &page.text_blocks;
-    let before = lines.partition_point(|&i| i < block);
-    let mut bytes = 0;
-    let mut k = 0;
-    while k < before {
-        let mut end = k;
-        while end + 1 < before && breaks_inside_text(page, lines[end], lines[end + 1]) {
-            end += 1;
-        }
-        if end > k && page.is_sentence(lines[end]) {
-            bytes += lines[k..end]
+    let lines = &page.text_blocks[..page.text_blocks.partition_point(|&i| i < block)];
+    broken_runs(page, lines, |_| true)
+        .filter(|run| page.is_sentence(lines[*run.end()]))
+        .map(|run| {
+            lines[*run.start()..*run.end()]
                 .iter()
                 .map(|&i| page.blocks[i].text.len())
-                .sum::<usize>();
-        }
-        k = end + 1;
-    }
-    bytes
+                .sum::<usize>()
+        })
+        .sum()
 }
 
 /// A line that is only an attribution's verb and its colon ("says:"), as a dump that breaks
@@ -258,9 +250,11 @@ impl Detector for CommentThread {
             return;
         }
         let first = attributions[0];
-        if page.text_before(first) < self.config.min_text_before
-            && page.text_before(first) + broken_sentence_bytes_before(page, first)
-                < self.config.min_text_before
+        // Pieces of broken paragraphs are counted only when the lines that are sentences by
+        // themselves fall short.
+        let text_before = page.text_before(first);
+        if text_before < self.config.min_text_before
+            && text_before + broken_sentence_bytes_before(page, first) < self.config.min_text_before
         {
             return;
         }

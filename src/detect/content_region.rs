@@ -166,29 +166,17 @@ impl ContentRegion {
         verdicts: &[Verdict],
         mut scores: Vec<(f64, &'static str)>,
     ) -> Vec<(f64, &'static str)> {
-        let mut k = 0;
-        while k < lines.len() {
-            let mut end = k;
-            while end + 1 < lines.len()
-                && verdicts[lines[end]].is_keep()
-                && verdicts[lines[end + 1]].is_keep()
-                && breaks_inside_text(page, lines[end], lines[end + 1])
-            {
-                end += 1;
-            }
-            if end > k {
-                let mut joined = String::new();
-                for &i in &lines[k..=end] {
-                    if !joined.is_empty() {
-                        joined.push(' ');
-                    }
-                    joined.push_str(page.trimmed(i));
+        for run in broken_runs(page, lines, |i| verdicts[i].is_keep()) {
+            let mut joined = String::new();
+            for &i in &lines[run.clone()] {
+                if !joined.is_empty() {
+                    joined.push(' ');
                 }
-                let (score, kind) = self.score(&joined, &LineFeatures::of(&joined));
-                let share = (score / (end - k + 1) as f64, split_kind(kind));
-                scores[k..=end].fill(share);
+                joined.push_str(page.trimmed(i));
             }
-            k = end + 1;
+            let (score, kind) = self.score(&joined, &LineFeatures::of(&joined));
+            let share = (score / run.clone().count() as f64, split_kind(kind));
+            scores[run].fill(share);
         }
         scores
     }
@@ -436,6 +424,36 @@ pub(crate) fn breaks_inside_text(page: &Page<'_>, a: usize, b: usize) -> bool {
         }
         _ => false,
     }
+}
+
+/// The runs of two or more of `lines` (as ranges of positions in it) that are one paragraph
+/// a dump broke into lines at its inline markup: each line breaks inside text
+/// (`breaks_inside_text`) into the next, and `joins` says of every line of the run (a block)
+/// that it may be part of one.
+pub(crate) fn broken_runs<'p>(
+    page: &'p Page<'_>,
+    lines: &'p [usize],
+    joins: impl Fn(usize) -> bool + 'p,
+) -> impl Iterator<Item = std::ops::RangeInclusive<usize>> + 'p {
+    let mut k = 0;
+    std::iter::from_fn(move || {
+        while k < lines.len() {
+            let start = k;
+            let mut end = k;
+            while end + 1 < lines.len()
+                && joins(lines[end])
+                && joins(lines[end + 1])
+                && breaks_inside_text(page, lines[end], lines[end + 1])
+            {
+                end += 1;
+            }
+            k = end + 1;
+            if end > start {
+                return Some(start..=end);
+            }
+        }
+        None
+    })
 }
 
 /// Whether block `b` is the line right after block `a` and opens with the one space that

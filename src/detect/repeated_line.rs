@@ -110,16 +110,17 @@ fn is_visible_ascii(b: u8) -> bool {
     b.is_ascii() && !crate::normalize::is_ascii_space(b)
 }
 
-/// Each document's site, distinct lines and line hashes (see `document_lines`), found in
-/// parallel.
+/// Each document's site, distinct lines and, with `keep_hashes`, line hashes (see
+/// `document_lines`), found in parallel.
 fn sites_and_lines(
     documents: &[Document],
     prose_words: usize,
+    keep_hashes: bool,
 ) -> Vec<(String, Vec<CountedLine>, Vec<u64>)> {
     documents
         .par_iter()
         .map(|doc| {
-            let (lines, hashes) = document_lines(doc, prose_words);
+            let (lines, hashes) = document_lines(doc, prose_words, keep_hashes);
             (site_key(doc), lines, hashes)
         })
         .collect()
@@ -214,19 +215,29 @@ const EXPECTED_LINES_AT_MOST: usize = 4096;
 type CountedLine = (u64, usize);
 
 /// One document's distinct lines, in the order they first occur (a line that occurs more
-/// than once counts as prose by its shortest occurrence), and the hash of each of its lines
-/// in order (0, `line_hash("")`, for one without visible text).
-fn document_lines(doc: &Document, prose_words: usize) -> (Vec<CountedLine>, Vec<u64>) {
+/// than once counts as prose by its shortest occurrence), and with `keep_hashes` the hash of
+/// each of its lines in order (0, `line_hash("")`, for one without visible text; empty
+/// without it: counting the run needs only the distinct lines).
+fn document_lines(
+    doc: &Document,
+    prose_words: usize,
+    keep_hashes: bool,
+) -> (Vec<CountedLine>, Vec<u64>) {
     // Room for the lines a page dump of this size usually has, but not for a line per 32
     // bytes of a huge one-line file: all grow when they must.
     let expected = (doc.raw.len() / 32 + 1).min(EXPECTED_LINES_AT_MOST);
     let mut lines: Vec<CountedLine> = Vec::with_capacity(expected);
-    let mut hashes: Vec<u64> = Vec::with_capacity(expected);
+    let mut hashes: Vec<u64> = Vec::with_capacity(if keep_hashes { expected } else { 0 });
+    let mut keep = |hash: u64| {
+        if keep_hashes {
+            hashes.push(hash);
+        }
+    };
     let mut seen = HashTable::with_capacity(expected);
     for line in raw_lines(&doc.raw) {
         let (start, end) = match line.as_bytes() {
             [] => {
-                hashes.push(0);
+                keep(0);
                 continue;
             }
             // Most lines neither start nor end with white space: no need to look for it.
@@ -236,12 +247,12 @@ fn document_lines(doc: &Document, prose_words: usize) -> (Vec<CountedLine>, Vec<
             _ => trimmed_bounds(line),
         };
         if start == end {
-            hashes.push(0);
+            keep(0);
             continue;
         }
         let trimmed = &line[start..end];
         let hash = crate::judge::line_hash(trimmed);
-        hashes.push(hash);
+        keep(hash);
         let prose = if is_prose(line, trimmed, prose_words) {
             line.len()
         } else {
@@ -324,14 +335,14 @@ struct RunCounts<'a> {
 
 impl Survey for RunCounts<'_> {
     fn add(&mut self, documents: &[Document]) {
-        for (site, lines, _) in &sites_and_lines(documents, self.config.prose_words) {
+        for (site, lines, _) in &sites_and_lines(documents, self.config.prose_words, false) {
             self.counts.add(site, lines, lines.len());
         }
     }
 
     fn apply(&self, documents: &mut [Document]) {
         documents.par_iter_mut().for_each(|doc| {
-            let (lines, hashes) = document_lines(doc, self.config.prose_words);
+            let (lines, hashes) = document_lines(doc, self.config.prose_words, true);
             let repeated = self.counts.repeated(self.config, &site_key(doc), &lines);
             leave_found(doc, repeated, hashes);
         });
@@ -360,7 +371,7 @@ impl Detector for RepeatedLine {
     /// The survey with every document at hand: each document's lines are found once.
     fn prepare(&self, documents: &mut [Document]) {
         let config = &self.config;
-        let per_document = sites_and_lines(documents, config.prose_words);
+        let per_document = sites_and_lines(documents, config.prose_words, true);
         // Each site's table gets room for all its lines at once.
         let mut sizes: HashMap<&str, usize> = HashMap::new();
         for (site, lines, _) in &per_document {
@@ -457,7 +468,7 @@ mod tests {
 
     /// `document_lines` with prose lines of ten words, sorted.
     fn sorted_document_lines(doc: &Document) -> Vec<CountedLine> {
-        let (mut found, _) = document_lines(doc, 10);
+        let (mut found, _) = document_lines(doc, 10, false);
         found.sort_unstable();
         found
     }
@@ -500,7 +511,7 @@ mod tests {
             raw: raw.to_string(),
             ..Document::default()
         };
-        let (_, hashes) = document_lines(&doc, 10);
+        let (_, hashes) = document_lines(&doc, 10, true);
         let blocks = crate::segment::lines(raw);
         assert_eq!(hashes.len(), blocks.len());
         for (block, &hash) in blocks.iter().zip(&hashes) {

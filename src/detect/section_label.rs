@@ -75,9 +75,9 @@ impl Detector for SectionLabel {
 /// Whether a block is a piece of a paragraph that the dump broke into lines at its inline
 /// markup (`breaks_inside_text`): a link's text inside a sentence, alone on its line, looks
 /// like a label but is the article's, and the text after it goes on from it. (Only the break
-/// after the line is looked at: the one before it finds no more pieces on the benchmark's
-/// dumps, at twice the cost over a page head's menus.) An HTML page's lines are whole blocks
-/// of its markup.
+/// after the line is looked at: the rest of a sentence follows a link's text, and testing
+/// the break before it too would double the cost over a page head's menus.) An HTML page's
+/// lines are whole blocks of its markup.
 fn piece_of_broken_paragraph(page: &Page<'_>, i: usize) -> bool {
     if page.doc.html.is_some() {
         return false;

@@ -652,7 +652,6 @@ fn invalid_utf8_warning(shown: &str, invalid: usize) -> Problem {
     }
 }
 
-/// The records of JSONL `text` whose first line is line `first_line` of its file.
 /// `BufRead::read_until(b'\n')` with the vectorised newline search of `memchr`: a JSONL line
 /// is a whole page, and the standard library looks for its end a word at a time.
 fn read_line_into(reader: &mut dyn std::io::BufRead, line: &mut Vec<u8>) -> std::io::Result<usize> {
@@ -687,6 +686,7 @@ fn split_lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The records of JSONL `text` whose first line is line `first_line` of its file.
 fn parse_jsonl_lines(
     shown: &str,
     base_id: &str,
