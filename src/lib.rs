@@ -307,11 +307,12 @@ pub struct RunOptions {
     /// Input bytes cleaned per batch ([`BATCH_BYTES`] unless a test wants many batches):
     /// a run holds about two batches' documents and outputs at a time.
     pub batch_bytes: usize,
-    /// A run that reads more than this many bytes of input ([`STREAM_ABOVE`] by default) is
-    /// read twice, a batch at a time, instead of being held in memory: once for the
+    /// A run that reads more than this many bytes of input (`clean` gives
+    /// [`stream_above_for`] the memory available) is read twice, a batch at a time, instead of being held in memory: once for the
     /// detectors' survey of the whole run, once to clean.
     pub stream_above: u64,
-    /// Bytes of held-back output kept in memory ([`output::SPILL_MEMORY`] by default, see
+    /// Bytes of held-back output kept in memory (`clean` gives
+    /// [`output::spill_memory_for`] the memory available unless `--hold-mib` says; see
     /// `output::SpillBudget`): with dedup on, what a run writes per document waits for the
     /// clusters in memory up to this size, and in temporary files beyond it.
     pub spill_memory: usize,
@@ -321,6 +322,20 @@ pub struct RunOptions {
 /// its size in memory, a run read twice costs a second reading (and, for HTML pages, a
 /// second parse).
 pub const STREAM_ABOVE: u64 = 1 << 30;
+
+/// The least input a run holds before it reads twice, however little memory is free.
+const MIN_STREAM_ABOVE: u64 = 64 << 20;
+
+/// The default `stream_above` on a machine with `available` bytes of memory free (see
+/// `output::available_memory`): a fifth of it, so a held run (about twice its input) and the
+/// spills (an eighth) stay well inside it; a machine with much memory free cleans larger
+/// runs in one reading, a small one reads twice sooner. [`STREAM_ABOVE`] when it is not known.
+pub fn stream_above_for(available: Option<u64>) -> u64 {
+    match available {
+        Some(bytes) => (bytes / 5).max(MIN_STREAM_ABOVE),
+        None => STREAM_ABOVE,
+    }
+}
 
 /// What a run did.
 #[derive(Debug, Default)]
@@ -824,6 +839,14 @@ pub fn clean_example(text: &str, corpus: &[String], rules: &RuleSet, site: Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_run_is_read_twice_above_a_fifth_of_the_memory_available() {
+        assert_eq!(stream_above_for(None), STREAM_ABOVE);
+        assert_eq!(stream_above_for(Some(20 << 30)), 4 << 30);
+        assert_eq!(stream_above_for(Some(1 << 20)), MIN_STREAM_ABOVE);
+        assert!(stream_above_for(Some(8 << 30)) < stream_above_for(Some(16 << 30)));
+    }
     use serde_json::{json, Map, Value};
 
     /// What `serde_json` writes for the record built as a map: the input record (or id, url

@@ -219,9 +219,10 @@ struct CleanArgs {
     #[arg(long, conflicts_with = "no_dedup")]
     keep_duplicates: bool,
     /// With dedup, the output held back until the copies are known is kept in memory up to
-    /// this many MiB, and past it in temporary files in the output folder (0: all on disk).
-    #[arg(long, value_name = "MIB", default_value_t = newsclean::output::SPILL_MEMORY >> 20)]
-    hold_mib: usize,
+    /// this many MiB, and past it in temporary files in the output folder (0: all on disk;
+    /// default: an eighth of the memory available, at most 1024).
+    #[arg(long, value_name = "MIB")]
+    hold_mib: Option<usize>,
     #[command(flatten)]
     dedup: DedupArgs,
     #[command(flatten)]
@@ -375,6 +376,7 @@ fn with_threads<T: Send>(
 
 fn clean(args: CleanArgs) -> Result<ExitCode, ExitCode> {
     let rules = args.rules.load()?;
+    let available = newsclean::output::available_memory();
     let options = RunOptions {
         inputs: args.inputs.clone(),
         out: args.out.clone(),
@@ -389,8 +391,11 @@ fn clean(args: CleanArgs) -> Result<ExitCode, ExitCode> {
             Some(args.dedup.settings(args.keep_duplicates))
         },
         batch_bytes: newsclean::BATCH_BYTES,
-        stream_above: newsclean::STREAM_ABOVE,
-        spill_memory: args.hold_mib.saturating_mul(1 << 20),
+        stream_above: newsclean::stream_above_for(available),
+        spill_memory: match args.hold_mib {
+            Some(mib) => mib.saturating_mul(1 << 20),
+            None => newsclean::output::spill_memory_for(available),
+        },
     };
     let outcome = with_threads(args.jobs, || {
         newsclean::run_clean_with_progress(&options, &rules, args.quiet)

@@ -268,6 +268,34 @@ impl StagedDir {
 /// output once; past it, the spills that reach the limit go on in temporary files.
 pub const SPILL_MEMORY: usize = 1 << 30;
 
+/// The default for how many bytes the spills of one run may hold in memory on a machine
+/// with `available` bytes of memory free (see `available_memory`): an eighth of it, at most
+/// `SPILL_MEMORY`, so a small machine spills to disk sooner; `SPILL_MEMORY` when it is not
+/// known.
+pub fn spill_memory_for(available: Option<u64>) -> usize {
+    match available {
+        Some(bytes) => usize::try_from(bytes / 8).map_or(SPILL_MEMORY, |b| b.min(SPILL_MEMORY)),
+        None => SPILL_MEMORY,
+    }
+}
+
+/// The memory the system has available for new work (`MemAvailable` in `/proc/meminfo`,
+/// which counts free memory and the caches it can drop), or `None` where that is not known.
+pub fn available_memory() -> Option<u64> {
+    mem_available(&fs::read_to_string("/proc/meminfo").ok()?)
+}
+
+/// `MemAvailable` from the text of `/proc/meminfo`, in bytes.
+fn mem_available(meminfo: &str) -> Option<u64> {
+    meminfo.lines().find_map(|line| {
+        let kib = line
+            .strip_prefix("MemAvailable:")?
+            .trim()
+            .strip_suffix("kB")?;
+        kib.trim().parse::<u64>().ok()?.checked_mul(1024)
+    })
+}
+
 /// The memory left to the spills of one run, shared by all of them and taken a chunk at a
 /// time.
 #[derive(Clone, Debug)]
@@ -559,6 +587,23 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    #[test]
+    fn mem_available_is_read_from_meminfo() {
+        let meminfo = "MemTotal:       24576000 kB\nMemFree:         5000000 kB\nMemAvailable:   17000000 kB\nBuffers:          100 kB\n";
+        assert_eq!(mem_available(meminfo), Some(17_000_000 * 1024));
+        assert_eq!(mem_available("MemTotal: 100 kB\n"), None);
+        assert_eq!(mem_available("MemAvailable: lots kB\n"), None);
+        assert_eq!(mem_available(""), None);
+    }
+
+    #[test]
+    fn spill_memory_follows_the_memory_available() {
+        assert_eq!(spill_memory_for(None), SPILL_MEMORY);
+        assert_eq!(spill_memory_for(Some(1 << 30)), 128 << 20);
+        assert_eq!(spill_memory_for(Some(64 << 30)), SPILL_MEMORY);
+        assert_eq!(spill_memory_for(Some(0)), 0);
     }
 
     /// Writes `parts` to a spill with a budget of `budget` bytes, reads them back whole
