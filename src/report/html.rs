@@ -131,7 +131,8 @@ pub fn write(
     let documents = count_records(BufReader::new(open()?))
         .map_err(|e| format!("cannot read {}: {e}", report_path.display()))?;
     let mut texts = CleanTexts::open(out, format, text_field, documents)?;
-    let mut page = Page::create(out, &output::SpillBudget::new(output::SPILL_MEMORY))
+    let budget = output::spill_memory_for(output::available_memory());
+    let mut page = Page::create(out, &output::SpillBudget::new(budget))
         .map_err(|e| format!("cannot write in {}: {e}", out.display()))?;
     while let Some(record) = reader.next_record()? {
         let text = texts.next(&record)?;
