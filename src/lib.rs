@@ -944,25 +944,6 @@ mod tests {
         assert_eq!(ours, theirs);
     }
 
-    /// A JSON value that `serde_json` writes back as it reads it (its floats are quarters).
-    fn json_value() -> impl proptest::strategy::Strategy<Value = Value> {
-        use proptest::prelude::*;
-        let leaf = prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::from),
-            any::<i64>().prop_map(Value::from),
-            (-400i32..400).prop_map(|q| Value::from(f64::from(q) / 4.0)),
-            "[a-z\"\\\n\t\u{1}é€😀/]{0,12}".prop_map(Value::from),
-        ];
-        leaf.prop_recursive(2, 8, 3, |inner| {
-            prop_oneof![
-                proptest::collection::vec(inner.clone(), 0..3).prop_map(Value::from),
-                proptest::collection::vec(("[ab\"]{1,2}", inner), 0..3)
-                    .prop_map(|fields| Value::Object(fields.into_iter().collect())),
-            ]
-        })
-    }
-
     proptest::proptest! {
         /// Writing a record back around the clean text gives what parsing it into a map,
         /// setting the text field and serialising gives, for records whose fields
@@ -972,7 +953,7 @@ mod tests {
         fn splicing_writes_what_the_parsed_map_writes(
             fields in proptest::collection::vec(
                 (proptest::sample::select(vec!["text", "id", "url", "title", "html", "a", "é", "q\"", "\u{1}"]),
-                 json_value()),
+                 input::record::tests::json_value()),
                 0..7,
             ),
             spaces in proptest::collection::vec(proptest::sample::select(vec!["", " ", "\t", "\r\n "]), 4),

@@ -1,12 +1,16 @@
-//! A JSONL record kept as its user wrote it. `serde_json` scans each line once and checks it
-//! whole, but builds no map of it: the fields newsclean reads (the text or HTML field, id,
-//! URL, title) are decoded, every other value is kept as the bytes it was written with. With
-//! `--format jsonl` the record is written back around the clean text, so a field newsclean
-//! does not read comes out byte for byte (a number such as `1.10` or `1e3`, an escape such as
-//! `\u00e9`), and writing a record is copying bytes rather than serialising a map.
+//! A JSONL record kept as its user wrote it. Each line is scanned once, and checked whole,
+//! into its top-level fields; no map of them is built. The fields newsclean reads (the text
+//! or HTML field, id, URL, title) are decoded, every other value is kept as the bytes it was
+//! written with. With `--format jsonl` the record is written back around the clean text, so a
+//! field newsclean does not read comes out byte for byte (a number such as `1.10` or `1e3`,
+//! an escape such as `\u00e9`), and writing a record is copying bytes rather than
+//! serialising a map.
+//!
+//! The scan is JSON's grammar (RFC 8259) and no more: a line `serde_json` refuses is refused
+//! (the caller then reports `serde_json`'s own message). A value newsclean does not read is
+//! not interpreted, so a number beyond a float's range, a lone surrogate escape or nesting of
+//! any depth in it is kept as written; the strings newsclean decodes must be whole text.
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -70,19 +74,22 @@ fn key_name(key: &str) -> Cow<'_, str> {
 /// One top-level field of a line as scanned.
 struct Entry<'a> {
     key: Cow<'a, str>,
-    value: Slot<'a>,
+    /// The key as written, quotes included.
+    key_span: Range<usize>,
+    value: Slot,
 }
 
-enum Slot<'a> {
-    /// A value as written.
-    Raw(&'a RawValue),
+enum Slot {
+    /// Where the value is written in the line.
+    Raw(Range<usize>),
     /// The text field's value: the string, or `None` when it is another kind of value.
     Text(Option<String>),
 }
 
-/// A line's fields as scanned, each with the value it was last given: what newsclean reads
-/// of a record, and the `Record` it writes back.
+/// A line's fields as scanned: what newsclean reads of a record, and the `Record` it writes
+/// back.
 pub(crate) struct Scanned<'a> {
+    line: &'a str,
     entries: Vec<Entry<'a>>,
     /// The record as `--format jsonl` writes it back.
     pub record: Record,
@@ -98,11 +105,12 @@ pub(crate) enum Scalar {
     Other,
 }
 
-/// Why a line could not be read; the caller gives `serde_json`'s own word on it.
+/// A line that is not one JSON object, or a string newsclean reads that is not whole text;
+/// the caller gives `serde_json`'s own word on it.
 #[derive(Debug)]
 pub(crate) struct NotARecord;
 
-impl<'a> Scanned<'a> {
+impl Scanned<'_> {
     /// The value `name` was last given, `None` when the record has no such field. The text
     /// field's value is read as a string (or `Other`).
     pub fn get(&self, name: &str) -> Result<Option<Scalar>, NotARecord> {
@@ -112,7 +120,7 @@ impl<'a> Scanned<'a> {
         Ok(Some(match &entry.value {
             Slot::Text(Some(text)) => Scalar::String(text.clone()),
             Slot::Text(None) => Scalar::Other,
-            Slot::Raw(raw) => scalar(raw.get())?,
+            Slot::Raw(span) => scalar(self.line.get(span.clone()).ok_or(NotARecord)?)?,
         }))
     }
 
@@ -134,7 +142,10 @@ impl<'a> Scanned<'a> {
 /// A value as written, decoded if it is a string or a number.
 fn scalar(raw: &str) -> Result<Scalar, NotARecord> {
     Ok(match raw.as_bytes().first() {
-        Some(b'"') => Scalar::String(serde_json::from_str(raw).map_err(|_| NotARecord)?),
+        Some(b'"') => {
+            let string = Scanner::new(raw).string(false).map_err(|_| NotARecord)?;
+            Scalar::String(string.into_owned())
+        }
         Some(b'n') => Scalar::Null,
         Some(b'-' | b'0'..=b'9') => match serde_json::from_str::<serde_json::Number>(raw) {
             Ok(number) => Scalar::Number(number.to_string()),
@@ -154,60 +165,46 @@ pub(crate) fn scan<'a>(
     text_field: &str,
     html_field: Option<&str>,
 ) -> Result<Scanned<'a>, NotARecord> {
-    let mut deserializer = serde_json::Deserializer::from_str(line);
-    let entries = Fields { text_field }
-        .deserialize(&mut deserializer)
-        .map_err(|_| NotARecord)?;
-    deserializer.end().map_err(|_| NotARecord)?;
-    let record = written_record(line, &entries, html_field).ok_or(NotARecord)?;
-    Ok(Scanned { entries, record })
+    let entries = Scanner::new(line).record(text_field)?;
+    let record = written_record(line, &entries, html_field);
+    Ok(Scanned {
+        line,
+        entries,
+        record,
+    })
 }
 
 /// The `Record` of a scanned line: each key where it first stood, with its last value.
-fn written_record(line: &str, entries: &[Entry<'_>], html_field: Option<&str>) -> Option<Record> {
+fn written_record(line: &str, entries: &[Entry<'_>], html_field: Option<&str>) -> Record {
     let first = first_of_each_key(entries);
     // The entry giving each first entry its value: the last one with its key.
     let mut last: Vec<usize> = (0..entries.len()).collect();
     for (i, &f) in first.iter().enumerate() {
         last[f] = i;
     }
-    let offset =
-        |raw: &RawValue| (raw.get().as_ptr() as usize).wrapping_sub(line.as_ptr() as usize);
     let mut record = Record {
         bytes: String::with_capacity(64),
         fields: Vec::with_capacity(entries.len()),
     };
+    let mut copy = |span: &Range<usize>| {
+        let start = record.bytes.len();
+        record.bytes.push_str(&line[span.clone()]);
+        start..record.bytes.len()
+    };
+    let mut fields = Vec::with_capacity(entries.len());
     for (i, entry) in entries.iter().enumerate() {
         if first[i] != i || Some(&*entry.key) == html_field {
             continue;
         }
-        let key = match &entry.value {
-            Slot::Raw(raw) => key_before(line, offset(raw))?,
-            Slot::Text(_) => {
-                // The value is decoded, so where it starts is not known: the key is the first
-                // string after the field before it (whose value is always kept as written).
-                let from = match i.checked_sub(1).map(|p| &entries[p].value) {
-                    Some(Slot::Raw(raw)) => offset(raw) + raw.get().len(),
-                    None => 0,
-                    Some(Slot::Text(_)) => return None,
-                };
-                key_after(line, from)?
-            }
-        };
-        let start = record.bytes.len();
-        record.bytes.push_str(line.get(key)?);
-        let key = start..record.bytes.len();
+        let key = copy(&entry.key_span);
         let value = match &entries[last[i]].value {
-            Slot::Raw(raw) => {
-                let start = record.bytes.len();
-                record.bytes.push_str(raw.get());
-                Some(start..record.bytes.len())
-            }
+            Slot::Raw(span) => Some(copy(span)),
             Slot::Text(_) => None,
         };
-        record.fields.push(FieldSpan { key, value });
+        fields.push(FieldSpan { key, value });
     }
-    Some(record)
+    record.fields = fields;
+    record
 }
 
 /// For each entry, the index of the first entry with the same key.
@@ -230,144 +227,418 @@ fn first_of_each_key(entries: &[Entry<'_>]) -> Vec<usize> {
         .collect()
 }
 
-fn is_json_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+/// Where a scan is in a line. Every method leaves `at` after what it read, and fails with
+/// `NotARecord` at the first byte the grammar does not allow there.
+struct Scanner<'a> {
+    line: &'a str,
+    at: usize,
 }
 
-/// The span of the key (quotes included) of the value that starts at `value` in `line`, a
-/// line `serde_json` has accepted: back over `:` and white space to the key's closing quote,
-/// then back to the first quote not escaped by a backslash.
-fn key_before(line: &str, value: usize) -> Option<Range<usize>> {
-    let bytes = line.as_bytes();
-    let mut at = value;
-    let skip_space = |mut at: usize| {
-        while at > 0 && is_json_space(bytes[at - 1]) {
-            at -= 1;
+impl<'a> Scanner<'a> {
+    fn new(line: &'a str) -> Scanner<'a> {
+        Scanner { line, at: 0 }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.line.as_bytes().get(self.at).copied()
+    }
+
+    fn skip_space(&mut self) {
+        let bytes = self.line.as_bytes();
+        while matches!(bytes.get(self.at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
         }
-        at
-    };
-    at = skip_space(at.min(bytes.len()));
-    if at == 0 || bytes[at - 1] != b':' {
-        return None;
     }
-    at = skip_space(at - 1);
-    let close = at.checked_sub(1)?;
-    if bytes[close] != b'"' {
-        return None;
-    }
-    let mut end = close;
-    loop {
-        let quote = memchr::memrchr(b'"', &bytes[..end])?;
-        let backslashes = bytes[..quote]
-            .iter()
-            .rev()
-            .take_while(|&&b| b == b'\\')
-            .count();
-        if backslashes % 2 == 0 {
-            return Some(quote..close + 1);
+
+    /// Steps over `byte` after any white space, or fails.
+    fn expect(&mut self, byte: u8) -> Result<(), NotARecord> {
+        self.skip_space();
+        if self.peek() != Some(byte) {
+            return Err(NotARecord);
         }
-        end = quote;
-    }
-}
-
-/// The span of the first key (quotes included) at or after `from` in `line`, where only
-/// white space, `{` or `,` comes before it.
-fn key_after(line: &str, from: usize) -> Option<Range<usize>> {
-    let bytes = line.as_bytes();
-    let open = from + memchr::memchr(b'"', bytes.get(from..)?)?;
-    let mut at = open + 1;
-    loop {
-        let found = at + memchr::memchr2(b'"', b'\\', bytes.get(at..)?)?;
-        if bytes[found] == b'"' {
-            return Some(open..found + 1);
-        }
-        at = found + 2;
-    }
-}
-
-/// Reads a JSON object's entries, the text field's values decoded, the others as written.
-struct Fields<'f> {
-    text_field: &'f str,
-}
-
-impl<'de> Visitor<'de> for Fields<'_> {
-    type Value = Vec<Entry<'de>>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON object")
+        self.at += 1;
+        Ok(())
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+    /// The line as a JSON object: its entries in order, the `text_field`'s values decoded.
+    fn record(mut self, text_field: &str) -> Result<Vec<Entry<'a>>, NotARecord> {
         let mut entries = Vec::with_capacity(8);
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            let value = if key == self.text_field {
-                Slot::Text(map.next_value::<TextValue>()?.0)
-            } else {
-                Slot::Raw(map.next_value::<&'de RawValue>()?)
-            };
-            entries.push(Entry { key, value });
+        self.expect(b'{')?;
+        self.skip_space();
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+        } else {
+            loop {
+                self.skip_space();
+                let key_start = self.at;
+                let key = self.string(false)?;
+                let key_span = key_start..self.at;
+                self.expect(b':')?;
+                self.skip_space();
+                let value = if key == text_field {
+                    if self.peek() == Some(b'"') {
+                        Slot::Text(Some(self.string(true)?.into_owned()))
+                    } else {
+                        self.value()?;
+                        Slot::Text(None)
+                    }
+                } else {
+                    let start = self.at;
+                    self.value()?;
+                    Slot::Raw(start..self.at)
+                };
+                entries.push(Entry {
+                    key,
+                    key_span,
+                    value,
+                });
+                self.skip_space();
+                match self.peek() {
+                    Some(b',') => self.at += 1,
+                    Some(b'}') => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return Err(NotARecord),
+                }
+            }
+        }
+        self.skip_space();
+        if self.at != self.line.len() {
+            return Err(NotARecord);
         }
         Ok(entries)
     }
+
+    /// Steps over one value of any kind, nested values included. Containers are tracked on a
+    /// stack of their opening bytes, so nesting is bounded by memory, not by the call stack.
+    fn value(&mut self) -> Result<(), NotARecord> {
+        let mut open: Vec<u8> = Vec::new();
+        loop {
+            // A value starts here.
+            self.skip_space();
+            match self.peek() {
+                Some(b'{') => {
+                    self.at += 1;
+                    self.skip_space();
+                    if self.peek() == Some(b'}') {
+                        self.at += 1;
+                    } else {
+                        self.skip_string()?;
+                        self.expect(b':')?;
+                        open.push(b'{');
+                        continue;
+                    }
+                }
+                Some(b'[') => {
+                    self.at += 1;
+                    self.skip_space();
+                    if self.peek() == Some(b']') {
+                        self.at += 1;
+                    } else {
+                        open.push(b'[');
+                        continue;
+                    }
+                }
+                Some(b'"') => {
+                    self.skip_string()?;
+                }
+                Some(b't') => self.literal("true")?,
+                Some(b'f') => self.literal("false")?,
+                Some(b'n') => self.literal("null")?,
+                Some(b'-' | b'0'..=b'9') => self.number()?,
+                _ => return Err(NotARecord),
+            }
+            // A value ended: close what it ends, or go on to the next one.
+            loop {
+                let Some(&container) = open.last() else {
+                    return Ok(());
+                };
+                self.skip_space();
+                match (container, self.peek()) {
+                    (_, Some(b',')) => {
+                        self.at += 1;
+                        if container == b'{' {
+                            self.skip_space();
+                            self.skip_string()?;
+                            self.expect(b':')?;
+                        }
+                        break;
+                    }
+                    (b'{', Some(b'}')) | (b'[', Some(b']')) => {
+                        self.at += 1;
+                        open.pop();
+                    }
+                    _ => return Err(NotARecord),
+                }
+            }
+        }
+    }
+
+    fn literal(&mut self, word: &str) -> Result<(), NotARecord> {
+        if !self.line[self.at..].starts_with(word) {
+            return Err(NotARecord);
+        }
+        self.at += word.len();
+        Ok(())
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
+    fn number(&mut self) -> Result<(), NotARecord> {
+        let bytes = self.line.as_bytes();
+        let digits = |at: usize| {
+            bytes[at.min(bytes.len())..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count()
+        };
+        let mut at = self.at;
+        if bytes.get(at) == Some(&b'-') {
+            at += 1;
+        }
+        match bytes.get(at) {
+            Some(b'0') => at += 1,
+            Some(b'1'..=b'9') => at += digits(at),
+            _ => return Err(NotARecord),
+        }
+        if bytes.get(at) == Some(&b'.') {
+            let fraction = digits(at + 1);
+            if fraction == 0 {
+                return Err(NotARecord);
+            }
+            at += 1 + fraction;
+        }
+        if matches!(bytes.get(at), Some(b'e' | b'E')) {
+            at += 1;
+            if matches!(bytes.get(at), Some(b'+' | b'-')) {
+                at += 1;
+            }
+            let exponent = digits(at);
+            if exponent == 0 {
+                return Err(NotARecord);
+            }
+            at += exponent;
+        }
+        self.at = at;
+        Ok(())
+    }
+
+    /// Steps over a string (at its opening quote), checking it.
+    fn skip_string(&mut self) -> Result<(), NotARecord> {
+        let bytes = self.line.as_bytes();
+        if bytes.get(self.at) != Some(&b'"') {
+            return Err(NotARecord);
+        }
+        let mut at = self.at + 1;
+        loop {
+            at = quote_or_backslash(bytes, at)?;
+            if bytes[at] == b'"' {
+                self.at = at + 1;
+                return Ok(());
+            }
+            at += match bytes.get(at + 1) {
+                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => 2,
+                Some(b'u')
+                    if bytes
+                        .get(at + 2..at + 6)
+                        .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)) =>
+                {
+                    6
+                }
+                _ => return Err(NotARecord),
+            };
+        }
+    }
+
+    /// Reads a string (at its opening quote), decoded, in one pass. Fails on a lone
+    /// surrogate escape, as the string would not be text. A decoded string is given room for
+    /// the rest of the line with `whole_rest` (the text field, most of a record's line).
+    fn string(&mut self, whole_rest: bool) -> Result<Cow<'a, str>, NotARecord> {
+        let line: &'a str = self.line;
+        let bytes = line.as_bytes();
+        if bytes.get(self.at) != Some(&b'"') {
+            return Err(NotARecord);
+        }
+        let start = self.at + 1;
+        let mut at = start;
+        let mut decoded: Option<String> = None;
+        loop {
+            let end = quote_or_backslash(bytes, at)?;
+            if bytes[end] == b'"' {
+                self.at = end + 1;
+                return Ok(match decoded {
+                    None => Cow::Borrowed(&line[start..end]),
+                    Some(mut text) => {
+                        text.push_str(&line[at..end]);
+                        Cow::Owned(text)
+                    }
+                });
+            }
+            let text = decoded.get_or_insert_with(|| {
+                String::with_capacity(if whole_rest { line.len() - start } else { 16 })
+            });
+            text.push_str(&line[at..end]);
+            let escape = &bytes[end + 1..];
+            let (c, len) = match escape.first() {
+                Some(b'"') => ('"', 1),
+                Some(b'\\') => ('\\', 1),
+                Some(b'/') => ('/', 1),
+                Some(b'b') => ('\u{8}', 1),
+                Some(b'f') => ('\u{c}', 1),
+                Some(b'n') => ('\n', 1),
+                Some(b'r') => ('\r', 1),
+                Some(b't') => ('\t', 1),
+                Some(b'u') => unicode_escape(escape)?,
+                _ => return Err(NotARecord),
+            };
+            text.push(c);
+            at = end + 1 + len;
+        }
+    }
 }
 
-impl<'de> DeserializeSeed<'de> for Fields<'_> {
-    type Value = Vec<Entry<'de>>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_map(self)
+/// Where the first quote or backslash at or after `at` is, in the string `at` is inside;
+/// fails at a control character before it (JSON strings hold none) or at the line's end.
+fn quote_or_backslash(bytes: &[u8], at: usize) -> Result<usize, NotARecord> {
+    let stop = first_special(bytes, at).ok_or(NotARecord)?;
+    if bytes[stop] < 0x20 {
+        return Err(NotARecord);
     }
+    Ok(stop)
 }
 
-/// The text field's value: the string, or `None` for any other value (read through).
-struct TextValue(Option<String>);
-
-impl<'de> serde::Deserialize<'de> for TextValue {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(TextVisitor)
-    }
+/// A byte a string's scan stops at: a quote, a backslash or a control character.
+fn is_special(b: u8) -> bool {
+    (b == b'"') | (b == b'\\') | (b < 0x20)
 }
 
-struct TextVisitor;
+/// Where the first `is_special` byte at or after `at` is. A page's text has an escape every
+/// line, a few dozen bytes apart, too close for a library search to pay for its start-up: 16
+/// bytes are tested at a time (a loop the compiler turns into vector instructions), and the
+/// 16 that hold one are searched 8 at a time in a machine word.
+fn first_special(bytes: &[u8], mut at: usize) -> Option<usize> {
+    while let Some(chunk) = bytes.get(at..at + 16) {
+        if chunk.iter().fold(false, |hit, &b| hit | is_special(b)) {
+            for half in chunk.chunks_exact(8) {
+                let word = u64::from_le_bytes(half.try_into().ok()?);
+                if let Some(i) = first_special_in_word(word) {
+                    return Some(at + i);
+                }
+                at += 8;
+            }
+            return None;
+        }
+        at += 16;
+    }
+    let rest = bytes.get(at..)?;
+    rest.iter().position(|&b| is_special(b)).map(|i| at + i)
+}
 
-impl<'de> Visitor<'de> for TextVisitor {
-    type Value = TextValue;
+/// The index of the first `is_special` byte of the 8 in `word` (little-endian), if any: the
+/// lowest byte a subtraction finds is exact (a borrow only comes from a byte found before).
+fn first_special_in_word(word: u64) -> Option<usize> {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES << 7;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x;
+    let control = word.wrapping_sub(ONES * 0x20) & !word;
+    let quote = zero_byte(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero_byte(word ^ (ONES * u64::from(b'\\')));
+    let found = (control | quote | backslash) & HIGH;
+    (found != 0).then(|| found.trailing_zeros() as usize / 8)
+}
 
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any JSON value")
+/// The character of a checked `uXXXX` escape (or `uXXXX\uXXXX` surrogate pair) at the start
+/// of `escape`, and how many bytes it takes.
+fn unicode_escape(escape: &[u8]) -> Result<(char, usize), NotARecord> {
+    let hex = |at: usize| {
+        let digits = escape.get(at..at + 4)?;
+        digits
+            .iter()
+            .try_fold(0, |unit, &b| Some(unit << 4 | char::from(b).to_digit(16)?))
+    };
+    let unit = hex(1).ok_or(NotARecord)?;
+    if let Some(c) = char::from_u32(unit) {
+        return Ok((c, 5));
     }
-    fn visit_str<E>(self, v: &str) -> Result<TextValue, E> {
-        Ok(TextValue(Some(v.to_string())))
+    // A surrogate: a leading one followed by a trailing one is one character.
+    if !(0xD800..0xDC00).contains(&unit) || escape.get(5..7) != Some(b"\\u") {
+        return Err(NotARecord);
     }
-    fn visit_string<E>(self, v: String) -> Result<TextValue, E> {
-        Ok(TextValue(Some(v)))
+    let trailing = hex(7).ok_or(NotARecord)?;
+    if !(0xDC00..0xE000).contains(&trailing) {
+        return Err(NotARecord);
     }
-    fn visit_bool<E>(self, _: bool) -> Result<TextValue, E> {
-        Ok(TextValue(None))
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<TextValue, E> {
-        Ok(TextValue(None))
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<TextValue, E> {
-        Ok(TextValue(None))
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<TextValue, E> {
-        Ok(TextValue(None))
-    }
-    fn visit_unit<E>(self) -> Result<TextValue, E> {
-        Ok(TextValue(None))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<TextValue, A::Error> {
-        IgnoredAny.visit_seq(seq).map(|_| TextValue(None))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<TextValue, A::Error> {
-        IgnoredAny.visit_map(map).map(|_| TextValue(None))
-    }
+    let c = char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (trailing - 0xDC00));
+    Ok((c.ok_or(NotARecord)?, 11))
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use serde_json::Value;
+
+    /// A JSON value that `serde_json` writes back as it reads it (its floats are quarters).
+    pub(crate) fn json_value() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            (-400i32..400).prop_map(|q| Value::from(f64::from(q) / 4.0)),
+            "[a-z\"\\\\\n\t\u{1}é€😀/]{0,12}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(2, 8, 3, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..3).prop_map(Value::from),
+                proptest::collection::vec(("[ab\"]{1,2}", inner), 0..3)
+                    .prop_map(|fields| Value::Object(fields.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// A line is refused exactly when `serde_json` refuses it (or it is not an object):
+        /// records, pretty-printed or not, with a few bytes inserted, removed or replaced.
+        #[test]
+        fn lines_are_refused_as_serde_json_refuses_them(
+            fields in proptest::collection::vec(("(text|id|[a\"])", json_value()), 0..4),
+            pretty in proptest::bool::ANY,
+            edits in proptest::collection::vec(
+                (0usize..1000, 0u8..3, proptest::sample::select(
+                    "{}[]\":,\\ \n0123456789.-+eEtrufalsnbu/é".chars().collect::<Vec<_>>(),
+                )),
+                0..3,
+            ),
+        ) {
+            let object = Value::Object(fields.into_iter().collect());
+            let line = if pretty {
+                serde_json::to_string_pretty(&object).unwrap()
+            } else {
+                serde_json::to_string(&object).unwrap()
+            };
+            let mut chars: Vec<char> = line.chars().collect();
+            for (at, op, c) in edits {
+                let at = at % (chars.len() + 1);
+                match op {
+                    0 => chars.insert(at, c),
+                    1 if at < chars.len() => {
+                        chars.remove(at);
+                    }
+                    _ if at < chars.len() => chars[at] = c,
+                    _ => {}
+                }
+            }
+            let line: String = chars.into_iter().collect();
+            let theirs = serde_json::from_str::<serde::de::IgnoredAny>(&line).is_ok()
+                && line.trim_start_matches([' ', '\t', '\n', '\r']).starts_with('{');
+            let ours = scan(&line, "text", None);
+            proptest::prop_assert_eq!(ours.is_ok(), theirs, "{}", line);
+            if let (Ok(mut ours), Ok(Value::Object(map))) = (ours, serde_json::from_str(&line)) {
+                let text = map.get("text").map(|v| v.as_str().map(str::to_string));
+                proptest::prop_assert_eq!(ours.take_text("text"), text);
+            }
+        }
+    }
 
     fn fields(line: &str, html_field: Option<&str>) -> Vec<(String, Option<String>)> {
         let scanned = scan(line, "text", html_field).unwrap();
@@ -423,6 +694,13 @@ mod tests {
         // The last value decides, even when it is not a string.
         let mut scanned = scan(r#"{"text":"one","text":[2]}"#, "text", None).unwrap();
         assert_eq!(scanned.take_text("text"), Some(None));
+        // Escapes decoded, a surrogate pair included.
+        let line = r#"{"text":"caf\u00e9 \ud83d\ude00\t\"\\\/\b\f\r\n"}"#;
+        let mut scanned = scan(line, "text", None).unwrap();
+        assert_eq!(
+            scanned.take_text("text"),
+            Some(Some("caf\u{e9} \u{1F600}\t\"\\/\u{8}\u{c}\r\n".to_string()))
+        );
         // More keys than the short list compares one by one.
         let many: Vec<String> = (0..40).map(|i| format!("\"k{}\":{i}", i % 20)).collect();
         let line = format!("{{{},\"text\":\"t\"}}", many.join(","));
@@ -454,6 +732,10 @@ mod tests {
             r#"{"text":"a","n":01}"#,
             r#"{"text":"a","n":[1,]}"#,
             r#"{"text":"\ud800"}"#,
+            r#"{"text":"\ud800\u0041"}"#,
+            r#"{"text":"\udc00\ud800"}"#,
+            r#"{"text":"\u+123"}"#,
+            r#"{"a":"\u12"}"#,
             "{\"text\":\"a\u{1}\"}",
             r#"["text"]"#,
             "",
