@@ -67,8 +67,10 @@ fn key_name(key: &str) -> Cow<'_, str> {
     if !inner.contains('\\') {
         return Cow::Borrowed(inner);
     }
-    // Keys were checked when the record was read, so this parse does not fail.
-    serde_json::from_str::<String>(key).map_or(Cow::Borrowed(inner), Cow::Owned)
+    // Keys were checked when the record was read, so this does not fail.
+    Scanner::new(key)
+        .string(false)
+        .map_or(Cow::Borrowed(inner), |name| Cow::Owned(name.into_owned()))
 }
 
 /// One top-level field of a line as scanned.
@@ -142,10 +144,7 @@ impl Scanned<'_> {
 /// A value as written, decoded if it is a string or a number.
 fn scalar(raw: &str) -> Result<Scalar, NotARecord> {
     Ok(match raw.as_bytes().first() {
-        Some(b'"') => {
-            let string = Scanner::new(raw).string(false).map_err(|_| NotARecord)?;
-            Scalar::String(string.into_owned())
-        }
+        Some(b'"') => Scalar::String(Scanner::new(raw).string(false)?.into_owned()),
         Some(b'n') => Scalar::Null,
         Some(b'-' | b'0'..=b'9') => match serde_json::from_str::<serde_json::Number>(raw) {
             Ok(number) => Scalar::Number(number.to_string()),
@@ -188,7 +187,10 @@ fn written_record(line: &str, entries: &[Entry<'_>], html_field: Option<&str>) -
     };
     let mut copy = |span: &Range<usize>| {
         let start = record.bytes.len();
-        record.bytes.push_str(&line[span.clone()]);
+        // Spans start and end at a quote, bracket or digit: never inside a character.
+        record
+            .bytes
+            .push_str(line.get(span.clone()).unwrap_or_default());
         start..record.bytes.len()
     };
     let mut fields = Vec::with_capacity(entries.len());
@@ -376,7 +378,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn literal(&mut self, word: &str) -> Result<(), NotARecord> {
-        if !self.line[self.at..].starts_with(word) {
+        if !self.line.as_bytes()[self.at..].starts_with(word.as_bytes()) {
             return Err(NotARecord);
         }
         self.at += word.len();
@@ -470,6 +472,11 @@ impl<'a> Scanner<'a> {
                     None => Cow::Borrowed(&line[start..end]),
                     Some(mut text) => {
                         text.push_str(&line[at..end]);
+                        // Room was given for the rest of the line: when other large fields
+                        // followed the text, it is not kept with the document.
+                        if text.capacity() - text.len() > text.len() / 8 + 4096 {
+                            text.shrink_to_fit();
+                        }
                         Cow::Owned(text)
                     }
                 });
