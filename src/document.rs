@@ -39,9 +39,9 @@ pub struct Document {
     /// line by line, left by the same pass when `repeated_lines` is not empty so the
     /// detector does not hash the lines again; empty otherwise, or when `raw` was replaced.
     pub line_hashes: Vec<u64>,
-    /// The JSONL record, kept so `--format jsonl` can write every other field back. Its text
-    /// field is left empty: the text itself is in `raw`.
-    pub record: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The JSONL record's fields as written, kept so `--format jsonl` can write every other
+    /// field back; the text field's value is not among them, the text itself is in `raw`.
+    pub record: Option<crate::input::Record>,
 }
 
 /// The unit of judgement: one line of a text dump.

@@ -23,6 +23,7 @@ pub mod rules;
 pub mod segment;
 
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::PathBuf;
@@ -597,27 +598,39 @@ pub fn run_clean_with_progress(
     Ok(outcome)
 }
 
-/// A field of a `clean.jsonl` record: a value of the input record, or a string of ours.
-enum FieldValue<'a> {
-    Input(&'a serde_json::Value),
+/// A key or value of a `clean.jsonl` record: as the input record wrote it, or a string of
+/// ours.
+#[derive(Clone, Copy)]
+enum JsonPart<'a> {
+    AsInput(&'a str),
     Text(&'a str),
 }
 
+impl JsonPart<'_> {
+    fn write(self, out: &mut Vec<u8>) {
+        match self {
+            JsonPart::AsInput(json) => out.extend_from_slice(json.as_bytes()),
+            JsonPart::Text(text) => report::json_string(out, text),
+        }
+    }
+}
+
 /// Appends the JSONL record written for a document with `--format jsonl` (no newline): its
-/// input record with the text field replaced, or a new record for text input, then what an
-/// HTML page declares under names the record does not use already. Fields keep the record's
-/// order and a replaced field its place, as in a `serde_json` map, and the bytes are what
-/// `serde_json` writes for it; the clean text, most of the record, is escaped by
-/// `report::json_string` rather than copied into a map first.
-fn write_clean_record(
-    out: &mut Vec<u8>,
-    doc: &Cleaned,
-    text_field: &str,
-) -> serde_json::Result<()> {
-    let mut fields: Vec<(&str, FieldValue<'_>)> = match &doc.document.record {
+/// input record with the clean text as the text field's value, or a new record for text
+/// input, then what an HTML page declares under names the record does not use already. The
+/// input record's fields keep their order, and their keys and values the bytes they were
+/// written with; a record without a text field gets it last.
+fn write_clean_record(out: &mut Vec<u8>, doc: &Cleaned, text_field: &str) {
+    // Each field: its name, key and value.
+    let mut fields: Vec<(Cow<'_, str>, JsonPart<'_>, JsonPart<'_>)> = match &doc.document.record {
         Some(record) => record
-            .iter()
-            .map(|(key, value)| (key.as_str(), FieldValue::Input(value)))
+            .fields()
+            .map(|field| {
+                let value = field
+                    .value
+                    .map_or(JsonPart::Text(&doc.clean), JsonPart::AsInput);
+                (field.name(), JsonPart::AsInput(field.key), value)
+            })
             .collect(),
         None => [
             ("id", Some(&doc.document.id)),
@@ -625,12 +638,22 @@ fn write_clean_record(
             ("site", doc.document.site.as_ref()),
         ]
         .into_iter()
-        .filter_map(|(key, value)| Some((key, FieldValue::Text(value?))))
+        .filter_map(|(key, value)| {
+            Some((
+                Cow::Borrowed(key),
+                JsonPart::Text(key),
+                JsonPart::Text(value?),
+            ))
+        })
         .collect(),
     };
-    match fields.iter_mut().find(|(key, _)| *key == text_field) {
-        Some(field) => field.1 = FieldValue::Text(&doc.clean),
-        None => fields.push((text_field, FieldValue::Text(&doc.clean))),
+    match fields.iter_mut().find(|(name, _, _)| name == text_field) {
+        Some(field) => field.2 = JsonPart::Text(&doc.clean),
+        None => fields.push((
+            Cow::Borrowed(text_field),
+            JsonPart::Text(text_field),
+            JsonPart::Text(&doc.clean),
+        )),
     }
     if let Some(facts) = &doc.document.html {
         let declared = [
@@ -641,25 +664,25 @@ fn write_clean_record(
             ("author", facts.meta.author.as_ref()),
         ];
         for (key, value) in declared {
-            if let (Some(value), false) = (value, fields.iter().any(|(k, _)| *k == key)) {
-                fields.push((key, FieldValue::Text(value)));
+            if let (Some(value), false) = (value, fields.iter().any(|(name, _, _)| name == key)) {
+                fields.push((
+                    Cow::Borrowed(key),
+                    JsonPart::Text(key),
+                    JsonPart::Text(value),
+                ));
             }
         }
     }
     out.push(b'{');
-    for (i, (key, value)) in fields.iter().enumerate() {
+    for (i, (_, key, value)) in fields.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        report::json_string(out, key);
+        key.write(out);
         out.push(b':');
-        match value {
-            FieldValue::Input(value) => serde_json::to_writer(&mut *out, value)?,
-            FieldValue::Text(text) => report::json_string(out, text),
-        }
+        value.write(out);
     }
     out.push(b'}');
-    Ok(())
 }
 
 /// How many input bytes `run_clean` cleans before writing what it has: enough documents to
@@ -757,7 +780,7 @@ impl PerDocument {
             )?,
             None => {
                 record_line.reserve(cleaned.clean.len() + cleaned.clean.len() / 8 + 256);
-                write_clean_record(&mut record_line, &cleaned, &self.text_field)?;
+                write_clean_record(&mut record_line, &cleaned, &self.text_field);
                 record_line.push(b'\n');
             }
         }
@@ -839,6 +862,7 @@ pub fn clean_example(text: &str, corpus: &[String], rules: &RuleSet, site: Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Map, Value};
 
     #[test]
     fn a_run_is_read_twice_above_a_fifth_of_the_memory_available() {
@@ -847,38 +871,48 @@ mod tests {
         assert_eq!(stream_above_for(Some(1 << 20)), MIN_STREAM_ABOVE);
         assert!(stream_above_for(Some(8 << 30)) < stream_above_for(Some(16 << 30)));
     }
-    use serde_json::{json, Map, Value};
 
-    /// What `serde_json` writes for the record built as a map: the input record (or id, url
-    /// and site), the text field inserted, then what an HTML page declares.
-    fn through_a_map(doc: &Cleaned, text_field: &str) -> String {
-        let mut record = doc.document.record.clone().unwrap_or_else(|| {
-            let mut record = Map::new();
-            record.insert("id".into(), json!(doc.document.id));
-            for (key, value) in [("url", &doc.document.url), ("site", &doc.document.site)] {
-                if let Some(value) = value {
-                    record.insert(key.into(), json!(value));
+    /// What `serde_json` writes for the record parsed as a map: the input record (or id, url
+    /// and site), without the HTML field, with the text field inserted (where a map's key
+    /// stays: where it first stood).
+    fn through_a_map(
+        line: Option<&str>,
+        doc: &Cleaned,
+        text_field: &str,
+        html_field: Option<&str>,
+    ) -> String {
+        let mut record: Map<String, Value> = match line {
+            Some(line) => serde_json::from_str(line).unwrap(),
+            None => {
+                let mut record = Map::new();
+                record.insert("id".into(), Value::from(doc.document.id.clone()));
+                for (key, value) in [("url", &doc.document.url), ("site", &doc.document.site)] {
+                    if let Some(value) = value {
+                        record.insert(key.into(), Value::from(value.clone()));
+                    }
                 }
+                record
             }
-            record
-        });
-        record.insert(text_field.into(), json!(doc.clean));
+        };
+        if let Some(field) = html_field {
+            record.shift_remove(field);
+        }
+        record.insert(text_field.into(), Value::from(doc.clean.clone()));
         serde_json::to_string(&record).unwrap()
     }
 
-    fn cleaned(record: Option<Value>, url: Option<&str>) -> Cleaned {
+    /// A cleaned document whose input was the JSONL `line` (or a text file when `None`).
+    fn cleaned(line: Option<&str>, url: Option<&str>, text_field: &str, clean: &str) -> Cleaned {
         Cleaned {
             document: Document {
                 id: "dir/a \"b\"".into(),
                 url: url.map(str::to_string),
                 site: url.map(|_| "example.com".to_string()),
-                record: record.map(|r| match r {
-                    Value::Object(map) => map,
-                    _ => Map::new(),
-                }),
+                record: line
+                    .map(|line| input::record::scan(line, text_field, None).unwrap().record),
                 ..Document::default()
             },
-            clean: "First line <b>\n\tSecond \"line\" \\ \u{1}\n".into(),
+            clean: clean.into(),
             removed: Vec::new(),
             normalized: BTreeMap::new(),
             lines_in: 2,
@@ -887,25 +921,109 @@ mod tests {
         }
     }
 
+    fn written(doc: &Cleaned, text_field: &str) -> String {
+        let mut ours = Vec::new();
+        write_clean_record(&mut ours, doc, text_field);
+        String::from_utf8(ours).unwrap()
+    }
+
+    const CLEAN: &str = "First line <b>\n\tSecond \"line\" \\ \u{1}\n";
+
     #[test]
     fn clean_records_are_written_as_serde_json_writes_the_map() {
-        let record =
-            json!({"id": "x/1", "title": "T é", "text": "", "n": 1.5, "tags": ["a", {"b": null}]});
-        let docs = [
-            cleaned(Some(record.clone()), None),
-            cleaned(Some(json!({"id": "x/2", "body": "old"})), None),
-            cleaned(None, Some("https://example.com/a?b=\"c\"")),
-            cleaned(None, None),
+        let lines = [
+            Some(r#"{"id":"x/1","title":"T é","text":"","n":1.5,"tags":["a",{"b":null}]}"#),
+            Some(r#"{"id":"x/2","body":"old"}"#),
+            None,
         ];
-        for doc in &docs {
-            for text_field in ["text", "body", "id", "other"] {
-                let mut ours = Vec::new();
-                write_clean_record(&mut ours, doc, text_field).unwrap();
-                assert_eq!(
-                    String::from_utf8(ours).unwrap(),
-                    through_a_map(doc, text_field)
-                );
+        for line in lines {
+            for url in [None, Some("https://example.com/a?b=\"c\"")] {
+                for text_field in ["text", "body", "id", "other"] {
+                    let doc = cleaned(line, url, text_field, CLEAN);
+                    assert_eq!(
+                        written(&doc, text_field),
+                        through_a_map(line, &doc, text_field, None)
+                    );
+                }
             }
+        }
+    }
+
+    #[test]
+    fn clean_records_keep_the_input_fields_as_written() {
+        // Numbers and escapes as written, white space inside a value, a key spelled with an
+        // escape (`te\u0078t` is `text`), a key given twice (where it first stood, with its
+        // last value): a parsed map would write `1.1`, `1000.0`, `"é"`, `[1,2]`, `"text"`.
+        let line = r#" { "n" : 1.10, "e":1e3 ,"s":"caf\u00e9 \/","a":[1, 2],"te\u0078t":"old","n":2.50 } "#;
+        let doc = cleaned(Some(line), None, "text", "Clean.\n");
+        assert_eq!(
+            written(&doc, "text"),
+            r#"{"n":2.50,"e":1e3,"s":"caf\u00e9 \/","a":[1, 2],"te\u0078t":"Clean.\n"}"#
+        );
+        // The same record through a map: the same fields and values, other bytes.
+        let theirs: Value =
+            serde_json::from_str(&through_a_map(Some(line), &doc, "text", None)).unwrap();
+        let ours: Value = serde_json::from_str(&written(&doc, "text")).unwrap();
+        assert_eq!(ours, theirs);
+    }
+
+    proptest::proptest! {
+        /// Writing a record back around the clean text gives what parsing it into a map,
+        /// setting the text field and serialising gives, for records whose fields
+        /// `serde_json` writes back unchanged: keys that repeat, keys and strings with
+        /// escapes, white space between the record's tokens, a record read as HTML.
+        #[test]
+        fn splicing_writes_what_the_parsed_map_writes(
+            fields in proptest::collection::vec(
+                (proptest::sample::select(vec!["text", "id", "url", "title", "html", "a", "é", "q\"", "\u{1}"]),
+                 input::record::tests::json_value()),
+                0..7,
+            ),
+            spaces in proptest::collection::vec(proptest::sample::select(vec!["", " ", "\t", "\r\n "]), 4),
+            html in proptest::bool::ANY,
+            clean in "[a-z \n\"é]{0,20}",
+        ) {
+            let mut line = format!("{}{{", spaces[0]);
+            for (i, (key, value)) in fields.iter().enumerate() {
+                if i > 0 {
+                    line.push_str(spaces[1]);
+                    line.push(',');
+                }
+                line.push_str(&serde_json::to_string(key).unwrap());
+                line.push_str(spaces[2]);
+                line.push(':');
+                line.push_str(spaces[3]);
+                line.push_str(&serde_json::to_string(value).unwrap());
+            }
+            line.push('}');
+            let options = input::InputOptions {
+                html_field: html.then(|| "html".to_string()),
+                ..input::InputOptions::default()
+            };
+            let parsed = input::parse_record("f", "f", 1, &line, &options);
+            let map: Map<String, Value> = serde_json::from_str(&line).unwrap();
+            let Ok((document, _)) = parsed else {
+                // Refused only for the reasons a parsed map gives.
+                let markup = map.get("html").filter(|_| html);
+                let is_page = markup.is_some_and(Value::is_string);
+                proptest::prop_assert!(
+                    markup.is_some_and(|v| !v.is_string() && !v.is_null())
+                        || (!is_page && !map.get("text").is_some_and(Value::is_string))
+                );
+                return Ok(());
+            };
+            if !html || document.markup.is_none() {
+                proptest::prop_assert_eq!(&document.raw, map["text"].as_str().unwrap());
+            }
+            let doc = Cleaned {
+                clean: clean.clone(),
+                ..cleaned(None, None, "text", "")
+            };
+            let doc = Cleaned { document, ..doc };
+            proptest::prop_assert_eq!(
+                written(&doc, "text"),
+                through_a_map(Some(&line), &doc, "text", options.html_field.as_deref())
+            );
         }
     }
 }

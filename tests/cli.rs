@@ -73,6 +73,67 @@ fn jsonl_format_keeps_every_other_field_of_the_record() {
 }
 
 #[test]
+fn jsonl_format_writes_the_other_fields_as_they_were_written() {
+    // Numbers, escapes and spacing a parsed map would write otherwise (`1.1`, `1000.0`,
+    // `"é"`, `[1,2]`, a key `text`), a key given twice, an HTML field in the middle, a bad
+    // line between good ones, and bytes that are not UTF-8.
+    let temp = TempDir::new().unwrap();
+    let input = temp.path().join("crawl.jsonl");
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(
+        br#"{"id":"a", "score": 1.10 ,"seen":1e3,"by":"Ren\u00e9e \/ desk","tags":[1, 2],"te\u0078t":"Advertisement\nThe harbour ferry returned to service on Friday.\n","id":"a2"}"#,
+    );
+    bytes.extend_from_slice(b"\n{\"id\":\"b\",\"text\":\"cut off\n");
+    bytes.extend_from_slice(
+        b"{\"id\":\"c\",\"note\":\"caf\xff\",\"text\":\"The council met on Tuesday.\\n\"}\n",
+    );
+    std::fs::write(&input, bytes).unwrap();
+    let out = temp.path().join("out");
+    let output = clean(&[&input], &out, &["--format", "jsonl", "--no-dedup"]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let err = stderr(&output);
+    let shown = input.display().to_string();
+    assert!(
+        err.contains(&format!(
+            "{shown}:2: not valid JSON: EOF while parsing a string"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("1 invalid UTF-8 sequences replaced"), "{err}");
+    let written = std::fs::read_to_string(out.join("clean.jsonl")).unwrap();
+    assert_eq!(
+        written,
+        concat!(
+            r#"{"id":"a2","score":1.10,"seen":1e3,"by":"Ren\u00e9e \/ desk","tags":[1, 2],"te\u0078t":"The harbour ferry returned to service on Friday.\n"}"#,
+            "\n",
+            "{\"id\":\"c\",\"note\":\"caf\u{FFFD}\",\"text\":\"The council met on Tuesday.\\n\"}\n",
+        )
+    );
+    let ids: Vec<String> = report(&out).iter().map(|r| r["id"].to_string()).collect();
+    assert_eq!(ids, ["\"a2\"", "\"c\""]);
+
+    // A page from an HTML field: the field goes, the fields after it keep their order.
+    let page = std::fs::read_to_string(fixture("html/harbour_article.html")).unwrap();
+    let record = format!(
+        r#"{{"id":"p","html":{},"crawl":"2026-03","rank":1.50,"text":null}}"#,
+        serde_json::to_string(&page).unwrap()
+    );
+    std::fs::write(&input, record + "\n").unwrap();
+    let out = temp.path().join("out-html");
+    clean_ok(
+        &[&input],
+        &out,
+        &["--html-field", "html", "--format", "jsonl"],
+    );
+    let written = std::fs::read_to_string(out.join("clean.jsonl")).unwrap();
+    assert!(
+        written.starts_with(r#"{"id":"p","crawl":"2026-03","rank":1.50,"text":"#),
+        "{written}"
+    );
+    assert!(written.contains("The harbour ferry returned"), "{written}");
+}
+
+#[test]
 fn jsonl_with_other_field_names() {
     let temp = TempDir::new().unwrap();
     let input = temp.path().join("crawl.json");

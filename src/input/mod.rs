@@ -14,6 +14,10 @@ use std::path::{Path, PathBuf};
 
 use crate::document::Document;
 
+pub(crate) mod record;
+use record::Scalar;
+pub use record::{Record, RecordField};
+
 /// How to read inputs.
 #[derive(Debug, Clone)]
 pub struct InputOptions {
@@ -716,7 +720,7 @@ fn parse_jsonl_lines(
     loaded
 }
 
-fn parse_record(
+pub(crate) fn parse_record(
     shown: &str,
     base_id: &str,
     number: usize,
@@ -724,65 +728,70 @@ fn parse_record(
     options: &InputOptions,
 ) -> Result<(Document, Option<Problem>), Problem> {
     let source = format!("{shown}:{number}");
-    let value: Value =
-        serde_json::from_str(line).map_err(|e| problem(&source, format!("not valid JSON: {e}")))?;
-    let Value::Object(mut record) = value else {
-        return Err(problem(&source, "a JSONL line must be a JSON object"));
+    let html_field = options.html_field.as_deref();
+    let refused = |source: &str| problem(source, refusal(line));
+    let Ok(mut scanned) = record::scan(line, &options.text_field, html_field) else {
+        return Err(refused(&source));
     };
-    // A page's HTML moves out of the record and its field is dropped: `--format jsonl`
-    // writes the clean text in the text field instead.
-    let markup = match options.html_field.as_deref() {
-        Some(field) => match record.remove(field) {
-            Some(Value::String(html)) => Some(html),
-            Some(Value::Null) | None => None,
-            Some(_) => return Err(problem(&source, format!("field `{field}` is not a string"))),
+    // A page's HTML field is left out of the record: `--format jsonl` writes the clean text
+    // in the text field instead. A field of that name reads as absent.
+    let get = |scanned: &record::Scanned<'_>, name: &str| match html_field {
+        Some(html) if html == name => Ok(None),
+        _ => scanned.get(name),
+    };
+    let mut markup = match html_field {
+        Some(field) => match scanned.get(field) {
+            Ok(Some(Scalar::String(html))) => Some(html),
+            Ok(Some(Scalar::Null) | None) => None,
+            Ok(Some(_)) => {
+                return Err(problem(&source, format!("field `{field}` is not a string")))
+            }
+            Err(_) => return Err(refused(&source)),
         },
         None => None,
     };
-    if let Some(mut markup) = markup {
-        let mut warning = None;
-        limit_page_size(&mut markup, |message| {
-            warning = Some(Problem {
-                source: source.clone(),
-                message,
-                skipped: false,
-            })
-        });
-        let (id, url, title, site) = record_fields(&record, base_id, number, options);
-        record.insert(options.text_field.clone(), Value::String(String::new()));
-        let document = Document {
-            id,
-            source,
-            url,
-            site,
-            title,
-            markup: Some(markup),
-            record: Some(record),
-            ..Document::default()
-        };
-        return Ok((document, warning));
-    }
-    // The text moves out of the record, so a corpus is not held twice; its field stays
-    // in place, empty, for `--format jsonl` to fill with the clean text.
-    let raw = match record.get_mut(&options.text_field) {
-        Some(Value::String(text)) => std::mem::take(text),
-        Some(_) => {
-            return Err(problem(
-                &source,
-                format!("field `{}` is not a string", options.text_field),
-            ))
+    let mut warning = None;
+    let raw = match &mut markup {
+        Some(markup) => {
+            limit_page_size(markup, |message| {
+                warning = Some(Problem {
+                    source: source.clone(),
+                    message,
+                    skipped: false,
+                })
+            });
+            String::new()
         }
-        None => {
-            return Err(problem(
-                &source,
-                format!(
-                    "no `{}` field (set another with --text-field)",
-                    options.text_field
-                ),
-            ))
-        }
+        // The text is taken out of the scan, so a corpus is not held twice; the record keeps
+        // its field's place for `--format jsonl` to fill with the clean text.
+        None => match scanned.take_text(&options.text_field) {
+            Some(Some(text)) => text,
+            Some(None) => {
+                return Err(problem(
+                    &source,
+                    format!("field `{}` is not a string", options.text_field),
+                ))
+            }
+            None => {
+                return Err(problem(
+                    &source,
+                    format!(
+                        "no `{}` field (set another with --text-field)",
+                        options.text_field
+                    ),
+                ))
+            }
+        },
     };
-    let (id, url, title, site) = record_fields(&record, base_id, number, options);
+    let Ok(RecordFields {
+        id,
+        url,
+        title,
+        site,
+    }) = record_fields(|name| get(&scanned, name), base_id, number, options)
+    else {
+        return Err(refused(&source));
+    };
     let document = Document {
         id,
         source,
@@ -790,37 +799,60 @@ fn parse_record(
         site,
         title,
         raw,
-        record: Some(record),
+        markup,
+        record: Some(scanned.record),
         ..Document::default()
     };
-    Ok((document, None))
+    Ok((document, warning))
 }
 
-/// A record's id, URL, title and site.
+/// Why `line` is not a record, in `serde_json`'s words: it is not JSON, or not an object.
+fn refusal(line: &str) -> String {
+    match serde_json::from_str::<Value>(line) {
+        Err(e) => format!("not valid JSON: {e}"),
+        Ok(Value::Object(_)) => "not valid JSON".to_string(),
+        Ok(_) => "a JSONL line must be a JSON object".to_string(),
+    }
+}
+
+/// A record's id, URL, title and site, from its fields as `get` reads them.
 fn record_fields(
-    record: &serde_json::Map<String, Value>,
+    get: impl Fn(&str) -> Result<Option<Scalar>, record::NotARecord>,
     base_id: &str,
     number: usize,
     options: &InputOptions,
-) -> (String, Option<String>, Option<String>, Option<String>) {
-    let id = match record.get(&options.id_field) {
-        Some(Value::String(id)) if !id.trim().is_empty() => path_safe_id(id),
-        Some(Value::Number(n)) => path_safe_id(&n.to_string()),
+) -> Result<RecordFields, record::NotARecord> {
+    let id = match get(&options.id_field)? {
+        Some(Scalar::String(id)) if !id.trim().is_empty() => path_safe_id(&id),
+        Some(Scalar::Number(n)) => path_safe_id(&n),
         _ => format!("{base_id}-{number}"),
     };
-    let url = match record.get(&options.url_field) {
-        Some(Value::String(url)) if !url.trim().is_empty() => Some(url.trim().to_string()),
+    let url = match get(&options.url_field)? {
+        Some(Scalar::String(url)) if !url.trim().is_empty() => Some(url.trim().to_string()),
         _ => None,
     };
-    let title = match record.get(&options.title_field) {
-        Some(Value::String(title)) if !title.trim().is_empty() => Some(title.trim().to_string()),
+    let title = match get(&options.title_field)? {
+        Some(Scalar::String(title)) if !title.trim().is_empty() => Some(title.trim().to_string()),
         _ => None,
     };
     let site = url
         .as_deref()
         .and_then(host_of)
         .or_else(|| options.site.clone());
-    (id, url, title, site)
+    Ok(RecordFields {
+        id,
+        url,
+        title,
+        site,
+    })
+}
+
+/// What `record_fields` reads from a record.
+struct RecordFields {
+    id: String,
+    url: Option<String>,
+    title: Option<String>,
+    site: Option<String>,
 }
 
 /// The ids given so far in a run. Later documents with a taken id get a `-2`, `-3`...
