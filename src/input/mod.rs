@@ -266,21 +266,10 @@ fn stream_jsonl(
         if chunk.is_empty() {
             break;
         }
-        let text = match std::str::from_utf8(&chunk) {
-            Ok(text) => std::borrow::Cow::Borrowed(text),
-            Err(_) => {
-                let (text, replaced) = decode_lossy(chunk.clone());
-                invalid += replaced;
-                std::borrow::Cow::Owned(text)
-            }
-        };
-        each(parse_jsonl_lines(
-            &shown,
-            &source.base_id,
-            &text,
-            first_line,
-            options,
-        ));
+        let (loaded, replaced) =
+            parse_jsonl_lines(&shown, &source.base_id, &chunk, first_line, options);
+        invalid += replaced;
+        each(loaded);
         first_line += lines;
     }
     if invalid > 0 {
@@ -638,8 +627,7 @@ fn path_safe_id(id: &str) -> String {
 }
 
 fn parse_jsonl(shown: &str, base_id: &str, bytes: Vec<u8>, options: &InputOptions) -> Loaded {
-    let (text, invalid) = decode_lossy(bytes);
-    let mut loaded = parse_jsonl_lines(shown, base_id, &text, 1, options);
+    let (mut loaded, invalid) = parse_jsonl_lines(shown, base_id, &bytes, 1, options);
     if invalid > 0 {
         loaded
             .problems
@@ -679,10 +667,10 @@ fn read_line_into(reader: &mut dyn std::io::BufRead, line: &mut Vec<u8>) -> std:
     }
 }
 
-/// The lines of `text` cut at every `\n`, as `str::split('\n')` gives them.
-fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+/// The lines of `text` cut at every `\n`, as `split(|&b| b == b'\n')` gives them.
+fn split_lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut start = 0;
-    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    let ends = memchr::memchr_iter(b'\n', text).chain(std::iter::once(text.len()));
     ends.map(move |end| {
         let line = &text[start..end];
         start = end + 1;
@@ -690,34 +678,54 @@ fn split_lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// The records of JSONL `text` whose first line is line `first_line` of its file.
+/// The records of JSONL `bytes` whose first line is line `first_line` of its file, and how
+/// many invalid UTF-8 sequences were replaced by U+FFFD. Each line is decoded by the worker
+/// that parses it (a `\n` never falls inside an invalid sequence, so the lines are decoded
+/// as the whole would be).
 fn parse_jsonl_lines(
     shown: &str,
     base_id: &str,
-    text: &str,
+    bytes: &[u8],
     first_line: usize,
     options: &InputOptions,
-) -> Loaded {
+) -> (Loaded, usize) {
     let mut loaded = Loaded::default();
-    let lines: Vec<(usize, &str)> = split_lines(text)
+    let lines: Vec<(usize, &[u8])> = split_lines(bytes)
         .enumerate()
-        .map(|(i, line)| (first_line + i, line.trim_end_matches('\r')))
-        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| (first_line + i, line))
         .collect();
-    let parsed: Vec<Result<(Document, Option<Problem>), Problem>> = lines
+    type Parsed = Option<Result<(Document, Option<Problem>), Problem>>;
+    let parsed: Vec<(Parsed, usize)> = lines
         .par_iter()
-        .map(|&(number, line)| parse_record(shown, base_id, number, line, options))
+        .map(|&(number, line)| {
+            let (text, invalid) = match std::str::from_utf8(line) {
+                Ok(text) => (std::borrow::Cow::Borrowed(text), 0),
+                Err(_) => {
+                    let (text, invalid) = decode_lossy(line.to_vec());
+                    (std::borrow::Cow::Owned(text), invalid)
+                }
+            };
+            let line = text.trim_end_matches('\r');
+            if line.trim().is_empty() {
+                return (None, invalid);
+            }
+            let parsed = parse_record(shown, base_id, number, line, options);
+            (Some(parsed), invalid)
+        })
         .collect();
-    for result in parsed {
+    let mut invalid = 0;
+    for (result, replaced) in parsed {
+        invalid += replaced;
         match result {
-            Ok((doc, warning)) => {
+            Some(Ok((doc, warning))) => {
                 loaded.documents.push(doc);
                 loaded.problems.extend(warning);
             }
-            Err(p) => loaded.problems.push(p),
+            Some(Err(p)) => loaded.problems.push(p),
+            None => {}
         }
     }
-    loaded
+    (loaded, invalid)
 }
 
 pub(crate) fn parse_record(
@@ -895,8 +903,8 @@ mod tests {
             text in "[a\n\r é]{0,40}",
             capacity in 1usize..8,
         ) {
-            let ours: Vec<&str> = split_lines(&text).collect();
-            let theirs: Vec<&str> = text.split('\n').collect();
+            let ours: Vec<&[u8]> = split_lines(text.as_bytes()).collect();
+            let theirs: Vec<&[u8]> = text.split('\n').map(str::as_bytes).collect();
             proptest::prop_assert_eq!(ours, theirs);
             let mut reader = std::io::BufReader::with_capacity(capacity, text.as_bytes());
             let mut expected = std::io::BufReader::with_capacity(capacity, text.as_bytes());
