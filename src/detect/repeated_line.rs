@@ -302,12 +302,26 @@ impl SeenLines {
     }
 }
 
+/// What finding a document's lines works in, kept per thread from one document to the
+/// next: the table of its lines seen so far, and its lines and line hashes as they are
+/// found, copied out at the end into vectors of their exact size (they are held for the
+/// whole survey, or in the document until it is judged).
+struct Scratch {
+    seen: SeenLines,
+    lines: Vec<CountedLine>,
+    hashes: Vec<u64>,
+}
+
 thread_local! {
-    static SEEN: RefCell<SeenLines> = const {
-        RefCell::new(SeenLines {
-            slots: Vec::new(),
-            len: 0,
-            generation: 0,
+    static SCRATCH: RefCell<Scratch> = const {
+        RefCell::new(Scratch {
+            seen: SeenLines {
+                slots: Vec::new(),
+                len: 0,
+                generation: 0,
+            },
+            lines: Vec::new(),
+            hashes: Vec::new(),
         })
     };
 }
@@ -321,18 +335,23 @@ fn document_lines(
     prose_words: usize,
     keep_hashes: bool,
 ) -> (Vec<CountedLine>, Vec<u64>) {
-    // Room for the lines a page dump of this size usually has, but not for a line per 32
-    // bytes of a huge one-line file: all grow when they must.
-    let expected = (doc.raw.len() / 32 + 1).min(EXPECTED_LINES_AT_MOST);
-    let mut lines: Vec<CountedLine> = Vec::with_capacity(expected);
-    let mut hashes: Vec<u64> = Vec::with_capacity(if keep_hashes { expected } else { 0 });
-    let mut keep = |hash: u64| {
-        if keep_hashes {
-            hashes.push(hash);
-        }
-    };
-    SEEN.with_borrow_mut(|seen| {
+    SCRATCH.with_borrow_mut(|scratch| {
+        let Scratch {
+            seen,
+            lines,
+            hashes,
+        } = scratch;
+        // Room for the lines a page dump of this size usually has, but not for a line per
+        // 32 bytes of a huge one-line file: all grow when they must.
+        let expected = (doc.raw.len() / 32 + 1).min(EXPECTED_LINES_AT_MOST);
         seen.start(expected);
+        lines.clear();
+        hashes.clear();
+        let mut keep = |hash: u64| {
+            if keep_hashes {
+                hashes.push(hash);
+            }
+        };
         for line in raw_lines(&doc.raw) {
             let (start, end) = match line.as_bytes() {
                 [] => {
@@ -366,8 +385,16 @@ fn document_lines(
                 }
             }
         }
-    });
-    (lines, hashes)
+        let found = (lines.to_vec(), hashes.to_vec());
+        // A huge document's room is not kept for the next.
+        if lines.capacity() > SeenLines::KEPT {
+            *lines = Vec::new();
+        }
+        if hashes.capacity() > SeenLines::KEPT {
+            *hashes = Vec::new();
+        }
+        found
+    })
 }
 
 /// Per site: how many documents, and in how many of them each line occurs. Counting is
