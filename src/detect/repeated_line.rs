@@ -111,16 +111,16 @@ fn is_visible_ascii(b: u8) -> bool {
     b.is_ascii() && !crate::normalize::is_ascii_space(b)
 }
 
-/// Each document's distinct lines and, with `keep_hashes`, line hashes (see
-/// `document_lines`), found in parallel.
+/// Each document's lines (see `document_lines`), found in parallel.
 fn lines_of(
     documents: &[Document],
     prose_words: usize,
     keep_hashes: bool,
-) -> Vec<(Vec<CountedLine>, Vec<u64>)> {
+    shard_shift: u32,
+) -> Vec<DocumentLines> {
     documents
         .par_iter()
-        .map(|doc| document_lines(doc, prose_words, keep_hashes))
+        .map(|doc| document_lines(doc, prose_words, keep_hashes, shard_shift))
         .collect()
 }
 
@@ -148,6 +148,14 @@ impl LineCounts {
     fn new() -> LineCounts {
         LineCounts {
             slots: vec![Slot::default(); Self::SMALLEST],
+            len: 0,
+        }
+    }
+
+    /// A table holding nothing, without room (it allocates nothing).
+    fn empty() -> LineCounts {
+        LineCounts {
+            slots: Vec::new(),
             len: 0,
         }
     }
@@ -221,6 +229,61 @@ const EXPECTED_LINES_AT_MOST: usize = 4096;
 /// One line of a document as counted: its hash, and its length when it is prose (0 when
 /// it is not).
 type CountedLine = (u64, usize);
+
+/// One document's lines as the survey finds them (see `document_lines`).
+struct DocumentLines {
+    /// Its distinct lines, those of one shard of the counts side by side, in shard order.
+    lines: Vec<CountedLine>,
+    /// Where the lines of each shard end in `lines` (empty when the counts have one shard).
+    shard_ends: Vec<usize>,
+    /// The hash of each of its lines, in order, when asked for.
+    hashes: Vec<u64>,
+}
+
+impl DocumentLines {
+    /// The lines of one shard of the counts.
+    fn of_shard(&self, shard: usize) -> &[CountedLine] {
+        if self.shard_ends.is_empty() {
+            return &self.lines;
+        }
+        let start = shard
+            .checked_sub(1)
+            .and_then(|before| self.shard_ends.get(before))
+            .copied()
+            .unwrap_or(0);
+        let end = self.shard_ends.get(shard).copied().unwrap_or(start);
+        self.lines.get(start..end).unwrap_or(&[])
+    }
+}
+
+/// `lines` with those of each shard (a hash shifted right by `shard_shift`) side by side,
+/// in shard order, and where each shard's lines end; with one shard (`shard_shift` 64)
+/// they stay as they are.
+fn in_shards(lines: &[CountedLine], shard_shift: u32) -> (Vec<CountedLine>, Vec<usize>) {
+    if shard_shift >= 64 {
+        return (lines.to_vec(), Vec::new());
+    }
+    let shard = |hash: u64| (hash >> shard_shift) as usize;
+    // The count of each shard, then where each starts, then (once each line is in its
+    // place) where each ends.
+    let mut ends = vec![0; 1 << (64 - shard_shift)];
+    for &(hash, _) in lines {
+        ends[shard(hash)] += 1;
+    }
+    let mut start = 0;
+    for end in &mut ends {
+        let count = *end;
+        *end = start;
+        start += count;
+    }
+    let mut grouped = vec![(0, 0); lines.len()];
+    for &line in lines {
+        let next = &mut ends[shard(line.0)];
+        grouped[*next] = line;
+        *next += 1;
+    }
+    (grouped, ends)
+}
 
 /// The lines of one document seen so far, by hash: the number of each in the document's
 /// distinct lines. One table per thread serves document after document: a slot belongs to
@@ -326,15 +389,17 @@ thread_local! {
     };
 }
 
-/// One document's distinct lines, in the order they first occur (a line that occurs more
-/// than once counts as prose by its shortest occurrence), and with `keep_hashes` the hash of
-/// each of its lines in order (0, `line_hash("")`, for one without visible text; empty
-/// without it: counting the run needs only the distinct lines).
+/// One document's distinct lines (a line that occurs more than once counts as prose by its
+/// shortest occurrence) put in the shards of counts cut at `shard_shift` (see
+/// `SiteCounts`; 64 leaves them in the order they first occur), and with `keep_hashes` the
+/// hash of each of its lines in order (0, `line_hash("")`, for one without visible text;
+/// empty without it: counting the run needs only the distinct lines).
 fn document_lines(
     doc: &Document,
     prose_words: usize,
     keep_hashes: bool,
-) -> (Vec<CountedLine>, Vec<u64>) {
+    shard_shift: u32,
+) -> DocumentLines {
     SCRATCH.with_borrow_mut(|scratch| {
         let Scratch {
             seen,
@@ -385,7 +450,12 @@ fn document_lines(
                 }
             }
         }
-        let found = (lines.to_vec(), hashes.to_vec());
+        let (grouped, shard_ends) = in_shards(lines, shard_shift);
+        let found = DocumentLines {
+            lines: grouped,
+            shard_ends,
+            hashes: hashes.to_vec(),
+        };
         // A huge document's room is not kept for the next.
         if lines.capacity() > SeenLines::KEPT {
             *lines = Vec::new();
@@ -402,9 +472,10 @@ fn document_lines(
 /// into batches.
 ///
 /// The counts are cut by the top bits of the line hash into shards, one table each, so
-/// that a batch is counted in parallel, a task per shard: a document's lines are sorted by
-/// hash, so its lines of one shard are one run of them. There are a few shards per thread
-/// (one with one thread); which shard counts a line does not change its count.
+/// that a batch is counted in parallel, a task per shard: a document's lines come grouped
+/// by shard (`document_lines`), so each task reads its own part of every document. There
+/// are two shards per thread (one with one thread); which shard counts a line does not
+/// change its count.
 struct SiteCounts {
     /// The number of each site: its host, or the input its documents without one came from.
     hosts: FastMap<String, u32>,
@@ -420,7 +491,7 @@ impl SiteCounts {
     fn new() -> SiteCounts {
         let threads = rayon::current_num_threads();
         SiteCounts::with_shards(if threads > 1 {
-            (threads * 4).next_power_of_two().trailing_zeros().min(8)
+            (threads * 2).next_power_of_two().trailing_zeros().min(8)
         } else {
             0
         })
@@ -470,40 +541,23 @@ impl SiteCounts {
     }
 
     /// Counts a batch of documents: each one's site (in input order) and its distinct
-    /// lines (as `document_lines` gives them), a task per shard. With more than one
-    /// shard, each document's lines are first put in the order of their shards, so that
-    /// those of one shard are side by side.
-    fn add(&mut self, documents: &[Document], lines: &mut [(Vec<CountedLine>, Vec<u64>)]) {
+    /// lines (as `document_lines` gives them for these counts' `shard_shift`), a task per
+    /// shard.
+    fn add(&mut self, documents: &[Document], lines: &[DocumentLines]) {
         let sites: Vec<u32> = documents.iter().map(|doc| self.add_document(doc)).collect();
-        let shift = self.shard_shift;
-        if shift >= 64 {
-            if let Some(counts) = self.shards.first_mut() {
-                for (&site, (lines, _)) in sites.iter().zip(&*lines) {
-                    for &(hash, _) in lines {
-                        counts.add(hash, site);
-                    }
-                }
-            }
-            return;
-        }
-        lines
-            .par_iter_mut()
-            .for_each(|(lines, _)| lines.sort_unstable_by_key(|&(hash, _)| hash >> shift));
-        let lines = &*lines;
         self.shards
             .par_iter_mut()
             .enumerate()
-            .for_each(|(shard, counts)| {
-                let shard = shard as u64;
-                for (&site, (lines, _)) in sites.iter().zip(lines) {
-                    let start = lines.partition_point(|&(hash, _)| hash >> shift < shard);
-                    for &(hash, _) in &lines[start..] {
-                        if hash >> shift != shard {
-                            break;
-                        }
+            .for_each(|(shard, shared)| {
+                // The tables lie side by side: each task counts into its own away from
+                // the others, so no two threads write to one cache line.
+                let mut counts = std::mem::replace(shared, LineCounts::empty());
+                for (&site, found) in sites.iter().zip(lines) {
+                    for &(hash, _) in found.of_shard(shard) {
                         counts.add(hash, site);
                     }
                 }
+                *shared = counts;
             });
     }
 
@@ -551,15 +605,20 @@ struct RunCounts<'a> {
 
 impl Survey for RunCounts<'_> {
     fn add(&mut self, documents: &[Document]) {
-        let mut lines = lines_of(documents, self.config.prose_words, false);
-        self.counts.add(documents, &mut lines);
+        let lines = lines_of(
+            documents,
+            self.config.prose_words,
+            false,
+            self.counts.shard_shift,
+        );
+        self.counts.add(documents, &lines);
     }
 
     fn apply(&self, documents: &mut [Document]) {
         documents.par_iter_mut().for_each(|doc| {
-            let (lines, hashes) = document_lines(doc, self.config.prose_words, true);
-            let repeated = self.counts.repeated(self.config, doc, &lines);
-            leave_found(doc, repeated, hashes);
+            let found = document_lines(doc, self.config.prose_words, true, 64);
+            let repeated = self.counts.repeated(self.config, doc, &found.lines);
+            leave_found(doc, repeated, found.hashes);
         });
     }
 }
@@ -587,16 +646,16 @@ impl Detector for RepeatedLine {
     /// counted as a batch read a batch at a time is.
     fn prepare(&self, documents: &mut [Document]) {
         let config = &self.config;
-        let mut lines = lines_of(documents, config.prose_words, true);
         let mut counts = SiteCounts::new();
-        counts.add(documents, &mut lines);
+        let lines = lines_of(documents, config.prose_words, true, counts.shard_shift);
+        counts.add(documents, &lines);
         let repeated: Vec<Vec<u64>> = documents
             .par_iter()
             .zip(&lines)
-            .map(|(doc, (lines, _))| counts.repeated(config, doc, lines))
+            .map(|(doc, found)| counts.repeated(config, doc, &found.lines))
             .collect();
-        for ((doc, repeated), (_, hashes)) in documents.iter_mut().zip(repeated).zip(lines) {
-            leave_found(doc, repeated, hashes);
+        for ((doc, repeated), found) in documents.iter_mut().zip(repeated).zip(lines) {
+            leave_found(doc, repeated, found.hashes);
         }
     }
 
@@ -694,14 +753,14 @@ mod tests {
         let found = |shard_bits: u32, batch: usize| -> Vec<Vec<u64>> {
             let mut counts = SiteCounts::with_shards(shard_bits);
             for documents in documents.chunks(batch) {
-                let mut lines = lines_of(documents, config.prose_words, false);
-                counts.add(documents, &mut lines);
+                let lines = lines_of(documents, config.prose_words, false, counts.shard_shift);
+                counts.add(documents, &lines);
             }
             documents
                 .iter()
                 .map(|doc| {
-                    let (lines, _) = document_lines(doc, config.prose_words, false);
-                    counts.repeated(&config, doc, &lines)
+                    let found = document_lines(doc, config.prose_words, false, 64);
+                    counts.repeated(&config, doc, &found.lines)
                 })
                 .collect()
         };
@@ -715,9 +774,36 @@ mod tests {
         }
     }
 
+    #[test]
+    fn lines_are_grouped_by_shard() {
+        let lines: Vec<CountedLine> = (0..100u64)
+            .map(|k| (k.wrapping_mul(0x9E37_79B9_7F4A_7C15), k as usize))
+            .collect();
+        for shard_shift in [64, 63, 60, 56] {
+            let (grouped, shard_ends) = in_shards(&lines, shard_shift);
+            let found = DocumentLines {
+                lines: grouped,
+                shard_ends,
+                hashes: Vec::new(),
+            };
+            let shards = 1usize << (64 - shard_shift);
+            let mut all = Vec::new();
+            for shard in 0..shards {
+                for &line in found.of_shard(shard) {
+                    assert_eq!(line.0.checked_shr(shard_shift).unwrap_or(0), shard as u64);
+                    all.push(line);
+                }
+            }
+            all.sort_unstable();
+            let mut expected = lines.clone();
+            expected.sort_unstable();
+            assert_eq!(all, expected, "{shard_shift}");
+        }
+    }
+
     /// `document_lines` with prose lines of ten words, sorted.
     fn sorted_document_lines(doc: &Document) -> Vec<CountedLine> {
-        let (mut found, _) = document_lines(doc, 10, false);
+        let mut found = document_lines(doc, 10, false, 64).lines;
         found.sort_unstable();
         found
     }
@@ -760,7 +846,7 @@ mod tests {
             raw: raw.to_string(),
             ..Document::default()
         };
-        let (_, hashes) = document_lines(&doc, 10, true);
+        let hashes = document_lines(&doc, 10, true, 64).hashes;
         let blocks = crate::segment::lines(raw);
         assert_eq!(hashes.len(), blocks.len());
         for (block, &hash) in blocks.iter().zip(&hashes) {
