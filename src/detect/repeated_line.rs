@@ -68,6 +68,10 @@ impl RepeatedLine {
     }
 }
 
+/// The bytes at the start of a long sentence whose words are counted first (see
+/// `is_prose`): ten words of English prose take some sixty.
+const PROSE_PREFIX: usize = 96;
+
 /// A sentence (`is_sentence_like`) of at least `prose_words` words (counted in the whole
 /// `line`), given the line and its text without surrounding white space.
 fn is_prose(line: &str, trimmed: &str, prose_words: usize) -> bool {
@@ -75,6 +79,19 @@ fn is_prose(line: &str, trimmed: &str, prose_words: usize) -> bool {
     // words are counted.
     if !crate::judge::ends_like_sentence(trimmed) {
         return false;
+    }
+    // Words are counted where they start, so a piece from the start of the line has no
+    // more of them than the line: when the first bytes of a long sentence hold enough, the
+    // rest need not be counted.
+    let enough = prose_words.max(4);
+    if trimmed.len() == line.len() && line.len() > PROSE_PREFIX {
+        let mut cut = PROSE_PREFIX;
+        while !line.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if crate::judge::word_count(&line[..cut]) >= enough {
+            return true;
+        }
     }
     let trimmed_words = crate::judge::word_count(trimmed);
     // Trimming leaves the words as they are unless it took something off.
@@ -876,6 +893,18 @@ mod tests {
             }
         }
         raw.push_str("a\n \n\u{a0}\n.\n");
+        // Lines longer than the piece whose words are counted first: few long words, many
+        // words, and a character across the piece's end.
+        raw.push_str(&format!(
+            "{}.\n",
+            ["Antidisestablishmentarianism"; 6].join(" ")
+        ));
+        raw.push_str(&format!("{} passed it.\n", [words; 3].join(", ")));
+        raw.push_str(&format!("xx{}\u{e9}.\n", "\u{e9} ".repeat(50)));
+        raw.push_str(&format!(
+            "xx{} \u{e9}.\n",
+            vec!["\u{e9}".repeat(20); 4].join(" ")
+        ));
         let doc = Document {
             raw,
             ..Document::default()
