@@ -212,7 +212,9 @@ impl LineCounts {
 
     /// How many documents of `site` carry the line `hash`.
     fn get(&self, hash: u64, site: u32) -> u32 {
-        let mask = self.slots.len() - 1;
+        let Some(mask) = self.slots.len().checked_sub(1) else {
+            return 0;
+        };
         let mut at = Self::start(hash, site, mask);
         loop {
             let slot = &self.slots[at];
@@ -750,6 +752,7 @@ mod tests {
         }
         assert_eq!(table.get(1, 0), 0);
         assert_eq!(table.get(0, 3), 0);
+        assert_eq!(LineCounts::empty().get(0, 0), 0);
     }
 
     #[test]
