@@ -17,10 +17,11 @@
 
 use rayon::prelude::*;
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use crate::document::{Document, Verdict};
+use crate::hash::FastMap;
 use crate::judge::{line_hash, trimmed_bounds, Page};
 use crate::normalize::Changes;
 
@@ -67,6 +68,10 @@ impl RepeatedLine {
     }
 }
 
+/// The bytes at the start of a long sentence whose words are counted first (see
+/// `is_prose`): ten words of English prose take some sixty.
+const PROSE_PREFIX: usize = 96;
+
 /// A sentence (`is_sentence_like`) of at least `prose_words` words (counted in the whole
 /// `line`), given the line and its text without surrounding white space.
 fn is_prose(line: &str, trimmed: &str, prose_words: usize) -> bool {
@@ -74,6 +79,19 @@ fn is_prose(line: &str, trimmed: &str, prose_words: usize) -> bool {
     // words are counted.
     if !crate::judge::ends_like_sentence(trimmed) {
         return false;
+    }
+    // Words are counted where they start, so a piece from the start of the line has no
+    // more of them than the line: when the first bytes of a long sentence hold enough, the
+    // rest need not be counted.
+    let enough = prose_words.max(4);
+    if trimmed.len() == line.len() && line.len() > PROSE_PREFIX {
+        let mut cut = PROSE_PREFIX;
+        while !line.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if crate::judge::word_count(&line[..cut]) >= enough {
+            return true;
+        }
     }
     let trimmed_words = crate::judge::word_count(trimmed);
     // Trimming leaves the words as they are unless it took something off.
@@ -110,99 +128,116 @@ fn is_visible_ascii(b: u8) -> bool {
     b.is_ascii() && !crate::normalize::is_ascii_space(b)
 }
 
-/// Each document's site, distinct lines and, with `keep_hashes`, line hashes (see
-/// `document_lines`), found in parallel.
-fn sites_and_lines(
+/// Each document's lines (see `document_lines`), found in parallel.
+fn lines_of(
     documents: &[Document],
     prose_words: usize,
     keep_hashes: bool,
-) -> Vec<(String, Vec<CountedLine>, Vec<u64>)> {
+    shard_shift: u32,
+) -> Vec<DocumentLines> {
     documents
         .par_iter()
-        .map(|doc| {
-            let (lines, hashes) = document_lines(doc, prose_words, keep_hashes);
-            (site_key(doc), lines, hashes)
-        })
+        .map(|doc| document_lines(doc, prose_words, keep_hashes, shard_shift))
         .collect()
 }
 
-/// The key documents are grouped by: the host, or the input the document came from.
-fn site_key(doc: &Document) -> String {
-    match &doc.site {
-        Some(site) => site.clone(),
-        None => format!("\u{0}input {}", doc.input),
-    }
-}
-
-/// A number per line hash: open addressing with linear probing in one flat table. The keys
-/// are well-mixed hashes already, so their low bits pick the slot and they are not hashed
-/// again. Key 0 marks an empty slot; a line whose hash is 0 has its number kept apart.
-struct HashTable {
-    slots: Vec<(u64, u32)>,
+/// How many documents of a site carry each of its lines: open addressing with linear
+/// probing in one flat table keyed by site and line hash. The line hashes are well mixed
+/// already, so their low bits (mixed with the site's number) pick the slot and they are not
+/// hashed again. A slot whose count is 0 is empty. The table starts small and doubles when
+/// half full, so it is the size of the distinct lines it holds, not of all the lines it
+/// was given (most of a site's lines are on many of its pages).
+struct LineCounts {
+    slots: Vec<Slot>,
     len: usize,
-    zero: Option<u32>,
 }
 
-impl HashTable {
-    fn with_capacity(capacity: usize) -> HashTable {
-        HashTable {
-            slots: vec![(0, 0); (capacity * 2).next_power_of_two().max(16)],
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    hash: u64,
+    site: u32,
+    count: u32,
+}
+
+impl LineCounts {
+    const SMALLEST: usize = 16;
+
+    fn new() -> LineCounts {
+        LineCounts {
+            slots: vec![Slot::default(); Self::SMALLEST],
             len: 0,
-            zero: None,
         }
     }
 
-    /// The number of `hash`, and whether it was just added (with `value`).
-    #[inline(always)]
-    fn entry(&mut self, hash: u64, value: u32) -> (&mut u32, bool) {
-        if hash == 0 {
-            let new = self.zero.is_none();
-            return (self.zero.get_or_insert(value), new);
+    /// A table holding nothing, without room (it allocates nothing).
+    fn empty() -> LineCounts {
+        LineCounts {
+            slots: Vec::new(),
+            len: 0,
         }
+    }
+
+    /// The slot a line of a site starts looking at, for a table of `mask + 1` slots.
+    #[inline(always)]
+    fn start(hash: u64, site: u32, mask: usize) -> usize {
+        (hash ^ u64::from(site).wrapping_mul(0x9E37_79B9_7F4A_7C15)) as usize & mask
+    }
+
+    /// Counts one more document of `site` carrying the line `hash`.
+    #[inline(always)]
+    fn add(&mut self, hash: u64, site: u32) {
         if (self.len + 1) * 2 > self.slots.len() {
             self.grow();
         }
         let mask = self.slots.len() - 1;
-        let mut at = hash as usize & mask;
+        let mut at = Self::start(hash, site, mask);
         loop {
-            let key = self.slots[at].0;
-            if key == hash {
-                return (&mut self.slots[at].1, false);
-            }
-            if key == 0 {
-                self.slots[at] = (hash, value);
+            let slot = &mut self.slots[at];
+            if slot.count == 0 {
+                *slot = Slot {
+                    hash,
+                    site,
+                    count: 1,
+                };
                 self.len += 1;
-                return (&mut self.slots[at].1, true);
+                return;
+            }
+            if slot.hash == hash && slot.site == site {
+                slot.count = slot.count.saturating_add(1);
+                return;
             }
             at = (at + 1) & mask;
         }
     }
 
-    fn get(&self, hash: u64) -> Option<u32> {
-        if hash == 0 {
-            return self.zero;
-        }
-        let mask = self.slots.len() - 1;
-        let mut at = hash as usize & mask;
+    /// How many documents of `site` carry the line `hash`.
+    fn get(&self, hash: u64, site: u32) -> u32 {
+        let Some(mask) = self.slots.len().checked_sub(1) else {
+            return 0;
+        };
+        let mut at = Self::start(hash, site, mask);
         loop {
-            match self.slots[at] {
-                (0, _) => return None,
-                (key, value) if key == hash => return Some(value),
-                _ => at = (at + 1) & mask,
+            let slot = &self.slots[at];
+            if slot.count == 0 {
+                return 0;
             }
+            if slot.hash == hash && slot.site == site {
+                return slot.count;
+            }
+            at = (at + 1) & mask;
         }
     }
 
     fn grow(&mut self) {
-        let size = self.slots.len() * 2;
-        let old = std::mem::replace(&mut self.slots, vec![(0, 0); size]);
-        let mask = self.slots.len() - 1;
-        for (key, value) in old.into_iter().filter(|(key, _)| *key != 0) {
-            let mut at = key as usize & mask;
-            while self.slots[at].0 != 0 {
+        let size = (self.slots.len() * 2).max(Self::SMALLEST);
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
+        let mask = size - 1;
+        for slot in old.into_iter().filter(|slot| slot.count != 0) {
+            let mut at = Self::start(slot.hash, slot.site, mask);
+            while self.slots[at].count != 0 {
                 at = (at + 1) & mask;
             }
-            self.slots[at] = (key, value);
+            self.slots[at] = slot;
         }
     }
 }
@@ -214,113 +249,367 @@ const EXPECTED_LINES_AT_MOST: usize = 4096;
 /// it is not).
 type CountedLine = (u64, usize);
 
-/// One document's distinct lines, in the order they first occur (a line that occurs more
-/// than once counts as prose by its shortest occurrence), and with `keep_hashes` the hash of
-/// each of its lines in order (0, `line_hash("")`, for one without visible text; empty
-/// without it: counting the run needs only the distinct lines).
+/// One document's lines as the survey finds them (see `document_lines`).
+struct DocumentLines {
+    /// Its distinct lines, those of one shard of the counts side by side, in shard order.
+    lines: Vec<CountedLine>,
+    /// Where the lines of each shard end in `lines` (empty when the counts have one shard).
+    shard_ends: Vec<usize>,
+    /// The hash of each of its lines, in order, when asked for.
+    hashes: Vec<u64>,
+}
+
+impl DocumentLines {
+    /// The lines of one shard of the counts.
+    fn of_shard(&self, shard: usize) -> &[CountedLine] {
+        if self.shard_ends.is_empty() {
+            return &self.lines;
+        }
+        let start = shard
+            .checked_sub(1)
+            .and_then(|before| self.shard_ends.get(before))
+            .copied()
+            .unwrap_or(0);
+        let end = self.shard_ends.get(shard).copied().unwrap_or(start);
+        self.lines.get(start..end).unwrap_or(&[])
+    }
+}
+
+/// `lines` with those of each shard (a hash shifted right by `shard_shift`) side by side,
+/// in shard order, and where each shard's lines end; with one shard (`shard_shift` 64)
+/// they stay as they are.
+fn in_shards(lines: &[CountedLine], shard_shift: u32) -> (Vec<CountedLine>, Vec<usize>) {
+    if shard_shift >= 64 {
+        return (lines.to_vec(), Vec::new());
+    }
+    let shard = |hash: u64| (hash >> shard_shift) as usize;
+    // The count of each shard, then where each starts, then (once each line is in its
+    // place) where each ends.
+    let mut ends = vec![0; 1 << (64 - shard_shift)];
+    for &(hash, _) in lines {
+        ends[shard(hash)] += 1;
+    }
+    let mut start = 0;
+    for end in &mut ends {
+        let count = *end;
+        *end = start;
+        start += count;
+    }
+    let mut grouped = vec![(0, 0); lines.len()];
+    for &line in lines {
+        let next = &mut ends[shard(line.0)];
+        grouped[*next] = line;
+        *next += 1;
+    }
+    (grouped, ends)
+}
+
+/// The lines of one document seen so far, by hash: the number of each in the document's
+/// distinct lines. One table per thread serves document after document: a slot belongs to
+/// the document of its generation, so starting the next document clears nothing.
+struct SeenLines {
+    slots: Vec<SeenSlot>,
+    len: usize,
+    generation: u32,
+}
+
+#[derive(Clone, Copy, Default)]
+struct SeenSlot {
+    hash: u64,
+    generation: u32,
+    index: u32,
+}
+
+impl SeenLines {
+    /// The most slots a thread's table keeps between documents; a larger one, for a
+    /// document with very many lines, is let go.
+    const KEPT: usize = 1 << 16;
+
+    /// Starts a document of about `expected` distinct lines.
+    fn start(&mut self, expected: usize) {
+        let size = (expected * 2).next_power_of_two().max(16);
+        if self.slots.len() < size || self.slots.len() > Self::KEPT.max(size) {
+            self.slots = vec![SeenSlot::default(); size];
+            self.generation = 0;
+        }
+        self.len = 0;
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            // After 2^32 documents the generations come round again.
+            self.slots.fill(SeenSlot::default());
+            self.generation = 1;
+        }
+    }
+
+    /// The number of `hash`, and whether it was just added (with `index`).
+    #[inline(always)]
+    fn entry(&mut self, hash: u64, index: u32) -> (u32, bool) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            let slot = &mut self.slots[at];
+            if slot.generation != self.generation {
+                *slot = SeenSlot {
+                    hash,
+                    generation: self.generation,
+                    index,
+                };
+                self.len += 1;
+                return (index, true);
+            }
+            if slot.hash == hash {
+                return (slot.index, false);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = self.slots.len() * 2;
+        let old = std::mem::replace(&mut self.slots, vec![SeenSlot::default(); size]);
+        let mask = size - 1;
+        for slot in old
+            .into_iter()
+            .filter(|slot| slot.generation == self.generation)
+        {
+            let mut at = slot.hash as usize & mask;
+            while self.slots[at].generation == self.generation {
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = slot;
+        }
+    }
+}
+
+/// What finding a document's lines works in, kept per thread from one document to the
+/// next: the table of its lines seen so far, and its lines and line hashes as they are
+/// found, copied out at the end into vectors of their exact size (they are held for the
+/// whole survey, or in the document until it is judged).
+struct Scratch {
+    seen: SeenLines,
+    lines: Vec<CountedLine>,
+    hashes: Vec<u64>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = const {
+        RefCell::new(Scratch {
+            seen: SeenLines {
+                slots: Vec::new(),
+                len: 0,
+                generation: 0,
+            },
+            lines: Vec::new(),
+            hashes: Vec::new(),
+        })
+    };
+}
+
+/// One document's distinct lines (a line that occurs more than once counts as prose by its
+/// shortest occurrence) put in the shards of counts cut at `shard_shift` (see
+/// `SiteCounts`; 64 leaves them in the order they first occur), and with `keep_hashes` the
+/// hash of each of its lines in order (0, `line_hash("")`, for one without visible text;
+/// empty without it: counting the run needs only the distinct lines).
 fn document_lines(
     doc: &Document,
     prose_words: usize,
     keep_hashes: bool,
-) -> (Vec<CountedLine>, Vec<u64>) {
-    // Room for the lines a page dump of this size usually has, but not for a line per 32
-    // bytes of a huge one-line file: all grow when they must.
-    let expected = (doc.raw.len() / 32 + 1).min(EXPECTED_LINES_AT_MOST);
-    let mut lines: Vec<CountedLine> = Vec::with_capacity(expected);
-    let mut hashes: Vec<u64> = Vec::with_capacity(if keep_hashes { expected } else { 0 });
-    let mut keep = |hash: u64| {
-        if keep_hashes {
-            hashes.push(hash);
-        }
-    };
-    let mut seen = HashTable::with_capacity(expected);
-    for line in raw_lines(&doc.raw) {
-        let (start, end) = match line.as_bytes() {
-            [] => {
+    shard_shift: u32,
+) -> DocumentLines {
+    SCRATCH.with_borrow_mut(|scratch| {
+        let Scratch {
+            seen,
+            lines,
+            hashes,
+        } = scratch;
+        // Room for the lines a page dump of this size usually has, but not for a line per
+        // 32 bytes of a huge one-line file: all grow when they must.
+        let expected = (doc.raw.len() / 32 + 1).min(EXPECTED_LINES_AT_MOST);
+        seen.start(expected);
+        lines.clear();
+        hashes.clear();
+        let mut keep = |hash: u64| {
+            if keep_hashes {
+                hashes.push(hash);
+            }
+        };
+        for line in raw_lines(&doc.raw) {
+            let (start, end) = match line.as_bytes() {
+                [] => {
+                    keep(0);
+                    continue;
+                }
+                // Most lines neither start nor end with white space: no need to look for it.
+                [first, .., last] if is_visible_ascii(*first) && is_visible_ascii(*last) => {
+                    (0, line.len())
+                }
+                _ => trimmed_bounds(line),
+            };
+            if start == end {
                 keep(0);
                 continue;
             }
-            // Most lines neither start nor end with white space: no need to look for it.
-            [first, .., last] if is_visible_ascii(*first) && is_visible_ascii(*last) => {
-                (0, line.len())
-            }
-            _ => trimmed_bounds(line),
-        };
-        if start == end {
-            keep(0);
-            continue;
-        }
-        let trimmed = &line[start..end];
-        let hash = crate::judge::line_hash(trimmed);
-        keep(hash);
-        let prose = if is_prose(line, trimmed, prose_words) {
-            line.len()
-        } else {
-            0
-        };
-        let next = lines.len() as u32;
-        match seen.entry(hash, next) {
-            (_, true) => lines.push((hash, prose)),
-            (&mut index, false) => {
-                let known = &mut lines[index as usize].1;
-                *known = (*known).min(prose);
+            let trimmed = &line[start..end];
+            let hash = crate::judge::line_hash(trimmed);
+            keep(hash);
+            let prose = if is_prose(line, trimmed, prose_words) {
+                line.len()
+            } else {
+                0
+            };
+            match seen.entry(hash, lines.len() as u32) {
+                (_, true) => lines.push((hash, prose)),
+                (index, false) => {
+                    if let Some(known) = lines.get_mut(index as usize) {
+                        known.1 = known.1.min(prose);
+                    }
+                }
             }
         }
-    }
-    (lines, hashes)
+        let (grouped, shard_ends) = in_shards(lines, shard_shift);
+        let found = DocumentLines {
+            lines: grouped,
+            shard_ends,
+            hashes: hashes.to_vec(),
+        };
+        // A huge document's room is not kept for the next.
+        if lines.capacity() > SeenLines::KEPT {
+            *lines = Vec::new();
+        }
+        if hashes.capacity() > SeenLines::KEPT {
+            *hashes = Vec::new();
+        }
+        found
+    })
 }
 
 /// Per site: how many documents, and in how many of them each line occurs. Counting is
 /// order-free, so the counts do not depend on the thread count or on how the run was cut
 /// into batches.
-#[derive(Default)]
+///
+/// The counts are cut by the top bits of the line hash into shards, one table each, so
+/// that a batch is counted in parallel, a task per shard: a document's lines come grouped
+/// by shard (`document_lines`), so each task reads its own part of every document. There
+/// are two shards per thread (one with one thread); which shard counts a line does not
+/// change its count.
 struct SiteCounts {
-    sites: HashMap<String, (usize, HashTable)>,
+    /// The number of each site: its host, or the input its documents without one came from.
+    hosts: FastMap<String, u32>,
+    inputs: FastMap<usize, u32>,
+    /// How many documents each site has, by its number.
+    documents: Vec<u32>,
+    shards: Vec<LineCounts>,
+    /// A line hash shifted right by this is its shard (64 with one shard: `shard` gives 0).
+    shard_shift: u32,
 }
 
 impl SiteCounts {
-    /// Counts one document's distinct lines; `room` is how many lines its site's table
-    /// should have room for when it is new.
-    fn add(&mut self, site: &str, lines: &[CountedLine], room: usize) {
-        if !self.sites.contains_key(site) {
-            self.sites
-                .insert(site.to_string(), (0, HashTable::with_capacity(room)));
-        }
-        let Some((count, counts)) = self.sites.get_mut(site) else {
-            return;
-        };
-        *count += 1;
-        for &(hash, _) in lines {
-            *counts.entry(hash, 0).0 += 1;
+    fn new() -> SiteCounts {
+        let threads = rayon::current_num_threads();
+        SiteCounts::with_shards(if threads > 1 {
+            (threads * 2).next_power_of_two().trailing_zeros().min(8)
+        } else {
+            0
+        })
+    }
+
+    /// Counts in `1 << shard_bits` shards.
+    fn with_shards(shard_bits: u32) -> SiteCounts {
+        SiteCounts {
+            hosts: FastMap::default(),
+            inputs: FastMap::default(),
+            documents: Vec::new(),
+            shards: (0..1usize << shard_bits)
+                .map(|_| LineCounts::new())
+                .collect(),
+            shard_shift: 64 - shard_bits,
         }
     }
 
-    /// The hashes of a document's lines that enough documents of its site carry, sorted.
-    fn repeated(&self, config: &Config, site: &str, lines: &[CountedLine]) -> Vec<u64> {
-        let Some((documents, counts)) = self.sites.get(site) else {
+    fn shard(&self, hash: u64) -> usize {
+        hash.checked_shr(self.shard_shift).unwrap_or(0) as usize
+    }
+
+    /// The number of a document's site, if it has documents counted.
+    fn site(&self, doc: &Document) -> Option<u32> {
+        match &doc.site {
+            Some(host) => self.hosts.get(host.as_str()).copied(),
+            None => self.inputs.get(&doc.input).copied(),
+        }
+    }
+
+    /// Counts one more document of its site, and gives the site's number.
+    fn add_document(&mut self, doc: &Document) -> u32 {
+        // A run has fewer than 2^32 documents, so the numbers do not run out.
+        let next = u32::try_from(self.documents.len()).unwrap_or(u32::MAX);
+        let site = match &doc.site {
+            Some(host) => match self.hosts.get(host.as_str()) {
+                Some(&site) => site,
+                None => *self.hosts.entry(host.clone()).or_insert(next),
+            },
+            None => *self.inputs.entry(doc.input).or_insert(next),
+        };
+        match self.documents.get_mut(site as usize) {
+            Some(count) => *count = count.saturating_add(1),
+            None => self.documents.push(1),
+        }
+        site
+    }
+
+    /// Counts a batch of documents: each one's site (in input order) and its distinct
+    /// lines (as `document_lines` gives them for these counts' `shard_shift`), a task per
+    /// shard.
+    fn add(&mut self, documents: &[Document], lines: &[DocumentLines]) {
+        let sites: Vec<u32> = documents.iter().map(|doc| self.add_document(doc)).collect();
+        self.shards
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(shard, shared)| {
+                // The tables lie side by side: each task counts into its own away from
+                // the others, so no two threads write to one cache line.
+                let mut counts = std::mem::replace(shared, LineCounts::empty());
+                for (&site, found) in sites.iter().zip(lines) {
+                    for &(hash, _) in found.of_shard(shard) {
+                        counts.add(hash, site);
+                    }
+                }
+                *shared = counts;
+            });
+    }
+
+    /// The hashes of a document's lines (as `document_lines` gives them) that enough
+    /// documents of its site carry, sorted.
+    fn repeated(&self, config: &Config, doc: &Document, lines: &[CountedLine]) -> Vec<u64> {
+        let Some(site) = self.site(doc) else {
             return Vec::new();
         };
-        let documents = *documents as f64;
+        let documents = self.documents.get(site as usize).copied().unwrap_or(0) as f64;
         let needed = (config.min_documents as f64).max(config.min_share * documents);
         let needed_prose = needed.max(config.prose_share * documents);
-        let seen = |hash: &u64| counts.get(*hash).unwrap_or(0) as f64;
+        // Each line is looked up once: it is repeated when enough documents carry it, and
+        // shared when as many carry it as a line that is not prose needs.
+        let mut prose = 0;
+        let mut shared = 0;
+        let mut repeated = Vec::new();
+        for &(hash, len) in lines {
+            let seen = f64::from(self.shards[self.shard(hash)].get(hash, site));
+            if seen >= needed {
+                shared += len;
+                if len == 0 || seen >= needed_prose {
+                    repeated.push(hash);
+                }
+            }
+            prose += len;
+        }
         // A document most of whose prose other documents carry too is one of several
         // copies of a story, not a page of chrome: its lines are the story's, and finding
         // copies is dedup's business.
-        let prose: usize = lines.iter().map(|(_, len)| len).sum();
-        let shared: usize = lines
-            .iter()
-            .filter(|(hash, _)| seen(hash) >= needed)
-            .map(|(_, len)| len)
-            .sum();
         if prose > 0 && shared as f64 >= config.max_copy_share * prose as f64 {
             return Vec::new();
         }
-        let mut repeated: Vec<u64> = lines
-            .iter()
-            .filter(|(hash, len)| seen(hash) >= if *len > 0 { needed_prose } else { needed })
-            .map(|(hash, _)| *hash)
-            .collect();
         repeated.sort_unstable();
         repeated
     }
@@ -335,16 +624,20 @@ struct RunCounts<'a> {
 
 impl Survey for RunCounts<'_> {
     fn add(&mut self, documents: &[Document]) {
-        for (site, lines, _) in &sites_and_lines(documents, self.config.prose_words, false) {
-            self.counts.add(site, lines, lines.len());
-        }
+        let lines = lines_of(
+            documents,
+            self.config.prose_words,
+            false,
+            self.counts.shard_shift,
+        );
+        self.counts.add(documents, &lines);
     }
 
     fn apply(&self, documents: &mut [Document]) {
         documents.par_iter_mut().for_each(|doc| {
-            let (lines, hashes) = document_lines(doc, self.config.prose_words, true);
-            let repeated = self.counts.repeated(self.config, &site_key(doc), &lines);
-            leave_found(doc, repeated, hashes);
+            let found = document_lines(doc, self.config.prose_words, true, 64);
+            let repeated = self.counts.repeated(self.config, doc, &found.lines);
+            leave_found(doc, repeated, found.hashes);
         });
     }
 }
@@ -364,31 +657,24 @@ impl Detector for RepeatedLine {
     fn survey(&self) -> Option<Box<dyn Survey + '_>> {
         Some(Box::new(RunCounts {
             config: &self.config,
-            counts: SiteCounts::default(),
+            counts: SiteCounts::new(),
         }))
     }
 
-    /// The survey with every document at hand: each document's lines are found once.
+    /// The survey with every document at hand: each document's lines are found once, and
+    /// counted as a batch read a batch at a time is.
     fn prepare(&self, documents: &mut [Document]) {
         let config = &self.config;
-        let per_document = sites_and_lines(documents, config.prose_words, true);
-        // Each site's table gets room for all its lines at once.
-        let mut sizes: HashMap<&str, usize> = HashMap::new();
-        for (site, lines, _) in &per_document {
-            *sizes.entry(site.as_str()).or_default() += lines.len();
-        }
-        let mut counts = SiteCounts::default();
-        for (site, lines, _) in &per_document {
-            counts.add(site, lines, sizes[site.as_str()]);
-        }
-        let repeated: Vec<Vec<u64>> = per_document
+        let mut counts = SiteCounts::new();
+        let lines = lines_of(documents, config.prose_words, true, counts.shard_shift);
+        counts.add(documents, &lines);
+        let repeated: Vec<Vec<u64>> = documents
             .par_iter()
-            .map(|(site, lines, _)| counts.repeated(config, site, lines))
+            .zip(&lines)
+            .map(|(doc, found)| counts.repeated(config, doc, &found.lines))
             .collect();
-        for ((doc, repeated), (_, _, hashes)) in
-            documents.iter_mut().zip(repeated).zip(per_document)
-        {
-            leave_found(doc, repeated, hashes);
+        for ((doc, repeated), found) in documents.iter_mut().zip(repeated).zip(lines) {
+            leave_found(doc, repeated, found.hashes);
         }
     }
 
@@ -452,23 +738,92 @@ mod tests {
 
     #[test]
     fn the_table_counts_as_a_map_does() {
-        let mut table = HashTable::with_capacity(1);
-        let mut map = HashMap::new();
+        let mut table = LineCounts::new();
+        let mut map = std::collections::HashMap::new();
         for k in 0..5000u64 {
-            // Few distinct keys, 0 among them, many sharing their low bits.
+            // Few distinct keys, 0 among them, many sharing their low bits, on a few sites.
             let hash = (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) % 701) << 20;
-            *table.entry(hash, 0).0 += 1;
-            *map.entry(hash).or_insert(0u32) += 1;
+            let site = (k % 3) as u32;
+            table.add(hash, site);
+            *map.entry((hash, site)).or_insert(0u32) += 1;
         }
-        for (&hash, &count) in &map {
-            assert_eq!(table.get(hash), Some(count), "{hash}");
+        for (&(hash, site), &count) in &map {
+            assert_eq!(table.get(hash, site), count, "{hash} {site}");
         }
-        assert_eq!(table.get(1), None);
+        assert_eq!(table.get(1, 0), 0);
+        assert_eq!(table.get(0, 3), 0);
+        assert_eq!(LineCounts::empty().get(0, 0), 0);
+    }
+
+    #[test]
+    fn the_counts_do_not_depend_on_shards_or_batches() {
+        // Documents of two sites and of no site, sharing some lines.
+        let documents: Vec<Document> = (0..40)
+            .map(|i| Document {
+                raw: format!(
+                    "Menu\nHome {}\nThe story number {i} is told here.\nFooter {}\n",
+                    i % 3,
+                    i % 7
+                ),
+                site: (i % 4 != 0).then(|| format!("site{}.example", i % 2)),
+                ..Document::default()
+            })
+            .collect();
+        let config = Config::default();
+        let found = |shard_bits: u32, batch: usize| -> Vec<Vec<u64>> {
+            let mut counts = SiteCounts::with_shards(shard_bits);
+            for documents in documents.chunks(batch) {
+                let lines = lines_of(documents, config.prose_words, false, counts.shard_shift);
+                counts.add(documents, &lines);
+            }
+            documents
+                .iter()
+                .map(|doc| {
+                    let found = document_lines(doc, config.prose_words, false, 64);
+                    counts.repeated(&config, doc, &found.lines)
+                })
+                .collect()
+        };
+        let expected = found(0, documents.len());
+        assert!(expected
+            .iter()
+            .all(|found| found.contains(&line_hash("Menu"))));
+        assert!(!expected[0].contains(&line_hash("The story number 0 is told here.")));
+        for (shard_bits, batch) in [(0, 7), (3, documents.len()), (3, 1), (8, 5)] {
+            assert_eq!(found(shard_bits, batch), expected, "{shard_bits} {batch}");
+        }
+    }
+
+    #[test]
+    fn lines_are_grouped_by_shard() {
+        let lines: Vec<CountedLine> = (0..100u64)
+            .map(|k| (k.wrapping_mul(0x9E37_79B9_7F4A_7C15), k as usize))
+            .collect();
+        for shard_shift in [64, 63, 60, 56] {
+            let (grouped, shard_ends) = in_shards(&lines, shard_shift);
+            let found = DocumentLines {
+                lines: grouped,
+                shard_ends,
+                hashes: Vec::new(),
+            };
+            let shards = 1usize << (64 - shard_shift);
+            let mut all = Vec::new();
+            for shard in 0..shards {
+                for &line in found.of_shard(shard) {
+                    assert_eq!(line.0.checked_shr(shard_shift).unwrap_or(0), shard as u64);
+                    all.push(line);
+                }
+            }
+            all.sort_unstable();
+            let mut expected = lines.clone();
+            expected.sort_unstable();
+            assert_eq!(all, expected, "{shard_shift}");
+        }
     }
 
     /// `document_lines` with prose lines of ten words, sorted.
     fn sorted_document_lines(doc: &Document) -> Vec<CountedLine> {
-        let (mut found, _) = document_lines(doc, 10, false);
+        let mut found = document_lines(doc, 10, false, 64).lines;
         found.sort_unstable();
         found
     }
@@ -511,7 +866,7 @@ mod tests {
             raw: raw.to_string(),
             ..Document::default()
         };
-        let (_, hashes) = document_lines(&doc, 10, true);
+        let hashes = document_lines(&doc, 10, true, 64).hashes;
         let blocks = crate::segment::lines(raw);
         assert_eq!(hashes.len(), blocks.len());
         for (block, &hash) in blocks.iter().zip(&hashes) {
@@ -541,6 +896,18 @@ mod tests {
             }
         }
         raw.push_str("a\n \n\u{a0}\n.\n");
+        // Lines longer than the piece whose words are counted first: few long words, many
+        // words, and a character across the piece's end.
+        raw.push_str(&format!(
+            "{}.\n",
+            ["Antidisestablishmentarianism"; 6].join(" ")
+        ));
+        raw.push_str(&format!("{} passed it.\n", [words; 3].join(", ")));
+        raw.push_str(&format!("xx{}\u{e9}.\n", "\u{e9} ".repeat(50)));
+        raw.push_str(&format!(
+            "xx{} \u{e9}.\n",
+            vec!["\u{e9}".repeat(20); 4].join(" ")
+        ));
         let doc = Document {
             raw,
             ..Document::default()
