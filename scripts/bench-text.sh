@@ -24,7 +24,7 @@
 # A larger corpus shows what the default size does not: how the run scales once its memory
 # is many times the processor's caches (the allocator's free lists, the survey's tables) and,
 # past a fifth of the memory available, a run read twice. COPIES=750 makes about 1.3 GB per
-# shape (and as much again of output under OUT_ROOT).
+# shape, and three to four times that of output under OUT_ROOT.
 #
 # Usage: scripts/bench-text.sh          (COPIES=125 by default, RUNS=1 per configuration)
 #        COPIES=10 RUNS=3 scripts/bench-text.sh
