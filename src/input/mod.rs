@@ -748,13 +748,14 @@ pub(crate) fn parse_record(
         _ => scanned.get(name),
     };
     let mut markup = match html_field {
-        Some(field) => match scanned.get(field) {
-            Ok(Some(Scalar::String(html))) => Some(html),
-            Ok(Some(Scalar::Null) | None) => None,
-            Ok(Some(_)) => {
-                return Err(problem(&source, format!("field `{field}` is not a string")))
-            }
-            Err(_) => return Err(refused(&source)),
+        Some(field) => match scanned.take_string(field) {
+            Some(Some(html)) => Some(html),
+            None => None,
+            Some(None) => match scanned.get(field) {
+                Ok(Some(Scalar::Null)) => None,
+                Ok(_) => return Err(problem(&source, format!("field `{field}` is not a string"))),
+                Err(_) => return Err(refused(&source)),
+            },
         },
         None => None,
     };
@@ -772,7 +773,7 @@ pub(crate) fn parse_record(
         }
         // The text is taken out of the scan, so a corpus is not held twice; the record keeps
         // its field's place for `--format jsonl` to fill with the clean text.
-        None => match scanned.take_text(&options.text_field) {
+        None => match scanned.take_string(&options.text_field) {
             Some(Some(text)) => text,
             Some(None) => {
                 return Err(problem(

@@ -14,9 +14,9 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-/// A JSONL record's fields as written, but for the text field's value (the document's text,
-/// which `--format jsonl` replaces by the clean text) and the HTML field (whose page the
-/// clean text replaces). A key given twice is one field, where it first stood, with the value
+/// A JSONL record's fields as written, but for the text field's value when it is a string
+/// (the document's text, which `--format jsonl` replaces by the clean text) and the HTML
+/// field (whose page the clean text replaces). A key given twice is one field, where it first stood, with the value
 /// it was last given, as in a parsed map.
 #[derive(Debug, Clone, Default)]
 pub struct Record {
@@ -28,7 +28,7 @@ pub struct Record {
 #[derive(Debug, Clone)]
 struct FieldSpan {
     key: Range<usize>,
-    /// `None` for the text field.
+    /// `None` for the text field's string.
     value: Option<Range<usize>>,
 }
 
@@ -37,7 +37,8 @@ struct FieldSpan {
 pub struct RecordField<'a> {
     /// The key as written, quotes and escapes included.
     pub key: &'a str,
-    /// The value as written; `None` for the text field, whose value is the document's text.
+    /// The value as written; `None` for the text field's string, which is the document's
+    /// text.
     pub value: Option<&'a str>,
 }
 
@@ -84,8 +85,9 @@ struct Entry<'a> {
 enum Slot {
     /// Where the value is written in the line.
     Raw(Range<usize>),
-    /// The text field's value: the string, or `None` when it is another kind of value.
-    Text(Option<String>),
+    /// A string of the text or HTML field, decoded as the line was scanned (these are most
+    /// of a record, and are read whole); `None` once the document has taken it.
+    Decoded(Option<String>),
 }
 
 /// A line's fields as scanned: what newsclean reads of a record, and the `Record` it writes
@@ -113,30 +115,26 @@ pub(crate) enum Scalar {
 pub(crate) struct NotARecord;
 
 impl Scanned<'_> {
-    /// The value `name` was last given, `None` when the record has no such field. The text
-    /// field's value is read as a string (or `Other`).
+    /// The value `name` was last given, `None` when the record has no such field. A decoded
+    /// string already taken reads as `Other`.
     pub fn get(&self, name: &str) -> Result<Option<Scalar>, NotARecord> {
         let Some(entry) = self.entries.iter().rev().find(|e| e.key == name) else {
             return Ok(None);
         };
         Ok(Some(match &entry.value {
-            Slot::Text(Some(text)) => Scalar::String(text.clone()),
-            Slot::Text(None) => Scalar::Other,
+            Slot::Decoded(Some(text)) => Scalar::String(text.clone()),
+            Slot::Decoded(None) => Scalar::Other,
             Slot::Raw(span) => scalar(self.line.get(span.clone()).ok_or(NotARecord)?)?,
         }))
     }
 
-    /// Takes the text field's last value out: `None` without a text field, `Some(None)` when
-    /// it is not a string.
-    pub fn take_text(&mut self, text_field: &str) -> Option<Option<String>> {
-        let entry = self
-            .entries
-            .iter_mut()
-            .rev()
-            .find(|e| e.key == text_field)?;
+    /// Takes out the string the text or HTML field `name` was last given: `None` without
+    /// such a field, `Some(None)` when its value is not a string.
+    pub fn take_string(&mut self, name: &str) -> Option<Option<String>> {
+        let entry = self.entries.iter_mut().rev().find(|e| e.key == name)?;
         match &mut entry.value {
-            Slot::Text(text) => Some(text.take()),
-            Slot::Raw(_) => None,
+            Slot::Decoded(text) => Some(text.take()),
+            Slot::Raw(_) => Some(None),
         }
     }
 }
@@ -155,16 +153,15 @@ fn scalar(raw: &str) -> Result<Scalar, NotARecord> {
     })
 }
 
-/// Scans one JSONL line: a JSON object, checked whole. The text field's value is decoded
-/// (the last one given, if the key repeats), the other values are kept as written; the
-/// `Record` keeps every field but the `html_field`, in order, with the text field's value
-/// left out.
+/// Scans one JSONL line: a JSON object, checked whole. The strings of the text field and
+/// the `html_field` are decoded, the other values are kept as written; the `Record` keeps
+/// every field but the `html_field`, in order, with the text field's string left out.
 pub(crate) fn scan<'a>(
     line: &'a str,
     text_field: &str,
     html_field: Option<&str>,
 ) -> Result<Scanned<'a>, NotARecord> {
-    let entries = Scanner::new(line).record(text_field)?;
+    let entries = Scanner::new(line).record(|key| key == text_field || Some(key) == html_field)?;
     let record = written_record(line, &entries, html_field);
     Ok(Scanned {
         line,
@@ -201,7 +198,7 @@ fn written_record(line: &str, entries: &[Entry<'_>], html_field: Option<&str>) -
         let key = copy(&entry.key_span);
         let value = match &entries[last[i]].value {
             Slot::Raw(span) => Some(copy(span)),
-            Slot::Text(_) => None,
+            Slot::Decoded(_) => None,
         };
         fields.push(FieldSpan { key, value });
     }
@@ -262,8 +259,9 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
-    /// The line as a JSON object: its entries in order, the `text_field`'s values decoded.
-    fn record(mut self, text_field: &str) -> Result<Vec<Entry<'a>>, NotARecord> {
+    /// The line as a JSON object: its entries in order, the strings of the fields `decoded`
+    /// picks decoded.
+    fn record(mut self, decoded: impl Fn(&str) -> bool) -> Result<Vec<Entry<'a>>, NotARecord> {
         let mut entries = Vec::with_capacity(8);
         self.expect(b'{')?;
         self.skip_space();
@@ -277,13 +275,8 @@ impl<'a> Scanner<'a> {
                 let key_span = key_start..self.at;
                 self.expect(b':')?;
                 self.skip_space();
-                let value = if key == text_field {
-                    if self.peek() == Some(b'"') {
-                        Slot::Text(Some(self.string(true)?.into_owned()))
-                    } else {
-                        self.value()?;
-                        Slot::Text(None)
-                    }
+                let value = if decoded(&key) && self.peek() == Some(b'"') {
+                    Slot::Decoded(Some(self.string(true)?.into_owned()))
                 } else {
                     let start = self.at;
                     self.value()?;
@@ -326,8 +319,7 @@ impl<'a> Scanner<'a> {
                     if self.peek() == Some(b'}') {
                         self.at += 1;
                     } else {
-                        self.skip_string()?;
-                        self.expect(b':')?;
+                        self.skip_key()?;
                         open.push(b'{');
                         continue;
                     }
@@ -361,9 +353,7 @@ impl<'a> Scanner<'a> {
                     (_, Some(b',')) => {
                         self.at += 1;
                         if container == b'{' {
-                            self.skip_space();
-                            self.skip_string()?;
-                            self.expect(b':')?;
+                            self.skip_key()?;
                         }
                         break;
                     }
@@ -375,6 +365,13 @@ impl<'a> Scanner<'a> {
                 }
             }
         }
+    }
+
+    /// Steps over an object member's key and its colon.
+    fn skip_key(&mut self) -> Result<(), NotARecord> {
+        self.skip_space();
+        self.skip_string()?;
+        self.expect(b':')
     }
 
     fn literal(&mut self, word: &str) -> Result<(), NotARecord> {
@@ -642,7 +639,7 @@ pub(crate) mod tests {
             proptest::prop_assert_eq!(ours.is_ok(), theirs, "{}", line);
             if let (Ok(mut ours), Ok(Value::Object(map))) = (ours, serde_json::from_str(&line)) {
                 let text = map.get("text").map(|v| v.as_str().map(str::to_string));
-                proptest::prop_assert_eq!(ours.take_text("text"), text);
+                proptest::prop_assert_eq!(ours.take_string("text"), text);
             }
         }
     }
@@ -675,7 +672,7 @@ pub(crate) mod tests {
             ]
         );
         let mut scanned = scan(line, "text", None).unwrap();
-        assert_eq!(scanned.take_text("text"), Some(Some("body".to_string())));
+        assert_eq!(scanned.take_string("text"), Some(Some("body".to_string())));
         let names: Vec<String> = scanned
             .record
             .fields()
@@ -697,15 +694,15 @@ pub(crate) mod tests {
         );
         let mut scanned = scan(line, "text", None).unwrap();
         assert!(matches!(scanned.get("id"), Ok(Some(Scalar::String(id))) if id == "b"));
-        assert_eq!(scanned.take_text("text"), Some(Some("two".to_string())));
+        assert_eq!(scanned.take_string("text"), Some(Some("two".to_string())));
         // The last value decides, even when it is not a string.
         let mut scanned = scan(r#"{"text":"one","text":[2]}"#, "text", None).unwrap();
-        assert_eq!(scanned.take_text("text"), Some(None));
+        assert_eq!(scanned.take_string("text"), Some(None));
         // Escapes decoded, a surrogate pair included.
         let line = r#"{"text":"caf\u00e9 \ud83d\ude00\t\"\\\/\b\f\r\n"}"#;
         let mut scanned = scan(line, "text", None).unwrap();
         assert_eq!(
-            scanned.take_text("text"),
+            scanned.take_string("text"),
             Some(Some("caf\u{e9} \u{1F600}\t\"\\/\u{8}\u{c}\r\n".to_string()))
         );
         // More keys than the short list compares one by one.
