@@ -153,8 +153,18 @@ fn kept_text(raw: &str, blocks: &[Block<'_>], verdicts: &[Verdict]) -> Kept {
 /// A file name for a diff header, quoted the way GNU diff and patch do when it holds white
 /// space, quotes or backslashes, so `patch` finds files whose names have spaces.
 pub(crate) fn diff_path(side: &str, id: &str) -> String {
-    let path = format!("{side}/{id}.txt");
-    if !path.contains(|c: char| c.is_whitespace() || c == '"' || c == '\\') {
+    let mut path = String::with_capacity(side.len() + id.len() + 5);
+    for part in [side, "/", id, ".txt"] {
+        path.push_str(part);
+    }
+    let needs_quotes = |c: char| c.is_whitespace() || c == '"' || c == '\\';
+    // Most names are ASCII, looked through byte by byte.
+    let plain = if path.is_ascii() {
+        !path.bytes().any(|b| needs_quotes(char::from(b)))
+    } else {
+        !path.contains(needs_quotes)
+    };
+    if plain {
         return path;
     }
     let mut quoted = String::with_capacity(path.len() + 2);

@@ -7,6 +7,7 @@
 //! with the rule ids in each hunk header's section text, where `patch` ignores them.
 
 use crate::normalize::Changes;
+use std::ops::Range;
 
 /// One input line and what became of it.
 #[derive(Debug, Clone)]
@@ -52,12 +53,22 @@ pub enum Style {
 
 const CONTEXT: usize = 3;
 
+/// A hunk: rows `start..end`, the clean lines before it and in it, and its rule ids (a
+/// range of the diff's list).
+struct Hunk {
+    start: usize,
+    end: usize,
+    new_before: usize,
+    new_len: usize,
+    rules: Range<usize>,
+}
+
 /// Renders the diff of `rows` with `old_name` / `new_name` in the file header. Returns an
 /// empty string when nothing changed.
 pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -> String {
-    let mut changed: Vec<usize> = Vec::with_capacity(rows.len());
-    changed.extend((0..rows.len()).filter(|&i| !rows[i].is_equal()));
-    if changed.is_empty() {
+    let mut rules: Vec<&str> = Vec::new();
+    let (hunks, changed_len) = hunks(rows, &mut rules);
+    if hunks.is_empty() {
         return String::new();
     }
     let color = matches!(style, Style::Terminal { color: true });
@@ -77,60 +88,23 @@ pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -
     };
     // Room for the changed lines, both sides, and some context, so the text is allocated
     // once for most documents.
-    let changed_len: usize = changed
-        .iter()
-        .map(|&i| rows[i].old.len() + rows[i].new.as_ref().map_or(0, |n| n.len()) + 2)
-        .sum();
     let mut out = String::with_capacity(changed_len + changed_len / 2 + 256);
     paint(&mut out, "1", &["--- ", old_name]);
     out.push('\n');
     paint(&mut out, "1", &["+++ ", new_name]);
     out.push('\n');
-
-    // New-side line numbers: how many clean lines come before a row, counted up to it as
-    // the hunks go forward (each starts at or after the end of the one before).
-    let mut counted = 0;
-    let mut clean_lines = 0;
-    let mut new_before = |row: usize| {
-        if let Some(passed) = rows.get(counted..row) {
-            clean_lines += passed.iter().filter(|r| r.new.is_some()).count();
-            counted = row;
-        }
-        clean_lines
-    };
-
-    let mut rules: Vec<&str> = Vec::new();
-    let mut k = 0;
-    while k < changed.len() {
-        let first = changed[k];
-        let mut last = first;
-        while k + 1 < changed.len() && changed[k + 1] - last <= 2 * CONTEXT + 1 {
-            k += 1;
-            last = changed[k];
-        }
-        k += 1;
-        let start = first.saturating_sub(CONTEXT);
-        let end = (last + CONTEXT + 1).min(rows.len());
-        let hunk = &rows[start..end];
-        let old_len = hunk.len();
-        let before = new_before(start);
-        let new_len = new_before(end) - before;
-        let old_start = if old_len == 0 { start } else { start + 1 };
-        let new_start = if new_len == 0 { before } else { before + 1 };
-        rules.clear();
-        for row in hunk {
-            // Neighbouring lines mostly share the rule's very string: no comparison.
-            if let Some(rule) = row.removed_by {
-                if !rules.last().is_some_and(|last| std::ptr::eq(*last, rule)) {
-                    add_rule(&mut rules, rule);
-                }
-            }
-            if !row.changes.is_empty() {
-                for rule in row.changes.rule_ids() {
-                    add_rule(&mut rules, rule);
-                }
-            }
-        }
+    for hunk in &hunks {
+        let old_len = hunk.end - hunk.start;
+        let old_start = if old_len == 0 {
+            hunk.start
+        } else {
+            hunk.start + 1
+        };
+        let new_start = if hunk.new_len == 0 {
+            hunk.new_before
+        } else {
+            hunk.new_before + 1
+        };
         // `@@ -old_start,old_len +new_start,new_len @@ rules`, written in place.
         if color {
             out.push_str("\x1b[36m");
@@ -142,75 +116,165 @@ pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -
         out.push_str(" +");
         push_number(&mut out, new_start);
         out.push(',');
-        push_number(&mut out, new_len);
+        push_number(&mut out, hunk.new_len);
         out.push_str(" @@");
         if color {
             out.push_str("\x1b[0m");
         }
-        for (i, rule) in rules.iter().enumerate() {
+        for (i, rule) in rules[hunk.rules.clone()].iter().enumerate() {
             out.push_str(if i == 0 { " " } else { ", " });
             out.push_str(rule);
         }
         out.push('\n');
-        let mut i = 0;
-        while i < hunk.len() {
-            if hunk[i].is_equal() {
-                push_line(&mut out, ' ', hunk[i].old, None, color, "");
-                i += 1;
-                continue;
-            }
-            let run_end = (i..hunk.len())
-                .find(|&j| hunk[j].is_equal())
-                .unwrap_or(hunk.len());
-            let mut previous_label: Option<(Option<&str>, Changes, Option<&str>)> = None;
-            for row in &hunk[i..run_end] {
-                let label = match style {
-                    Style::Patch => None,
-                    Style::Terminal { .. } => {
-                        let this = (row.removed_by, row.changes, row.why);
-                        let text = if previous_label == Some(this) {
-                            format!("  ⟵ {}", row.joined_rules())
-                        } else {
-                            match row.why {
-                                Some(why) if row.new.is_none() => {
-                                    format!("  ⟵ {}: {why}", row.joined_rules())
-                                }
-                                _ => format!("  ⟵ {}", row.joined_rules()),
-                            }
-                        };
-                        previous_label = Some(this);
-                        Some(text)
-                    }
-                };
-                push_line(&mut out, '-', row.old, label.as_deref(), color, "31");
-            }
-            for row in &hunk[i..run_end] {
-                if let Some(new) = &row.new {
-                    push_line(&mut out, '+', new, None, color, "32");
-                }
-            }
-            i = run_end;
-        }
+        hunk_lines(&mut out, &rows[hunk.start..hunk.end], style);
     }
     out
 }
 
-/// Adds `rule` to the hunk's `rules` unless it is there.
-fn add_rule<'a>(rules: &mut Vec<&'a str>, rule: &'a str) {
-    if !rules.contains(&rule) {
+/// The hunks of the diff of `rows`, their rule ids (into `rules`) and the length of the
+/// changed lines on both sides, found in one pass over the rows: a changed row within
+/// `2 * CONTEXT + 1` rows of the one before joins its hunk, and a hunk reaches `CONTEXT`
+/// rows past its first and last changed rows.
+fn hunks<'a>(rows: &[Row<'a>], rules: &mut Vec<&'a str>) -> (Vec<Hunk>, usize) {
+    // Ends a hunk `CONTEXT` rows after its last changed row, `last`, whose clean lines
+    // up to and with it were `new_through_last`; the rows after it are unchanged, one
+    // clean line each.
+    let close = |(mut hunk, last, new_through_last): (Hunk, usize, usize)| {
+        hunk.end = (last + CONTEXT + 1).min(rows.len());
+        hunk.new_len = new_through_last + (hunk.end - last - 1) - hunk.new_before;
+        hunk
+    };
+    let mut hunks = Vec::new();
+    let mut changed_len = 0;
+    // Clean lines before the row looked at.
+    let mut new_before = 0;
+    let mut open: Option<(Hunk, usize, usize)> = None;
+    for (i, row) in rows.iter().enumerate() {
+        let has_new = usize::from(row.new.is_some());
+        if !row.is_equal() {
+            changed_len += row.old.len() + row.new.map_or(0, str::len) + 2;
+            let (hunk, last, new_through_last) = match &mut open {
+                Some((hunk, last, new)) if i - *last <= 2 * CONTEXT + 1 => (hunk, last, new),
+                _ => {
+                    hunks.extend(open.take().map(close));
+                    let start = i.saturating_sub(CONTEXT);
+                    // The rows before the change are unchanged: one clean line each.
+                    let hunk = Hunk {
+                        start,
+                        end: start,
+                        new_before: new_before - (i - start),
+                        new_len: 0,
+                        rules: rules.len()..rules.len(),
+                    };
+                    let (hunk, last, new) = open.insert((hunk, i, 0));
+                    (hunk, last, new)
+                }
+            };
+            // Neighbouring lines mostly share the rule's very string: no comparison.
+            if let Some(rule) = row.removed_by {
+                if !rules[hunk.rules.start..]
+                    .last()
+                    .is_some_and(|last| std::ptr::eq(*last, rule))
+                {
+                    add_rule(rules, hunk.rules.start, rule);
+                }
+            }
+            if !row.changes.is_empty() {
+                for rule in row.changes.rule_ids() {
+                    add_rule(rules, hunk.rules.start, rule);
+                }
+            }
+            hunk.rules.end = rules.len();
+            *last = i;
+            *new_through_last = new_before + has_new;
+        }
+        new_before += has_new;
+    }
+    hunks.extend(open.map(close));
+    (hunks, changed_len)
+}
+
+/// Adds `rule` to the rules of the hunk whose rules start at `start`, unless it is there.
+fn add_rule<'a>(rules: &mut Vec<&'a str>, start: usize, rule: &'a str) {
+    if !rules[start..]
+        .iter()
+        .any(|known| std::ptr::eq(*known, rule) || *known == rule)
+    {
         rules.push(rule);
+    }
+}
+
+/// A hunk's lines: each unchanged row as context, and each run of changed rows as their old
+/// lines and then their new ones.
+fn hunk_lines(out: &mut String, hunk: &[Row<'_>], style: Style) {
+    let color = matches!(style, Style::Terminal { color: true });
+    let mut i = 0;
+    while let Some(row) = hunk.get(i) {
+        if row.is_equal() {
+            push_line(out, ' ', row.old, None, false, "");
+            i += 1;
+            continue;
+        }
+        let run_start = i;
+        let mut any_new = false;
+        let mut previous_label: Option<(Option<&str>, Changes, Option<&str>)> = None;
+        while let Some(row) = hunk.get(i).filter(|row| !row.is_equal()) {
+            any_new |= row.new.is_some();
+            i += 1;
+            let Style::Terminal { .. } = style else {
+                push_line(out, '-', row.old, None, false, "");
+                continue;
+            };
+            let this = (row.removed_by, row.changes, row.why);
+            let label = match row.why {
+                Some(why) if row.new.is_none() && previous_label != Some(this) => {
+                    format!("  ⟵ {}: {why}", row.joined_rules())
+                }
+                _ => format!("  ⟵ {}", row.joined_rules()),
+            };
+            previous_label = Some(this);
+            push_line(out, '-', row.old, Some(&label), color, "31");
+        }
+        if any_new {
+            for new in hunk[run_start..i].iter().filter_map(|row| row.new) {
+                push_line(out, '+', new, None, color, "32");
+            }
+        }
     }
 }
 
 /// Appends `n` in decimal.
 fn push_number(out: &mut String, n: usize) {
-    // Only ASCII digits are written.
-    out.push_str(std::str::from_utf8(super::decimal(n, &mut [0; 20])).unwrap_or_default());
+    for &digit in super::decimal(n, &mut [0; 20]) {
+        out.push(char::from(digit));
+    }
 }
 
 /// Appends one diff line. `code` is the colour of a changed line ("" for context, which is
-/// never coloured). Written straight into `out`: this runs for every removed line of a run.
+/// never coloured). Written straight into `out`: this runs for every removed line of a run,
+/// and a line without colour or label (all of `removed.diff`) is copied whole, newline and
+/// all.
+#[inline]
 fn push_line(
+    out: &mut String,
+    sign: char,
+    line: &str,
+    label: Option<&str>,
+    color: bool,
+    code: &str,
+) {
+    if label.is_some() || (color && !code.is_empty()) {
+        return push_painted_line(out, sign, line, label, color, code);
+    }
+    out.push(sign);
+    out.push_str(line);
+    if !line.ends_with('\n') {
+        out.push_str("\n\\ No newline at end of file\n");
+    }
+}
+
+/// `push_line` for a line with colour or a label.
+fn push_painted_line(
     out: &mut String,
     sign: char,
     line: &str,

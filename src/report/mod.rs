@@ -280,31 +280,31 @@ impl<'a> DocumentReport<'a> {
     }
 }
 
-/// The last few strings written into a record as JSON, and where: spans near each other
-/// mostly repeat a rule or a reason (each line of a menu, the same repeated-line reason all
-/// down a page), which is then copied rather than escaped again.
+/// Strings written into a record as JSON, and where, by their address: a document's spans
+/// share a few rules' and reasons' strings (each line of a menu, the same repeated-line
+/// reason all down a page), which are then copied rather than escaped again. Each string has
+/// one place to be found, chosen by its address, so a string is looked for with one
+/// comparison; one that has lost its place to another is escaped again.
 #[derive(Default)]
 struct RecentStrings<'a> {
-    written: [Option<(&'a str, Range<usize>)>; 4],
-    next: usize,
+    written: [Option<(&'a str, Range<usize>)>; 16],
 }
 
 impl<'a> RecentStrings<'a> {
     /// Appends `text` as a JSON string (`json_string`).
+    #[inline]
     fn write(&mut self, out: &mut Vec<u8>, text: &'a str) {
-        let known = self
-            .written
-            .iter()
-            .flatten()
-            .find(|(seen, _)| *seen == text);
-        if let Some((_, range)) = known {
-            out.extend_from_within(range.clone());
-            return;
+        let address = text.as_ptr() as usize;
+        let place = &mut self.written[(address >> 4 ^ address >> 8) % 16];
+        if let Some((seen, range)) = place {
+            if std::ptr::eq(*seen, text) || *seen == text {
+                out.extend_from_within(range.clone());
+                return;
+            }
         }
         let start = out.len();
         json_string(out, text);
-        self.written[self.next] = Some((text, start..out.len()));
-        self.next = (self.next + 1) % self.written.len();
+        *place = Some((text, start..out.len()));
     }
 }
 
@@ -410,80 +410,117 @@ pub(crate) fn json_lines_in_html(out: &mut Vec<u8>, lines: &str) {
 }
 
 /// With `LINES`, each newline ends one string and starts the next (see `json_lines_in_html`).
+///
+/// The text is read eight bytes at a time, and each eight are written to `out` whole: when
+/// none needs an escape (`escapes`), that is all; else `out` is cut back to the byte that
+/// does, its escape is written, and reading goes on after it. So a byte costs about one
+/// step of eight and an escape a few steps more, with no copy of a run of any length and no
+/// loop over the bytes before an escape: removed text has a newline every line, kept lines
+/// in the page a string every line.
 // Each of the three kinds is its own function: the small ones that call it are it.
 #[inline(always)]
 fn escaped_string<const IN_HTML: bool, const LINES: bool>(out: &mut Vec<u8>, text: &str) {
-    out.reserve(text.len() + 3);
-    out.push(b'"');
-    // Removed text mostly ends with its newline, often its only escape: it is written at
-    // the end, so the rest can be copied in one piece. A last line's newline ends it.
-    let (body, newline) = match text.strip_suffix('\n') {
-        Some(body) => (body, !LINES),
-        None => (text, false),
+    // A last line's newline ends it.
+    let text = match text.strip_suffix('\n') {
+        Some(body) if LINES => body,
+        _ => text,
     };
-    let bytes = body.as_bytes();
-    // `bytes[..copied]` is in `out`; runs without escapes are copied whole.
-    let mut copied = 0;
-    while let Some(found) = next_escape::<IN_HTML>(bytes, copied) {
-        let b = bytes[found];
-        out.extend_from_slice(&bytes[copied..found]);
-        copied = found + 1;
-        if LINES && b == b'\n' {
-            out.extend_from_slice(b"\",\"");
+    let bytes = text.as_bytes();
+    // Room for the text, its quotes and the eight bytes written past where it ends; escapes
+    // make more as they come.
+    out.reserve(bytes.len() + 10);
+    out.push(b'"');
+    let mut at = 0;
+    while let Some(eight) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(eight).unwrap_or([b' '; 8]));
+        out.extend_from_slice(&word.to_le_bytes());
+        let found = escapes::<IN_HTML>(word);
+        if found == 0 {
+            at += 8;
             continue;
         }
-        match escape_of::<IN_HTML>(b) {
-            b'u' => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(&[
-                    b'\\',
-                    b'u',
-                    b'0',
-                    b'0',
-                    HEX[(b >> 4) as usize],
-                    HEX[(b & 0xF) as usize],
-                ]);
-            }
-            escape => out.extend_from_slice(&[b'\\', escape]),
-        }
+        let first = (found.trailing_zeros() / 8) as usize;
+        out.truncate(out.len() - 8 + first);
+        push_escape::<IN_HTML, LINES>(out, (word >> (8 * first)) as u8);
+        at += first + 1;
     }
-    out.extend_from_slice(&bytes[copied..]);
-    if newline {
-        out.extend_from_slice(b"\\n");
+    // Fewer than eight bytes are left, read as one word with spaces (which need no escape)
+    // above them; each escape in it is written and the word moved down past it.
+    let mut left = bytes.len() - at;
+    if left > 0 {
+        let mut word = last_word(bytes, left);
+        loop {
+            out.extend_from_slice(&word.to_le_bytes());
+            let found = escapes::<IN_HTML>(word);
+            if found == 0 {
+                out.truncate(out.len() - 8 + left);
+                break;
+            }
+            let first = (found.trailing_zeros() / 8) as usize;
+            out.truncate(out.len() - 8 + first);
+            push_escape::<IN_HTML, LINES>(out, (word >> (8 * first)) as u8);
+            // `first < left < 8`, so the shifts are of 8 to 56 bits.
+            left -= first + 1;
+            if left == 0 {
+                break;
+            }
+            let passed = 8 * (first as u32 + 1);
+            word = word >> passed | SPACES << (64 - passed);
+        }
     }
     out.push(b'"');
 }
 
-/// Where the first byte at or after `at` is that needs an escape (`escape_of`). Bytes are
-/// tested eight at a time (`escapes`), so text without escapes is passed over quickly and
-/// a byte that needs one is found without a loop over the bytes before it.
-#[inline]
-fn next_escape<const IN_HTML: bool>(bytes: &[u8], at: usize) -> Option<usize> {
-    const SPACES: u64 = 0x2020_2020_2020_2020;
-    let word = |eight: &[u8]| <[u8; 8]>::try_from(eight).map_or(SPACES, u64::from_le_bytes);
-    let first = |found: u64| (found.trailing_zeros() / 8) as usize;
-    let mut words = bytes.get(at..)?.chunks_exact(8);
-    let mut offset = at;
-    for eight in &mut words {
-        match escapes::<IN_HTML>(word(eight)) {
-            0 => offset += 8,
-            found => return Some(offset + first(found)),
-        }
+/// Eight spaces: bytes that need no escape, and fill a word past the end of a text.
+const SPACES: u64 = 0x2020_2020_2020_2020;
+
+/// The last `left` bytes of `bytes` (1 to 7 of them) as a word, the first in the low bits,
+/// with spaces above them. Read as the last eight bytes moved down, or from a text shorter
+/// than that as two overlapping reads of four, two or one byte.
+#[inline(always)]
+fn last_word(bytes: &[u8], left: usize) -> u64 {
+    let spaces = SPACES << (8 * left);
+    let len = bytes.len();
+    if let Some(eight) = len.checked_sub(8).and_then(|start| bytes.get(start..)) {
+        let eight = <[u8; 8]>::try_from(eight).unwrap_or([b' '; 8]);
+        return u64::from_le_bytes(eight) >> (64 - 8 * left) | spaces;
     }
-    if words.remainder().is_empty() {
-        return None;
-    }
-    // Fewer than eight bytes are left: they are tested as the high bytes of the last eight
-    // moved down, with spaces (which need no escape) above them; a text shorter than that
-    // is tested a byte at a time.
-    let Some(last) = bytes.len().checked_sub(8) else {
-        return (offset..bytes.len()).find(|&i| escape_of::<IN_HTML>(bytes[i]) != 0);
+    // The text is `left` bytes long.
+    let read = |at: usize, n: usize| -> u64 {
+        bytes.get(at..at + n).map_or(0, |part| {
+            part.iter()
+                .rev()
+                .fold(0, |word, &b| word << 8 | u64::from(b))
+        })
     };
-    let done = 8 * (offset - last) as u32;
-    let rest = word(&bytes[last..]) >> done | SPACES << (64 - done);
-    match escapes::<IN_HTML>(rest) {
-        0 => None,
-        found => Some(offset + first(found)),
+    let word = match len {
+        4.. => read(0, 4) | read(len - 4, 4) << (8 * (len - 4)),
+        2.. => read(0, 2) | read(len - 2, 2) << (8 * (len - 2)),
+        _ => read(0, len),
+    };
+    word | spaces
+}
+
+/// Appends the escape of `b`, one of the bytes `escapes` finds.
+#[inline(always)]
+fn push_escape<const IN_HTML: bool, const LINES: bool>(out: &mut Vec<u8>, b: u8) {
+    if LINES && b == b'\n' {
+        out.extend_from_slice(b"\",\"");
+        return;
+    }
+    match escape_of::<IN_HTML>(b) {
+        b'u' => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[(b >> 4) as usize],
+                HEX[(b & 0xF) as usize],
+            ]);
+        }
+        escape => out.extend_from_slice(&[b'\\', escape]),
     }
 }
 
@@ -493,7 +530,7 @@ fn next_escape<const IN_HTML: bool>(bytes: &[u8], at: usize) -> Option<usize> {
 /// Each test is the usual one for a zero byte (or a byte below 0x20): subtracting one from
 /// every byte sets the high bit of a byte that was zero, and the borrow that causes only
 /// reaches the bytes above it.
-#[inline]
+#[inline(always)]
 fn escapes<const IN_HTML: bool>(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -526,6 +563,7 @@ fn json_option(out: &mut Vec<u8>, text: Option<&str>) {
     }
 }
 
+#[inline(always)]
 pub(crate) fn json_number(out: &mut Vec<u8>, n: usize) {
     // Most numbers in a report are line numbers and small indexes: written as arrays of a
     // fixed length, which compile to a store rather than a copy.
@@ -881,6 +919,47 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Texts of every length made mostly of the bytes that need escapes and their
+        /// neighbours escape as serde_json escapes them, into a buffer that already holds
+        /// something; in the page, with `<` escaped too, and as one string per line.
+        #[test]
+        fn escaping_matches_serde_json(
+            text in "[a \"\\\\<\n\r\t\u{1}\u{1f}\u{7f}é中\u{2028}!#;=\\[\\]]{0,40}",
+            before in "[a\"]{0,3}",
+        ) {
+            let mut ours = before.clone().into_bytes();
+            json_string(&mut ours, &text);
+            let mut theirs = before.clone().into_bytes();
+            serde_json::to_writer(&mut theirs, &text).unwrap();
+            proptest::prop_assert_eq!(&ours, &theirs);
+
+            let in_html = |text: &str| {
+                let json = serde_json::to_string(text).unwrap();
+                json.replace('<', "\\u003c")
+            };
+            let mut ours = before.clone().into_bytes();
+            json_string_in_html(&mut ours, &text);
+            proptest::prop_assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                format!("{before}{}", in_html(&text))
+            );
+
+            let mut ours = before.clone().into_bytes();
+            json_lines_in_html(&mut ours, &text);
+            let lines: Vec<String> = text
+                .strip_suffix('\n')
+                .unwrap_or(&text)
+                .split('\n')
+                .map(in_html)
+                .collect();
+            proptest::prop_assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                format!("{before}{}", lines.join(","))
+            );
         }
     }
 
