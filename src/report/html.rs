@@ -185,8 +185,14 @@ pub struct Page {
     /// The template after the head already written.
     tail: &'static str,
     written: Written,
+    /// The documents' elements not yet in the file: written into here as they are made and
+    /// handed to the file a megabyte at a time, past its buffer, rather than copied into it.
+    pending: Vec<u8>,
     buffer: Vec<u8>,
 }
+
+/// How many bytes of documents' elements `Page` holds before it writes them.
+const PENDING: usize = 1 << 20;
 
 impl Page {
     pub fn create(out: &Path, budget: &output::SpillBudget) -> io::Result<Page> {
@@ -210,6 +216,7 @@ impl Page {
             file,
             tail,
             written: Written::default(),
+            pending: Vec::new(),
             buffer: Vec::new(),
         })
     }
@@ -225,19 +232,16 @@ impl Page {
         span_texts: Option<SpanTexts>,
     ) -> io::Result<()> {
         self.row(report)?;
-        let mut detail = std::mem::take(&mut self.buffer);
-        detail.clear();
+        self.open_detail();
         write_detail(
-            &mut detail,
+            &mut self.pending,
             report,
             clean,
             comparison,
             &self.rule_index,
             span_texts,
         );
-        let result = self.push_detail(&detail, clean.is_some());
-        self.buffer = detail;
-        result
+        self.close_detail(clean.is_some())
     }
 
     /// Adds a document's row now and returns its lines, for a run that learns only later
@@ -373,17 +377,35 @@ impl Page {
     }
 
     fn push_detail(&mut self, detail: &[u8], has_text: bool) -> io::Result<()> {
-        let mut head = Vec::with_capacity(48);
-        head.extend_from_slice(b"<script type=\"application/json\" id=\"d");
-        json_number(&mut head, self.written.documents);
-        head.extend_from_slice(b"\">");
-        self.file.write_all(&head)?;
-        self.file.write_all(detail)?;
-        self.file.write_all(b"</script>\n")?;
+        self.open_detail();
+        self.pending.extend_from_slice(detail);
+        self.close_detail(has_text)
+    }
+
+    /// Starts the next document's element, whose lines follow.
+    fn open_detail(&mut self) {
+        let out = &mut self.pending;
+        out.extend_from_slice(b"<script type=\"application/json\" id=\"d");
+        json_number(out, self.written.documents);
+        out.extend_from_slice(b"\">");
+    }
+
+    /// Ends a document's element, and writes what is pending once it is a megabyte.
+    fn close_detail(&mut self, has_text: bool) -> io::Result<()> {
+        self.pending.extend_from_slice(b"</script>\n");
         self.written.documents += 1;
         if !has_text {
             self.written.without_text += 1;
         }
+        if self.pending.len() >= PENDING {
+            self.write_pending()?;
+        }
+        Ok(())
+    }
+
+    fn write_pending(&mut self) -> io::Result<()> {
+        self.file.write_all(&self.pending)?;
+        self.pending.clear();
         Ok(())
     }
 
@@ -404,6 +426,8 @@ impl Page {
     /// What follows the documents' lines: the summary and charts, the index, the script,
     /// the end of the template.
     fn write_end(&mut self, rules: &RuleSet, clusters: &[Cluster]) -> io::Result<()> {
+        self.write_pending()?;
+        self.pending = Vec::new();
         let mut body = String::new();
         body.push_str(&self.totals.html());
         body.push_str("<div class=\"charts\">");
