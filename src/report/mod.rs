@@ -411,12 +411,12 @@ pub(crate) fn json_lines_in_html(out: &mut Vec<u8>, lines: &str) {
 
 /// With `LINES`, each newline ends one string and starts the next (see `json_lines_in_html`).
 ///
-/// The text is read eight bytes at a time, and each eight are written to `out` whole: when
-/// none needs an escape (`escapes`), that is all; else `out` is cut back to the byte that
-/// does, its escape is written, and reading goes on after it. So a byte costs about one
-/// step of eight and an escape a few steps more, with no copy of a run of any length and no
-/// loop over the bytes before an escape: removed text has a newline every line, kept lines
-/// in the page a string every line.
+/// The text is read eight bytes at a time (`escapes`). A word with an escape is written
+/// whole, cut back to the escape, the escape written, and reading goes on right after it:
+/// no loop over the bytes before an escape, and no copy of a run of any length. Removed
+/// text and reasons, with a newline every line or two, have each word written as it is
+/// read, as its own store; the page's kept lines, lines of prose, are long runs without
+/// escapes, looked through without writing and copied whole.
 // Each of the three kinds is its own function: the small ones that call it are it.
 #[inline(always)]
 fn escaped_string<const IN_HTML: bool, const LINES: bool>(out: &mut Vec<u8>, text: &str) {
@@ -430,19 +430,35 @@ fn escaped_string<const IN_HTML: bool, const LINES: bool>(out: &mut Vec<u8>, tex
     // make more as they come.
     out.reserve(bytes.len() + 10);
     out.push(b'"');
+    // `bytes[..at]` is written.
     let mut at = 0;
-    while let Some(eight) = bytes.get(at..at + 8) {
-        let word = u64::from_le_bytes(<[u8; 8]>::try_from(eight).unwrap_or([b' '; 8]));
-        out.extend_from_slice(&word.to_le_bytes());
-        let found = escapes::<IN_HTML>(word);
-        if found == 0 {
-            at += 8;
-            continue;
+    'words: loop {
+        let start = at;
+        let mut words = bytes.get(at..).unwrap_or_default().chunks_exact(8);
+        for eight in &mut words {
+            let word = u64::from_le_bytes(<[u8; 8]>::try_from(eight).unwrap_or([b' '; 8]));
+            let found = escapes::<IN_HTML>(word);
+            if found == 0 {
+                if !LINES {
+                    out.extend_from_slice(&word.to_le_bytes());
+                }
+                at += 8;
+                continue;
+            }
+            if LINES {
+                copy_run(out, bytes.get(start..at).unwrap_or_default());
+            }
+            out.extend_from_slice(&word.to_le_bytes());
+            let first = (found.trailing_zeros() / 8) as usize;
+            out.truncate(out.len() - 8 + first);
+            push_escape::<IN_HTML, LINES>(out, (word >> (8 * first)) as u8);
+            at += first + 1;
+            continue 'words;
         }
-        let first = (found.trailing_zeros() / 8) as usize;
-        out.truncate(out.len() - 8 + first);
-        push_escape::<IN_HTML, LINES>(out, (word >> (8 * first)) as u8);
-        at += first + 1;
+        if LINES {
+            copy_run(out, bytes.get(start..at).unwrap_or_default());
+        }
+        break;
     }
     // Fewer than eight bytes are left, read as one word with spaces (which need no escape)
     // above them; each escape in it is written and the word moved down past it.
@@ -469,6 +485,16 @@ fn escaped_string<const IN_HTML: bool, const LINES: bool>(out: &mut Vec<u8>, tex
         }
     }
     out.push(b'"');
+}
+
+/// Appends a run of whole words: one word as a store, more as a copy.
+#[inline(always)]
+fn copy_run(out: &mut Vec<u8>, run: &[u8]) {
+    match <[u8; 8]>::try_from(run) {
+        Ok(word) => out.extend_from_slice(&word),
+        Err(_) if !run.is_empty() => out.extend_from_slice(run),
+        Err(_) => {}
+    }
 }
 
 /// Eight spaces: bytes that need no escape, and fill a word past the end of a text.
