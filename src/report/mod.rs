@@ -656,11 +656,14 @@ impl Summary {
         let mut by_rule: Vec<(&str, usize)> = Vec::new();
         for span in &cleaned.removed {
             let rule = &*span.rule;
-            match by_rule
-                .iter_mut()
-                .find(|(known, _)| std::ptr::eq(*known, rule) || *known == rule)
-            {
-                Some((_, bytes)) => *bytes += span.bytes.len(),
+            // Spans share their rules' very strings: those are looked for first, and the
+            // strings' texts (some ids are as long as others) only when none is it.
+            let known = by_rule
+                .iter()
+                .position(|(known, _)| std::ptr::eq(*known, rule))
+                .or_else(|| by_rule.iter().position(|(known, _)| *known == rule));
+            match known {
+                Some(n) => by_rule[n].1 += span.bytes.len(),
                 None => by_rule.push((rule, span.bytes.len())),
             }
         }
