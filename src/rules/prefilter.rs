@@ -12,6 +12,8 @@
 //! match. A line they let through goes to the regex.
 
 use super::is_own_lower_case;
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{Anchored, MatchKind, StartKind};
 use memchr::memmem;
 use regex_syntax::hir::literal::Extractor;
 use regex_syntax::hir::{
@@ -21,14 +23,51 @@ use regex_syntax::hir::{
 
 /// For a list of regexes, which of them a line might match.
 pub struct RegexFilters {
-    filters: Vec<(LineFilter, Option<memmem::Finder<'static>>)>,
+    filters: Vec<RegexFilter>,
     /// Per regex, literals one of which every match holds (ignoring ASCII case), when a
-    /// selective set is known (see `required_literals`).
+    /// selective set is known (see `required_literals`) and the regex is not told apart by
+    /// its start instead (see `by_first_byte`).
     literals: Vec<Option<Vec<Vec<u8>>>>,
     /// Characters left out of the literal sets as another spelling of an ASCII letter.
     aliases: Vec<char>,
-    /// Bit `k % 64` of word `k / 64`: regex `k` has no literal set.
+    /// Bit `k % 64` of word `k / 64`: regex `k` has no literal set and is not told apart
+    /// by its start.
     unscreened: Vec<u64>,
+    /// The regexes told apart by their start: every match starts at the line's start with
+    /// one of a few literal prefixes of two bytes or more (see `Prefixes::selective`). A
+    /// line can only match such a regex when it starts with one of its prefixes, which an
+    /// automaton of them all says in a few steps from the line's start: the regex needs no
+    /// literal looked for along the line.
+    starts: Option<StartPrefixes>,
+}
+
+/// The prefixes of the regexes told apart by their start, in one automaton walked from a
+/// line's start, ignoring ASCII case.
+struct StartPrefixes {
+    automaton: aho_corasick::dfa::DFA,
+    /// Per pattern: the regex it is a prefix of.
+    regex: Vec<usize>,
+}
+
+/// What rules a line out for one regex.
+struct RegexFilter {
+    start: LineFilter,
+    /// A literal every match holds, looked for when `start` lets a line through.
+    needed: Option<memmem::Finder<'static>>,
+    /// The longest line the regex can match, in bytes: a regex anchored at both ends
+    /// matches the whole line, so a line longer than its longest match cannot match.
+    longest: usize,
+}
+
+impl RegexFilter {
+    fn might_match(&self, line: &[u8]) -> bool {
+        line.len() <= self.longest
+            && self.start.might_match(line)
+            && self
+                .needed
+                .as_ref()
+                .is_none_or(|finder| finder.find(line).is_some())
+    }
 }
 
 /// What is known about the lines one regex can match.
@@ -55,6 +94,7 @@ impl RegexFilters {
     pub fn new(patterns: &[&str]) -> RegexFilters {
         let mut filters = Vec::with_capacity(patterns.len());
         let mut literals = Vec::with_capacity(patterns.len());
+        let mut starts: Vec<Option<Vec<Box<[u8]>>>> = Vec::with_capacity(patterns.len());
         let mut aliases = Vec::new();
         for pattern in patterns {
             match regex_syntax::Parser::new().parse(pattern) {
@@ -62,27 +102,67 @@ impl RegexFilters {
                     let needed = required_literal(&hir)
                         .filter(|literal| literal.len() >= MIN_REQUIRED_LITERAL)
                         .map(|literal| memmem::Finder::new(&literal).into_owned());
-                    filters.push((LineFilter::of(&hir), needed));
-                    let mut regex_aliases = Vec::new();
-                    let set = required_literals(&hir, &mut regex_aliases)
-                        .filter(|set| set.iter().all(|literal| selective(literal)));
-                    if set.is_some() {
-                        aliases.extend(regex_aliases);
-                    }
+                    let start = LineFilter::of(&hir);
+                    let by_start = match &start {
+                        LineFilter::Start {
+                            prefixes: Some(prefixes),
+                            ..
+                        } if prefixes.selective() => Some(prefixes.prefixes.clone()),
+                        _ => None,
+                    };
+                    let longest = longest_match(&hir).unwrap_or(usize::MAX);
+                    filters.push(RegexFilter {
+                        start,
+                        needed,
+                        longest,
+                    });
+                    let set = if by_start.is_some() {
+                        None
+                    } else {
+                        let mut regex_aliases = Vec::new();
+                        let set = required_literals(&hir, &mut regex_aliases)
+                            .filter(|set| set.iter().all(|literal| selective(literal)));
+                        if set.is_some() {
+                            aliases.extend(regex_aliases);
+                        }
+                        set
+                    };
                     literals.push(set);
+                    starts.push(by_start);
                 }
                 Err(_) => {
-                    filters.push((LineFilter::Any, None));
+                    filters.push(RegexFilter {
+                        start: LineFilter::Any,
+                        needed: None,
+                        longest: usize::MAX,
+                    });
                     literals.push(None);
+                    starts.push(None);
                 }
             }
         }
         aliases.sort_unstable();
         aliases.dedup();
         let mut unscreened = vec![0u64; literals.len().div_ceil(64)];
-        for (k, set) in literals.iter().enumerate() {
-            if set.is_none() {
-                unscreened[k / 64] |= 1 << (k % 64);
+        let mut by_start = vec![0u64; unscreened.len()];
+        let mut prefixes: Vec<Box<[u8]>> = Vec::new();
+        let mut owners = Vec::new();
+        for (k, (set, start)) in literals.iter().zip(starts).enumerate() {
+            match start {
+                Some(start) => {
+                    owners.extend(std::iter::repeat_n(k, start.len()));
+                    prefixes.extend(start);
+                    by_start[k / 64] |= 1 << (k % 64);
+                }
+                None if set.is_none() => unscreened[k / 64] |= 1 << (k % 64),
+                None => {}
+            }
+        }
+        let starts = StartPrefixes::build(&prefixes, owners);
+        if starts.is_none() {
+            // Without the automaton these regexes run their own filters on every line.
+            for (word, by_start) in unscreened.iter_mut().zip(by_start) {
+                *word |= by_start;
             }
         }
         RegexFilters {
@@ -90,6 +170,7 @@ impl RegexFilters {
             literals,
             aliases,
             unscreened,
+            starts,
         }
     }
 
@@ -105,9 +186,53 @@ impl RegexFilters {
         self.literals.get(regex)?.as_deref()
     }
 
+    /// Sets bit `k % 64` of `bits[k / 64]` for each regex `k` told apart by its start
+    /// (see `starts`) that `line` starts with a prefix of: the others of them cannot match.
+    pub fn starting_with(&self, line: &str, bits: &mut [u64]) {
+        let Some(starts) = &self.starts else {
+            return;
+        };
+        let dfa = &starts.automaton;
+        let Ok(mut state) = dfa.start_state(Anchored::Yes) else {
+            return;
+        };
+        // The walk ends at the dead state, a prefix's length at most from the start.
+        for &byte in line.as_bytes() {
+            state = dfa.next_state(Anchored::Yes, state, byte);
+            if dfa.is_special(state) {
+                if dfa.is_dead(state) {
+                    return;
+                }
+                for k in 0..dfa.match_len(state) {
+                    let pattern = dfa.match_pattern(state, k).as_usize();
+                    if let Some(&regex) = starts.regex.get(pattern) {
+                        if let Some(word) = bits.get_mut(regex / 64) {
+                            *word |= 1 << (regex % 64);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The prefixes of regex `regex` when it is told apart by its start (see `starts`).
+    #[cfg(test)]
+    pub fn start_prefixes(&self, regex: usize) -> Option<&[Box<[u8]>]> {
+        let starts = self.starts.as_ref()?;
+        starts.regex.contains(&regex).then_some(())?;
+        match &self.filters.get(regex)?.start {
+            LineFilter::Start {
+                prefixes: Some(prefixes),
+                ..
+            } => Some(&prefixes.prefixes),
+            _ => None,
+        }
+    }
+
     /// `candidates` for a line of which it is already known which regexes' required
-    /// literals it holds: bit `k % 64` of `holds_literal[k / 64]` for regex `k`. Regexes
-    /// without a literal set are tested as `candidates` tests them; the others only when
+    /// literals it holds or whose prefixes it starts with (see `starting_with`): bit
+    /// `k % 64` of `holds_literal[k / 64]` for regex `k`. Regexes with neither a literal
+    /// set nor such prefixes are tested as `candidates` tests them; the others only when
     /// their bit is set, so a line holding no literal costs a few word operations.
     pub fn candidates_given(&self, line: &str, holds_literal: &[u64], mut test: impl FnMut(usize)) {
         for (word, &unscreened) in self.unscreened.iter().enumerate() {
@@ -115,14 +240,10 @@ impl RegexFilters {
             while bits != 0 {
                 let regex = word * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                let Some((filter, needed)) = self.filters.get(regex) else {
+                let Some(filter) = self.filters.get(regex) else {
                     break;
                 };
-                if filter.might_match(line.as_bytes())
-                    && needed
-                        .as_ref()
-                        .is_none_or(|finder| finder.find(line.as_bytes()).is_some())
-                {
+                if filter.might_match(line.as_bytes()) {
                     test(regex);
                 }
             }
@@ -132,15 +253,30 @@ impl RegexFilters {
     /// Calls `test` with the index of every regex that might match `line`, in order; the
     /// regexes it leaves out cannot match.
     pub fn candidates(&self, line: &str, mut test: impl FnMut(usize)) {
-        for (regex, (filter, needed)) in self.filters.iter().enumerate() {
-            if filter.might_match(line.as_bytes())
-                && needed
-                    .as_ref()
-                    .is_none_or(|finder| finder.find(line.as_bytes()).is_some())
-            {
+        for (regex, filter) in self.filters.iter().enumerate() {
+            if filter.might_match(line.as_bytes()) {
                 test(regex);
             }
         }
+    }
+}
+
+impl StartPrefixes {
+    /// The automaton of `prefixes`, the prefix `p` belonging to regex `regex[p]`; `None`
+    /// when there are none or it cannot be built.
+    fn build(prefixes: &[Box<[u8]>], regex: Vec<usize>) -> Option<StartPrefixes> {
+        if prefixes.is_empty() {
+            return None;
+        }
+        let automaton = aho_corasick::dfa::DFA::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .start_kind(StartKind::Anchored)
+            .prefilter(false)
+            .build(prefixes)
+            .ok()?;
+        automaton.start_state(Anchored::Yes).ok()?;
+        Some(StartPrefixes { automaton, regex })
     }
 }
 
@@ -210,6 +346,15 @@ impl LineFilter {
             LineFilter::Any => true,
         }
     }
+}
+
+/// The length of the longest line `hir` can match, when that is bounded: a match of a
+/// pattern anchored at the start and the end of the text is the whole line.
+fn longest_match(hir: &Hir) -> Option<usize> {
+    let properties = hir.properties();
+    let anchored = properties.look_set_prefix().contains(Look::Start)
+        && properties.look_set_suffix().contains(Look::End);
+    anchored.then(|| properties.maximum_len()).flatten()
 }
 
 /// The bytes a match of `hir` can start with, and whether it can be empty (then it can
@@ -606,6 +751,12 @@ struct Prefixes {
 }
 
 impl Prefixes {
+    /// Whether the prefixes tell lines apart by a few bytes each: none is shorter than two
+    /// bytes (a single letter starts a line too often to be worth comparing with).
+    fn selective(&self) -> bool {
+        self.prefixes.iter().all(|prefix| prefix.len() >= 2)
+    }
+
     /// Whether `line` starts with one of the prefixes, ignoring ASCII case.
     fn is_match(&self, line: &[u8]) -> bool {
         let Some(&first) = line.first() else {
@@ -865,6 +1016,80 @@ mod tests {
             assert!(matches!(filter(pattern), LineFilter::Any), "{pattern}");
         }
         assert_eq!(candidates(&p, ""), [0, 1, 2, 3]);
+    }
+
+    /// The regexes (by index) that `filters` lets through for `line` when it is known which
+    /// literals the line holds, as the screen finds them.
+    fn candidates_screened(patterns: &[&str], line: &str) -> Vec<usize> {
+        let filters = RegexFilters::new(patterns);
+        let mut holds = vec![0u64; patterns.len().div_ceil(64)];
+        let lower = line.to_ascii_lowercase();
+        for k in 0..patterns.len() {
+            let literals = filters.literals(k).unwrap_or(&[]);
+            if literals
+                .iter()
+                .any(|l| memmem::find(lower.as_bytes(), l).is_some())
+            {
+                holds[k / 64] |= 1 << (k % 64);
+            }
+        }
+        filters.starting_with(line, &mut holds);
+        let mut found = Vec::new();
+        filters.candidates_given(line, &holds, |k| found.push(k));
+        found
+    }
+
+    #[test]
+    fn regexes_anchored_on_a_few_prefixes_are_told_apart_by_their_start() {
+        let p = [
+            r"^(?:By|Par) [A-Z]",
+            r"(?i)^(photo|image)s?:",
+            r"(?i:^ſhare now)|^Über",
+            r"^[A-Z][a-z]+ is a writer",
+            r"^a\d",
+            r"(?i)cookies",
+        ];
+        let filters = RegexFilters::new(&p);
+        for (k, pattern) in p.iter().enumerate().take(3) {
+            assert!(filters.start_prefixes(k).is_some(), "{pattern}");
+            assert!(filters.literals(k).is_none(), "{pattern}");
+        }
+        // A capital letter or a single byte starts too many lines.
+        assert!(filters.start_prefixes(3).is_none());
+        assert!(filters.literals(3).is_some());
+        assert!(filters.start_prefixes(4).is_none());
+        assert!(filters.start_prefixes(5).is_none());
+        for (line, want) in [
+            ("By Jane", vec![0]),
+            ("by jane", vec![]),
+            ("Byline", vec![]),
+            ("PHOTOS: x", vec![1]),
+            ("A photo: x", vec![]),
+            ("SHARE NOW", vec![2]),
+            ("ſhare now", vec![2]),
+            ("Über", vec![2]),
+            ("über", vec![]),
+            ("Jane is a writer", vec![3]),
+            ("We use cookies", vec![5]),
+            ("Par ici", vec![0]),
+            ("", vec![]),
+        ] {
+            assert_eq!(candidates_screened(&p, line), want, "{line:?}");
+            let all = candidates(&p, line);
+            assert!(want.iter().all(|k| all.contains(k)), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn a_line_longer_than_a_whole_line_match_is_ruled_out() {
+        let p = [r"^(?:yes|no)\.?$", r"^(?:yes|no)", r"(?:yes|no)$"];
+        assert_eq!(candidates(&p, "yes."), [0, 1, 2]);
+        assert!(!candidates(&p, "yes sir").contains(&0));
+        assert!(!candidates(&p, "sir, no").contains(&0));
+        let filters = RegexFilters::new(&p);
+        assert_eq!(filters.filters[0].longest, 4);
+        assert_eq!(filters.filters[1].longest, usize::MAX);
+        assert_eq!(filters.filters[2].longest, usize::MAX);
     }
 
     fn literals(pattern: &str) -> Option<Vec<String>> {
