@@ -875,15 +875,28 @@ fn fold_ascii_capitals(hir: &Hir, budget: usize) -> (Hir, bool) {
         HirKind::Concat(parts) => {
             let mut folded = Vec::new();
             let mut left = budget;
-            for part in parts {
+            for (at, part) in parts.iter().enumerate() {
                 if left == 0 {
                     return (Hir::concat(folded), false);
                 }
                 let (part_folded, whole) = fold_ascii_capitals(part, left);
-                folded.push(part_folded);
                 if !whole {
+                    // A part that can match nothing, cut short (`(?:jetzt |den )?`, whose
+                    // case-insensitive words are runs of classes): a string starts either
+                    // with what the part matches or with what the parts after it match.
+                    if let HirKind::Repetition(repetition) = part.kind() {
+                        if repetition.min == 0 {
+                            let (once, _) = fold_ascii_capitals(&repetition.sub, left);
+                            let after = Hir::concat(parts[at + 1..].to_vec());
+                            let (after, _) = fold_ascii_capitals(&after, left);
+                            folded.push(Hir::alternation(vec![once, after]));
+                            return (Hir::concat(folded), false);
+                        }
+                    }
+                    folded.push(part_folded);
                     return (Hir::concat(folded), false);
                 }
+                folded.push(part_folded);
                 left = left.saturating_sub(part.properties().minimum_len().unwrap_or(0));
             }
             (Hir::concat(folded), true)
@@ -1078,6 +1091,31 @@ mod tests {
             let all = candidates(&p, line);
             assert!(want.iter().all(|k| all.contains(k)), "{line:?}");
         }
+    }
+
+    #[test]
+    fn optional_words_cut_short_leave_the_words_after_them_as_prefixes() {
+        // Case-insensitive words are runs of classes, cut at the prefixes' length: the
+        // prefixes still hold the words that follow a word that may be left out.
+        let p = [r"(?i)^(?:jetzt )?(?:(?:unseren|den|kostenlosen) )*newsletter abonnieren"];
+        let LineFilter::Start {
+            prefixes: Some(prefixes),
+            ..
+        } = filter(p[0])
+        else {
+            panic!("no prefixes");
+        };
+        assert!(prefixes.selective());
+        let listed = |text: &str| prefixes.prefixes.iter().any(|p| **p == *text.as_bytes());
+        assert!(listed("newslett") && listed("jetzt ne") && listed("kostenlo"));
+        for line in [
+            "Newsletter abonnieren",
+            "Jetzt den Newsletter abonnieren",
+            "Den kostenlosen Newsletter abonnieren",
+        ] {
+            assert_eq!(candidates(&p, line), [0], "{line:?}");
+        }
+        assert!(candidates(&p, "Anmelden zum Newsletter").is_empty());
     }
 
     #[test]
