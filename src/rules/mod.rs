@@ -1338,6 +1338,8 @@ mod tests {
         r"^©",
         r"(?i)©|\(c\)",
         r"^$",
+        r"(?i)^(?:\d+ notes?|notes? \(\d+\))$",
+        r"^\p{Han}+新闻",
     ];
 
     /// Pieces of user lines, for the rule sets below.
@@ -1369,6 +1371,13 @@ mod tests {
         "©",
         "(c)",
         "\t",
+        "\u{0663}",
+        "\u{FF12}",
+        "12 ",
+        " notes",
+        "Note (3)",
+        "中文",
+        "新闻",
     ];
 
     /// Rule sets to hold the screen to: the defaults; the defaults with a user's odd regexes
@@ -1475,7 +1484,7 @@ mod tests {
         let by_start = (0..rules.regexes.len())
             .filter(|&k| rules.regex_filters.start_prefixes(k).is_some())
             .count();
-        assert!(by_start >= 6, "{by_start}");
+        assert!(by_start >= 10, "{by_start}");
         // Every regex told apart by its start really matches at the line's start only.
         for k in 0..rules.regexes.len() {
             if rules.regex_filters.start_prefixes(k).is_some() {

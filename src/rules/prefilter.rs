@@ -752,9 +752,13 @@ struct Prefixes {
 
 impl Prefixes {
     /// Whether the prefixes tell lines apart by a few bytes each: none is shorter than two
-    /// bytes (a single letter starts a line too often to be worth comparing with).
+    /// bytes but a digit, a punctuation mark or the first byte of a character beyond ASCII
+    /// (a single letter or space starts a line too often to be worth comparing with).
     fn selective(&self) -> bool {
-        self.prefixes.iter().all(|prefix| prefix.len() >= 2)
+        self.prefixes.iter().all(|prefix| match **prefix {
+            [b] => !b.is_ascii_alphabetic() && !b.is_ascii_whitespace(),
+            _ => !prefix.is_empty(),
+        })
     }
 
     /// Whether `line` starts with one of the prefixes, ignoring ASCII case.
@@ -798,14 +802,28 @@ fn prefix_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     // The prefixes are compared ignoring ASCII case, so ASCII capitals are folded into
     // lower case first: "photo" is then one spelling, not 32. Only the start of the pattern
     // matters for prefixes of eight bytes at most.
-    let (folded, _) = fold_ascii_capitals(hir, PREFIX_BYTES);
-    [PREFIX_BYTES, 3, 1].into_iter().find_map(|limit| {
-        let seq = Extractor::new().limit_literal_len(limit).extract(&folded);
-        let literals = seq.literals()?;
-        let usable = !literals.is_empty() && literals.iter().all(|l| !l.as_bytes().is_empty());
-        usable.then(|| literals.iter().map(|l| l.as_bytes().to_vec()).collect())
-    })
+    let listed = |lead_bytes: bool| {
+        let (folded, _) = fold_ascii_capitals(hir, PREFIX_BYTES, lead_bytes);
+        [PREFIX_BYTES, 3, 1].into_iter().find_map(|limit| {
+            let mut extractor = Extractor::new();
+            extractor.limit_literal_len(limit);
+            if lead_bytes {
+                extractor.limit_class(MAX_LEAD_BYTES);
+            }
+            let seq = extractor.extract(&folded);
+            let literals = seq.literals()?;
+            let usable = !literals.is_empty() && literals.iter().all(|l| !l.as_bytes().is_empty());
+            usable.then(|| literals.iter().map(|l| l.as_bytes().to_vec()).collect())
+        })
+    };
+    // A match that can start with any of many characters (`\d`) starts with one of their
+    // first bytes, which are far fewer.
+    listed(false).or_else(|| listed(true))
 }
+
+/// A wide class at a pattern's start becomes the first bytes of its characters when they
+/// are at most this many.
+const MAX_LEAD_BYTES: usize = 48;
 
 /// The longest literal prefixes listed.
 const PREFIX_BYTES: usize = 8;
@@ -813,15 +831,27 @@ const PREFIX_BYTES: usize = 8;
 /// The start of `hir`, with every ASCII capital it can match replaced by its lower case
 /// (but in wide classes), and whether that is all of it. It matches, for each string `hir`
 /// matches, a prefix of the string with its ASCII lower-cased, of at least `budget` bytes
-/// when the string has them: what follows that many bytes is left out.
-fn fold_ascii_capitals(hir: &Hir, budget: usize) -> (Hir, bool) {
+/// when the string has them: what follows that many bytes is left out. With `lead_bytes`,
+/// a wide class becomes the first bytes of its characters and ends what is kept (a match
+/// then starts with one of those bytes, which may be fewer than `budget`).
+fn fold_ascii_capitals(hir: &Hir, budget: usize, lead_bytes: bool) -> (Hir, bool) {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => (hir.clone(), true),
         HirKind::Literal(literal) => (Hir::literal(literal.0.to_ascii_lowercase()), true),
         // A wide class (`\S`, `.`) is left as it is: it has too many spellings to list
-        // either way.
+        // either way. Or, when asked, it becomes the first bytes of its characters, a
+        // prefix of what it matches.
         HirKind::Class(Class::Unicode(class)) if class.ranges().len() > MAX_FOLDED_RANGES => {
-            (hir.clone(), true)
+            if lead_bytes {
+                let mut set = [false; 256];
+                add_lead_bytes(&Class::Unicode(class.clone()), &mut set);
+                let ranges = (0..=255u8)
+                    .filter(|&b| set[usize::from(b)])
+                    .map(|b| ClassBytesRange::new(b, b));
+                (Hir::class(Class::Bytes(ClassBytes::new(ranges))), false)
+            } else {
+                (hir.clone(), true)
+            }
         }
         HirKind::Class(Class::Unicode(class)) => {
             let capitals = ClassUnicode::new([ClassUnicodeRange::new('A', 'Z')]);
@@ -850,7 +880,7 @@ fn fold_ascii_capitals(hir: &Hir, budget: usize) -> (Hir, bool) {
             (Hir::class(Class::Bytes(folded)), true)
         }
         HirKind::Repetition(repetition) => {
-            let (sub, whole) = fold_ascii_capitals(&repetition.sub, budget);
+            let (sub, whole) = fold_ascii_capitals(&repetition.sub, budget, lead_bytes);
             if whole {
                 let folded = Hir::repetition(Repetition {
                     sub: Box::new(sub),
@@ -865,7 +895,7 @@ fn fold_ascii_capitals(hir: &Hir, budget: usize) -> (Hir, bool) {
             }
         }
         HirKind::Capture(capture) => {
-            let (sub, whole) = fold_ascii_capitals(&capture.sub, budget);
+            let (sub, whole) = fold_ascii_capitals(&capture.sub, budget, lead_bytes);
             let folded = Hir::capture(Capture {
                 sub: Box::new(sub),
                 ..capture.clone()
@@ -879,16 +909,16 @@ fn fold_ascii_capitals(hir: &Hir, budget: usize) -> (Hir, bool) {
                 if left == 0 {
                     return (Hir::concat(folded), false);
                 }
-                let (part_folded, whole) = fold_ascii_capitals(part, left);
+                let (part_folded, whole) = fold_ascii_capitals(part, left, lead_bytes);
                 if !whole {
                     // A part that can match nothing, cut short (`(?:jetzt |den )?`, whose
                     // case-insensitive words are runs of classes): a string starts either
                     // with what the part matches or with what the parts after it match.
                     if let HirKind::Repetition(repetition) = part.kind() {
                         if repetition.min == 0 {
-                            let (once, _) = fold_ascii_capitals(&repetition.sub, left);
+                            let (once, _) = fold_ascii_capitals(&repetition.sub, left, lead_bytes);
                             let after = Hir::concat(parts[at + 1..].to_vec());
-                            let (after, _) = fold_ascii_capitals(&after, left);
+                            let (after, _) = fold_ascii_capitals(&after, left, lead_bytes);
                             folded.push(Hir::alternation(vec![once, after]));
                             return (Hir::concat(folded), false);
                         }
@@ -906,7 +936,7 @@ fn fold_ascii_capitals(hir: &Hir, budget: usize) -> (Hir, bool) {
             let folded = branches
                 .iter()
                 .map(|branch| {
-                    let (folded, whole) = fold_ascii_capitals(branch, budget);
+                    let (folded, whole) = fold_ascii_capitals(branch, budget, lead_bytes);
                     all_whole &= whole;
                     folded
                 })
@@ -936,6 +966,19 @@ mod tests {
         LineFilter::of(&regex_syntax::Parser::new().parse(pattern).unwrap())
     }
 
+    /// The prefixes a regex is told apart by, which must be selective.
+    fn selective_prefixes(pattern: &str) -> Vec<Box<[u8]>> {
+        let LineFilter::Start {
+            prefixes: Some(prefixes),
+            ..
+        } = filter(pattern)
+        else {
+            panic!("no prefixes: {pattern}");
+        };
+        assert!(prefixes.selective(), "{pattern}");
+        prefixes.prefixes
+    }
+
     #[test]
     fn anchored_alternation_is_ruled_out_by_its_start() {
         let p = [r"(?i)^\(?(photo|image)s?\s*:\s*\S+$"];
@@ -955,15 +998,27 @@ mod tests {
 
     #[test]
     fn wide_class_at_the_start_still_limits_the_first_byte() {
-        // Any Unicode digit can start it: too many prefixes to list, but not every byte.
+        // Any Unicode digit can start it: too many prefixes to list, but their first bytes
+        // are few, and no letter.
         let p = [r"^(?:\d+ comments|Comments)"];
-        assert!(matches!(
-            filter(p[0]),
-            LineFilter::Start { prefixes: None, .. }
-        ));
+        let prefixes = selective_prefixes(p[0]);
+        assert!(prefixes.iter().any(|p| **p == *b"7"));
+        assert!(prefixes.iter().any(|p| **p == *b"comments"));
         assert_eq!(candidates(&p, "12 comments"), [0]);
         assert_eq!(candidates(&p, "\u{0663} comments"), [0]);
+        assert_eq!(candidates_screened(&p, "\u{0663} comments"), [0]);
+        assert_eq!(candidates_screened(&p, "Comments"), [0]);
         assert!(candidates(&p, "No comments").is_empty());
+        assert!(candidates_screened(&p, "No comments").is_empty());
+        // A class of letters at the start is no better than its first letter.
+        let q = [r"^\w+ is a writer"];
+        assert!(!matches!(
+            filter(q[0]),
+            LineFilter::Start {
+                prefixes: Some(ref p),
+                ..
+            } if p.selective()
+        ));
     }
 
     #[test]
@@ -1098,15 +1153,8 @@ mod tests {
         // Case-insensitive words are runs of classes, cut at the prefixes' length: the
         // prefixes still hold the words that follow a word that may be left out.
         let p = [r"(?i)^(?:jetzt )?(?:(?:unseren|den|kostenlosen) )*newsletter abonnieren"];
-        let LineFilter::Start {
-            prefixes: Some(prefixes),
-            ..
-        } = filter(p[0])
-        else {
-            panic!("no prefixes");
-        };
-        assert!(prefixes.selective());
-        let listed = |text: &str| prefixes.prefixes.iter().any(|p| **p == *text.as_bytes());
+        let prefixes = selective_prefixes(p[0]);
+        let listed = |text: &str| prefixes.iter().any(|p| **p == *text.as_bytes());
         assert!(listed("newslett") && listed("jetzt ne") && listed("kostenlo"));
         for line in [
             "Newsletter abonnieren",
