@@ -41,6 +41,10 @@ pub struct RegexFilters {
     starts: Option<StartPrefixes>,
 }
 
+/// At most this many prefixes in `StartPrefixes`, which keeps its automaton to a few
+/// megabytes: the regexes past them are screened by their literals.
+const MAX_START_PREFIXES: usize = 2048;
+
 /// The prefixes of the regexes told apart by their start, in one automaton walked from a
 /// line's start, ignoring ASCII case.
 struct StartPrefixes {
@@ -95,6 +99,7 @@ impl RegexFilters {
         let mut filters = Vec::with_capacity(patterns.len());
         let mut literals = Vec::with_capacity(patterns.len());
         let mut starts: Vec<Option<Vec<Box<[u8]>>>> = Vec::with_capacity(patterns.len());
+        let mut start_total = 0;
         let mut aliases = Vec::new();
         for pattern in patterns {
             match regex_syntax::Parser::new().parse(pattern) {
@@ -107,7 +112,12 @@ impl RegexFilters {
                         LineFilter::Start {
                             prefixes: Some(prefixes),
                             ..
-                        } if prefixes.selective() => Some(prefixes.prefixes.clone()),
+                        } if prefixes.selective()
+                            && start_total + prefixes.prefixes.len() <= MAX_START_PREFIXES =>
+                        {
+                            start_total += prefixes.prefixes.len();
+                            Some(prefixes.prefixes.clone())
+                        }
                         _ => None,
                     };
                     let longest = longest_match(&hir).unwrap_or(usize::MAX);
@@ -1164,6 +1174,25 @@ mod tests {
             assert_eq!(candidates(&p, line), [0], "{line:?}");
         }
         assert!(candidates(&p, "Anmelden zum Newsletter").is_empty());
+    }
+
+    #[test]
+    fn the_prefixes_told_apart_by_the_start_are_capped() {
+        let owned: Vec<String> = (0..400)
+            .map(|k| format!("^(?:aa{k}|bb{k}|cc{k}|dd{k}|ee{k}|ff{k})x"))
+            .collect();
+        let patterns: Vec<&str> = owned.iter().map(String::as_str).collect();
+        let filters = RegexFilters::new(&patterns);
+        let by_start = (0..patterns.len())
+            .filter(|&k| filters.start_prefixes(k).is_some())
+            .count();
+        assert_eq!(by_start, MAX_START_PREFIXES / 6);
+        assert!(filters.literals(399).is_some());
+        for line in ["aa7x", "ff399x", "cc341x", "zz1x"] {
+            let all = candidates(&patterns, line);
+            let screened = candidates_screened(&patterns, line);
+            assert_eq!(all, screened, "{line:?}");
+        }
     }
 
     #[test]
