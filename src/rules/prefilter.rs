@@ -12,7 +12,7 @@
 //! match. A line they let through goes to the regex.
 
 use super::is_own_lower_case;
-use aho_corasick::automaton::Automaton;
+use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{Anchored, MatchKind, StartKind};
 use memchr::memmem;
 use regex_syntax::hir::literal::Extractor;
@@ -49,6 +49,8 @@ const MAX_START_PREFIXES: usize = 2048;
 /// line's start, ignoring ASCII case.
 struct StartPrefixes {
     automaton: aho_corasick::dfa::DFA,
+    /// Where a walk from a line's start begins.
+    start: StateID,
     /// Per pattern: the regex it is a prefix of.
     regex: Vec<usize>,
 }
@@ -198,14 +200,13 @@ impl RegexFilters {
 
     /// Sets bit `k % 64` of `bits[k / 64]` for each regex `k` told apart by its start
     /// (see `starts`) that `line` starts with a prefix of: the others of them cannot match.
+    #[inline]
     pub fn starting_with(&self, line: &str, bits: &mut [u64]) {
         let Some(starts) = &self.starts else {
             return;
         };
         let dfa = &starts.automaton;
-        let Ok(mut state) = dfa.start_state(Anchored::Yes) else {
-            return;
-        };
+        let mut state = starts.start;
         // The walk ends at the dead state, a prefix's length at most from the start.
         for &byte in line.as_bytes() {
             state = dfa.next_state(Anchored::Yes, state, byte);
@@ -285,8 +286,12 @@ impl StartPrefixes {
             .prefilter(false)
             .build(prefixes)
             .ok()?;
-        automaton.start_state(Anchored::Yes).ok()?;
-        Some(StartPrefixes { automaton, regex })
+        let start = automaton.start_state(Anchored::Yes).ok()?;
+        Some(StartPrefixes {
+            automaton,
+            start,
+            regex,
+        })
     }
 }
 
