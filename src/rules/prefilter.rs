@@ -26,7 +26,7 @@ pub struct RegexFilters {
     filters: Vec<RegexFilter>,
     /// Per regex, literals one of which every match holds (ignoring ASCII case), when a
     /// selective set is known (see `required_literals`) and the regex is not told apart by
-    /// its start instead (see `by_first_byte`).
+    /// its start instead (see `starts`).
     literals: Vec<Option<Vec<Vec<u8>>>>,
     /// Characters left out of the literal sets as another spelling of an ASCII letter.
     aliases: Vec<char>,
