@@ -287,13 +287,17 @@ pub struct RuleSet {
 }
 
 /// One automaton, ignoring ASCII case, that holds every `contains` phrase and each regex's
-/// required literals (see `prefilter::required_literals`). One pass over a line says which
-/// of the exact searches can find anything on it: nearly every line holds none of the
-/// literals, and then only the whole-line phrases are looked for (anchored, which fails
-/// after a byte or two). The exact searches that do run are those used without the screen,
-/// so a line's matches and their reasons do not depend on it.
+/// required literals (see `prefilter::required_literals`), but for the regexes told apart
+/// by their start (see `RegexFilters::starting_with`), which a few bytes at the line's start
+/// settle. One pass over a line says which of the exact searches can find anything on it:
+/// nearly every line holds none of the literals, and then only the whole-line phrases are
+/// looked for (anchored, which fails after a byte or two). The exact searches that do run
+/// are those used without the screen, so a line's matches and their reasons do not depend
+/// on it.
 struct Screen {
-    automaton: aho_corasick::dfa::DFA,
+    /// `None` when there is nothing to look for along a line: no `contains` phrase, and
+    /// every regex either told apart by its start or without a literal set.
+    automaton: Option<aho_corasick::dfa::DFA>,
     /// Per pattern: what a match of it means.
     meaning: Vec<Vec<Literal>>,
     /// Characters the regex literals leave out (see `RegexFilters::aliases`).
@@ -362,19 +366,25 @@ impl Screen {
         }
         // An empty phrase would match every line; without the screen such a line goes to
         // the exact searches as before. With no phrase and no literal at all there is
-        // nothing to screen for, and walking every line would be wasted.
-        if patterns.is_empty() || patterns.iter().any(Vec::is_empty) {
+        // nothing to walk a line for: the regexes are told apart by their start or not at
+        // all.
+        if patterns.iter().any(Vec::is_empty) {
             return None;
         }
-        // A DFA walked byte by byte below: a table look-up per byte of every line, with
-        // every pattern that ends at a byte listed in the state it leads to.
-        let automaton = aho_corasick::dfa::DFA::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .prefilter(false)
-            .build(&patterns)
-            .ok()?;
-        automaton.start_state(Anchored::No).ok()?;
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            // A DFA walked byte by byte below: a table look-up per byte of every line, with
+            // every pattern that ends at a byte listed in the state it leads to.
+            let automaton = aho_corasick::dfa::DFA::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .prefilter(false)
+                .build(&patterns)
+                .ok()?;
+            automaton.start_state(Anchored::No).ok()?;
+            Some(automaton)
+        };
         Some(Screen {
             automaton,
             meaning,
@@ -405,7 +415,9 @@ impl Screen {
 
     fn scan(&self, haystack: &str) -> Screened {
         let mut found = Screened::default();
-        let dfa = &self.automaton;
+        let Some(dfa) = &self.automaton else {
+            return found;
+        };
         let Ok(mut state) = dfa.start_state(Anchored::No) else {
             // Checked when the screen was built; were it to fail, every search runs.
             found.contains = true;
@@ -757,10 +769,11 @@ impl RuleSet {
         // The screen ignores ASCII case only, which on a line whose other characters have no
         // lower case of their own is the same as matching the lower-cased line.
         if let Some(screen) = screen.filter(|s| s.covers(trimmed)) {
-            let seen = screen.scan(trimmed);
+            let mut seen = screen.scan(trimmed);
             if line_phrases.is_some() || seen.contains {
                 self.match_phrases(line_phrases, seen.contains, trimmed, found);
             }
+            self.regex_filters.starting_with(trimmed, &mut seen.regexes);
             self.regex_filters
                 .candidates_given(trimmed, &seen.regexes, |k| {
                     self.test_regex(k, trimmed, found)
@@ -1240,6 +1253,288 @@ mod tests {
         "Impressum",
         "x",
     ];
+
+    /// What a line matches, found the slow way: no screen and no regex filter, the phrases
+    /// looked for in the lower-cased line and every regex run on it.
+    fn unfiltered(rules: &RuleSet, text: &str) -> Vec<(usize, String)> {
+        let mut found = Vec::new();
+        let trimmed = text.trim();
+        if !trimmed.is_empty() {
+            // As `matches` does, a line over three times as long as the longest whole-line
+            // phrase is not looked up.
+            let line_phrases = rules
+                .line_phrases
+                .as_ref()
+                .filter(|index| trimmed.len() <= index.longest() * 3);
+            rules.match_phrases(line_phrases, true, &lowercase(trimmed), &mut found);
+            for k in 0..rules.regexes.len() {
+                rules.test_regex(k, trimmed, &mut found);
+            }
+            found.sort_by_key(|f| f.rule);
+        }
+        found.iter().map(|m| (m.rule, m.why.to_string())).collect()
+    }
+
+    /// What `line` matches with the screen and without it.
+    fn screened_and_not(rules: &RuleSet, line: &str) -> [Vec<(usize, String)>; 2] {
+        [rules.screen.as_ref(), None].map(|screen| {
+            let mut found = Vec::new();
+            rules.matches_screened(line, &mut found, screen);
+            found.iter().map(|m| (m.rule, m.why.to_string())).collect()
+        })
+    }
+
+    fn user_rule(number: usize, matcher: MatchDef) -> RuleDef {
+        RuleDef {
+            id: format!("user.rule-{number}"),
+            description: String::new(),
+            matcher,
+            action: Action::Drop,
+            position: Position::Anywhere,
+            sites: Vec::new(),
+            enabled: true,
+            examples: Vec::new(),
+            origin: Origin {
+                file: "user.toml".into(),
+                line: number + 1,
+                column: 1,
+            },
+        }
+    }
+
+    fn regex_rule(number: usize, regex: &str) -> RuleDef {
+        user_rule(
+            number,
+            MatchDef {
+                regex: Some(regex.to_string()),
+                ..MatchDef::default()
+            },
+        )
+    }
+
+    /// Regexes a user might write that the default rules do not: unanchored, anchored on a
+    /// letter or on a few words, anchored at both ends, multi-line, matching anything, with
+    /// characters beyond ASCII.
+    const USER_REGEXES: &[&str] = &[
+        r"^\d+ comments?$",
+        r"(?i)^(?:ab|cd)",
+        r"(?i:^ſhare now)|^Über",
+        r"^\x{212A}elvin",
+        r"(?i)kelvin scale",
+        r"(?m)^foo",
+        r"^(?:foo|)bar",
+        r"^a",
+        r"\bthe end\b",
+        r"^.{0,12}$",
+        r"^(?:yes|no)\.?$",
+        r"x*",
+        r"(?i)^über alles",
+        r"^(?i:é)tude",
+        r"(?i)^\s*photo",
+        r"^[A-Z][a-z]+ says:$",
+        r"^(?:Read|See) also: ",
+        r"(?i)^(?:read|see) (?:more|also)|share$",
+        r"(?i)^İstanbul",
+        r"^©",
+        r"(?i)©|\(c\)",
+        r"^$",
+        r"(?i)^(?:\d+ notes?|notes? \(\d+\))$",
+        r"^\p{Han}+新闻",
+    ];
+
+    /// Pieces of user lines, for the rule sets below.
+    const USER_PIECES: &[&str] = &[
+        "word12 ",
+        "tail7",
+        "pre5",
+        "alt8 x",
+        "ab",
+        "CD",
+        "kelvin",
+        "\u{212A}elvin",
+        "Kelvin scale",
+        "foo",
+        "bar",
+        "\nfoo",
+        "the end",
+        "yes",
+        "no",
+        "über alles",
+        "Über",
+        "étude",
+        "Étude",
+        " photo",
+        "says:",
+        "also: ",
+        "İstanbul",
+        "istanbul",
+        "©",
+        "(c)",
+        "\t",
+        "\u{0663}",
+        "\u{FF12}",
+        "12 ",
+        " notes",
+        "Note (3)",
+        "中文",
+        "新闻",
+    ];
+
+    /// Rule sets to hold the screen to: the defaults; the defaults with a user's odd regexes
+    /// and phrases; regexes that are all told apart by their start, with no phrase (nothing
+    /// to walk a line for); many generated rules, just under and over what the screen covers.
+    fn rule_sets() -> &'static [RuleSet] {
+        static SETS: std::sync::OnceLock<Vec<RuleSet>> = std::sync::OnceLock::new();
+        SETS.get_or_init(|| {
+            let defaults = RuleSet::load(&RuleSources {
+                defaults: true,
+                paths: Vec::new(),
+            })
+            .unwrap();
+            let mut with_user: Vec<RuleDef> =
+                defaults.rules.iter().map(|r| r.def.clone()).collect();
+            let first = with_user.len();
+            with_user.extend(
+                USER_REGEXES
+                    .iter()
+                    .enumerate()
+                    .map(|(k, regex)| regex_rule(first + k, regex)),
+            );
+            with_user.push(user_rule(
+                first + USER_REGEXES.len(),
+                MatchDef {
+                    line: vec!["More".into(), "Share this".into(), "Über uns".into()],
+                    contains: vec![
+                        "affiliate".into(),
+                        "Ünïcödé phrase".into(),
+                        "the end".into(),
+                    ],
+                    regex: Some(r"(?i)^more\b".into()),
+                    selector: None,
+                },
+            ));
+            let by_start = [r"(?i)^(?:ab|cd)", r"^(?:By|Par) ", r"(?i)^über alles"]
+                .iter()
+                .enumerate()
+                .map(|(k, regex)| regex_rule(k, regex))
+                .collect();
+            let generated = |count: usize| -> Vec<RuleDef> {
+                let mut defs: Vec<RuleDef> = (0..count)
+                    .map(|i| {
+                        let regex = match i % 4 {
+                            0 => format!("^word{i} "),
+                            1 => format!("(?i)tail{i}$"),
+                            2 => format!("(?i)^(?:pre{i}|alt{i}) x"),
+                            _ => format!("^[a-z]{{{}}}{i}", i % 3 + 1),
+                        };
+                        regex_rule(i, &regex)
+                    })
+                    .collect();
+                defs.push(user_rule(
+                    count,
+                    MatchDef {
+                        contains: vec!["affiliate".into(), "tail1".into()],
+                        ..MatchDef::default()
+                    },
+                ));
+                defs
+            };
+            let compile = |defs| RuleSet::compile(defs, Vec::new()).unwrap();
+            vec![
+                defaults,
+                compile(with_user),
+                compile(by_start),
+                compile(generated(250)),
+                compile(generated(300)),
+            ]
+        })
+    }
+
+    /// The pieces random lines for `rules` are made of: the phrases, the literals the
+    /// screen looks for, the prefixes regexes are told apart by, and words and characters
+    /// that change how a line is screened.
+    fn pieces(rules: &RuleSet) -> Vec<String> {
+        let mut pieces: Vec<String> = PIECES
+            .iter()
+            .chain(USER_PIECES)
+            .map(|s| s.to_string())
+            .collect();
+        let text = |bytes: &[u8]| match std::str::from_utf8(bytes) {
+            Ok(text) => text.to_string(),
+            Err(e) => String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned(),
+        };
+        for rule in &rules.rules {
+            pieces.extend(rule.def.matcher.line.iter().cloned());
+            pieces.extend(rule.def.matcher.contains.iter().cloned());
+        }
+        for k in 0..rules.regexes.len() {
+            for literal in rules.regex_filters.literals(k).unwrap_or(&[]) {
+                pieces.push(text(literal));
+            }
+            for prefix in rules.regex_filters.start_prefixes(k).unwrap_or(&[]) {
+                pieces.push(text(prefix));
+            }
+        }
+        pieces
+    }
+
+    #[test]
+    fn regexes_told_apart_by_their_start_leave_the_screen() {
+        let rules = &rule_sets()[0];
+        let by_start = (0..rules.regexes.len())
+            .filter(|&k| rules.regex_filters.start_prefixes(k).is_some())
+            .count();
+        assert!(by_start >= 10, "{by_start}");
+        // Every regex told apart by its start really matches at the line's start only.
+        for k in 0..rules.regexes.len() {
+            if rules.regex_filters.start_prefixes(k).is_some() {
+                assert!(rules.regex_filters.literals(k).is_none());
+            }
+        }
+        // Nothing is walked for when nothing needs it.
+        assert!(rule_sets()[2].screen.as_ref().unwrap().automaton.is_none());
+        assert!(rule_sets()[3].screen.is_some());
+        assert!(rule_sets()[4].screen.is_none());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+        /// On lines made of the phrases, literals and prefixes of a rule set, in any case
+        /// and with characters beyond ASCII, the screen changes no match: with it, without
+        /// it, and with no filter at all, the same rules match with the same reasons.
+        #[test]
+        fn every_rule_set_matches_alike_with_and_without_the_screen(
+            set in 0..5usize,
+            picks in proptest::collection::vec((proptest::prelude::any::<usize>(), 0..6u8), 0..10),
+        ) {
+            static PIECES_OF: std::sync::OnceLock<Vec<Vec<String>>> = std::sync::OnceLock::new();
+            let sets = rule_sets();
+            let all_pieces = PIECES_OF.get_or_init(|| sets.iter().map(pieces).collect());
+            let (rules, pieces) = (&sets[set], &all_pieces[set]);
+            let line: String = picks
+                .iter()
+                .map(|&(k, case)| {
+                    let piece = &pieces[k % pieces.len()];
+                    match case {
+                        0 => piece.to_uppercase(),
+                        1 => piece.to_lowercase(),
+                        2 => {
+                            let mut chars = piece.chars();
+                            chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+                        }
+                        3 => piece
+                            .chars()
+                            .map(|c| if c.is_ascii_lowercase() { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
+                            .collect(),
+                        _ => piece.clone(),
+                    }
+                })
+                .collect();
+            let [with, without] = screened_and_not(rules, &line);
+            proptest::prop_assert_eq!(&with, &without, "{:?}", line);
+            proptest::prop_assert_eq!(&with, &unfiltered(rules, &line), "{:?}", line);
+        }
+    }
 
     proptest::proptest! {
         /// On lines made of the words rules look for, the screen and the regex filters never

@@ -12,6 +12,8 @@
 //! match. A line they let through goes to the regex.
 
 use super::is_own_lower_case;
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::{Anchored, MatchKind, StartKind};
 use memchr::memmem;
 use regex_syntax::hir::literal::Extractor;
 use regex_syntax::hir::{
@@ -21,14 +23,57 @@ use regex_syntax::hir::{
 
 /// For a list of regexes, which of them a line might match.
 pub struct RegexFilters {
-    filters: Vec<(LineFilter, Option<memmem::Finder<'static>>)>,
+    filters: Vec<RegexFilter>,
     /// Per regex, literals one of which every match holds (ignoring ASCII case), when a
-    /// selective set is known (see `required_literals`).
+    /// selective set is known (see `required_literals`) and the regex is not told apart by
+    /// its start instead (see `starts`).
     literals: Vec<Option<Vec<Vec<u8>>>>,
     /// Characters left out of the literal sets as another spelling of an ASCII letter.
     aliases: Vec<char>,
-    /// Bit `k % 64` of word `k / 64`: regex `k` has no literal set.
+    /// Bit `k % 64` of word `k / 64`: regex `k` has no literal set and is not told apart
+    /// by its start.
     unscreened: Vec<u64>,
+    /// The regexes told apart by their start: every match starts at the line's start with
+    /// one of a few literal prefixes of two bytes or more (see `Prefixes::selective`). A
+    /// line can only match such a regex when it starts with one of its prefixes, which an
+    /// automaton of them all says in a few steps from the line's start: the regex needs no
+    /// literal looked for along the line.
+    starts: Option<StartPrefixes>,
+}
+
+/// At most this many prefixes in `StartPrefixes`, which keeps its automaton to a few
+/// megabytes: the regexes past them are screened by their literals.
+const MAX_START_PREFIXES: usize = 2048;
+
+/// The prefixes of the regexes told apart by their start, in one automaton walked from a
+/// line's start, ignoring ASCII case.
+struct StartPrefixes {
+    automaton: aho_corasick::dfa::DFA,
+    /// Where a walk from a line's start begins.
+    start: StateID,
+    /// Per pattern: the regex it is a prefix of.
+    regex: Vec<usize>,
+}
+
+/// What rules a line out for one regex.
+struct RegexFilter {
+    start: LineFilter,
+    /// A literal every match holds, looked for when `start` lets a line through.
+    needed: Option<memmem::Finder<'static>>,
+    /// The longest line the regex can match, in bytes: a regex anchored at both ends
+    /// matches the whole line, so a line longer than its longest match cannot match.
+    longest: usize,
+}
+
+impl RegexFilter {
+    fn might_match(&self, line: &[u8]) -> bool {
+        line.len() <= self.longest
+            && self.start.might_match(line)
+            && self
+                .needed
+                .as_ref()
+                .is_none_or(|finder| finder.find(line).is_some())
+    }
 }
 
 /// What is known about the lines one regex can match.
@@ -55,6 +100,8 @@ impl RegexFilters {
     pub fn new(patterns: &[&str]) -> RegexFilters {
         let mut filters = Vec::with_capacity(patterns.len());
         let mut literals = Vec::with_capacity(patterns.len());
+        let mut starts: Vec<Option<Vec<Box<[u8]>>>> = Vec::with_capacity(patterns.len());
+        let mut start_total = 0;
         let mut aliases = Vec::new();
         for pattern in patterns {
             match regex_syntax::Parser::new().parse(pattern) {
@@ -62,27 +109,72 @@ impl RegexFilters {
                     let needed = required_literal(&hir)
                         .filter(|literal| literal.len() >= MIN_REQUIRED_LITERAL)
                         .map(|literal| memmem::Finder::new(&literal).into_owned());
-                    filters.push((LineFilter::of(&hir), needed));
-                    let mut regex_aliases = Vec::new();
-                    let set = required_literals(&hir, &mut regex_aliases)
-                        .filter(|set| set.iter().all(|literal| selective(literal)));
-                    if set.is_some() {
-                        aliases.extend(regex_aliases);
-                    }
+                    let start = LineFilter::of(&hir);
+                    let by_start = match &start {
+                        LineFilter::Start {
+                            prefixes: Some(prefixes),
+                            ..
+                        } if prefixes.selective()
+                            && start_total + prefixes.prefixes.len() <= MAX_START_PREFIXES =>
+                        {
+                            start_total += prefixes.prefixes.len();
+                            Some(prefixes.prefixes.clone())
+                        }
+                        _ => None,
+                    };
+                    let longest = longest_match(&hir).unwrap_or(usize::MAX);
+                    filters.push(RegexFilter {
+                        start,
+                        needed,
+                        longest,
+                    });
+                    let set = if by_start.is_some() {
+                        None
+                    } else {
+                        let mut regex_aliases = Vec::new();
+                        let set = required_literals(&hir, &mut regex_aliases)
+                            .filter(|set| set.iter().all(|literal| selective(literal)));
+                        if set.is_some() {
+                            aliases.extend(regex_aliases);
+                        }
+                        set
+                    };
                     literals.push(set);
+                    starts.push(by_start);
                 }
                 Err(_) => {
-                    filters.push((LineFilter::Any, None));
+                    filters.push(RegexFilter {
+                        start: LineFilter::Any,
+                        needed: None,
+                        longest: usize::MAX,
+                    });
                     literals.push(None);
+                    starts.push(None);
                 }
             }
         }
         aliases.sort_unstable();
         aliases.dedup();
         let mut unscreened = vec![0u64; literals.len().div_ceil(64)];
-        for (k, set) in literals.iter().enumerate() {
-            if set.is_none() {
-                unscreened[k / 64] |= 1 << (k % 64);
+        let mut by_start = vec![0u64; unscreened.len()];
+        let mut prefixes: Vec<Box<[u8]>> = Vec::new();
+        let mut owners = Vec::new();
+        for (k, (set, start)) in literals.iter().zip(starts).enumerate() {
+            match start {
+                Some(start) => {
+                    owners.extend(std::iter::repeat_n(k, start.len()));
+                    prefixes.extend(start);
+                    by_start[k / 64] |= 1 << (k % 64);
+                }
+                None if set.is_none() => unscreened[k / 64] |= 1 << (k % 64),
+                None => {}
+            }
+        }
+        let starts = StartPrefixes::build(&prefixes, owners);
+        if starts.is_none() {
+            // Without the automaton these regexes run their own filters on every line.
+            for (word, by_start) in unscreened.iter_mut().zip(by_start) {
+                *word |= by_start;
             }
         }
         RegexFilters {
@@ -90,6 +182,7 @@ impl RegexFilters {
             literals,
             aliases,
             unscreened,
+            starts,
         }
     }
 
@@ -105,9 +198,52 @@ impl RegexFilters {
         self.literals.get(regex)?.as_deref()
     }
 
+    /// Sets bit `k % 64` of `bits[k / 64]` for each regex `k` told apart by its start
+    /// (see `starts`) that `line` starts with a prefix of: the others of them cannot match.
+    #[inline]
+    pub fn starting_with(&self, line: &str, bits: &mut [u64]) {
+        let Some(starts) = &self.starts else {
+            return;
+        };
+        let dfa = &starts.automaton;
+        let mut state = starts.start;
+        // The walk ends at the dead state, a prefix's length at most from the start.
+        for &byte in line.as_bytes() {
+            state = dfa.next_state(Anchored::Yes, state, byte);
+            if dfa.is_special(state) {
+                if dfa.is_dead(state) {
+                    return;
+                }
+                for k in 0..dfa.match_len(state) {
+                    let pattern = dfa.match_pattern(state, k).as_usize();
+                    if let Some(&regex) = starts.regex.get(pattern) {
+                        if let Some(word) = bits.get_mut(regex / 64) {
+                            *word |= 1 << (regex % 64);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The prefixes of regex `regex` when it is told apart by its start (see `starts`).
+    #[cfg(test)]
+    pub fn start_prefixes(&self, regex: usize) -> Option<&[Box<[u8]>]> {
+        let starts = self.starts.as_ref()?;
+        starts.regex.contains(&regex).then_some(())?;
+        match &self.filters.get(regex)?.start {
+            LineFilter::Start {
+                prefixes: Some(prefixes),
+                ..
+            } => Some(&prefixes.prefixes),
+            _ => None,
+        }
+    }
+
     /// `candidates` for a line of which it is already known which regexes' required
-    /// literals it holds: bit `k % 64` of `holds_literal[k / 64]` for regex `k`. Regexes
-    /// without a literal set are tested as `candidates` tests them; the others only when
+    /// literals it holds or whose prefixes it starts with (see `starting_with`): bit
+    /// `k % 64` of `holds_literal[k / 64]` for regex `k`. Regexes with neither a literal
+    /// set nor such prefixes are tested as `candidates` tests them; the others only when
     /// their bit is set, so a line holding no literal costs a few word operations.
     pub fn candidates_given(&self, line: &str, holds_literal: &[u64], mut test: impl FnMut(usize)) {
         for (word, &unscreened) in self.unscreened.iter().enumerate() {
@@ -115,14 +251,10 @@ impl RegexFilters {
             while bits != 0 {
                 let regex = word * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                let Some((filter, needed)) = self.filters.get(regex) else {
+                let Some(filter) = self.filters.get(regex) else {
                     break;
                 };
-                if filter.might_match(line.as_bytes())
-                    && needed
-                        .as_ref()
-                        .is_none_or(|finder| finder.find(line.as_bytes()).is_some())
-                {
+                if filter.might_match(line.as_bytes()) {
                     test(regex);
                 }
             }
@@ -132,15 +264,34 @@ impl RegexFilters {
     /// Calls `test` with the index of every regex that might match `line`, in order; the
     /// regexes it leaves out cannot match.
     pub fn candidates(&self, line: &str, mut test: impl FnMut(usize)) {
-        for (regex, (filter, needed)) in self.filters.iter().enumerate() {
-            if filter.might_match(line.as_bytes())
-                && needed
-                    .as_ref()
-                    .is_none_or(|finder| finder.find(line.as_bytes()).is_some())
-            {
+        for (regex, filter) in self.filters.iter().enumerate() {
+            if filter.might_match(line.as_bytes()) {
                 test(regex);
             }
         }
+    }
+}
+
+impl StartPrefixes {
+    /// The automaton of `prefixes`, the prefix `p` belonging to regex `regex[p]`; `None`
+    /// when there are none or it cannot be built.
+    fn build(prefixes: &[Box<[u8]>], regex: Vec<usize>) -> Option<StartPrefixes> {
+        if prefixes.is_empty() {
+            return None;
+        }
+        let automaton = aho_corasick::dfa::DFA::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .start_kind(StartKind::Anchored)
+            .prefilter(false)
+            .build(prefixes)
+            .ok()?;
+        let start = automaton.start_state(Anchored::Yes).ok()?;
+        Some(StartPrefixes {
+            automaton,
+            start,
+            regex,
+        })
     }
 }
 
@@ -210,6 +361,15 @@ impl LineFilter {
             LineFilter::Any => true,
         }
     }
+}
+
+/// The length of the longest line `hir` can match, when that is bounded: a match of a
+/// pattern anchored at the start and the end of the text is the whole line.
+fn longest_match(hir: &Hir) -> Option<usize> {
+    let properties = hir.properties();
+    let anchored = properties.look_set_prefix().contains(Look::Start)
+        && properties.look_set_suffix().contains(Look::End);
+    anchored.then(|| properties.maximum_len()).flatten()
 }
 
 /// The bytes a match of `hir` can start with, and whether it can be empty (then it can
@@ -606,6 +766,16 @@ struct Prefixes {
 }
 
 impl Prefixes {
+    /// Whether the prefixes tell lines apart by a few bytes each: none is shorter than two
+    /// bytes but a digit, a punctuation mark or the first byte of a character beyond ASCII
+    /// (a single letter or space starts a line too often to be worth comparing with).
+    fn selective(&self) -> bool {
+        self.prefixes.iter().all(|prefix| match **prefix {
+            [b] => !b.is_ascii_alphabetic() && !b.is_ascii_whitespace(),
+            _ => !prefix.is_empty(),
+        })
+    }
+
     /// Whether `line` starts with one of the prefixes, ignoring ASCII case.
     fn is_match(&self, line: &[u8]) -> bool {
         let Some(&first) = line.first() else {
@@ -647,14 +817,28 @@ fn prefix_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     // The prefixes are compared ignoring ASCII case, so ASCII capitals are folded into
     // lower case first: "photo" is then one spelling, not 32. Only the start of the pattern
     // matters for prefixes of eight bytes at most.
-    let (folded, _) = fold_ascii_capitals(hir, PREFIX_BYTES);
-    [PREFIX_BYTES, 3, 1].into_iter().find_map(|limit| {
-        let seq = Extractor::new().limit_literal_len(limit).extract(&folded);
-        let literals = seq.literals()?;
-        let usable = !literals.is_empty() && literals.iter().all(|l| !l.as_bytes().is_empty());
-        usable.then(|| literals.iter().map(|l| l.as_bytes().to_vec()).collect())
-    })
+    let listed = |lead_bytes: bool| {
+        let (folded, _) = fold_ascii_capitals(hir, PREFIX_BYTES, lead_bytes);
+        [PREFIX_BYTES, 3, 1].into_iter().find_map(|limit| {
+            let mut extractor = Extractor::new();
+            extractor.limit_literal_len(limit);
+            if lead_bytes {
+                extractor.limit_class(MAX_LEAD_BYTES);
+            }
+            let seq = extractor.extract(&folded);
+            let literals = seq.literals()?;
+            let usable = !literals.is_empty() && literals.iter().all(|l| !l.as_bytes().is_empty());
+            usable.then(|| literals.iter().map(|l| l.as_bytes().to_vec()).collect())
+        })
+    };
+    // A match that can start with any of many characters (`\d`) starts with one of their
+    // first bytes, which are far fewer.
+    listed(false).or_else(|| listed(true))
 }
+
+/// A wide class at a pattern's start becomes the first bytes of its characters when they
+/// are at most this many.
+const MAX_LEAD_BYTES: usize = 48;
 
 /// The longest literal prefixes listed.
 const PREFIX_BYTES: usize = 8;
@@ -662,15 +846,27 @@ const PREFIX_BYTES: usize = 8;
 /// The start of `hir`, with every ASCII capital it can match replaced by its lower case
 /// (but in wide classes), and whether that is all of it. It matches, for each string `hir`
 /// matches, a prefix of the string with its ASCII lower-cased, of at least `budget` bytes
-/// when the string has them: what follows that many bytes is left out.
-fn fold_ascii_capitals(hir: &Hir, budget: usize) -> (Hir, bool) {
+/// when the string has them: what follows that many bytes is left out. With `lead_bytes`,
+/// a wide class becomes the first bytes of its characters and ends what is kept (a match
+/// then starts with one of those bytes, which may be fewer than `budget`).
+fn fold_ascii_capitals(hir: &Hir, budget: usize, lead_bytes: bool) -> (Hir, bool) {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => (hir.clone(), true),
         HirKind::Literal(literal) => (Hir::literal(literal.0.to_ascii_lowercase()), true),
         // A wide class (`\S`, `.`) is left as it is: it has too many spellings to list
-        // either way.
+        // either way. Or, when asked, it becomes the first bytes of its characters, a
+        // prefix of what it matches.
         HirKind::Class(Class::Unicode(class)) if class.ranges().len() > MAX_FOLDED_RANGES => {
-            (hir.clone(), true)
+            if lead_bytes {
+                let mut set = [false; 256];
+                add_lead_bytes(&Class::Unicode(class.clone()), &mut set);
+                let ranges = (0..=255u8)
+                    .filter(|&b| set[usize::from(b)])
+                    .map(|b| ClassBytesRange::new(b, b));
+                (Hir::class(Class::Bytes(ClassBytes::new(ranges))), false)
+            } else {
+                (hir.clone(), true)
+            }
         }
         HirKind::Class(Class::Unicode(class)) => {
             let capitals = ClassUnicode::new([ClassUnicodeRange::new('A', 'Z')]);
@@ -699,7 +895,7 @@ fn fold_ascii_capitals(hir: &Hir, budget: usize) -> (Hir, bool) {
             (Hir::class(Class::Bytes(folded)), true)
         }
         HirKind::Repetition(repetition) => {
-            let (sub, whole) = fold_ascii_capitals(&repetition.sub, budget);
+            let (sub, whole) = fold_ascii_capitals(&repetition.sub, budget, lead_bytes);
             if whole {
                 let folded = Hir::repetition(Repetition {
                     sub: Box::new(sub),
@@ -714,7 +910,7 @@ fn fold_ascii_capitals(hir: &Hir, budget: usize) -> (Hir, bool) {
             }
         }
         HirKind::Capture(capture) => {
-            let (sub, whole) = fold_ascii_capitals(&capture.sub, budget);
+            let (sub, whole) = fold_ascii_capitals(&capture.sub, budget, lead_bytes);
             let folded = Hir::capture(Capture {
                 sub: Box::new(sub),
                 ..capture.clone()
@@ -724,15 +920,28 @@ fn fold_ascii_capitals(hir: &Hir, budget: usize) -> (Hir, bool) {
         HirKind::Concat(parts) => {
             let mut folded = Vec::new();
             let mut left = budget;
-            for part in parts {
+            for (at, part) in parts.iter().enumerate() {
                 if left == 0 {
                     return (Hir::concat(folded), false);
                 }
-                let (part_folded, whole) = fold_ascii_capitals(part, left);
-                folded.push(part_folded);
+                let (part_folded, whole) = fold_ascii_capitals(part, left, lead_bytes);
                 if !whole {
+                    // A part that can match nothing, cut short (`(?:jetzt |den )?`, whose
+                    // case-insensitive words are runs of classes): a string starts either
+                    // with what the part matches or with what the parts after it match.
+                    if let HirKind::Repetition(repetition) = part.kind() {
+                        if repetition.min == 0 {
+                            let (once, _) = fold_ascii_capitals(&repetition.sub, left, lead_bytes);
+                            let after = Hir::concat(parts[at + 1..].to_vec());
+                            let (after, _) = fold_ascii_capitals(&after, left, lead_bytes);
+                            folded.push(Hir::alternation(vec![once, after]));
+                            return (Hir::concat(folded), false);
+                        }
+                    }
+                    folded.push(part_folded);
                     return (Hir::concat(folded), false);
                 }
+                folded.push(part_folded);
                 left = left.saturating_sub(part.properties().minimum_len().unwrap_or(0));
             }
             (Hir::concat(folded), true)
@@ -742,7 +951,7 @@ fn fold_ascii_capitals(hir: &Hir, budget: usize) -> (Hir, bool) {
             let folded = branches
                 .iter()
                 .map(|branch| {
-                    let (folded, whole) = fold_ascii_capitals(branch, budget);
+                    let (folded, whole) = fold_ascii_capitals(branch, budget, lead_bytes);
                     all_whole &= whole;
                     folded
                 })
@@ -772,6 +981,19 @@ mod tests {
         LineFilter::of(&regex_syntax::Parser::new().parse(pattern).unwrap())
     }
 
+    /// The prefixes a regex is told apart by, which must be selective.
+    fn selective_prefixes(pattern: &str) -> Vec<Box<[u8]>> {
+        let LineFilter::Start {
+            prefixes: Some(prefixes),
+            ..
+        } = filter(pattern)
+        else {
+            panic!("no prefixes: {pattern}");
+        };
+        assert!(prefixes.selective(), "{pattern}");
+        prefixes.prefixes
+    }
+
     #[test]
     fn anchored_alternation_is_ruled_out_by_its_start() {
         let p = [r"(?i)^\(?(photo|image)s?\s*:\s*\S+$"];
@@ -791,15 +1013,27 @@ mod tests {
 
     #[test]
     fn wide_class_at_the_start_still_limits_the_first_byte() {
-        // Any Unicode digit can start it: too many prefixes to list, but not every byte.
+        // Any Unicode digit can start it: too many prefixes to list, but their first bytes
+        // are few, and no letter.
         let p = [r"^(?:\d+ comments|Comments)"];
-        assert!(matches!(
-            filter(p[0]),
-            LineFilter::Start { prefixes: None, .. }
-        ));
+        let prefixes = selective_prefixes(p[0]);
+        assert!(prefixes.iter().any(|p| **p == *b"7"));
+        assert!(prefixes.iter().any(|p| **p == *b"comments"));
         assert_eq!(candidates(&p, "12 comments"), [0]);
         assert_eq!(candidates(&p, "\u{0663} comments"), [0]);
+        assert_eq!(candidates_screened(&p, "\u{0663} comments"), [0]);
+        assert_eq!(candidates_screened(&p, "Comments"), [0]);
         assert!(candidates(&p, "No comments").is_empty());
+        assert!(candidates_screened(&p, "No comments").is_empty());
+        // A class of letters at the start is no better than its first letter.
+        let q = [r"^\w+ is a writer"];
+        assert!(!matches!(
+            filter(q[0]),
+            LineFilter::Start {
+                prefixes: Some(ref p),
+                ..
+            } if p.selective()
+        ));
     }
 
     #[test]
@@ -865,6 +1099,117 @@ mod tests {
             assert!(matches!(filter(pattern), LineFilter::Any), "{pattern}");
         }
         assert_eq!(candidates(&p, ""), [0, 1, 2, 3]);
+    }
+
+    /// The regexes (by index) that `filters` lets through for `line` when it is known which
+    /// literals the line holds, as the screen finds them.
+    fn candidates_screened(patterns: &[&str], line: &str) -> Vec<usize> {
+        let filters = RegexFilters::new(patterns);
+        let mut holds = vec![0u64; patterns.len().div_ceil(64)];
+        let lower = line.to_ascii_lowercase();
+        for k in 0..patterns.len() {
+            let literals = filters.literals(k).unwrap_or(&[]);
+            if literals
+                .iter()
+                .any(|l| memmem::find(lower.as_bytes(), l).is_some())
+            {
+                holds[k / 64] |= 1 << (k % 64);
+            }
+        }
+        filters.starting_with(line, &mut holds);
+        let mut found = Vec::new();
+        filters.candidates_given(line, &holds, |k| found.push(k));
+        found
+    }
+
+    #[test]
+    fn regexes_anchored_on_a_few_prefixes_are_told_apart_by_their_start() {
+        let p = [
+            r"^(?:By|Par) [A-Z]",
+            r"(?i)^(photo|image)s?:",
+            r"(?i:^ſhare now)|^Über",
+            r"^[A-Z][a-z]+ is a writer",
+            r"^a\d",
+            r"(?i)cookies",
+        ];
+        let filters = RegexFilters::new(&p);
+        for (k, pattern) in p.iter().enumerate().take(3) {
+            assert!(filters.start_prefixes(k).is_some(), "{pattern}");
+            assert!(filters.literals(k).is_none(), "{pattern}");
+        }
+        // A capital letter or a single byte starts too many lines.
+        assert!(filters.start_prefixes(3).is_none());
+        assert!(filters.literals(3).is_some());
+        assert!(filters.start_prefixes(4).is_none());
+        assert!(filters.start_prefixes(5).is_none());
+        for (line, want) in [
+            ("By Jane", vec![0]),
+            ("by jane", vec![]),
+            ("Byline", vec![]),
+            ("PHOTOS: x", vec![1]),
+            ("A photo: x", vec![]),
+            ("SHARE NOW", vec![2]),
+            ("ſhare now", vec![2]),
+            ("Über", vec![2]),
+            ("über", vec![]),
+            ("Jane is a writer", vec![3]),
+            ("We use cookies", vec![5]),
+            ("Par ici", vec![0]),
+            ("", vec![]),
+        ] {
+            assert_eq!(candidates_screened(&p, line), want, "{line:?}");
+            let all = candidates(&p, line);
+            assert!(want.iter().all(|k| all.contains(k)), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn optional_words_cut_short_leave_the_words_after_them_as_prefixes() {
+        // Case-insensitive words are runs of classes, cut at the prefixes' length: the
+        // prefixes still hold the words that follow a word that may be left out.
+        let p = [r"(?i)^(?:jetzt )?(?:(?:unseren|den|kostenlosen) )*newsletter abonnieren"];
+        let prefixes = selective_prefixes(p[0]);
+        let listed = |text: &str| prefixes.iter().any(|p| **p == *text.as_bytes());
+        assert!(listed("newslett") && listed("jetzt ne") && listed("kostenlo"));
+        for line in [
+            "Newsletter abonnieren",
+            "Jetzt den Newsletter abonnieren",
+            "Den kostenlosen Newsletter abonnieren",
+        ] {
+            assert_eq!(candidates(&p, line), [0], "{line:?}");
+        }
+        assert!(candidates(&p, "Anmelden zum Newsletter").is_empty());
+    }
+
+    #[test]
+    fn the_prefixes_told_apart_by_the_start_are_capped() {
+        let owned: Vec<String> = (0..400)
+            .map(|k| format!("^(?:aa{k}|bb{k}|cc{k}|dd{k}|ee{k}|ff{k})x"))
+            .collect();
+        let patterns: Vec<&str> = owned.iter().map(String::as_str).collect();
+        let filters = RegexFilters::new(&patterns);
+        let by_start = (0..patterns.len())
+            .filter(|&k| filters.start_prefixes(k).is_some())
+            .count();
+        assert_eq!(by_start, MAX_START_PREFIXES / 6);
+        assert!(filters.literals(399).is_some());
+        for line in ["aa7x", "ff399x", "cc341x", "zz1x"] {
+            let all = candidates(&patterns, line);
+            let screened = candidates_screened(&patterns, line);
+            assert_eq!(all, screened, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn a_line_longer_than_a_whole_line_match_is_ruled_out() {
+        let p = [r"^(?:yes|no)\.?$", r"^(?:yes|no)", r"(?:yes|no)$"];
+        assert_eq!(candidates(&p, "yes."), [0, 1, 2]);
+        assert!(!candidates(&p, "yes sir").contains(&0));
+        assert!(!candidates(&p, "sir, no").contains(&0));
+        let filters = RegexFilters::new(&p);
+        assert_eq!(filters.filters[0].longest, 4);
+        assert_eq!(filters.filters[1].longest, usize::MAX);
+        assert_eq!(filters.filters[2].longest, usize::MAX);
     }
 
     fn literals(pattern: &str) -> Option<Vec<String>> {
