@@ -765,7 +765,7 @@ impl RuleSet {
         let line_phrases = self
             .line_phrases
             .as_ref()
-            .filter(|index| trimmed.len() <= index.longest() * 3);
+            .filter(|index| may_hold_phrase(trimmed, index.longest()));
         // The screen ignores ASCII case only, which on a line whose other characters have no
         // lower case of their own is the same as matching the lower-cased line.
         if let Some(screen) = screen.filter(|s| s.covers(trimmed)) {
@@ -951,6 +951,15 @@ pub(crate) fn is_own_lower_case(c: char) -> bool {
     capitals
         .get((code / 64) as usize)
         .is_none_or(|word| word & (1 << (code % 64)) == 0)
+}
+
+/// Whether a trimmed line can be a whole-line phrase, the longest `longest` bytes, with its
+/// trailing marks: lower-casing changes a length by at most a factor of three, so a line whose
+/// text before the marks is longer than three times that is none. Nearly every line is short
+/// enough, or ends in a letter or a single full stop, so the marks are rarely looked through.
+fn may_hold_phrase(trimmed: &str, longest: usize) -> bool {
+    let most = longest.saturating_mul(3);
+    trimmed.len() <= most || trimmed.trim_end_matches(is_trailing_mark).len().le(&most)
 }
 
 /// True for what may follow a whole-line phrase on its line: white space, or the punctuation
@@ -1167,6 +1176,40 @@ mod tests {
         assert_eq!(&*regex_why("©"), "regex matched \"©\"");
     }
 
+    /// However many marks trail a whole-line phrase, the line is that phrase: the length
+    /// check that spares long lines the look-up counts the text before the marks.
+    #[test]
+    fn a_phrase_matches_behind_any_run_of_trailing_marks() {
+        let rules = RuleSet::load(&RuleSources {
+            defaults: true,
+            paths: Vec::new(),
+        })
+        .unwrap();
+        let longest = rules.line_phrases.as_ref().map_or(0, LinePhrases::longest);
+        let mut found = Vec::new();
+        for marks in [
+            ".".repeat(3),
+            ".".repeat(longest * 3 + 10),
+            "»".repeat(longest * 2),
+        ] {
+            let line = format!("Advertisement{marks}");
+            rules.matches(&line, &mut found);
+            assert!(
+                found
+                    .iter()
+                    .any(|m| &*rules.rules[m.rule].id == "chrome.advertisement"),
+                "{} marks",
+                marks.chars().count()
+            );
+        }
+        // A long line of text that ends in marks is still no phrase.
+        let line = format!("Advertisement {}...", "word ".repeat(longest));
+        rules.matches(&line, &mut found);
+        assert!(found
+            .iter()
+            .all(|m| &*rules.rules[m.rule].id != "chrome.advertisement"));
+    }
+
     #[test]
     fn line_phrases_take_the_longest_phrase_before_trailing_marks() {
         let phrases: Vec<String> = ["read more", "read more »", "share", "share this", "more..."]
@@ -1260,12 +1303,8 @@ mod tests {
         let mut found = Vec::new();
         let trimmed = text.trim();
         if !trimmed.is_empty() {
-            // As `matches` does, a line over three times as long as the longest whole-line
-            // phrase is not looked up.
-            let line_phrases = rules
-                .line_phrases
-                .as_ref()
-                .filter(|index| trimmed.len() <= index.longest() * 3);
+            // Every line is looked up: `matches` skips the lines that cannot be a phrase.
+            let line_phrases = rules.line_phrases.as_ref();
             rules.match_phrases(line_phrases, true, &lowercase(trimmed), &mut found);
             for k in 0..rules.regexes.len() {
                 rules.test_regex(k, trimmed, &mut found);
