@@ -35,9 +35,10 @@ pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdi
     // depend on the line alone, so later rounds reuse the first round's.
     let memos = LineMemo::for_blocks(blocks.len());
     let page = Page::new(doc, blocks, &memos);
-    let matches = LineMatches::find(&page, rules);
-    let all: Vec<usize> = (0..blocks.len()).collect();
-    let mut verdicts = judge_once(&page, rules, &matches, &all);
+    // Whether any rule can drop a line of this document is the same for every line: when
+    // none is enabled for its site, no line is looked up at all.
+    let matches = rules_apply(rules, doc).then(|| LineMatches::find(&page, rules));
+    let mut verdicts = judge_once(&page, rules, matches.as_ref(), None);
     for _ in 1..MAX_ROUNDS {
         // Room for every block at once: a filtered collect would grow the vector step by
         // step.
@@ -64,8 +65,8 @@ pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdi
         let again = judge_once(
             &Page::with_features(doc, &kept_blocks, kept_features, &memos, Some(&kept)),
             rules,
-            &matches,
-            &kept,
+            matches.as_ref(),
+            Some(&kept),
         );
         if again.iter().all(Verdict::is_keep) {
             break;
@@ -117,15 +118,31 @@ impl LineMatches {
     }
 }
 
-/// One round of judging over `page`, whose block `k` is block `original[k]` of the document.
+/// Whether some rule is enabled for the document's site. Its position is checked per line,
+/// when the rule matched one.
+fn rules_apply(rules: &RuleSet, doc: &Document) -> bool {
+    rules
+        .rules
+        .iter()
+        .any(|rule| rule.def.enabled && rule.def.applies_to_site(doc.site.as_deref()))
+}
+
+/// One round of judging over `page`, whose block `k` is block `original[k]` of the document
+/// (block `k` itself when `original` is `None`). Without `matches` no rule applies to the
+/// document.
 fn judge_once(
     page: &Page<'_>,
     rules: &RuleSet,
-    matches: &LineMatches,
-    original: &[usize],
+    matches: Option<&LineMatches>,
+    original: Option<&[usize]>,
 ) -> Vec<Verdict> {
     let mut verdicts = vec![Verdict::Keep; page.blocks.len()];
-    apply_rules(page, rules, matches, original, &mut verdicts);
+    if let Some(matches) = matches {
+        match original {
+            Some(original) => apply_rules(page, rules, matches, original, &mut verdicts),
+            None => apply_rules(page, rules, matches, 0..page.blocks.len(), &mut verdicts),
+        }
+    }
     for entry in rules.detectors.iter().filter(|d| d.def.enabled) {
         entry.detector.judge(&entry.id, page, &mut verdicts);
     }
@@ -152,7 +169,7 @@ fn apply_rules(
     page: &Page<'_>,
     rules: &RuleSet,
     matches: &LineMatches,
-    original: &[usize],
+    original: impl IntoIterator<Item = impl std::borrow::Borrow<usize>>,
     verdicts: &mut [Verdict],
 ) {
     let blocks = page.blocks;
@@ -160,9 +177,9 @@ fn apply_rules(
     let mut own = FirstDrops::new(blocks.len());
     let mut rest: Option<(usize, usize, Arc<str>)> = None;
     let mut upto: Vec<(usize, usize, Arc<str>)> = Vec::new();
-    for (i, &block) in original.iter().enumerate() {
+    for (i, block) in original.into_iter().enumerate() {
         // Blank blocks match nothing.
-        let found = matches.of(block);
+        let found = matches.of(*block.borrow());
         if found.is_empty() {
             continue;
         }

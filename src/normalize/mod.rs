@@ -88,16 +88,34 @@ pub fn normalize_line(line: &str) -> (Cow<'_, str>, Changes) {
     }
 }
 
-/// Whether every character of `text` is NFC-inert (see `is_nfc_inert`).
+/// Whether every character of `text` is NFC-inert (see `is_nfc_inert`). Runs of ASCII are
+/// passed over eight bytes at a time, and the characters news text is most made of beyond
+/// ASCII are known by their bytes without decoding: two-byte characters below U+0300
+/// (Latin-1 letters, Latin Extended), the Cyrillic letters from U+0400 to U+047F and the
+/// general punctuation from U+2002 to U+206F (curly quotes, dashes, ellipsis), which are
+/// all inert.
 fn all_nfc_inert(text: &str) -> bool {
-    let mut rest = text;
+    let bytes = text.as_bytes();
+    let mut at = 0;
     loop {
-        let ascii = ascii_prefix_len(rest.as_bytes());
-        let mut chars = rest[ascii..].chars();
-        match chars.next() {
-            None => return true,
-            Some(c) if is_nfc_inert(c) => rest = chars.as_str(),
-            Some(_) => return false,
+        at += ascii_prefix_len(&bytes[at..]);
+        let Some(&lead) = bytes.get(at) else {
+            return true;
+        };
+        let next = bytes.get(at + 1).copied().unwrap_or(0);
+        match lead {
+            // U+0080 to U+02FF, and U+0400 to U+047F (Cyrillic letters).
+            0xC2..=0xCB | 0xD0 | 0xD1 => at += 2,
+            // U+2002 to U+203F, and U+2040 to U+206F.
+            0xE2 if (next == 0x80 && bytes.get(at + 2).is_some_and(|&b| b >= 0x82))
+                || (next == 0x81 && bytes.get(at + 2).is_some_and(|&b| b <= 0xAF)) =>
+            {
+                at += 3
+            }
+            _ => match text[at..].chars().next() {
+                Some(c) if is_nfc_inert(c) => at += c.len_utf8(),
+                _ => return false,
+            },
         }
     }
 }

@@ -24,8 +24,8 @@ pub fn lines(raw: &str) -> Vec<Block<'_>> {
     let mut start = 0;
     let mut number = 1;
     while start < bytes.len() {
-        let (end, has_newline) = match memchr::memchr(b'\n', &bytes[start..]) {
-            Some(offset) => (start + offset, true),
+        let (end, has_newline) = match line_end(bytes, start) {
+            Some(end) => (end, true),
             None => (bytes.len(), false),
         };
         if ascii_until < start {
@@ -50,6 +50,26 @@ pub fn lines(raw: &str) -> Vec<Block<'_>> {
     blocks
 }
 
+/// Where the line starting at `start` ends: the index of the next `\n`, if any. Blank and
+/// short lines are common in page dumps, so the first eight bytes are looked at as one word
+/// before the search of the rest is called.
+fn line_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut from = start;
+    if let Some(chunk) = bytes.get(start..start + 8) {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        // The bytes equal to `\n` become zero; the lowest byte flagged by the subtraction
+        // is the first zero byte (a borrow only flags bytes above a zero one).
+        let x = u64::from_le_bytes(eight) ^ 0x0A0A_0A0A_0A0A_0A0A;
+        let zero = x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080;
+        if zero != 0 {
+            return Some(start + (zero.trailing_zeros() / 8) as usize);
+        }
+        from = start + 8;
+    }
+    memchr::memchr(b'\n', &bytes[from..]).map(|offset| from + offset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +87,27 @@ mod tests {
         let joined: String = blocks.iter().map(|b| &raw[b.span.clone()]).collect();
         assert_eq!(joined, raw);
         assert_eq!(blocks[3].line, 4);
+    }
+
+    #[test]
+    fn line_ends_are_found_as_by_a_search() {
+        // A line feed at every place of the first word and past it, in texts of every length
+        // around it, with line feeds and other bytes around it.
+        for len in 0..20 {
+            for at in 0..=len {
+                for filler in [b'a', 0x0B, 0x0A ^ 0x01, 0x8A, 0x09] {
+                    let mut bytes = vec![filler; len];
+                    if at < len {
+                        bytes[at] = b'\n';
+                    }
+                    for start in 0..=len {
+                        let expected =
+                            memchr::memchr(b'\n', &bytes[start..]).map(|offset| start + offset);
+                        assert_eq!(line_end(&bytes, start), expected, "{bytes:?} {start}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
