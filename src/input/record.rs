@@ -538,16 +538,10 @@ fn first_special(bytes: &[u8], mut at: usize) -> Option<usize> {
     rest.iter().position(|&b| is_special(b)).map(|i| at + i)
 }
 
-/// The index of the first `is_special` byte of the 8 in `word` (little-endian), if any: the
-/// lowest byte a subtraction finds is exact (a borrow only comes from a byte found before).
+/// The index of the first `is_special` byte of the 8 in `word` (little-endian), if any:
+/// those are the bytes a JSON string escapes, found as the report finds them.
 fn first_special_in_word(word: u64) -> Option<usize> {
-    const ONES: u64 = u64::MAX / 255;
-    const HIGH: u64 = ONES << 7;
-    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x;
-    let control = word.wrapping_sub(ONES * 0x20) & !word;
-    let quote = zero_byte(word ^ (ONES * u64::from(b'"')));
-    let backslash = zero_byte(word ^ (ONES * u64::from(b'\\')));
-    let found = (control | quote | backslash) & HIGH;
+    let found = crate::report::escapes::<false>(word);
     (found != 0).then(|| found.trailing_zeros() as usize / 8)
 }
 

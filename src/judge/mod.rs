@@ -138,10 +138,7 @@ fn judge_once(
 ) -> Vec<Verdict> {
     let mut verdicts = vec![Verdict::Keep; page.blocks.len()];
     if let Some(matches) = matches {
-        match original {
-            Some(original) => apply_rules(page, rules, matches, original, &mut verdicts),
-            None => apply_rules(page, rules, matches, 0..page.blocks.len(), &mut verdicts),
-        }
+        apply_rules(page, rules, matches, original, &mut verdicts);
     }
     for entry in rules.detectors.iter().filter(|d| d.def.enabled) {
         entry.detector.judge(&entry.id, page, &mut verdicts);
@@ -169,7 +166,7 @@ fn apply_rules(
     page: &Page<'_>,
     rules: &RuleSet,
     matches: &LineMatches,
-    original: impl IntoIterator<Item = impl std::borrow::Borrow<usize>>,
+    original: Option<&[usize]>,
     verdicts: &mut [Verdict],
 ) {
     let blocks = page.blocks;
@@ -177,9 +174,12 @@ fn apply_rules(
     let mut own = FirstDrops::new(blocks.len());
     let mut rest: Option<(usize, usize, Arc<str>)> = None;
     let mut upto: Vec<(usize, usize, Arc<str>)> = Vec::new();
-    for (i, block) in original.into_iter().enumerate() {
+    for i in 0..blocks.len() {
+        let Some(block) = original.map_or(Some(i), |original| original.get(i).copied()) else {
+            break;
+        };
         // Blank blocks match nothing.
-        let found = matches.of(*block.borrow());
+        let found = matches.of(block);
         if found.is_empty() {
             continue;
         }

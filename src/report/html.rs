@@ -26,7 +26,8 @@ use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
 
 use super::{
-    json_lines_in_html, json_number, json_string_in_html, DocumentReport, Removed, ReportedSpan,
+    json_lines_in_html, json_number, json_string_in_html, ByAddress, DocumentReport, Removed,
+    ReportedSpan,
 };
 use crate::output;
 use crate::rules::{Definition, RuleSet};
@@ -315,9 +316,9 @@ impl Page {
         // run's totals once per rule.
         let mut doc_rules: Vec<(usize, usize)> = Vec::new();
         let mut removed = 0;
-        let mut recent = Recent::default();
+        let mut recent = ByAddress::default();
         for span in report.removed.iter() {
-            let r = recent.get(span.rule, || {
+            let r = recent.get_or(span.rule, || {
                 intern(&mut self.rule_ids, &mut self.rule_index, span.rule)
             });
             removed += span.text.len();
@@ -641,8 +642,8 @@ fn write_detail(
     let mut line = 1;
     let mut missing = 0usize;
     let mut items = 0usize;
-    let mut recent_rules = Recent::default();
-    let mut recent_whys = Recent::default();
+    let mut recent_rules = ByAddress::default();
+    let mut recent_whys = ByAddress::default();
     // Line numbers from a damaged report are capped so that counting past them cannot
     // overflow.
     const CAP: usize = usize::MAX / 4;
@@ -652,7 +653,7 @@ fn write_detail(
         .min(CAP);
     while line <= lines_in {
         if let Some(span) = spans.next_if(|s| s.lines[0] <= line) {
-            let why = recent_whys.get(span.why, || {
+            let why = recent_whys.get_or(span.why, || {
                 // Most pages have a few reasons, looked through; a map numbers them once
                 // there are more.
                 if whys.len() < FEW_WHYS {
@@ -670,7 +671,7 @@ fn write_detail(
                     whys.len() - 1
                 })
             });
-            let rule = recent_rules.get(span.rule, || {
+            let rule = recent_rules.get_or(span.rule, || {
                 rule_index.get(&**span.rule).copied().unwrap_or(0)
             });
             if items > 0 {
@@ -769,31 +770,6 @@ fn take_lines<'t>(rest: &mut &'t str, n: usize) -> (&'t str, usize) {
     let (run, tail) = rest.split_at(end);
     *rest = tail;
     (run, count)
-}
-
-/// Names (rules, reasons) numbered lately and their numbers, by the names' addresses: a
-/// document's removed spans share a few rules' and reasons' strings (a menu's lines, a blank
-/// line between two removed lines), so a map is asked only for the others. Each name has one
-/// place to be found, chosen by its address, so a name is looked for with one comparison.
-#[derive(Default)]
-struct Recent<'a> {
-    names: [Option<(&'a str, usize)>; 16],
-}
-
-impl<'a> Recent<'a> {
-    #[inline]
-    fn get(&mut self, name: &'a str, number: impl FnOnce() -> usize) -> usize {
-        let address = name.as_ptr() as usize;
-        let place = &mut self.names[(address >> 4 ^ address >> 8) % 16];
-        if let Some((known, n)) = place {
-            if std::ptr::eq(*known, name) || *known == name {
-                return *n;
-            }
-        }
-        let n = number();
-        *place = Some((name, n));
-        n
-    }
 }
 
 /// The end of a document's lines: the comparison with its kept copy, if any, and the

@@ -280,31 +280,62 @@ impl<'a> DocumentReport<'a> {
     }
 }
 
-/// Strings written into a record as JSON, and where, by their address: a document's spans
-/// share a few rules' and reasons' strings (each line of a menu, the same repeated-line
-/// reason all down a page), which are then copied rather than escaped again. Each string has
-/// one place to be found, chosen by its address, so a string is looked for with one
-/// comparison; one that has lost its place to another is escaped again.
+/// What was worked out lately for a few strings, kept by the strings' addresses: a
+/// document's removed spans share a few rules' and reasons' strings (each line of a menu, the
+/// same repeated-line reason all down a page), so what each comes to (its JSON, its number
+/// on the review page) is worked out once and then found again. Each string has one place,
+/// chosen by its address, so it is looked for with one comparison; one that has lost its
+/// place to another is worked out again.
+struct ByAddress<'a, V> {
+    places: [Option<(&'a str, V)>; 16],
+}
+
+impl<V> Default for ByAddress<'_, V> {
+    fn default() -> Self {
+        ByAddress {
+            places: std::array::from_fn(|_| None),
+        }
+    }
+}
+
+impl<'a, V: Clone> ByAddress<'a, V> {
+    /// What is kept for `text`, or else `work()`, kept for it.
+    #[inline]
+    fn get_or(&mut self, text: &'a str, work: impl FnOnce() -> V) -> V {
+        let address = text.as_ptr() as usize;
+        let place = &mut self.places[(address >> 4 ^ address >> 8) % 16];
+        if let Some((known, value)) = place {
+            if std::ptr::eq(*known, text) || *known == text {
+                return value.clone();
+            }
+        }
+        let value = work();
+        *place = Some((text, value.clone()));
+        value
+    }
+}
+
+/// Strings written into a record as JSON, and where (`ByAddress`): a string written before
+/// is copied rather than escaped again.
 #[derive(Default)]
 struct RecentStrings<'a> {
-    written: [Option<(&'a str, Range<usize>)>; 16],
+    written: ByAddress<'a, Range<usize>>,
 }
 
 impl<'a> RecentStrings<'a> {
     /// Appends `text` as a JSON string (`json_string`).
     #[inline]
     fn write(&mut self, out: &mut Vec<u8>, text: &'a str) {
-        let address = text.as_ptr() as usize;
-        let place = &mut self.written[(address >> 4 ^ address >> 8) % 16];
-        if let Some((seen, range)) = place {
-            if std::ptr::eq(*seen, text) || *seen == text {
-                out.extend_from_within(range.clone());
-                return;
-            }
-        }
         let start = out.len();
-        json_string(out, text);
-        *place = Some((text, start..out.len()));
+        let range = self.written.get_or(text, || {
+            json_string(out, text);
+            start..out.len()
+        });
+        // Written just now, the string starts where `out` ended; one written before (a
+        // quoted string, never empty) starts before that.
+        if range.start != start {
+            out.extend_from_within(range);
+        }
     }
 }
 
@@ -557,7 +588,7 @@ fn push_escape<const IN_HTML: bool, const LINES: bool>(out: &mut Vec<u8>, b: u8)
 /// every byte sets the high bit of a byte that was zero, and the borrow that causes only
 /// reaches the bytes above it.
 #[inline(always)]
-fn escapes<const IN_HTML: bool>(word: u64) -> u64 {
+pub(crate) fn escapes<const IN_HTML: bool>(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
