@@ -73,13 +73,16 @@ impl RepeatedLine {
 const PROSE_PREFIX: usize = 96;
 
 /// A sentence (`is_sentence_like`) of at least `prose_words` words (counted in the whole
-/// `line`), given the line and its text without surrounding white space.
+/// `line`), given the line and its text without surrounding white space. The end of the
+/// line is a few characters to test; most lines fail it, here, before a call counts their
+/// words.
+#[inline(always)]
 fn is_prose(line: &str, trimmed: &str, prose_words: usize) -> bool {
-    // The end of the line is a few characters to test; most lines fail it before their
-    // words are counted.
-    if !crate::judge::ends_like_sentence(trimmed) {
-        return false;
-    }
+    crate::judge::ends_like_sentence(trimmed) && has_prose_words(line, trimmed, prose_words)
+}
+
+/// Whether a line that ends like a sentence has the words of prose (see `is_prose`).
+fn has_prose_words(line: &str, trimmed: &str, prose_words: usize) -> bool {
     // Words are counted where they start, so a piece from the start of the line has no
     // more of them than the line: when the first bytes of a long sentence hold enough, the
     // rest need not be counted.
@@ -104,22 +107,19 @@ fn is_prose(line: &str, trimmed: &str, prose_words: usize) -> bool {
 }
 
 /// The lines of a text as `str::lines` cuts them (at `\n`, and a `\r` before it goes too),
-/// found with `memchr`.
+/// their ends found as segmenting finds them (short lines are most lines).
 fn raw_lines(raw: &str) -> impl Iterator<Item = &str> {
-    let mut rest = raw;
+    let bytes = raw.as_bytes();
+    let mut start = 0;
     std::iter::from_fn(move || {
-        if rest.is_empty() {
+        if start >= bytes.len() {
             return None;
         }
-        let line = match memchr::memchr(b'\n', rest.as_bytes()) {
-            Some(at) => {
-                let line = &rest[..at];
-                rest = &rest[at + 1..];
-                line.strip_suffix('\r').unwrap_or(line)
-            }
-            None => std::mem::take(&mut rest),
-        };
-        Some(line)
+        let end = crate::segment::line_end(bytes, start).unwrap_or(bytes.len());
+        // A line ends before a `\n` or at the text's end: never inside a character.
+        let line = raw.get(start..end).unwrap_or_default();
+        start = end + 1;
+        Some(line.strip_suffix('\r').unwrap_or(line))
     })
 }
 
@@ -306,9 +306,14 @@ fn in_shards(lines: &[CountedLine], shard_shift: u32) -> (Vec<CountedLine>, Vec<
 
 /// The lines of one document seen so far, by hash: the number of each in the document's
 /// distinct lines. One table per thread serves document after document: a slot belongs to
-/// the document of its generation, so starting the next document clears nothing.
+/// the document of its generation, so starting the next document clears nothing. A document
+/// uses only as many slots from the table's start as its lines need, however large a
+/// document before it made the table: a line's slot is then in a few kilobytes rather than
+/// anywhere in the largest table yet, and mostly in the cache.
 struct SeenLines {
     slots: Vec<SeenSlot>,
+    /// The slots this document uses are the first `mask + 1`.
+    mask: usize,
     len: usize,
     generation: u32,
 }
@@ -328,14 +333,24 @@ impl SeenLines {
     /// Starts a document of about `expected` distinct lines.
     fn start(&mut self, expected: usize) {
         let size = (expected * 2).next_power_of_two().max(16);
-        if self.slots.len() < size || self.slots.len() > Self::KEPT.max(size) {
+        if self.slots.len() > Self::KEPT.max(size) {
+            self.slots = Vec::new();
+        }
+        self.len = 0;
+        self.use_slots(size);
+    }
+
+    /// Empties the table (a new generation) and uses its first `size` slots, a power of
+    /// two, making room for them if it has fewer.
+    fn use_slots(&mut self, size: usize) {
+        if self.slots.len() < size {
             self.slots = vec![SeenSlot::default(); size];
             self.generation = 0;
         }
-        self.len = 0;
+        self.mask = size - 1;
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
-            // After 2^32 documents the generations come round again.
+            // After 2^32 generations they come round again.
             self.slots.fill(SeenSlot::default());
             self.generation = 1;
         }
@@ -344,10 +359,10 @@ impl SeenLines {
     /// The number of `hash`, and whether it was just added (with `index`).
     #[inline(always)]
     fn entry(&mut self, hash: u64, index: u32) -> (u32, bool) {
-        if (self.len + 1) * 2 > self.slots.len() {
+        if (self.len + 1) * 2 > self.mask + 1 {
             self.grow();
         }
-        let mask = self.slots.len() - 1;
+        let mask = self.mask;
         let mut at = hash as usize & mask;
         loop {
             let slot = &mut self.slots[at];
@@ -367,14 +382,20 @@ impl SeenLines {
         }
     }
 
+    /// Uses twice the slots, with the document's lines so far in their new places.
     fn grow(&mut self) {
-        let size = self.slots.len() * 2;
-        let old = std::mem::replace(&mut self.slots, vec![SeenSlot::default(); size]);
-        let mask = size - 1;
-        for slot in old
-            .into_iter()
+        let held: Vec<SeenSlot> = self
+            .slots
+            .get(..=self.mask)
+            .unwrap_or_default()
+            .iter()
             .filter(|slot| slot.generation == self.generation)
-        {
+            .copied()
+            .collect();
+        self.use_slots((self.mask + 1) * 2);
+        let mask = self.mask;
+        for mut slot in held {
+            slot.generation = self.generation;
             let mut at = slot.hash as usize & mask;
             while self.slots[at].generation == self.generation {
                 at = (at + 1) & mask;
@@ -399,6 +420,7 @@ thread_local! {
         RefCell::new(Scratch {
             seen: SeenLines {
                 slots: Vec::new(),
+                mask: 0,
                 len: 0,
                 generation: 0,
             },
@@ -791,6 +813,37 @@ mod tests {
         assert!(!expected[0].contains(&line_hash("The story number 0 is told here.")));
         for (shard_bits, batch) in [(0, 7), (3, documents.len()), (3, 1), (8, 5)] {
             assert_eq!(found(shard_bits, batch), expected, "{shard_bits} {batch}");
+        }
+    }
+
+    #[test]
+    fn the_seen_lines_of_each_document_are_its_own() {
+        // Documents of many lines and of few, one after the other in one table, each
+        // expected to have fewer lines than it has, so that the table grows.
+        let mut seen = SeenLines {
+            slots: Vec::new(),
+            mask: 0,
+            len: 0,
+            generation: 0,
+        };
+        for (doc, lines) in [5000u64, 3, 700, 1, 40_000, 90].into_iter().enumerate() {
+            seen.start((lines as usize / 8).max(1));
+            let mut map = std::collections::HashMap::new();
+            for k in 0..lines * 2 {
+                // Each line twice, hashes sharing their low bits, some from other documents.
+                let hash = ((k % lines) + doc as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) << 8;
+                let index = map.len() as u32;
+                let expected = match map.get(&hash) {
+                    Some(&known) => (known, false),
+                    None => {
+                        map.insert(hash, index);
+                        (index, true)
+                    }
+                };
+                assert_eq!(seen.entry(hash, index), expected, "{doc} {k}");
+            }
+            // The slots used are as many as its lines need, not the largest table yet.
+            assert!(seen.mask < (map.len() * 4).next_power_of_two().max(16));
         }
     }
 
