@@ -527,29 +527,27 @@ fn first_special(bytes: &[u8], at: usize) -> Option<usize> {
     let Some(word) = bytes.get(at..at + 8) else {
         return first_special_after(bytes, at);
     };
-    let mut eight = [0u8; 8];
-    eight.copy_from_slice(word);
-    match first_special_in_word(u64::from_le_bytes(eight)) {
-        Some(i) => Some(at + i),
-        None => first_special_after(bytes, at + 8),
+    match special_bytes(word) {
+        0 => first_special_after(bytes, at + 8),
+        found => Some(at + found.trailing_zeros() as usize / 8),
     }
 }
 
 /// `first_special` past the first word. The escapes are a few dozen bytes apart, too close
-/// for a library search to pay for its start-up: 16 bytes are tested at a time (a loop the
-/// compiler turns into vector instructions), and the 16 that hold one are searched 8 at a
-/// time in a machine word.
+/// for a library search to pay for its start-up: 16 bytes are tested at a time as two
+/// machine words, whose tests also say where in them the first such byte is.
 fn first_special_after(bytes: &[u8], mut at: usize) -> Option<usize> {
     while let Some(chunk) = bytes.get(at..at + 16) {
-        if chunk.iter().fold(false, |hit, &b| hit | is_special(b)) {
-            for half in chunk.chunks_exact(8) {
-                let word = u64::from_le_bytes(half.try_into().ok()?);
-                if let Some(i) = first_special_in_word(word) {
-                    return Some(at + i);
-                }
-                at += 8;
-            }
-            return None;
+        let (low, high) = chunk.split_at(8);
+        let low = special_bytes(low);
+        let high = special_bytes(high);
+        if low | high != 0 {
+            let i = if low != 0 {
+                low.trailing_zeros()
+            } else {
+                64 + high.trailing_zeros()
+            };
+            return Some(at + i as usize / 8);
         }
         at += 16;
     }
@@ -557,11 +555,13 @@ fn first_special_after(bytes: &[u8], mut at: usize) -> Option<usize> {
     rest.iter().position(|&b| is_special(b)).map(|i| at + i)
 }
 
-/// The index of the first `is_special` byte of the 8 in `word` (little-endian), if any:
-/// those are the bytes a JSON string escapes, found as the report finds them.
-fn first_special_in_word(word: u64) -> Option<usize> {
-    let found = crate::report::escapes::<false>(word);
-    (found != 0).then(|| found.trailing_zeros() as usize / 8)
+/// The high bit of each `is_special` byte of eight bytes, found as the report finds the
+/// bytes a JSON string escapes: only the lowest set bit is sure.
+#[inline(always)]
+fn special_bytes(word: &[u8]) -> u64 {
+    let mut eight = [0u8; 8];
+    eight.copy_from_slice(word);
+    crate::report::escapes::<false>(u64::from_le_bytes(eight))
 }
 
 /// The character of a checked `uXXXX` escape (or `uXXXX\uXXXX` surrogate pair) at the start
