@@ -477,16 +477,22 @@ fn document_lines(
             let trimmed = &line[start..end];
             let hash = crate::judge::line_hash(trimmed);
             keep(hash);
-            let prose = if is_prose(line, trimmed, prose_words) {
-                line.len()
-            } else {
-                0
+            let prose = || {
+                if is_prose(line, trimmed, prose_words) {
+                    line.len()
+                } else {
+                    0
+                }
             };
             match seen.entry(hash, lines.len() as u32) {
-                (_, true) => lines.push((hash, prose)),
+                (_, true) => lines.push((hash, prose())),
+                // A line seen before counts as prose by its shortest occurrence: once one
+                // was not prose, the others need no test.
                 (index, false) => {
                     if let Some(known) = lines.get_mut(index as usize) {
-                        known.1 = known.1.min(prose);
+                        if known.1 > 0 {
+                            known.1 = known.1.min(prose());
+                        }
                     }
                 }
             }
