@@ -473,7 +473,9 @@ pub fn run_clean_with_progress(
         documents_read += batch.len();
         let previous = std::mem::take(&mut cleaned);
         let write = || -> std::io::Result<()> {
-            for mut document in previous {
+            // Taken by the writing, so the batch is let go once written.
+            let mut previous = previous;
+            for document in &mut previous {
                 let report = report::DocumentReport::new(&document.cleaned);
                 let clean = &document.cleaned.clean;
                 let span_texts = report::html::SpanTexts {
@@ -498,11 +500,12 @@ pub fn run_clean_with_progress(
                                 })
                             })
                     }
-                    None => sinks
-                        .append(&document)
-                        .and_then(|_| page.add(&report, Some(clean), None, Some(span_texts))),
+                    None => page.add(&report, Some(clean), None, Some(span_texts)),
                 }?;
                 summary.add(&document.cleaned);
+            }
+            if !deduplicating {
+                sinks.append(&previous)?;
             }
             Ok(())
         };
@@ -814,13 +817,16 @@ impl PerDocument {
 }
 
 impl Sinks {
-    /// Appends a prepared document's lines, in input order.
-    fn append(&mut self, written: &Written) -> std::io::Result<()> {
+    /// Appends a batch of prepared documents' lines, in input order, each file's in one
+    /// write from the documents' own buffers.
+    fn append(&mut self, batch: &[Written]) -> std::io::Result<()> {
         if let Some(file) = &mut self.clean_jsonl {
-            file.write_all(&written.record_line)?;
+            file.write_parts(batch.iter().map(|w| &w.record_line[..]))?;
         }
-        self.report.write_all(&written.report_line)?;
-        self.diff.write_all(written.cleaned.diff.as_bytes())
+        self.report
+            .write_parts(batch.iter().map(|w| &w.report_line[..]))?;
+        self.diff
+            .write_parts(batch.iter().map(|w| w.cleaned.diff.as_bytes()))
     }
 }
 
