@@ -279,13 +279,12 @@ fn stream_jsonl(
             break;
         }
         let part = &chunk[..end];
-        // Every line ends with a newline but perhaps the file's last.
-        let lines = memchr::memchr_iter(b'\n', part).count() + usize::from(cut.is_none());
-        let (loaded, replaced) =
+        let (loaded, replaced, pieces) =
             parse_jsonl_lines(&shown, &source.base_id, part, first_line, options);
         invalid += replaced;
         each(loaded);
-        first_line += lines;
+        // Cut at every newline, the part ends in an empty piece when it ends a line.
+        first_line += pieces - usize::from(part.ends_with(b"\n"));
         chunk.drain(..end);
     }
     if invalid > 0 {
@@ -643,7 +642,7 @@ fn path_safe_id(id: &str) -> String {
 }
 
 fn parse_jsonl(shown: &str, base_id: &str, bytes: Vec<u8>, options: &InputOptions) -> Loaded {
-    let (mut loaded, invalid) = parse_jsonl_lines(shown, base_id, &bytes, 1, options);
+    let (mut loaded, invalid, _) = parse_jsonl_lines(shown, base_id, &bytes, 1, options);
     if invalid > 0 {
         loaded
             .problems
@@ -671,8 +670,9 @@ fn split_lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
-/// The records of JSONL `bytes` whose first line is line `first_line` of its file, and how
-/// many invalid UTF-8 sequences were replaced by U+FFFD. Each line is decoded by the worker
+/// The records of JSONL `bytes` whose first line is line `first_line` of its file, how
+/// many invalid UTF-8 sequences were replaced by U+FFFD, and how many pieces the bytes were
+/// cut into at their newlines (one more than the newlines). Each line is decoded by the worker
 /// that parses it (a `\n` never falls inside an invalid sequence, so the lines are decoded
 /// as the whole would be).
 fn parse_jsonl_lines(
@@ -681,7 +681,7 @@ fn parse_jsonl_lines(
     bytes: &[u8],
     first_line: usize,
     options: &InputOptions,
-) -> (Loaded, usize) {
+) -> (Loaded, usize, usize) {
     let mut loaded = Loaded::default();
     let lines: Vec<(usize, &[u8])> = split_lines(bytes)
         .enumerate()
@@ -718,7 +718,7 @@ fn parse_jsonl_lines(
             None => {}
         }
     }
-    (loaded, invalid)
+    (loaded, invalid, lines.len())
 }
 
 pub(crate) fn parse_record(
