@@ -185,6 +185,10 @@ impl Pending {
         let mut pages = self.page.reader()?;
         let mut line = Vec::new();
         let mut page = Vec::new();
+        // The held diffs not yet copied: a run of documents without a comparison between
+        // them is copied at once, in the pieces it is held in, so most of it goes to the
+        // file from where it is held rather than through the file's buffer.
+        let mut diff_run = 0u64;
         for (i, decision) in decisions.iter().enumerate() {
             line.clear();
             reports.read_until(b'\n', &mut line)?;
@@ -204,7 +208,7 @@ impl Pending {
             page.clear();
             pages.read_into(self.docs[i].page, &mut page)?;
             let Some(dup) = decision else {
-                diffs.copy_to(self.docs[i].diff, sinks.diff)?;
+                diff_run += self.docs[i].diff;
                 sinks.page.push_detail_later(&mut page, None)?;
                 continue;
             };
@@ -216,11 +220,12 @@ impl Pending {
             };
             let id = &self.docs[i].id;
             let compared = comparison(id, &entry.id, kept_text.as_deref(), &text, dup, dropped(i));
+            diffs.copy_to(diff_run, sinks.diff)?;
             sinks.diff.write_all(commented(&compared).as_bytes())?;
             if dropped(i) {
                 sinks.diff.write_all(deletion(id, &text).as_bytes())?;
             }
-            diffs.copy_to(self.docs[i].diff, sinks.diff)?;
+            diff_run = self.docs[i].diff;
             sinks
                 .page
                 .set_duplicate(i, &entry.id, super::round(dup.similarity));
@@ -231,15 +236,21 @@ impl Pending {
             }
         }
 
+        diffs.copy_to(diff_run, sinks.diff)?;
         if let (Some((spill, _)), Some(sink)) = (&mut self.records, sinks.records) {
             let mut records = spill.reader()?;
+            // Runs of kept records are copied at once, as the diffs are.
+            let mut run = 0u64;
             for (i, doc) in self.docs.iter().enumerate() {
                 if dropped(i) {
+                    records.copy_to(run, sink)?;
+                    run = 0;
                     records.copy_to(doc.record, &mut io::sink())?;
                 } else {
-                    records.copy_to(doc.record, sink)?;
+                    run += doc.record;
                 }
             }
+            records.copy_to(run, sink)?;
         }
         if let Some(staged) = sinks.staged {
             for (i, doc) in self.docs.iter().enumerate() {

@@ -205,6 +205,9 @@ fn in_input(mut loaded: Loaded, group: usize) -> Loaded {
 /// time, so that one huge file is not held whole.
 const JSONL_CHUNK_BYTES: usize = 8 << 20;
 
+/// How much more a JSONL chunk reads at a time while it looks for the end of its last line.
+const READ_STEP: usize = 1 << 20;
+
 /// Reads a JSONL file (gzipped or not) in chunks of whole lines of about `chunk_bytes`,
 /// handing each chunk's records to `each`. Line numbers count from the file's start.
 fn stream_jsonl(
@@ -213,7 +216,6 @@ fn stream_jsonl(
     chunk_bytes: usize,
     mut each: impl FnMut(Loaded),
 ) {
-    use std::io::BufRead;
     let shown = source.path.display().to_string();
     let file = match std::fs::File::open(&source.path) {
         Ok(file) => file,
@@ -226,27 +228,37 @@ fn stream_jsonl(
         }
     };
     let gzipped = source.path.extension().is_some_and(|e| e == "gz");
-    let mut reader: Box<dyn BufRead> = if gzipped {
-        let decoder = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file));
-        Box::new(std::io::BufReader::with_capacity(1 << 20, decoder))
+    let mut reader: Box<dyn Read> = if gzipped {
+        Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
+            file,
+        )))
     } else {
-        Box::new(std::io::BufReader::with_capacity(1 << 20, file))
+        Box::new(file)
     };
     let mut first_line = 1;
     let mut invalid = 0;
-    let mut done = false;
-    // One buffer for every chunk: a fresh one would be fresh pages each time.
-    let mut chunk = Vec::new();
-    while !done {
-        chunk.clear();
-        let mut lines = 0;
-        while chunk.len() < chunk_bytes {
-            match read_line_into(&mut *reader, &mut chunk) {
-                Ok(0) => {
-                    done = true;
-                    break;
-                }
-                Ok(_) => lines += 1,
+    // One buffer for every chunk, read into straight from the file: a fresh one would be
+    // fresh pages each time, and a reader's buffer in between would be one more copy of the
+    // corpus. What is read past a chunk's last line waits at the front for the next chunk.
+    let mut chunk: Vec<u8> = Vec::with_capacity(chunk_bytes.saturating_add(READ_STEP));
+    let mut ended = false;
+    loop {
+        // A chunk ends with the first line that reaches `chunk_bytes`.
+        let mut searched = 0;
+        let cut = loop {
+            let from = searched.max(chunk_bytes.saturating_sub(1)).min(chunk.len());
+            if let Some(at) = memchr::memchr(b'\n', &chunk[from..]) {
+                break Some(from + at + 1);
+            }
+            searched = chunk.len();
+            if ended {
+                break None;
+            }
+            let want = chunk_bytes.saturating_sub(chunk.len()).max(READ_STEP);
+            match (&mut reader).take(want as u64).read_to_end(&mut chunk) {
+                Ok(0) => ended = true,
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     let message = if gzipped {
                         format!("not valid gzip: {e}")
@@ -258,19 +270,22 @@ fn stream_jsonl(
                         documents: Vec::new(),
                         problems,
                     });
-                    done = true;
-                    break;
+                    ended = true;
                 }
             }
-        }
-        if chunk.is_empty() {
+        };
+        let end = cut.unwrap_or(chunk.len());
+        if end == 0 {
             break;
         }
-        let (loaded, replaced) =
-            parse_jsonl_lines(&shown, &source.base_id, &chunk, first_line, options);
+        let part = &chunk[..end];
+        let (loaded, replaced, pieces) =
+            parse_jsonl_lines(&shown, &source.base_id, part, first_line, options);
         invalid += replaced;
         each(loaded);
-        first_line += lines;
+        // Cut at every newline, the part ends in an empty piece when it ends a line.
+        first_line += pieces - usize::from(part.ends_with(b"\n"));
+        chunk.drain(..end);
     }
     if invalid > 0 {
         let problems = vec![invalid_utf8_warning(&shown, invalid)];
@@ -627,7 +642,7 @@ fn path_safe_id(id: &str) -> String {
 }
 
 fn parse_jsonl(shown: &str, base_id: &str, bytes: Vec<u8>, options: &InputOptions) -> Loaded {
-    let (mut loaded, invalid) = parse_jsonl_lines(shown, base_id, &bytes, 1, options);
+    let (mut loaded, invalid, _) = parse_jsonl_lines(shown, base_id, &bytes, 1, options);
     if invalid > 0 {
         loaded
             .problems
@@ -644,29 +659,6 @@ fn invalid_utf8_warning(shown: &str, invalid: usize) -> Problem {
     }
 }
 
-/// `BufRead::read_until(b'\n')` with the vectorised newline search of `memchr`: a JSONL line
-/// is a whole page, and the standard library looks for its end a word at a time.
-fn read_line_into(reader: &mut dyn std::io::BufRead, line: &mut Vec<u8>) -> std::io::Result<usize> {
-    let mut read = 0;
-    loop {
-        let available = match reader.fill_buf() {
-            Ok(available) => available,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        let (taken, done) = match memchr::memchr(b'\n', available) {
-            Some(at) => (at + 1, true),
-            None => (available.len(), available.is_empty()),
-        };
-        line.extend_from_slice(&available[..taken]);
-        reader.consume(taken);
-        read += taken;
-        if done {
-            return Ok(read);
-        }
-    }
-}
-
 /// The lines of `text` cut at every `\n`, as `split(|&b| b == b'\n')` gives them.
 fn split_lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut start = 0;
@@ -678,8 +670,9 @@ fn split_lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
-/// The records of JSONL `bytes` whose first line is line `first_line` of its file, and how
-/// many invalid UTF-8 sequences were replaced by U+FFFD. Each line is decoded by the worker
+/// The records of JSONL `bytes` whose first line is line `first_line` of its file, how
+/// many invalid UTF-8 sequences were replaced by U+FFFD, and how many pieces the bytes were
+/// cut into at their newlines (one more than the newlines). Each line is decoded by the worker
 /// that parses it (a `\n` never falls inside an invalid sequence, so the lines are decoded
 /// as the whole would be).
 fn parse_jsonl_lines(
@@ -688,7 +681,7 @@ fn parse_jsonl_lines(
     bytes: &[u8],
     first_line: usize,
     options: &InputOptions,
-) -> (Loaded, usize) {
+) -> (Loaded, usize, usize) {
     let mut loaded = Loaded::default();
     let lines: Vec<(usize, &[u8])> = split_lines(bytes)
         .enumerate()
@@ -725,7 +718,7 @@ fn parse_jsonl_lines(
             None => {}
         }
     }
-    (loaded, invalid)
+    (loaded, invalid, lines.len())
 }
 
 pub(crate) fn parse_record(
@@ -894,30 +887,63 @@ impl UniqueIds {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::BufRead;
 
     proptest::proptest! {
-        /// Lines are cut as `split('\n')` and `read_until(b'\n')` cut them, whatever the
-        /// text and however small the reader's buffer.
+        /// Lines are cut as `split('\n')` cuts them, whatever the text.
         #[test]
-        fn lines_are_cut_as_the_standard_library_cuts_them(
-            text in "[a\n\r é]{0,40}",
-            capacity in 1usize..8,
-        ) {
+        fn lines_are_cut_as_the_standard_library_cuts_them(text in "[a\n\r é]{0,40}") {
             let ours: Vec<&[u8]> = split_lines(text.as_bytes()).collect();
             let theirs: Vec<&[u8]> = text.split('\n').map(str::as_bytes).collect();
             proptest::prop_assert_eq!(ours, theirs);
-            let mut reader = std::io::BufReader::with_capacity(capacity, text.as_bytes());
-            let mut expected = std::io::BufReader::with_capacity(capacity, text.as_bytes());
-            loop {
-                let (mut a, mut b) = (Vec::new(), Vec::new());
-                let n = read_line_into(&mut reader, &mut a).unwrap();
-                let m = expected.read_until(b'\n', &mut b).unwrap();
-                proptest::prop_assert_eq!((n, &a), (m, &b));
-                if n == 0 {
-                    break;
-                }
+        }
+    }
+
+    #[test]
+    fn a_file_read_in_chunks_gives_what_one_read_gives() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("records.jsonl");
+        let mut records = String::new();
+        for n in 1..=9 {
+            match n {
+                4 => records.push_str("{not json\n"),
+                6 => records.push('\n'),
+                _ => records.push_str(&format!(
+                    "{{\"id\":\"r{n}\",\"text\":\"Record {}.\"}}\n",
+                    "x".repeat(n * 3)
+                )),
             }
+        }
+        // The last line has no newline.
+        records.push_str("{\"id\":\"last\",\"text\":\"The end.\"}");
+        std::fs::write(&path, &records).unwrap();
+        let source = Source {
+            path: path.clone(),
+            base_id: "records".into(),
+            jsonl: true,
+            html: false,
+        };
+        let options = InputOptions::default();
+        let whole = read_source(&source, &options);
+        let seen = |l: &Loaded| {
+            let docs: Vec<_> = l
+                .documents
+                .iter()
+                .map(|d| (d.id.clone(), d.source.clone(), d.raw.clone()))
+                .collect();
+            (docs, l.problems.clone())
+        };
+        assert_eq!(whole.documents.len(), 8);
+        for chunk_bytes in 1..=records.len() + 1 {
+            let mut chunked = Loaded::default();
+            stream_jsonl(&source, &options, chunk_bytes, |mut part| {
+                chunked.documents.append(&mut part.documents);
+                chunked.problems.append(&mut part.problems);
+            });
+            assert_eq!(
+                seen(&chunked),
+                seen(&whole),
+                "chunks of {chunk_bytes} bytes"
+            );
         }
     }
 

@@ -181,6 +181,32 @@ impl AtomicFile {
     }
 }
 
+impl AtomicFile {
+    /// Writes `parts` in order, after what is buffered, straight from where they are: a
+    /// run's per-document lines are written from their own buffers, not copied into the
+    /// writer's first. Empty parts are skipped.
+    pub fn write_parts<'a>(&mut self, parts: impl IntoIterator<Item = &'a [u8]>) -> io::Result<()> {
+        let writer = self.writer()?;
+        writer.flush()?;
+        let file = writer.get_mut();
+        let mut slices: Vec<io::IoSlice<'a>> = parts
+            .into_iter()
+            .filter(|part| !part.is_empty())
+            .map(io::IoSlice::new)
+            .collect();
+        let mut left = &mut slices[..];
+        while !left.is_empty() {
+            match file.write_vectored(left) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(written) => io::IoSlice::advance_slices(&mut left, written),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Drop for AtomicFile {
     fn drop(&mut self) {
         if self.writer.take().is_some() {
