@@ -329,12 +329,10 @@ impl Detector for ContentRegion {
         let first = headline.last().copied().unwrap_or(best_start);
         let first_line = blocks[lines[first]].line;
         let last_line = blocks[lines[best_end]].line;
-        let outside = format!(
-            "outside the content region (lines {first_line}-{last_line}, {best:.1} points); "
-        );
-        let inside = format!(
-            "a box inside the content region (lines {first_line}-{last_line}, {best:.1} points); "
-        );
+        // The two beginnings of a reason, formatted when a line first needs one: a later
+        // round of judging often removes nothing here.
+        let mut outside: Option<String> = None;
+        let mut inside: Option<String> = None;
         // The boxes the region reaches across go, as the chrome outside it does.
         let boxed = |k: usize| boxes.iter().any(|b| (b.0 + from..b.1 + from).contains(&k));
         // Most removed lines share a few scores (every short line costs the same), so each
@@ -355,7 +353,21 @@ impl Detector for ContentRegion {
             let why = match known {
                 Some((_, _, _, why)) => Arc::clone(why),
                 None => {
-                    let region = if in_box { &inside } else { &outside };
+                    let region = if in_box {
+                        inside.get_or_insert_with(|| {
+                            format!(
+                                "a box inside the content region \
+                                 (lines {first_line}-{last_line}, {best:.1} points); "
+                            )
+                        })
+                    } else {
+                        outside.get_or_insert_with(|| {
+                            format!(
+                                "outside the content region \
+                                 (lines {first_line}-{last_line}, {best:.1} points); "
+                            )
+                        })
+                    };
                     let why: Arc<str> = reason_suffix(score, kind, |suffix| {
                         let mut why = String::with_capacity(region.len() + suffix.len());
                         why.push_str(region);
@@ -487,10 +499,32 @@ fn ends_mid_sentence(text: &str) -> bool {
             bytes.len() - n
         });
     let last = &bytes[word_start..];
-    !last.is_empty()
-        && last.len() <= MAX_UNENDING_BYTES
-        && UNENDING_KEYS.contains(&unending_key(last))
+    if last.is_empty() || last.len() > MAX_UNENDING_BYTES {
+        return false;
+    }
+    let key = unending_key(last);
+    // Most short last words ("News", "Home", "More") have their bit clear.
+    let bit = unending_bit(key);
+    UNENDING_BITS[bit / 64] & (1 << (bit % 64)) != 0 && UNENDING_KEYS.contains(&key)
 }
+
+/// A key's bit among 256 (see `UNENDING_BITS`), from its top eight bits once mixed.
+const fn unending_bit(key: u32) -> usize {
+    (key.wrapping_mul(0x9E37_79B1) >> 24) as usize
+}
+
+/// The bits of `UNENDING_KEYS` (see `unending_bit`): a word whose bit is clear is none of
+/// them, which rules most words out before they are compared with each.
+const UNENDING_BITS: [u64; 4] = {
+    let mut bits = [0u64; 4];
+    let mut k = 0;
+    while k < UNENDING_KEYS.len() {
+        let bit = unending_bit(UNENDING_KEYS[k]);
+        bits[bit / 64] |= 1 << (bit % 64);
+        k += 1;
+    }
+    bits
+};
 
 /// A word of at most `MAX_UNENDING_BYTES` bytes as one number, its bytes in ASCII lower case
 /// (the rest zero): comparing it with `UNENDING_KEYS` is one pass over a few numbers

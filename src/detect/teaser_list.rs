@@ -82,6 +82,8 @@ pub struct TeaserList {
 
 #[derive(PartialEq)]
 enum Kind {
+    /// A line that opens a list (one of `markers`), whatever else it looks like.
+    Marker,
     Teaser,
     Label,
     Other,
@@ -129,6 +131,15 @@ impl TeaserList {
         }
     }
 
+    /// What line `i` of a page is to a list: a marker first, else its shape.
+    fn kind_of(&self, page: &Page<'_>, i: usize) -> Kind {
+        if self.is_marker(page, i) {
+            Kind::Marker
+        } else {
+            self.kind(&page.features[i])
+        }
+    }
+
     fn kind(&self, features: &LineFeatures) -> Kind {
         if features.truncated && features.words as usize >= self.config.min_teaser_words {
             Kind::Teaser
@@ -141,20 +152,20 @@ impl TeaserList {
 
     /// Whether line `i` of a page is a marker.
     fn is_marker(&self, page: &Page<'_>, i: usize) -> bool {
+        // Taking the colons off the end removes at most one word, and lower-casing never
+        // makes or removes white space: a line with more words is no marker. (The tests are
+        // in order of cost; any failed one rules the line out.)
+        if usize::from(page.features[i].words) > self.most_marker_words + 1 {
+            return false;
+        }
         let trimmed = page.trimmed(i);
-        // Lower-casing turns an ASCII first byte into the first byte of the lower case. (The
-        // tests are in order of cost; any failed one rules the line out.)
+        // Lower-casing turns an ASCII first byte into the first byte of the lower case.
         if let Some(&b) = trimmed.as_bytes().first() {
             if b.is_ascii() && !self.marker_starts[usize::from(b.to_ascii_lowercase())] {
                 return false;
             }
         }
         if page.blocks[i].text.len() > self.longest_marker * 4 + 8 {
-            return false;
-        }
-        // Taking the colons off the end removes at most one word, and lower-casing never
-        // makes or removes white space: a line with more words is no marker.
-        if usize::from(page.features[i].words) > self.most_marker_words + 1 {
             return false;
         }
         // A trimmed line that does not end in a colon is its own text without the colons.
@@ -199,25 +210,18 @@ fn may_lowercase_to_ascii(text: &str) -> bool {
 impl Detector for TeaserList {
     fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
         let text_blocks = &page.text_blocks;
-        let kinds: Vec<Kind> = text_blocks
-            .iter()
-            .map(|&i| self.kind(&page.features[i]))
-            .collect();
-        let markers: Vec<bool> = text_blocks
-            .iter()
-            .map(|&i| self.is_marker(page, i))
-            .collect();
+        let kinds: Vec<Kind> = text_blocks.iter().map(|&i| self.kind_of(page, i)).collect();
         let mut start = 0;
         while start < text_blocks.len() {
-            if kinds[start] == Kind::Other && !markers[start] {
+            if kinds[start] == Kind::Other {
                 start += 1;
                 continue;
             }
             // A run: an optional marker, then label and teaser lines only.
-            let marker = markers[start].then_some(start);
+            let marker = (kinds[start] == Kind::Marker).then_some(start);
             let mut end = if marker.is_some() { start + 1 } else { start };
             let mut teasers = 0;
-            while end < text_blocks.len() && kinds[end] != Kind::Other && !markers[end] {
+            while end < text_blocks.len() && !matches!(kinds[end], Kind::Other | Kind::Marker) {
                 if kinds[end] == Kind::Teaser {
                     teasers += 1;
                 }
@@ -225,7 +229,7 @@ impl Detector for TeaserList {
             }
             // Trailing labels after the last teaser belong to whatever follows, not the list.
             let mut last = end;
-            while last > start && kinds[last - 1] == Kind::Label && marker != Some(last - 1) {
+            while last > start && kinds[last - 1] == Kind::Label {
                 last -= 1;
             }
             let qualifies =

@@ -358,51 +358,59 @@ impl<'a> Page<'a> {
     /// The page of all of a document's blocks, with one memo per block (see
     /// `LineMemo::for_blocks`).
     pub fn new(doc: &'a Document, blocks: &'a [Block<'a>], memos: &'a [LineMemo]) -> Page<'a> {
-        let features = blocks.iter().map(|b| LineFeatures::of(&b.text)).collect();
-        Page::with_features(doc, blocks, features, memos, None)
+        debug_assert_eq!(memos.len(), blocks.len());
+        Page::assemble(doc, blocks, memos, None, |k| {
+            LineFeatures::of(&blocks[k].text)
+        })
     }
 
-    /// A page whose line features are already known: `features[i]` must be
-    /// `LineFeatures::of(&blocks[i].text)`. The judge computes them once per document and
-    /// reuses them, and the memos, when it judges the kept lines again: then `origin[i]` is
-    /// the index among the document's blocks of `blocks[i]`, whose memo is
-    /// `memos[origin[i]]`.
-    pub fn with_features(
+    /// The page of the blocks of a document that `kept` lists (by their index among the
+    /// document's blocks, in order), given as `blocks`, with the features of all of the
+    /// document's blocks (`all_features`, as the page of all of them has them): a later
+    /// round of judging, which reads each kept line's features where the first round found
+    /// them.
+    pub fn of_kept(
         doc: &'a Document,
         blocks: &'a [Block<'a>],
-        features: Vec<LineFeatures>,
+        all_features: &[LineFeatures],
+        memos: &'a [LineMemo],
+        kept: &'a [usize],
+    ) -> Page<'a> {
+        debug_assert_eq!(kept.len(), blocks.len());
+        debug_assert_eq!(all_features.len(), memos.len());
+        Page::assemble(doc, blocks, memos, Some(kept), |k| all_features[kept[k]])
+    }
+
+    /// The page of `blocks`, block `k`'s features given by `features_of(k)`: each block's
+    /// features, trimmed text, sentence-like bytes before it and visibility are taken in
+    /// one pass.
+    fn assemble(
+        doc: &'a Document,
+        blocks: &'a [Block<'a>],
         memos: &'a [LineMemo],
         origin: Option<&'a [usize]>,
+        features_of: impl Fn(usize) -> LineFeatures,
     ) -> Page<'a> {
-        debug_assert_eq!(features.len(), blocks.len());
-        debug_assert_eq!(origin.map_or(memos.len(), <[usize]>::len), blocks.len());
-        // A few tight passes, each collected into a vector of known length.
-        let trimmed: Vec<&str> = blocks
-            .iter()
-            .zip(&features)
-            .map(|(block, f)| f.trimmed(&block.text))
-            .collect();
+        let len = blocks.len();
+        let mut features = Vec::with_capacity(len);
+        let mut trimmed = Vec::with_capacity(len);
+        let mut sentence_bytes_before = Vec::with_capacity(len);
+        let mut text_blocks = Vec::with_capacity(len);
+        let mut first_sentence = None;
         let mut total = 0;
-        let sentence_bytes_before: Vec<usize> = blocks
-            .iter()
-            .zip(&features)
-            .map(|(block, f)| {
-                let before = total;
-                if f.sentence {
-                    total += block.text.len();
-                }
-                before
-            })
-            .collect();
-        let first_sentence = features.iter().position(|f| f.sentence);
-        let mut text_blocks: Vec<usize> = Vec::with_capacity(features.len());
-        text_blocks.extend(
-            features
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| !f.blank)
-                .map(|(i, _)| i),
-        );
+        for (k, block) in blocks.iter().enumerate() {
+            let f = features_of(k);
+            trimmed.push(f.trimmed(&block.text));
+            sentence_bytes_before.push(total);
+            if f.sentence {
+                total += block.text.len();
+                first_sentence.get_or_insert(k);
+            }
+            if !f.blank {
+                text_blocks.push(k);
+            }
+            features.push(f);
+        }
         Page {
             doc,
             blocks,
