@@ -123,11 +123,6 @@ fn raw_lines(raw: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// An ASCII byte that `trimmed_bounds` does not trim: not white space.
-fn is_visible_ascii(b: u8) -> bool {
-    b.is_ascii() && !crate::normalize::is_ascii_space(b)
-}
-
 /// Each document's lines (see `document_lines`), found in parallel.
 fn lines_of(
     documents: &[Document],
@@ -437,17 +432,11 @@ fn document_lines(
             }
         };
         for line in raw_lines(&doc.raw) {
-            let (start, end) = match line.as_bytes() {
-                [] => {
-                    keep(0);
-                    continue;
-                }
-                // Most lines neither start nor end with white space: no need to look for it.
-                [first, .., last] if is_visible_ascii(*first) && is_visible_ascii(*last) => {
-                    (0, line.len())
-                }
-                _ => trimmed_bounds(line),
-            };
+            if line.is_empty() {
+                keep(0);
+                continue;
+            }
+            let (start, end) = trimmed_bounds(line);
             if start == end {
                 keep(0);
                 continue;

@@ -172,9 +172,24 @@ impl LineFeatures {
     }
 }
 
-/// The bounds of `text.trim()`: ASCII white space is passed over byte by byte, and only a
-/// line that starts or ends with another character decodes it.
+/// The bounds of `text.trim()`. Most lines neither start nor end with white space, which
+/// their first and last bytes settle without a call.
+#[inline(always)]
 pub(crate) fn trimmed_bounds(text: &str) -> (usize, usize) {
+    match text.as_bytes() {
+        [first, .., last] if is_visible_ascii(*first) && is_visible_ascii(*last) => (0, text.len()),
+        _ => trimmed_bounds_of(text),
+    }
+}
+
+/// An ASCII byte that `trim` does not take off: not white space.
+fn is_visible_ascii(b: u8) -> bool {
+    b.is_ascii() && !SPACE[b as usize]
+}
+
+/// `trimmed_bounds` of any line: ASCII white space is passed over byte by byte, and only a
+/// line that starts or ends with another character decodes it.
+fn trimmed_bounds_of(text: &str) -> (usize, usize) {
     let bytes = text.as_bytes();
     let mut start = 0;
     loop {
@@ -381,9 +396,7 @@ impl<'a> Page<'a> {
         Page::assemble(doc, blocks, memos, Some(kept), |k| all_features[kept[k]])
     }
 
-    /// The page of `blocks`, block `k`'s features given by `features_of(k)`: each block's
-    /// features, trimmed text, sentence-like bytes before it and visibility are taken in
-    /// one pass.
+    /// The page of `blocks`, block `k`'s features given by `features_of(k)`.
     fn assemble(
         doc: &'a Document,
         blocks: &'a [Block<'a>],
@@ -391,26 +404,35 @@ impl<'a> Page<'a> {
         origin: Option<&'a [usize]>,
         features_of: impl Fn(usize) -> LineFeatures,
     ) -> Page<'a> {
-        let len = blocks.len();
-        let mut features = Vec::with_capacity(len);
-        let mut trimmed = Vec::with_capacity(len);
-        let mut sentence_bytes_before = Vec::with_capacity(len);
-        let mut text_blocks = Vec::with_capacity(len);
-        let mut first_sentence = None;
+        // A few tight passes, each collected into a vector of known length (one loop
+        // pushing onto all of them is slower).
+        let features: Vec<LineFeatures> = (0..blocks.len()).map(features_of).collect();
+        let trimmed: Vec<&str> = blocks
+            .iter()
+            .zip(&features)
+            .map(|(block, f)| f.trimmed(&block.text))
+            .collect();
         let mut total = 0;
-        for (k, block) in blocks.iter().enumerate() {
-            let f = features_of(k);
-            trimmed.push(f.trimmed(&block.text));
-            sentence_bytes_before.push(total);
-            if f.sentence {
-                total += block.text.len();
-                first_sentence.get_or_insert(k);
-            }
-            if !f.blank {
-                text_blocks.push(k);
-            }
-            features.push(f);
-        }
+        let sentence_bytes_before: Vec<usize> = blocks
+            .iter()
+            .zip(&features)
+            .map(|(block, f)| {
+                let before = total;
+                if f.sentence {
+                    total += block.text.len();
+                }
+                before
+            })
+            .collect();
+        let first_sentence = features.iter().position(|f| f.sentence);
+        let mut text_blocks: Vec<usize> = Vec::with_capacity(features.len());
+        text_blocks.extend(
+            features
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| !f.blank)
+                .map(|(i, _)| i),
+        );
         Page {
             doc,
             blocks,
