@@ -565,6 +565,13 @@ const UNENDING_KEYS: [u32; UNENDING_WORDS.len()] = {
 /// may close a quotation, as „...“ does). Not "»", which ends links as an arrow ("More »")
 /// as often as it opens a quotation.
 fn opens_at_end(text: &str) -> bool {
+    // An ASCII last character other than a bracket or a quotation mark (most lines') opens
+    // nothing.
+    match text.as_bytes().last() {
+        Some(b'(' | b'[') => return true,
+        Some(&b) if b.is_ascii() && b != b'"' => return false,
+        _ => {}
+    }
     let mut chars = text.chars().rev();
     match chars.next() {
         Some('(' | '[') => true,

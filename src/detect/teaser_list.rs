@@ -132,11 +132,27 @@ impl TeaserList {
     }
 
     /// What line `i` of a page is to a list: a marker first, else its shape.
+    #[inline]
     fn kind_of(&self, page: &Page<'_>, i: usize) -> Kind {
-        if self.is_marker(page, i) {
+        if self.may_be_marker(page, i) && self.is_marker(page, i) {
             Kind::Marker
         } else {
             self.kind(&page.features[i])
+        }
+    }
+
+    /// The first tests of `is_marker`, which rule out most lines without a call: taking the
+    /// colons off the end removes at most one word, and lower-casing never makes or removes
+    /// white space, so a line with more words than a marker and a colon is no marker; and
+    /// lower-casing turns an ASCII first byte into the first byte of the lower case.
+    #[inline(always)]
+    fn may_be_marker(&self, page: &Page<'_>, i: usize) -> bool {
+        if usize::from(page.features[i].words) > self.most_marker_words + 1 {
+            return false;
+        }
+        match page.trimmed(i).as_bytes().first() {
+            Some(&b) if b.is_ascii() => self.marker_starts[usize::from(b.to_ascii_lowercase())],
+            _ => true,
         }
     }
 
@@ -150,21 +166,10 @@ impl TeaserList {
         }
     }
 
-    /// Whether line `i` of a page is a marker.
+    /// Whether line `i` of a page, which `may_be_marker`, is a marker. (The tests are in
+    /// order of cost; any failed one rules the line out.)
     fn is_marker(&self, page: &Page<'_>, i: usize) -> bool {
-        // Taking the colons off the end removes at most one word, and lower-casing never
-        // makes or removes white space: a line with more words is no marker. (The tests are
-        // in order of cost; any failed one rules the line out.)
-        if usize::from(page.features[i].words) > self.most_marker_words + 1 {
-            return false;
-        }
         let trimmed = page.trimmed(i);
-        // Lower-casing turns an ASCII first byte into the first byte of the lower case.
-        if let Some(&b) = trimmed.as_bytes().first() {
-            if b.is_ascii() && !self.marker_starts[usize::from(b.to_ascii_lowercase())] {
-                return false;
-            }
-        }
         if page.blocks[i].text.len() > self.longest_marker * 4 + 8 {
             return false;
         }
