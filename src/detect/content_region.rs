@@ -499,16 +499,18 @@ fn ends_mid_sentence(text: &str) -> bool {
     if opens_at_end(text) {
         return true;
     }
-    // The last word: most lines' is longer than any of the words, which settles them.
-    let word_start = bytes
-        .iter()
-        .rev()
-        .take(MAX_UNENDING_BYTES + 1)
-        .position(|&b| b.is_ascii() && !b.is_ascii_alphanumeric())
-        .map_or(bytes.len().saturating_sub(MAX_UNENDING_BYTES + 1), |n| {
-            bytes.len() - n
-        });
-    let last = &bytes[word_start..];
+    // The last word: most lines' is longer than any of the words, which settles them. Its
+    // bytes are counted back from the end up to one past the longest word (a plain loop: an
+    // iterator chain here cost more than the rest of the test).
+    let mut length = 0;
+    while length <= MAX_UNENDING_BYTES && length < bytes.len() {
+        let b = bytes[bytes.len() - 1 - length];
+        if b.is_ascii() && !b.is_ascii_alphanumeric() {
+            break;
+        }
+        length += 1;
+    }
+    let last = &bytes[bytes.len() - length..];
     if last.is_empty() || last.len() > MAX_UNENDING_BYTES {
         return false;
     }
@@ -1088,9 +1090,9 @@ fn kadane(scores: impl Iterator<Item = f64>) -> Option<Stretch> {
 /// The page's title and its line number: the title the input gave, or else the document's
 /// own first line (not the first line still kept: once the menus are gone, a caption
 /// repeated further down must not pass for a title).
-fn page_title(page: &Page<'_>) -> Option<(String, Option<usize>)> {
+fn page_title<'d>(page: &Page<'d>) -> Option<(&'d str, Option<usize>)> {
     match page.doc.title.as_deref() {
-        Some(title) => Some((title.trim().to_string(), None)),
+        Some(title) => Some((title.trim(), None)),
         None => {
             let (n, line) = page
                 .doc
@@ -1098,7 +1100,7 @@ fn page_title(page: &Page<'_>) -> Option<(String, Option<usize>)> {
                 .lines()
                 .enumerate()
                 .find(|(_, l)| !l.trim().is_empty())?;
-            Some((line.trim().to_string(), Some(n + 1)))
+            Some((line.trim(), Some(n + 1)))
         }
     }
 }
@@ -1113,7 +1115,7 @@ fn page_title(page: &Page<'_>) -> Option<(String, Option<usize>)> {
 fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
     let given_title = page.doc.title.is_some();
     let (title, title_line) = page_title(page)?;
-    if crate::judge::word_count(&title) < 3 || title.ends_with(['.', '…']) {
+    if crate::judge::word_count(title) < 3 || title.ends_with(['.', '…']) {
         return None;
     }
     // A first line taken as the title must be followed by other lines (the menus) before
