@@ -1133,7 +1133,12 @@ fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
         if line == title {
             return Some((k, false));
         }
-        let suffixed = title.starts_with(line)
+        // The first bytes differ on most lines, which settles them without a comparison.
+        let suffixed = line
+            .as_bytes()
+            .first()
+            .is_none_or(|b| title.as_bytes().first() == Some(b))
+            && title.starts_with(line)
             && page.words(i) >= 3
             && title[line.len()..]
                 .trim_start()
@@ -1267,13 +1272,11 @@ fn looks_like_date(text: &str, words: usize) -> bool {
     if has_time_of_day_bytes(&text.as_bytes()[first_digit..]) {
         return true;
     }
-    // The marks are ASCII and lower-case: in an ASCII line, ignoring ASCII case is the same
-    // as lower-casing it first.
-    if text.is_ascii() {
-        date_marks().is_match(text)
-    } else {
-        date_marks().is_match(&text.to_lowercase())
-    }
+    // The marks are ASCII and lower-case, and no character beyond ASCII lower-cases to one
+    // of their characters (only two do to ASCII at all: "İ" to an `i` and a dot above, the
+    // Kelvin sign to a `k`): ignoring ASCII case in the line itself finds what lower-casing it
+    // first would.
+    date_marks().is_match(text)
 }
 
 /// Where the first ASCII digit of `bytes` is, looked for eight bytes at a time.
@@ -1292,17 +1295,19 @@ fn first_digit(bytes: &[u8]) -> Option<usize> {
     Some(bytes.len() - rest.len() + at)
 }
 
-/// Words and abbreviations of dates and times, in one automaton that ignores ASCII case.
+/// Words and abbreviations of dates and times, ASCII and lower-case.
+const DATE_MARKS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", " ago",
+    " am", " pm", "a.m.", "p.m.", "utc", "gmt", "edt", "est", "pst", "pdt",
+];
+
+/// `DATE_MARKS` in one automaton that ignores ASCII case.
 fn date_marks() -> &'static AhoCorasick {
     static MARKS: OnceLock<AhoCorasick> = OnceLock::new();
     MARKS.get_or_init(|| {
-        const MARKS: &[&str] = &[
-            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-            " ago", " am", " pm", "a.m.", "p.m.", "utc", "gmt", "edt", "est", "pst", "pdt",
-        ];
         AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build(MARKS)
+            .build(DATE_MARKS)
             .expect("the date marks are a handful of short literals")
     })
 }
@@ -1589,6 +1594,36 @@ fn function_words() -> &'static WordSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_marks_are_found_in_a_line_as_in_its_lower_case() {
+        // The characters beyond ASCII whose lower case holds ASCII ones, and those.
+        let mut lowered_to_ascii = Vec::new();
+        for c in (0x80..=0x10FFFFu32).filter_map(char::from_u32) {
+            for l in c.to_lowercase().filter(char::is_ascii) {
+                lowered_to_ascii.push((c, l));
+            }
+        }
+        assert_eq!(lowered_to_ascii, [('\u{130}', 'i'), ('\u{212A}', 'k')]);
+        for (_, l) in lowered_to_ascii {
+            assert!(DATE_MARKS.iter().all(|mark| !mark.contains(l)));
+        }
+        for text in [
+            "20 NOV 2019",
+            "Vor 2 Std. \u{130}stanbul AGO",
+            "\u{212A}\u{130} 3 jan",
+            "3 Jan\u{130}",
+            "ÉTÉ 2019 — 5 P.M.",
+            "Σ 12 DEC",
+            "2 \u{212A}AGO",
+        ] {
+            assert_eq!(
+                date_marks().is_match(text),
+                date_marks().is_match(&text.to_lowercase()),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn a_numbered_timestamp_is_no_data() {
