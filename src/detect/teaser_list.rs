@@ -68,9 +68,10 @@ pub struct TeaserList {
     markers: Vec<String>,
     /// The longest marker in bytes: longer lines are not compared at all.
     longest_marker: usize,
-    /// `marker_lengths[n]`: some lower-cased marker is `n` bytes long. Most lines are
-    /// ruled out by their length before any comparison.
-    marker_lengths: Vec<bool>,
+    /// `marker_lengths[n]`: the lower-cased markers `n` bytes long. Most lines are ruled out
+    /// by their length before any comparison, and the others are compared only with the
+    /// markers of their length.
+    marker_lengths: Vec<Vec<String>>,
     /// The most words a marker has.
     most_marker_words: usize,
     /// Every marker is ASCII.
@@ -101,9 +102,9 @@ impl TeaserList {
         for marker in &markers {
             let len = marker.len();
             if marker_lengths.len() <= len {
-                marker_lengths.resize(len + 1, false);
+                marker_lengths.resize(len + 1, Vec::new());
             }
-            marker_lengths[len] = true;
+            marker_lengths[len].push(marker.clone());
         }
         let most_marker_words = markers
             .iter()
@@ -180,13 +181,10 @@ impl TeaserList {
             trimmed
         };
         if page.features[i].ascii || text.is_ascii() {
-            if !self.marker_lengths.get(text.len()).is_some_and(|&n| n) {
-                return false;
-            }
             return self
-                .markers
-                .iter()
-                .any(|m| m.len() == text.len() && text.eq_ignore_ascii_case(m));
+                .marker_lengths
+                .get(text.len())
+                .is_some_and(|markers| markers.iter().any(|m| text.eq_ignore_ascii_case(m)));
         }
         // Lower-casing turns each character (at most four bytes) into at least one byte, so
         // a line four times longer than every marker cannot become one.
