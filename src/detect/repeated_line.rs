@@ -682,15 +682,16 @@ impl Detector for RepeatedLine {
             .map(str::trim)
             .unwrap_or("");
         let why: Arc<str> = "the same line is on many pages of this site".into();
-        // A bit per value of a hash's top ten bits, set for the repeated lines: most lines'
-        // bits are clear, which rules them out without a binary search.
-        let mut seen = [0u64; 16];
+        // A bit per value of a hash's top twelve bits, set for the repeated lines: most lines'
+        // bits are clear, which rules them out without a binary search (a site's repeated
+        // lines can be hundreds, which would set most of fewer bits).
+        let mut seen = [0u64; 64];
         for &hash in repeated.iter() {
-            let bit = (hash >> 54) as usize;
+            let bit = (hash >> 52) as usize;
             seen[bit / 64] |= 1 << (bit % 64);
         }
         let may_be_repeated = |hash: u64| {
-            let bit = (hash >> 54) as usize;
+            let bit = (hash >> 52) as usize;
             seen[bit / 64] & (1 << (bit % 64)) != 0
         };
         for &i in &page.text_blocks {
@@ -709,11 +710,12 @@ impl Detector for RepeatedLine {
             if !may_be_repeated(hash) {
                 continue;
             }
-            let text = page.trimmed(i);
-            if !title.is_empty() && title.starts_with(text) {
+            // Then the search, which the lines that pass the bits by chance fail.
+            if repeated.binary_search(&hash).is_err() {
                 continue;
             }
-            if repeated.binary_search(&hash).is_ok() {
+            let text = page.trimmed(i);
+            if title.is_empty() || !title.starts_with(text) {
                 verdicts[i] = Verdict::drop(id, Arc::clone(&why));
             }
         }
