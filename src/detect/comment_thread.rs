@@ -231,6 +231,10 @@ impl Detector for CommentThread {
             .filter(|&k| verdicts[lines[k]].is_keep())
             .filter_map(|k| {
                 let text = page.trimmed(lines[k]);
+                // Both kinds of attribution end in a colon; most lines do not.
+                if !text.ends_with(':') {
+                    return None;
+                }
                 if self.is_attribution(text) {
                     return Some(lines[k]);
                 }

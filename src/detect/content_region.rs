@@ -329,12 +329,10 @@ impl Detector for ContentRegion {
         let first = headline.last().copied().unwrap_or(best_start);
         let first_line = blocks[lines[first]].line;
         let last_line = blocks[lines[best_end]].line;
-        let outside = format!(
-            "outside the content region (lines {first_line}-{last_line}, {best:.1} points); "
-        );
-        let inside = format!(
-            "a box inside the content region (lines {first_line}-{last_line}, {best:.1} points); "
-        );
+        // The two beginnings of a reason, formatted when a line first needs one: a later
+        // round of judging often removes nothing here.
+        let mut outside: Option<String> = None;
+        let mut inside: Option<String> = None;
         // The boxes the region reaches across go, as the chrome outside it does.
         let boxed = |k: usize| boxes.iter().any(|b| (b.0 + from..b.1 + from).contains(&k));
         // Most removed lines share a few scores (every short line costs the same), so each
@@ -355,7 +353,21 @@ impl Detector for ContentRegion {
             let why = match known {
                 Some((_, _, _, why)) => Arc::clone(why),
                 None => {
-                    let region = if in_box { &inside } else { &outside };
+                    let region = if in_box {
+                        inside.get_or_insert_with(|| {
+                            format!(
+                                "a box inside the content region \
+                                 (lines {first_line}-{last_line}, {best:.1} points); "
+                            )
+                        })
+                    } else {
+                        outside.get_or_insert_with(|| {
+                            format!(
+                                "outside the content region \
+                                 (lines {first_line}-{last_line}, {best:.1} points); "
+                            )
+                        })
+                    };
                     let why: Arc<str> = reason_suffix(score, kind, |suffix| {
                         let mut why = String::with_capacity(region.len() + suffix.len());
                         why.push_str(region);
@@ -417,7 +429,17 @@ pub(crate) fn breaks_inside_text(page: &Page<'_>, a: usize, b: usize) -> bool {
     if second_indent > first_indent.max(1) {
         return false;
     }
-    match page.trimmed(b).chars().next() {
+    let second = page.trimmed(b);
+    // An ASCII first character (most lines') is told by its byte.
+    if let Some(&c) = second.as_bytes().first().filter(|c| c.is_ascii()) {
+        return match c {
+            b',' | b'.' | b';' | b':' | b')' | b']' | b'!' | b'?' => true,
+            b'"' | b'(' => ends_mid_sentence(first),
+            _ if c.is_ascii_alphanumeric() => ends_mid_sentence(first),
+            _ => false,
+        };
+    }
+    match second.chars().next() {
         Some(',' | '.' | ';' | ':' | ')' | ']' | '!' | '?' | '”' | '’') => true,
         Some(c) if c.is_alphanumeric() || matches!(c, '“' | '‘' | '"' | '(') => {
             ends_mid_sentence(first)
@@ -477,20 +499,44 @@ fn ends_mid_sentence(text: &str) -> bool {
     if opens_at_end(text) {
         return true;
     }
-    // The last word: most lines' is longer than any of the words, which settles them.
-    let word_start = bytes
-        .iter()
-        .rev()
-        .take(MAX_UNENDING_BYTES + 1)
-        .position(|&b| b.is_ascii() && !b.is_ascii_alphanumeric())
-        .map_or(bytes.len().saturating_sub(MAX_UNENDING_BYTES + 1), |n| {
-            bytes.len() - n
-        });
-    let last = &bytes[word_start..];
-    !last.is_empty()
-        && last.len() <= MAX_UNENDING_BYTES
-        && UNENDING_KEYS.contains(&unending_key(last))
+    // The last word: most lines' is longer than any of the words, which settles them. Its
+    // bytes are counted back from the end up to one past the longest word (a plain loop: an
+    // iterator chain here cost more than the rest of the test).
+    let mut length = 0;
+    while length <= MAX_UNENDING_BYTES && length < bytes.len() {
+        let b = bytes[bytes.len() - 1 - length];
+        if b.is_ascii() && !b.is_ascii_alphanumeric() {
+            break;
+        }
+        length += 1;
+    }
+    let last = &bytes[bytes.len() - length..];
+    if last.is_empty() || last.len() > MAX_UNENDING_BYTES {
+        return false;
+    }
+    let key = unending_key(last);
+    // Most short last words ("News", "Home", "More") have their bit clear.
+    let bit = unending_bit(key);
+    UNENDING_BITS[bit / 64] & (1 << (bit % 64)) != 0 && UNENDING_KEYS.contains(&key)
 }
+
+/// A key's bit among 256 (see `UNENDING_BITS`), from its top eight bits once mixed.
+const fn unending_bit(key: u32) -> usize {
+    (key.wrapping_mul(0x9E37_79B1) >> 24) as usize
+}
+
+/// The bits of `UNENDING_KEYS` (see `unending_bit`): a word whose bit is clear is none of
+/// them, which rules most words out before they are compared with each.
+const UNENDING_BITS: [u64; 4] = {
+    let mut bits = [0u64; 4];
+    let mut k = 0;
+    while k < UNENDING_KEYS.len() {
+        let bit = unending_bit(UNENDING_KEYS[k]);
+        bits[bit / 64] |= 1 << (bit % 64);
+        k += 1;
+    }
+    bits
+};
 
 /// A word of at most `MAX_UNENDING_BYTES` bytes as one number, its bytes in ASCII lower case
 /// (the rest zero): comparing it with `UNENDING_KEYS` is one pass over a few numbers
@@ -521,6 +567,13 @@ const UNENDING_KEYS: [u32; UNENDING_WORDS.len()] = {
 /// may close a quotation, as „...“ does). Not "»", which ends links as an arrow ("More »")
 /// as often as it opens a quotation.
 fn opens_at_end(text: &str) -> bool {
+    // An ASCII last character other than a bracket or a quotation mark (most lines') opens
+    // nothing.
+    match text.as_bytes().last() {
+        Some(b'(' | b'[') => return true,
+        Some(&b) if b.is_ascii() && b != b'"' => return false,
+        _ => {}
+    }
     let mut chars = text.chars().rev();
     match chars.next() {
         Some('(' | '[') => true,
@@ -1037,9 +1090,9 @@ fn kadane(scores: impl Iterator<Item = f64>) -> Option<Stretch> {
 /// The page's title and its line number: the title the input gave, or else the document's
 /// own first line (not the first line still kept: once the menus are gone, a caption
 /// repeated further down must not pass for a title).
-fn page_title(page: &Page<'_>) -> Option<(String, Option<usize>)> {
+fn page_title<'d>(page: &Page<'d>) -> Option<(&'d str, Option<usize>)> {
     match page.doc.title.as_deref() {
-        Some(title) => Some((title.trim().to_string(), None)),
+        Some(title) => Some((title.trim(), None)),
         None => {
             let (n, line) = page
                 .doc
@@ -1047,7 +1100,7 @@ fn page_title(page: &Page<'_>) -> Option<(String, Option<usize>)> {
                 .lines()
                 .enumerate()
                 .find(|(_, l)| !l.trim().is_empty())?;
-            Some((line.trim().to_string(), Some(n + 1)))
+            Some((line.trim(), Some(n + 1)))
         }
     }
 }
@@ -1062,7 +1115,7 @@ fn page_title(page: &Page<'_>) -> Option<(String, Option<usize>)> {
 fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
     let given_title = page.doc.title.is_some();
     let (title, title_line) = page_title(page)?;
-    if crate::judge::word_count(&title) < 3 || title.ends_with(['.', '…']) {
+    if crate::judge::word_count(title) < 3 || title.ends_with(['.', '…']) {
         return None;
     }
     // A first line taken as the title must be followed by other lines (the menus) before
@@ -1080,7 +1133,12 @@ fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
         if line == title {
             return Some((k, false));
         }
-        let suffixed = title.starts_with(line)
+        // The first bytes differ on most lines, which settles them without a comparison.
+        let suffixed = line
+            .as_bytes()
+            .first()
+            .is_none_or(|b| title.as_bytes().first() == Some(b))
+            && title.starts_with(line)
             && page.words(i) >= 3
             && title[line.len()..]
                 .trim_start()
@@ -1214,13 +1272,11 @@ fn looks_like_date(text: &str, words: usize) -> bool {
     if has_time_of_day_bytes(&text.as_bytes()[first_digit..]) {
         return true;
     }
-    // The marks are ASCII and lower-case: in an ASCII line, ignoring ASCII case is the same
-    // as lower-casing it first.
-    if text.is_ascii() {
-        date_marks().is_match(text)
-    } else {
-        date_marks().is_match(&text.to_lowercase())
-    }
+    // The marks are ASCII and lower-case, and no character beyond ASCII lower-cases to one
+    // of their characters (only two do to ASCII at all: "İ" to an `i` and a dot above, the
+    // Kelvin sign to a `k`): ignoring ASCII case in the line itself finds what lower-casing it
+    // first would.
+    date_marks().is_match(text)
 }
 
 /// Where the first ASCII digit of `bytes` is, looked for eight bytes at a time.
@@ -1239,17 +1295,19 @@ fn first_digit(bytes: &[u8]) -> Option<usize> {
     Some(bytes.len() - rest.len() + at)
 }
 
-/// Words and abbreviations of dates and times, in one automaton that ignores ASCII case.
+/// Words and abbreviations of dates and times, ASCII and lower-case.
+const DATE_MARKS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", " ago",
+    " am", " pm", "a.m.", "p.m.", "utc", "gmt", "edt", "est", "pst", "pdt",
+];
+
+/// `DATE_MARKS` in one automaton that ignores ASCII case.
 fn date_marks() -> &'static AhoCorasick {
     static MARKS: OnceLock<AhoCorasick> = OnceLock::new();
     MARKS.get_or_init(|| {
-        const MARKS: &[&str] = &[
-            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-            " ago", " am", " pm", "a.m.", "p.m.", "utc", "gmt", "edt", "est", "pst", "pdt",
-        ];
         AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build(MARKS)
+            .build(DATE_MARKS)
             .expect("the date marks are a handful of short literals")
     })
 }
@@ -1536,6 +1594,36 @@ fn function_words() -> &'static WordSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_marks_are_found_in_a_line_as_in_its_lower_case() {
+        // The characters beyond ASCII whose lower case holds ASCII ones, and those.
+        let mut lowered_to_ascii = Vec::new();
+        for c in (0x80..=0x10FFFFu32).filter_map(char::from_u32) {
+            for l in c.to_lowercase().filter(char::is_ascii) {
+                lowered_to_ascii.push((c, l));
+            }
+        }
+        assert_eq!(lowered_to_ascii, [('\u{130}', 'i'), ('\u{212A}', 'k')]);
+        for (_, l) in lowered_to_ascii {
+            assert!(DATE_MARKS.iter().all(|mark| !mark.contains(l)));
+        }
+        for text in [
+            "20 NOV 2019",
+            "Vor 2 Std. \u{130}stanbul AGO",
+            "\u{212A}\u{130} 3 jan",
+            "3 Jan\u{130}",
+            "ÉTÉ 2019 — 5 P.M.",
+            "Σ 12 DEC",
+            "2 \u{212A}AGO",
+        ] {
+            assert_eq!(
+                date_marks().is_match(text),
+                date_marks().is_match(&text.to_lowercase()),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn a_numbered_timestamp_is_no_data() {

@@ -123,11 +123,6 @@ fn raw_lines(raw: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// An ASCII byte that `trimmed_bounds` does not trim: not white space.
-fn is_visible_ascii(b: u8) -> bool {
-    b.is_ascii() && !crate::normalize::is_ascii_space(b)
-}
-
 /// Each document's lines (see `document_lines`), found in parallel.
 fn lines_of(
     documents: &[Document],
@@ -459,17 +454,11 @@ fn document_lines(
             }
         };
         for line in raw_lines(&doc.raw) {
-            let (start, end) = match line.as_bytes() {
-                [] => {
-                    keep(0);
-                    continue;
-                }
-                // Most lines neither start nor end with white space: no need to look for it.
-                [first, .., last] if is_visible_ascii(*first) && is_visible_ascii(*last) => {
-                    (0, line.len())
-                }
-                _ => trimmed_bounds(line),
-            };
+            if line.is_empty() {
+                keep(0);
+                continue;
+            }
+            let (start, end) = trimmed_bounds(line);
             if start == end {
                 keep(0);
                 continue;
@@ -721,15 +710,16 @@ impl Detector for RepeatedLine {
             .map(str::trim)
             .unwrap_or("");
         let why: Arc<str> = "the same line is on many pages of this site".into();
-        // A bit per value of a hash's top ten bits, set for the repeated lines: most lines'
-        // bits are clear, which rules them out without a binary search.
-        let mut seen = [0u64; 16];
+        // A bit per value of a hash's top twelve bits, set for the repeated lines: most lines'
+        // bits are clear, which rules them out without a binary search (a site's repeated
+        // lines can be hundreds, which would set most of fewer bits).
+        let mut seen = [0u64; 64];
         for &hash in repeated.iter() {
-            let bit = (hash >> 54) as usize;
+            let bit = (hash >> 52) as usize;
             seen[bit / 64] |= 1 << (bit % 64);
         }
         let may_be_repeated = |hash: u64| {
-            let bit = (hash >> 54) as usize;
+            let bit = (hash >> 52) as usize;
             seen[bit / 64] & (1 << (bit % 64)) != 0
         };
         for &i in &page.text_blocks {
@@ -748,11 +738,12 @@ impl Detector for RepeatedLine {
             if !may_be_repeated(hash) {
                 continue;
             }
-            let text = page.trimmed(i);
-            if !title.is_empty() && title.starts_with(text) {
+            // Then the search, which the lines that pass the bits by chance fail.
+            if repeated.binary_search(&hash).is_err() {
                 continue;
             }
-            if repeated.binary_search(&hash).is_ok() {
+            let text = page.trimmed(i);
+            if title.is_empty() || !title.starts_with(text) {
                 verdicts[i] = Verdict::drop(id, Arc::clone(&why));
             }
         }

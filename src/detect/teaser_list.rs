@@ -68,9 +68,10 @@ pub struct TeaserList {
     markers: Vec<String>,
     /// The longest marker in bytes: longer lines are not compared at all.
     longest_marker: usize,
-    /// `marker_lengths[n]`: some lower-cased marker is `n` bytes long. Most lines are
-    /// ruled out by their length before any comparison.
-    marker_lengths: Vec<bool>,
+    /// `marker_lengths[n]`: the lower-cased markers `n` bytes long. Most lines are ruled out
+    /// by their length before any comparison, and the others are compared only with the
+    /// markers of their length.
+    marker_lengths: Vec<Vec<String>>,
     /// The most words a marker has.
     most_marker_words: usize,
     /// Every marker is ASCII.
@@ -82,6 +83,8 @@ pub struct TeaserList {
 
 #[derive(PartialEq)]
 enum Kind {
+    /// A line that opens a list (one of `markers`), whatever else it looks like.
+    Marker,
     Teaser,
     Label,
     Other,
@@ -99,9 +102,9 @@ impl TeaserList {
         for marker in &markers {
             let len = marker.len();
             if marker_lengths.len() <= len {
-                marker_lengths.resize(len + 1, false);
+                marker_lengths.resize(len + 1, Vec::new());
             }
-            marker_lengths[len] = true;
+            marker_lengths[len].push(marker.clone());
         }
         let most_marker_words = markers
             .iter()
@@ -129,6 +132,31 @@ impl TeaserList {
         }
     }
 
+    /// What line `i` of a page is to a list: a marker first, else its shape.
+    #[inline]
+    fn kind_of(&self, page: &Page<'_>, i: usize) -> Kind {
+        if self.may_be_marker(page, i) && self.is_marker(page, i) {
+            Kind::Marker
+        } else {
+            self.kind(&page.features[i])
+        }
+    }
+
+    /// The first tests of `is_marker`, which rule out most lines without a call: taking the
+    /// colons off the end removes at most one word, and lower-casing never makes or removes
+    /// white space, so a line with more words than a marker and a colon is no marker; and
+    /// lower-casing turns an ASCII first byte into the first byte of the lower case.
+    #[inline(always)]
+    fn may_be_marker(&self, page: &Page<'_>, i: usize) -> bool {
+        if usize::from(page.features[i].words) > self.most_marker_words + 1 {
+            return false;
+        }
+        match page.trimmed(i).as_bytes().first() {
+            Some(&b) if b.is_ascii() => self.marker_starts[usize::from(b.to_ascii_lowercase())],
+            _ => true,
+        }
+    }
+
     fn kind(&self, features: &LineFeatures) -> Kind {
         if features.truncated && features.words as usize >= self.config.min_teaser_words {
             Kind::Teaser
@@ -139,22 +167,11 @@ impl TeaserList {
         }
     }
 
-    /// Whether line `i` of a page is a marker.
+    /// Whether line `i` of a page, which `may_be_marker`, is a marker. (The tests are in
+    /// order of cost; any failed one rules the line out.)
     fn is_marker(&self, page: &Page<'_>, i: usize) -> bool {
         let trimmed = page.trimmed(i);
-        // Lower-casing turns an ASCII first byte into the first byte of the lower case. (The
-        // tests are in order of cost; any failed one rules the line out.)
-        if let Some(&b) = trimmed.as_bytes().first() {
-            if b.is_ascii() && !self.marker_starts[usize::from(b.to_ascii_lowercase())] {
-                return false;
-            }
-        }
         if page.blocks[i].text.len() > self.longest_marker * 4 + 8 {
-            return false;
-        }
-        // Taking the colons off the end removes at most one word, and lower-casing never
-        // makes or removes white space: a line with more words is no marker.
-        if usize::from(page.features[i].words) > self.most_marker_words + 1 {
             return false;
         }
         // A trimmed line that does not end in a colon is its own text without the colons.
@@ -164,13 +181,10 @@ impl TeaserList {
             trimmed
         };
         if page.features[i].ascii || text.is_ascii() {
-            if !self.marker_lengths.get(text.len()).is_some_and(|&n| n) {
-                return false;
-            }
             return self
-                .markers
-                .iter()
-                .any(|m| m.len() == text.len() && text.eq_ignore_ascii_case(m));
+                .marker_lengths
+                .get(text.len())
+                .is_some_and(|markers| markers.iter().any(|m| text.eq_ignore_ascii_case(m)));
         }
         // Lower-casing turns each character (at most four bytes) into at least one byte, so
         // a line four times longer than every marker cannot become one.
@@ -199,25 +213,18 @@ fn may_lowercase_to_ascii(text: &str) -> bool {
 impl Detector for TeaserList {
     fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
         let text_blocks = &page.text_blocks;
-        let kinds: Vec<Kind> = text_blocks
-            .iter()
-            .map(|&i| self.kind(&page.features[i]))
-            .collect();
-        let markers: Vec<bool> = text_blocks
-            .iter()
-            .map(|&i| self.is_marker(page, i))
-            .collect();
+        let kinds: Vec<Kind> = text_blocks.iter().map(|&i| self.kind_of(page, i)).collect();
         let mut start = 0;
         while start < text_blocks.len() {
-            if kinds[start] == Kind::Other && !markers[start] {
+            if kinds[start] == Kind::Other {
                 start += 1;
                 continue;
             }
             // A run: an optional marker, then label and teaser lines only.
-            let marker = markers[start].then_some(start);
+            let marker = (kinds[start] == Kind::Marker).then_some(start);
             let mut end = if marker.is_some() { start + 1 } else { start };
             let mut teasers = 0;
-            while end < text_blocks.len() && kinds[end] != Kind::Other && !markers[end] {
+            while end < text_blocks.len() && !matches!(kinds[end], Kind::Other | Kind::Marker) {
                 if kinds[end] == Kind::Teaser {
                     teasers += 1;
                 }
@@ -225,7 +232,7 @@ impl Detector for TeaserList {
             }
             // Trailing labels after the last teaser belong to whatever follows, not the list.
             let mut last = end;
-            while last > start && kinds[last - 1] == Kind::Label && marker != Some(last - 1) {
+            while last > start && kinds[last - 1] == Kind::Label {
                 last -= 1;
             }
             let qualifies =

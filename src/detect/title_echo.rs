@@ -62,6 +62,7 @@ impl TitleEcho {
 impl Detector for TitleEcho {
     fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
         let blocks = page.blocks;
+        let min_words = self.config.min_title_words;
         let is_title = |i: usize| {
             page.features[i].words as usize >= self.config.min_title_words && !page.is_sentence(i)
         };
@@ -88,7 +89,9 @@ impl Detector for TitleEcho {
         // The first title at or after `position - max_distance`: positions only grow.
         let mut first = 0;
         for (position, &i) in text_blocks.iter().enumerate() {
-            if !verdicts[i].is_keep() {
+            // A line that starts with a title has at least the title's words, and titles
+            // have at least `min_title_words`: a shorter line (most menu items) echoes none.
+            if !verdicts[i].is_keep() || usize::from(page.features[i].words) < min_words {
                 continue;
             }
             let line = page.trimmed(i);

@@ -61,9 +61,8 @@ pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdi
                 }
             })
             .collect();
-        let kept_features = kept.iter().map(|&i| page.features[i]).collect();
         let again = judge_once(
-            &Page::with_features(doc, &kept_blocks, kept_features, &memos, Some(&kept)),
+            &Page::of_kept(doc, &kept_blocks, &page.features, &memos, &kept),
             rules,
             matches.as_ref(),
             Some(&kept),

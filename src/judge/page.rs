@@ -172,9 +172,24 @@ impl LineFeatures {
     }
 }
 
-/// The bounds of `text.trim()`: ASCII white space is passed over byte by byte, and only a
-/// line that starts or ends with another character decodes it.
+/// The bounds of `text.trim()`. Most lines neither start nor end with white space, which
+/// their first and last bytes settle without a call.
+#[inline(always)]
 pub(crate) fn trimmed_bounds(text: &str) -> (usize, usize) {
+    match text.as_bytes() {
+        [first, .., last] if is_visible_ascii(*first) && is_visible_ascii(*last) => (0, text.len()),
+        _ => trimmed_bounds_of(text),
+    }
+}
+
+/// An ASCII byte that `trim` does not take off: not white space.
+fn is_visible_ascii(b: u8) -> bool {
+    b.is_ascii() && !SPACE[b as usize]
+}
+
+/// `trimmed_bounds` of any line: ASCII white space is passed over byte by byte, and only a
+/// line that starts or ends with another character decodes it.
+fn trimmed_bounds_of(text: &str) -> (usize, usize) {
     let bytes = text.as_bytes();
     let mut start = 0;
     loop {
@@ -358,25 +373,40 @@ impl<'a> Page<'a> {
     /// The page of all of a document's blocks, with one memo per block (see
     /// `LineMemo::for_blocks`).
     pub fn new(doc: &'a Document, blocks: &'a [Block<'a>], memos: &'a [LineMemo]) -> Page<'a> {
-        let features = blocks.iter().map(|b| LineFeatures::of(&b.text)).collect();
-        Page::with_features(doc, blocks, features, memos, None)
+        debug_assert_eq!(memos.len(), blocks.len());
+        Page::assemble(doc, blocks, memos, None, |k| {
+            LineFeatures::of(&blocks[k].text)
+        })
     }
 
-    /// A page whose line features are already known: `features[i]` must be
-    /// `LineFeatures::of(&blocks[i].text)`. The judge computes them once per document and
-    /// reuses them, and the memos, when it judges the kept lines again: then `origin[i]` is
-    /// the index among the document's blocks of `blocks[i]`, whose memo is
-    /// `memos[origin[i]]`.
-    pub fn with_features(
+    /// The page of the blocks of a document that `kept` lists (by their index among the
+    /// document's blocks, in order), given as `blocks`, with the features of all of the
+    /// document's blocks (`all_features`, as the page of all of them has them): a later
+    /// round of judging, which reads each kept line's features where the first round found
+    /// them.
+    pub fn of_kept(
         doc: &'a Document,
         blocks: &'a [Block<'a>],
-        features: Vec<LineFeatures>,
+        all_features: &[LineFeatures],
+        memos: &'a [LineMemo],
+        kept: &'a [usize],
+    ) -> Page<'a> {
+        debug_assert_eq!(kept.len(), blocks.len());
+        debug_assert_eq!(all_features.len(), memos.len());
+        Page::assemble(doc, blocks, memos, Some(kept), |k| all_features[kept[k]])
+    }
+
+    /// The page of `blocks`, block `k`'s features given by `features_of(k)`.
+    fn assemble(
+        doc: &'a Document,
+        blocks: &'a [Block<'a>],
         memos: &'a [LineMemo],
         origin: Option<&'a [usize]>,
+        features_of: impl Fn(usize) -> LineFeatures,
     ) -> Page<'a> {
-        debug_assert_eq!(features.len(), blocks.len());
-        debug_assert_eq!(origin.map_or(memos.len(), <[usize]>::len), blocks.len());
-        // A few tight passes, each collected into a vector of known length.
+        // A few tight passes, each collected into a vector of known length (one loop
+        // pushing onto all of them is slower).
+        let features: Vec<LineFeatures> = (0..blocks.len()).map(features_of).collect();
         let trimmed: Vec<&str> = blocks
             .iter()
             .zip(&features)
