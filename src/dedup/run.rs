@@ -21,7 +21,7 @@
 //! `clean/`, the deletion recreates the clean file and the next diff turns it back into the
 //! raw input.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::{decide, Candidate, Config, Duplicate, Fingerprint, Index};
@@ -59,6 +59,7 @@ pub struct Outcome {
 /// Byte lengths of one document's spilled parts, in input order.
 struct Lengths {
     id: String,
+    report: u64,
     diff: u64,
     record: u64,
     page: u64,
@@ -127,7 +128,6 @@ impl Pending {
 
     pub fn push(&mut self, parts: Parts<'_>) -> io::Result<()> {
         self.report.write_all(parts.report_head)?;
-        self.report.write_all(b"\n")?;
         self.diff.write_all(parts.diff)?;
         if let Some((records, _)) = &mut self.records {
             records.write_all(parts.record)?;
@@ -135,6 +135,7 @@ impl Pending {
         self.page.write_all(parts.page)?;
         self.docs.push(Lengths {
             id: parts.id.to_string(),
+            report: parts.report_head.len() as u64,
             diff: parts.diff.len() as u64,
             record: parts.record.len() as u64,
             page: parts.page.len() as u64,
@@ -190,11 +191,9 @@ impl Pending {
         // file from where it is held rather than through the file's buffer.
         let mut diff_run = 0u64;
         for (i, decision) in decisions.iter().enumerate() {
+            // The report line as held, then its dedup fields.
+            reports.copy_to(self.docs[i].report, sinks.report)?;
             line.clear();
-            reports.read_until(b'\n', &mut line)?;
-            if line.pop() != Some(b'\n') {
-                return Err(io::Error::other("a held-back report line is missing"));
-            }
             let kept = decision.map(|d| index.entry(d.kept).id.as_str());
             crate::report::write_json_dedup(
                 &mut line,
