@@ -794,15 +794,23 @@ fn without_clean_text(out: &mut Vec<u8>, detail: &[u8], comparison: &str) -> Opt
     Some(())
 }
 
-/// Where the JSON string whose text starts at `at` ends: just past its closing quote.
+/// Where the JSON string whose text starts at `at` ends: just past its closing quote, the
+/// first `"` after an even run of backslashes (in a string a backslash starts an escape,
+/// and `\\` is one).
 fn string_end(json: &[u8], mut at: usize) -> Option<usize> {
+    let start = at;
     loop {
-        at += memchr::memchr2(b'"', b'\\', json.get(at..)?)?;
-        if json[at] == b'"' {
-            return Some(at + 1);
+        at += memchr::memchr(b'"', json.get(at..)?)?;
+        let backslashes = json
+            .get(start..at)?
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        at += 1;
+        if backslashes % 2 == 0 {
+            return Some(at);
         }
-        // An escape: the backslash and the byte after it.
-        at += 2;
     }
 }
 
