@@ -21,7 +21,7 @@
 //! `clean/`, the deletion recreates the clean file and the next diff turns it back into the
 //! raw input.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::{decide, Candidate, Config, Duplicate, Fingerprint, Index};
@@ -59,6 +59,7 @@ pub struct Outcome {
 /// Byte lengths of one document's spilled parts, in input order.
 struct Lengths {
     id: String,
+    report: u64,
     diff: u64,
     record: u64,
     page: u64,
@@ -127,7 +128,6 @@ impl Pending {
 
     pub fn push(&mut self, parts: Parts<'_>) -> io::Result<()> {
         self.report.write_all(parts.report_head)?;
-        self.report.write_all(b"\n")?;
         self.diff.write_all(parts.diff)?;
         if let Some((records, _)) = &mut self.records {
             records.write_all(parts.record)?;
@@ -135,6 +135,7 @@ impl Pending {
         self.page.write_all(parts.page)?;
         self.docs.push(Lengths {
             id: parts.id.to_string(),
+            report: parts.report_head.len() as u64,
             diff: parts.diff.len() as u64,
             record: parts.record.len() as u64,
             page: parts.page.len() as u64,
@@ -190,11 +191,9 @@ impl Pending {
         // file from where it is held rather than through the file's buffer.
         let mut diff_run = 0u64;
         for (i, decision) in decisions.iter().enumerate() {
+            // The report line as held, then its dedup fields.
+            reports.copy_to(self.docs[i].report, sinks.report)?;
             line.clear();
-            reports.read_until(b'\n', &mut line)?;
-            if line.pop() != Some(b'\n') {
-                return Err(io::Error::other("a held-back report line is missing"));
-            }
             let kept = decision.map(|d| index.entry(d.kept).id.as_str());
             crate::report::write_json_dedup(
                 &mut line,
@@ -230,7 +229,7 @@ impl Pending {
                 .page
                 .set_duplicate(i, &entry.id, super::round(dup.similarity));
             if dropped(i) {
-                sinks.page.push_dropped_copy(&line, &compared)?;
+                sinks.page.push_dropped_copy(&page, &compared)?;
             } else {
                 sinks.page.push_detail_later(&mut page, Some(&compared))?;
             }
@@ -309,7 +308,7 @@ fn comparison(
         out.push_str("the kept copy is from the index; its text is not part of this run\n");
         return out;
     };
-    let lines = kept_text.lines().count() + text.lines().count();
+    let lines = line_count(kept_text) + line_count(text);
     if lines > MAX_COMPARED_LINES {
         // A line diff costs lines times differing lines; on very long texts that differ a
         // lot (a short copy of a very long one) it could take minutes. A time limit would
@@ -319,7 +318,14 @@ fn comparison(
         ));
         return out;
     }
-    let diff = similar::TextDiff::from_lines(kept_text, text);
+    if kept_text == text {
+        // A diff of equal texts has no hunk, and so no header either.
+        return out;
+    }
+    let (old, new) = (diff_lines(kept_text), diff_lines(text));
+    let diff = similar::TextDiff::configure()
+        .newline_terminated(true)
+        .diff_slices(&old, &new);
     let rendered = diff
         .unified_diff()
         .header(
@@ -334,6 +340,34 @@ fn comparison(
         }
     }
     out
+}
+
+/// How many lines `str::lines` gives.
+fn line_count(text: &str) -> usize {
+    let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    newlines + usize::from(!text.is_empty() && !text.ends_with('\n'))
+}
+
+/// A text cut into the lines `similar::TextDiff::from_lines` compares, each with its line
+/// end: a line ends at `\n`, `\r\n` or a lone `\r`.
+fn diff_lines(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut lines = Vec::with_capacity(bytes.len() / 64 + 1);
+    let mut start = 0;
+    let mut ends = memchr::memchr2_iter(b'\n', b'\r', bytes);
+    while let Some(at) = ends.next() {
+        let mut end = at + 1;
+        if bytes[at] == b'\r' && bytes.get(end) == Some(&b'\n') {
+            ends.next();
+            end += 1;
+        }
+        lines.push(text.get(start..end).unwrap_or_default());
+        start = end;
+    }
+    if start < text.len() {
+        lines.push(text.get(start..).unwrap_or_default());
+    }
+    lines
 }
 
 /// A comparison as `#` comment lines, which `patch` skips, for `removed.diff`.
@@ -473,6 +507,56 @@ mod tests {
              # --- a.txt (kept)\n# +++ b.txt (dropped)\n# @@ -1,2 +1,2 @@\n#  one\n# -two\n# +2\n"
         );
         assert!(text.lines().all(|l| l.starts_with('#')));
+    }
+
+    #[test]
+    fn lines_are_cut_as_similar_cuts_them() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\nb",
+            "\n\n",
+            "a\r\nb\rc\n\r",
+            "\r\r\n\n\r",
+            "é\r中\r\n文",
+        ] {
+            let diff = similar::TextDiff::from_lines(text, text);
+            assert_eq!(diff_lines(text), diff.old_slices(), "{text:?}");
+            assert_eq!(line_count(text), text.lines().count(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn comparisons_are_similars_unified_diffs() {
+        let texts = [
+            "",
+            "one\ntwo\nthree\n",
+            "one\ntwo\nthree",
+            "one\n2\nthree\n",
+            "zero\none\ntwo\nthree\n",
+            "one\r\ntwo\rthree\n",
+            "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n",
+            "1\n2\n3\nfour\n5\n6\n7\n8\nnine\n10",
+        ];
+        for kept in texts {
+            for text in texts {
+                let ours = comparison("b", "a", Some(kept), text, &dup(), true);
+                let rendered = similar::TextDiff::from_lines(kept, text)
+                    .unified_diff()
+                    .header("a.txt (kept)", "b.txt (dropped)")
+                    .to_string();
+                let mut theirs = comparison("b", "a", None, text, &dup(), true);
+                theirs.truncate(theirs.find('\n').map_or(0, |n| n + 1));
+                for line in rendered.split_inclusive('\n') {
+                    theirs.push_str(line);
+                    if !line.ends_with('\n') {
+                        theirs.push('\n');
+                    }
+                }
+                assert_eq!(ours, theirs, "{kept:?} -> {text:?}");
+            }
+        }
     }
 
     #[test]

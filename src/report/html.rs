@@ -283,22 +283,16 @@ impl Page {
         self.push_detail(detail, true)
     }
 
-    /// The next document's lines for a dropped copy, from its `report.jsonl` line: its
-    /// clean text was not written, so only its removed lines are shown.
-    pub fn push_dropped_copy(&mut self, report_line: &[u8], comparison: &str) -> io::Result<()> {
-        let record: Record = serde_json::from_slice(report_line).map_err(io::Error::other)?;
-        let mut detail = std::mem::take(&mut self.buffer);
-        detail.clear();
-        write_detail(
-            &mut detail,
-            &record.view(),
-            None,
-            Some(comparison),
-            &self.rule_index,
-            None,
-        );
-        let result = self.push_detail(&detail, false);
-        self.buffer = detail;
+    /// The next document's lines for a dropped copy, from the lines `add_row_first` gave it
+    /// (`detail`): its clean text was not written, so only its removed lines are shown.
+    pub fn push_dropped_copy(&mut self, detail: &[u8], comparison: &str) -> io::Result<()> {
+        let mut out = std::mem::take(&mut self.buffer);
+        out.clear();
+        let result = match without_clean_text(&mut out, detail, comparison) {
+            Some(()) => self.push_detail(&out, false),
+            None => Err(io::Error::other("held-back page lines are damaged")),
+        };
+        self.buffer = out;
         result
     }
 
@@ -735,10 +729,7 @@ fn write_detail(
     out.extend_from_slice(if clean.is_some() { b"true" } else { b"false" });
     out.extend_from_slice(b",\"note\":");
     if clean.is_none() {
-        json_string_in_html(
-            out,
-            "The clean text of this document was not written (a dropped copy): only its removed lines are shown.",
-        );
+        json_string_in_html(out, NOT_WRITTEN);
     } else if missing > 0 || extra > 0 {
         json_string_in_html(
             out,
@@ -751,6 +742,81 @@ fn write_detail(
     }
     close_detail(out, comparison);
 }
+
+/// A document's lines as `write_detail` writes them without its clean text (a dropped
+/// copy's), from the lines it wrote with it (`detail`), with the comparison after them: the
+/// same removed spans, reasons and their numbers, since neither depends on the kept lines
+/// between the spans, with the kept lines (the items that are strings) left out. `None` for
+/// lines that are not what `write_detail` writes.
+fn without_clean_text(out: &mut Vec<u8>, detail: &[u8], comparison: &str) -> Option<()> {
+    const ITEMS: &[u8] = b"{\"items\":[";
+    const TEXT: &[u8] = b",\"text\":true,\"note\":";
+    let rest = detail.strip_prefix(ITEMS)?;
+    out.reserve(detail.len() + comparison.len() + 64);
+    out.extend_from_slice(ITEMS);
+    let mut at = 0;
+    let mut items = 0usize;
+    loop {
+        match rest.get(at)? {
+            b']' => break,
+            b',' => at += 1,
+            // A kept line.
+            b'"' => at = string_end(rest, at + 1)?,
+            // A removed span: numbers, then its text.
+            b'[' => {
+                let quote = at + memchr::memchr(b'"', rest.get(at..)?)?;
+                let end = string_end(rest, quote + 1)?;
+                if rest.get(end) != Some(&b']') {
+                    return None;
+                }
+                if items > 0 {
+                    out.push(b',');
+                }
+                items += 1;
+                out.extend_from_slice(rest.get(at..=end)?);
+                at = end + 1;
+            }
+            _ => return None,
+        }
+    }
+    // The reasons are strings, in which no `"` follows a `,` unescaped: the first `TEXT`
+    // ends them.
+    let whys = rest.get(at..)?;
+    let end = memchr::memmem::find(whys, TEXT)?;
+    let whys = whys.get(..end)?;
+    if !whys.starts_with(b"],\"whys\":[") {
+        return None;
+    }
+    out.extend_from_slice(whys);
+    out.extend_from_slice(b",\"text\":false,\"note\":");
+    json_string_in_html(out, NOT_WRITTEN);
+    close_detail(out, Some(comparison));
+    Some(())
+}
+
+/// Where the JSON string whose text starts at `at` ends: just past its closing quote, the
+/// first `"` after an even run of backslashes (in a string a backslash starts an escape,
+/// and `\\` is one).
+fn string_end(json: &[u8], mut at: usize) -> Option<usize> {
+    let start = at;
+    loop {
+        at += memchr::memchr(b'"', json.get(at..)?)?;
+        let backslashes = json
+            .get(start..at)?
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        at += 1;
+        if backslashes % 2 == 0 {
+            return Some(at);
+        }
+    }
+}
+
+/// The note on a dropped copy's lines.
+const NOT_WRITTEN: &str =
+    "The clean text of this document was not written (a dropped copy): only its removed lines are shown.";
 
 /// Takes up to `n` lines off the front of `rest`: the text of those it has and how many.
 fn take_lines<'t>(rest: &mut &'t str, n: usize) -> (&'t str, usize) {
@@ -1207,6 +1273,66 @@ mod tests {
         assert_eq!(whole, later);
         let value: Value = serde_json::from_slice(&whole).unwrap();
         assert_eq!(value["comparison"], "<diff>\n");
+    }
+
+    #[test]
+    fn a_dropped_copys_lines_are_its_held_lines_without_the_kept_ones() {
+        let mut rule_index = NameIndex::default();
+        rule_index.insert("r".into(), 0);
+        rule_index.insert("s".into(), 1);
+        let spans = vec![
+            span([1, 2], "r", "w \"q\" \\", "Menu\n<Home>\n"),
+            span([4, 4], "s", "w \"q\" \\", "\"x\" \\\n"),
+            span([5, 5], "r", "], \"text\":true,\"note\":", "]\n"),
+            span([8, 9], "s", "other", "a\tb\nc"),
+        ];
+        let cleans = [
+            "Story \"one\" \\.\nTwo <b>.\nThree.\n",
+            "Story.\n",
+            "Story.\nToo\nmany\nlines\nhere\n",
+            "",
+        ];
+        for removed in [spans.clone(), spans[..1].to_vec(), Vec::new()] {
+            for clean in cleans {
+                let record = record("a", 9, removed.clone());
+                let mut whole = Vec::new();
+                write_detail(
+                    &mut whole,
+                    &record.view(),
+                    None,
+                    Some("<diff>\n"),
+                    &rule_index,
+                    None,
+                );
+                let mut held = Vec::new();
+                write_detail(
+                    &mut held,
+                    &record.view(),
+                    Some(clean),
+                    None,
+                    &rule_index,
+                    None,
+                );
+                let mut ours = Vec::new();
+                assert_eq!(without_clean_text(&mut ours, &held, "<diff>\n"), Some(()));
+                assert_eq!(
+                    String::from_utf8_lossy(&ours),
+                    String::from_utf8_lossy(&whole)
+                );
+            }
+        }
+        let mut out = Vec::new();
+        for damaged in [
+            &b""[..],
+            b"{\"items\":[",
+            b"{\"items\":[\"a",
+            b"{\"items\":[[1,2,3,4,\"a\"",
+            b"{\"items\":[x]",
+            b"{\"items\":[],\"whys\":[]}",
+            b"{\"items\":[\"a\\",
+        ] {
+            assert_eq!(without_clean_text(&mut out, damaged, ""), None);
+        }
     }
 
     #[test]

@@ -385,8 +385,15 @@ static JSON_ESCAPE: [u8; 256] = {
 };
 
 /// The string in field `field` of a JSON record (a `clean.jsonl` line): `None` when the
-/// record has no such field or it is not a string. The other fields are skipped unparsed.
+/// record has no such field or it is not a string, as a parsed map has it (the last value
+/// of a key given twice). The record is scanned as the input's JSONL lines are, which decodes
+/// only that field's string; `serde_json` parses a record the scan refuses, for its message.
 pub(crate) fn record_text(record: &[u8], field: &str) -> serde_json::Result<Option<String>> {
+    if let Ok(line) = std::str::from_utf8(record) {
+        if let Ok(mut scanned) = crate::input::record::scan(line, field, None) {
+            return Ok(scanned.take_string(field).flatten());
+        }
+    }
     use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
     struct Field<'f>(&'f str);
     impl<'de> Visitor<'de> for Field<'_> {
