@@ -194,7 +194,8 @@ thread_local! {
         const { std::cell::Cell::new(Vec::new()) };
 }
 
-/// Rows kept for the next document at most: a huge page's room is given back.
+/// Rows (or removed spans) kept for the next document at most: a huge page's room is given
+/// back.
 const KEPT_ROWS: usize = 1 << 16;
 
 /// `rows` emptied, its room kept for rows that borrow other texts (collecting an emptied
@@ -260,7 +261,29 @@ fn push_rows<'a>(
 /// that text's reason). So removals of one rule and reason with only such blank lines
 /// between them are one span. Only a charged blank line with neither neighbour to join
 /// stays a span of its own, with the judge's reason.
+///
+/// The spans are gathered in a vector the thread keeps from one document to the next, and
+/// copied out at their exact size (a batch's documents are held while they are written).
 fn removed_spans(blocks: &[Block<'_>], verdicts: &[Verdict]) -> Vec<RemovedSpan> {
+    thread_local! {
+        static SPANS: std::cell::RefCell<Vec<RemovedSpan>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    SPANS.with_borrow_mut(|spans| {
+        spans.clear();
+        push_removed_spans(blocks, verdicts, spans);
+        let mut found = Vec::with_capacity(spans.len());
+        found.append(spans);
+        // A huge document's room is not kept for the next.
+        if spans.capacity() > KEPT_ROWS {
+            *spans = Vec::new();
+        }
+        found
+    })
+}
+
+/// The spans of `removed_spans`, pushed onto `spans`.
+fn push_removed_spans(blocks: &[Block<'_>], verdicts: &[Verdict], spans: &mut Vec<RemovedSpan>) {
     /// The span being built: lines `first..=last`, and whether it holds only charged blank
     /// lines so far (which the removed text after them may still take over).
     struct Open<'v> {
@@ -270,10 +293,6 @@ fn removed_spans(blocks: &[Block<'_>], verdicts: &[Verdict]) -> Vec<RemovedSpan>
         why: &'v Arc<str>,
         only_charged_blanks: bool,
     }
-    // No more spans than removed lines: room is made once, and what is left over given
-    // back at the end (a batch's documents are held while they are written).
-    let removed = verdicts.iter().filter(|v| !v.is_keep()).count();
-    let mut spans: Vec<RemovedSpan> = Vec::with_capacity(removed);
     let mut current: Option<Open<'_>> = None;
     let mut flush = |current: &mut Option<Open<'_>>| {
         if let Some(open) = current.take() {
@@ -313,8 +332,6 @@ fn removed_spans(blocks: &[Block<'_>], verdicts: &[Verdict]) -> Vec<RemovedSpan>
         }
     }
     flush(&mut current);
-    spans.shrink_to_fit();
-    spans
 }
 
 /// How clean text is written.

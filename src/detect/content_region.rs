@@ -336,8 +336,10 @@ impl Detector for ContentRegion {
         // The boxes the region reaches across go, as the chrome outside it does.
         let boxed = |k: usize| boxes.iter().any(|b| (b.0 + from..b.1 + from).contains(&k));
         // Most removed lines share a few scores (every short line costs the same), so each
-        // distinct reason is formatted once and shared.
-        let mut reasons: Vec<(u64, &'static str, bool, Arc<str>)> = Vec::new();
+        // distinct reason is formatted once (in one buffer) and shared.
+        let mut reasons: Vec<(u64, &'static str, bool, Arc<str>)> =
+            Vec::with_capacity(MAX_SHARED_REASONS);
+        let mut reason = String::new();
         for (k, &i) in lines.iter().enumerate() {
             if headline.contains(&k) || !verdicts[i].is_keep() {
                 continue;
@@ -369,10 +371,10 @@ impl Detector for ContentRegion {
                         })
                     };
                     let why: Arc<str> = reason_suffix(score, kind, |suffix| {
-                        let mut why = String::with_capacity(region.len() + suffix.len());
-                        why.push_str(region);
-                        why.push_str(suffix);
-                        why.into()
+                        reason.clear();
+                        reason.push_str(region);
+                        reason.push_str(suffix);
+                        Arc::from(reason.as_str())
                     });
                     if reasons.len() < MAX_SHARED_REASONS {
                         reasons.push((score.to_bits(), kind, in_box, Arc::clone(&why)));

@@ -598,37 +598,48 @@ impl SiteCounts {
     }
 
     /// The hashes of a document's lines (as `document_lines` gives them) that enough
-    /// documents of its site carry, sorted.
-    fn repeated(&self, config: &Config, doc: &Document, lines: &[CountedLine]) -> Vec<u64> {
+    /// documents of its site carry, sorted. They are gathered in a vector the thread keeps
+    /// from one document to the next, and copied out at their exact size.
+    fn repeated(&self, config: &Config, doc: &Document, lines: &[CountedLine]) -> Arc<[u64]> {
+        thread_local! {
+            static REPEATED: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+        }
         let Some(site) = self.site(doc) else {
-            return Vec::new();
+            return Arc::from([]);
         };
         let documents = self.documents.get(site as usize).copied().unwrap_or(0) as f64;
         let needed = (config.min_documents as f64).max(config.min_share * documents);
         let needed_prose = needed.max(config.prose_share * documents);
         // Each line is looked up once: it is repeated when enough documents carry it, and
         // shared when as many carry it as a line that is not prose needs.
-        let mut prose = 0;
-        let mut shared = 0;
-        let mut repeated = Vec::new();
-        for &(hash, len) in lines {
-            let seen = f64::from(self.shards[self.shard(hash)].get(hash, site));
-            if seen >= needed {
-                shared += len;
-                if len == 0 || seen >= needed_prose {
-                    repeated.push(hash);
+        REPEATED.with_borrow_mut(|repeated| {
+            repeated.clear();
+            let mut prose = 0;
+            let mut shared = 0;
+            for &(hash, len) in lines {
+                let seen = f64::from(self.shards[self.shard(hash)].get(hash, site));
+                if seen >= needed {
+                    shared += len;
+                    if len == 0 || seen >= needed_prose {
+                        repeated.push(hash);
+                    }
                 }
+                prose += len;
             }
-            prose += len;
-        }
-        // A document most of whose prose other documents carry too is one of several
-        // copies of a story, not a page of chrome: its lines are the story's, and finding
-        // copies is dedup's business.
-        if prose > 0 && shared as f64 >= config.max_copy_share * prose as f64 {
-            return Vec::new();
-        }
-        repeated.sort_unstable();
-        repeated
+            // A document most of whose prose other documents carry too is one of several
+            // copies of a story, not a page of chrome: its lines are the story's, and finding
+            // copies is dedup's business.
+            if prose > 0 && shared as f64 >= config.max_copy_share * prose as f64 {
+                return Arc::from([]);
+            }
+            repeated.sort_unstable();
+            let found = Arc::from(repeated.as_slice());
+            // A huge document's room is not kept for the next.
+            if repeated.capacity() > SeenLines::KEPT {
+                *repeated = Vec::new();
+            }
+            found
+        })
     }
 }
 
@@ -661,13 +672,13 @@ impl Survey for RunCounts<'_> {
 
 /// Leaves in a document the hashes of its repeated lines and, when there are any, the hash
 /// of each of its lines, which the judge then looks them up by.
-fn leave_found(doc: &mut Document, repeated: Vec<u64>, hashes: Vec<u64>) {
+fn leave_found(doc: &mut Document, repeated: Arc<[u64]>, hashes: Vec<u64>) {
     doc.line_hashes = if repeated.is_empty() {
         Vec::new()
     } else {
         hashes
     };
-    doc.repeated_lines = Arc::from(repeated);
+    doc.repeated_lines = repeated;
 }
 
 impl Detector for RepeatedLine {
@@ -685,7 +696,7 @@ impl Detector for RepeatedLine {
         let mut counts = SiteCounts::new();
         let lines = lines_of(documents, config.prose_words, true, counts.shard_shift);
         counts.add(documents, &lines);
-        let repeated: Vec<Vec<u64>> = documents
+        let repeated: Vec<Arc<[u64]>> = documents
             .par_iter()
             .zip(&lines)
             .map(|(doc, found)| counts.repeated(config, doc, &found.lines))
@@ -789,7 +800,7 @@ mod tests {
             })
             .collect();
         let config = Config::default();
-        let found = |shard_bits: u32, batch: usize| -> Vec<Vec<u64>> {
+        let found = |shard_bits: u32, batch: usize| -> Vec<Arc<[u64]>> {
             let mut counts = SiteCounts::with_shards(shard_bits);
             for documents in documents.chunks(batch) {
                 let lines = lines_of(documents, config.prose_words, false, counts.shard_shift);

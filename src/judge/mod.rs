@@ -269,6 +269,8 @@ impl FirstDrops {
     fn offer(&mut self, i: usize, rule: usize, why: &Arc<str>) {
         if self.slots.is_empty() {
             self.slots.resize(self.len, None);
+            // Each block is set once at most.
+            self.set.reserve_exact(self.len);
         }
         if self.slots[i].is_none() {
             self.slots[i] = Some((rule, Arc::clone(why)));

@@ -691,7 +691,7 @@ impl Summary {
         self.bytes_out += cleaned.clean.len();
         // A document has a few rules: the bytes of each are summed here and the map is
         // asked once per rule.
-        let mut by_rule: Vec<(&str, usize)> = Vec::new();
+        let mut by_rule: Vec<(&str, usize)> = Vec::with_capacity(cleaned.removed.len().min(8));
         for span in &cleaned.removed {
             let rule = &*span.rule;
             // Spans share their rules' very strings: those are looked for first, and the
