@@ -21,8 +21,10 @@
 //! `clean/`, the deletion recreates the clean file and the next diff turns it back into the
 //! raw input.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use super::{decide, Candidate, Config, Duplicate, Fingerprint, Index};
 use crate::output::{self, Spill, SpillBudget};
@@ -181,6 +183,7 @@ impl Pending {
             crate::report::record_text(&record, field)?
                 .ok_or_else(|| io::Error::other("a held-back record has no clean text"))
         };
+        let mut kept_texts = KeptTexts::default();
         let mut reports = self.report.reader()?;
         let mut diffs = self.diff.reader()?;
         let mut pages = self.page.reader()?;
@@ -214,7 +217,7 @@ impl Pending {
             let text = read_text(i)?;
             let entry = index.entry(dup.kept);
             let kept_text = match entry.position {
-                Some(position) => Some(read_text(position)?),
+                Some(position) => Some(kept_texts.get_or_read(position, &mut read_text)?),
                 None => None,
             };
             let id = &self.docs[i].id;
@@ -277,6 +280,42 @@ pub(crate) fn outcome(index: &Index, decisions: &[Option<Duplicate>]) -> Outcome
         indexed: index.len(),
         index_bytes: index.index_bytes(),
         shingle_bytes: index.shingle_bytes(),
+    }
+}
+
+/// The kept copies' clean texts already read back, by their position in the run, up to
+/// [`KEPT_TEXTS_BYTES`]: a story with many copies has its kept text read once rather than
+/// once per copy. Past the limit the texts held are let go and reading starts over, so the
+/// memory stays bounded whatever the run.
+#[derive(Default)]
+struct KeptTexts {
+    texts: HashMap<usize, Rc<str>>,
+    bytes: usize,
+}
+
+/// Bytes of kept texts [`KeptTexts`] holds at most.
+const KEPT_TEXTS_BYTES: usize = 32 << 20;
+
+impl KeptTexts {
+    /// The text at `position`, read with `read` unless it is held.
+    fn get_or_read(
+        &mut self,
+        position: usize,
+        read: &mut impl FnMut(usize) -> io::Result<String>,
+    ) -> io::Result<Rc<str>> {
+        if let Some(text) = self.texts.get(&position) {
+            return Ok(Rc::clone(text));
+        }
+        let text: Rc<str> = read(position)?.into();
+        if self.bytes + text.len() > KEPT_TEXTS_BYTES {
+            self.texts.clear();
+            self.bytes = 0;
+        }
+        if text.len() <= KEPT_TEXTS_BYTES {
+            self.bytes += text.len();
+            self.texts.insert(position, Rc::clone(&text));
+        }
+        Ok(text)
     }
 }
 
@@ -489,6 +528,37 @@ mod tests {
             containment: 0.95,
             exact: false,
         }
+    }
+
+    #[test]
+    fn a_kept_text_is_read_once_and_memory_stays_bounded() {
+        let mut reads = Vec::new();
+        let mut read = |position: usize| -> io::Result<String> {
+            reads.push(position);
+            let size = if position == 9 {
+                KEPT_TEXTS_BYTES + 1
+            } else {
+                4
+            };
+            Ok("x".repeat(size))
+        };
+        let mut kept = KeptTexts::default();
+        for position in [3, 3, 5, 3, 5] {
+            assert_eq!(
+                kept.get_or_read(position, &mut read).expect("read").len(),
+                4
+            );
+        }
+        // A text over the limit is given but not held; the ones held before are let go.
+        for _ in 0..2 {
+            let text = kept.get_or_read(9, &mut read).expect("read");
+            assert_eq!(text.len(), KEPT_TEXTS_BYTES + 1);
+        }
+        kept.get_or_read(3, &mut read).expect("read");
+        assert_eq!(reads, [3, 5, 9, 9, 3]);
+        assert!(kept.bytes <= KEPT_TEXTS_BYTES);
+        let failing = |_: usize| -> io::Result<String> { Err(io::Error::other("gone")) };
+        assert!(kept.get_or_read(7, &mut { failing }).is_err());
     }
 
     #[test]
