@@ -9,7 +9,10 @@
 # The corpus is the same dumps over and over, so it runs with `--no-dedup`: with dedup on,
 # all but one copy of each page would be dropped, and the repeated-line detector leaves
 # copies of one story alone. What is measured is cleaning (rules and detectors) and writing;
-# `scripts/bench-dedup.sh` measures dedup on a corpus made for it.
+# `scripts/bench-dedup.sh` measures dedup on a corpus made for it. DEDUP=1 runs with dedup on
+# (the default of `clean`): every copy of a page after the first is then dropped, compared
+# with its kept copy in removed.diff and shown in report.html, the heaviest case of the end
+# of a run with dedup.
 #
 # The folder shape spends much of its wall time creating output files, which is the file
 # system's cost more than newsclean's, so user and sys CPU are shown apart. The corpus is
@@ -30,6 +33,7 @@
 #        COPIES=10 RUNS=3 scripts/bench-text.sh
 #        COPIES=750 OUT_ROOT=/dev/shm/bench scripts/bench-text.sh
 #        OUT_ROOT=/dev/shm/bench scripts/bench-text.sh
+#        DEDUP=1 OUT_ROOT=/dev/shm/bench scripts/bench-text.sh
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -41,6 +45,10 @@ out_root=${OUT_ROOT:-$work}
 corpus_dir=$work/corpus-$copies
 corpus_jsonl=$work/corpus-$copies.jsonl
 bin=$root/target/release/newsclean
+dedup_flag=--no-dedup
+if [[ ${DEDUP:-0} == 1 ]]; then
+    dedup_flag=
+fi
 
 if [[ ! -d $source_dir ]]; then
     echo "bench-text: no page dumps at $source_dir (set SOURCE_DIR)" >&2
@@ -117,9 +125,9 @@ run() {
         rm -rf "$out"
         local TIMEFORMAT='%R %U %S'
         if [[ -n $gnu_time ]]; then
-            { time "$gnu_time" -f %M -o "$rss" "$bin" clean "$input" -o "$out" -j "$jobs" -q --no-dedup "$@" 2> "$log"; } 2> "$timing"
+            { time "$gnu_time" -f %M -o "$rss" "$bin" clean "$input" -o "$out" -j "$jobs" -q ${dedup_flag:+"$dedup_flag"} "$@" 2> "$log"; } 2> "$timing"
         else
-            { time "$bin" clean "$input" -o "$out" -j "$jobs" -q --no-dedup "$@" 2> "$log"; } 2> "$timing"
+            { time "$bin" clean "$input" -o "$out" -j "$jobs" -q ${dedup_flag:+"$dedup_flag"} "$@" 2> "$log"; } 2> "$timing"
             echo "" > "$rss"
         fi
         read -r wall user sys < "$timing"
@@ -140,4 +148,9 @@ run jsonl 2 "$corpus_jsonl" "$jsonl_bytes" --format jsonl
 
 echo
 echo "MB = 10^6 bytes of input; MB/s_cpu = input MB per CPU-second (user + sys)."
+if [[ -n $dedup_flag ]]; then
+    echo "Dedup: off (--no-dedup; DEDUP=1 turns it on)."
+else
+    echo "Dedup: on."
+fi
 echo "Outputs are in $out_root/out-*; the corpus is reused by later runs."
