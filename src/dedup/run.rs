@@ -221,7 +221,14 @@ impl Pending {
                 None => None,
             };
             let id = &self.docs[i].id;
-            let compared = comparison(id, &entry.id, kept_text.as_deref(), &text, dup, dropped(i));
+            let compared = comparison(
+                id,
+                &entry.id,
+                kept_text.as_deref().map(String::as_str),
+                &text,
+                dup,
+                dropped(i),
+            );
             diffs.copy_to(diff_run, sinks.diff)?;
             sinks.diff.write_all(commented(&compared).as_bytes())?;
             if dropped(i) {
@@ -289,7 +296,7 @@ pub(crate) fn outcome(index: &Index, decisions: &[Option<Duplicate>]) -> Outcome
 /// memory stays bounded whatever the run.
 #[derive(Default)]
 struct KeptTexts {
-    texts: HashMap<usize, Rc<str>>,
+    texts: HashMap<usize, Rc<String>>,
     bytes: usize,
 }
 
@@ -302,11 +309,11 @@ impl KeptTexts {
         &mut self,
         position: usize,
         read: &mut impl FnMut(usize) -> io::Result<String>,
-    ) -> io::Result<Rc<str>> {
+    ) -> io::Result<Rc<String>> {
         if let Some(text) = self.texts.get(&position) {
             return Ok(Rc::clone(text));
         }
-        let text: Rc<str> = read(position)?.into();
+        let text = Rc::new(read(position)?);
         if self.bytes + text.len() > KEPT_TEXTS_BYTES {
             self.texts.clear();
             self.bytes = 0;

@@ -432,15 +432,6 @@ pub(crate) fn breaks_inside_text(page: &Page<'_>, a: usize, b: usize) -> bool {
         return false;
     }
     let second = page.trimmed(b);
-    // An ASCII first character (most lines') is told by its byte.
-    if let Some(&c) = second.as_bytes().first().filter(|c| c.is_ascii()) {
-        return match c {
-            b',' | b'.' | b';' | b':' | b')' | b']' | b'!' | b'?' => true,
-            b'"' | b'(' => ends_mid_sentence(first),
-            _ if c.is_ascii_alphanumeric() => ends_mid_sentence(first),
-            _ => false,
-        };
-    }
     match second.chars().next() {
         Some(',' | '.' | ';' | ':' | ')' | ']' | '!' | '?' | '”' | '’') => true,
         Some(c) if c.is_alphanumeric() || matches!(c, '“' | '‘' | '"' | '(') => {

@@ -454,10 +454,6 @@ fn document_lines(
             }
         };
         for line in raw_lines(&doc.raw) {
-            if line.is_empty() {
-                keep(0);
-                continue;
-            }
             let (start, end) = trimmed_bounds(line);
             if start == end {
                 keep(0);

@@ -63,9 +63,8 @@ impl Detector for TitleEcho {
     fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
         let blocks = page.blocks;
         let min_words = self.config.min_title_words;
-        let is_title = |i: usize| {
-            page.features[i].words as usize >= self.config.min_title_words && !page.is_sentence(i)
-        };
+        let is_title =
+            |i: usize| usize::from(page.features[i].words) >= min_words && !page.is_sentence(i);
         let given_title = page
             .doc
             .title

@@ -38,7 +38,7 @@ pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdi
     // Whether any rule can drop a line of this document is the same for every line: when
     // none is enabled for its site, no line is looked up at all.
     let matches = rules_apply(rules, doc).then(|| LineMatches::find(&page, rules));
-    let mut verdicts = judge_once(&page, rules, matches.as_ref(), None);
+    let mut verdicts = judge_once(&page, rules, matches.as_ref());
     for _ in 1..MAX_ROUNDS {
         // Room for every block at once: a filtered collect would grow the vector step by
         // step.
@@ -65,7 +65,6 @@ pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdi
             &Page::of_kept(doc, &kept_blocks, &page.features, &memos, &kept),
             rules,
             matches.as_ref(),
-            Some(&kept),
         );
         if again.iter().all(Verdict::is_keep) {
             break;
@@ -123,21 +122,14 @@ fn rules_apply(rules: &RuleSet, doc: &Document) -> bool {
     rules
         .rules
         .iter()
-        .any(|rule| rule.def.enabled && rule.def.applies_to_site(doc.site.as_deref()))
+        .any(|rule| rule.def.applies_to(doc.site.as_deref()))
 }
 
-/// One round of judging over `page`, whose block `k` is block `original[k]` of the document
-/// (block `k` itself when `original` is `None`). Without `matches` no rule applies to the
-/// document.
-fn judge_once(
-    page: &Page<'_>,
-    rules: &RuleSet,
-    matches: Option<&LineMatches>,
-    original: Option<&[usize]>,
-) -> Vec<Verdict> {
+/// One round of judging over `page`. Without `matches` no rule applies to the document.
+fn judge_once(page: &Page<'_>, rules: &RuleSet, matches: Option<&LineMatches>) -> Vec<Verdict> {
     let mut verdicts = vec![Verdict::Keep; page.blocks.len()];
     if let Some(matches) = matches {
-        apply_rules(page, rules, matches, original, &mut verdicts);
+        apply_rules(page, rules, matches, &mut verdicts);
     }
     for entry in rules.detectors.iter().filter(|d| d.def.enabled) {
         entry.detector.judge(&entry.id, page, &mut verdicts);
@@ -148,10 +140,7 @@ fn judge_once(
 
 fn rule_applies(rules: &RuleSet, index: usize, page: &Page<'_>, block: usize) -> bool {
     let def = &rules.rules[index].def;
-    if !def.enabled {
-        return false;
-    }
-    if !def.applies_to_site(page.doc.site.as_deref()) {
+    if !def.applies_to(page.doc.site.as_deref()) {
         return false;
     }
     match def.position {
@@ -161,24 +150,15 @@ fn rule_applies(rules: &RuleSet, index: usize, page: &Page<'_>, block: usize) ->
     }
 }
 
-fn apply_rules(
-    page: &Page<'_>,
-    rules: &RuleSet,
-    matches: &LineMatches,
-    original: Option<&[usize]>,
-    verdicts: &mut [Verdict],
-) {
+fn apply_rules(page: &Page<'_>, rules: &RuleSet, matches: &LineMatches, verdicts: &mut [Verdict]) {
     let blocks = page.blocks;
     // The first match per block, and the range markers.
     let mut own = FirstDrops::new(blocks.len());
     let mut rest: Option<(usize, usize, Arc<str>)> = None;
     let mut upto: Vec<(usize, usize, Arc<str>)> = Vec::new();
     for i in 0..blocks.len() {
-        let Some(block) = original.map_or(Some(i), |original| original.get(i).copied()) else {
-            break;
-        };
         // Blank blocks match nothing.
-        let found = matches.of(block);
+        let found = matches.of(page.origin_of(i));
         if found.is_empty() {
             continue;
         }

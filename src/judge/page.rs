@@ -450,7 +450,12 @@ impl<'a> Page<'a> {
     /// What detectors worked out about a block's line by itself in this round or an earlier
     /// one.
     pub fn memo(&self, block: usize) -> &LineMemo {
-        &self.memos[self.origin.map_or(block, |origin| origin[block])]
+        &self.memos[self.origin_of(block)]
+    }
+
+    /// A block's index among all the document's blocks.
+    pub(crate) fn origin_of(&self, block: usize) -> usize {
+        self.origin.map_or(block, |origin| origin[block])
     }
 
     /// What the markup says about a block, on a page read from HTML.

@@ -143,9 +143,7 @@ pub(crate) fn ascii_prefix_len(bytes: &[u8]) -> usize {
     let mut words = bytes.chunks_exact(8);
     let mut at = 0;
     for word in &mut words {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(word);
-        if u64::from_ne_bytes(eight) & 0x8080_8080_8080_8080 != 0 {
+        if !ascii_word(word) {
             break;
         }
         at += 8;

@@ -179,9 +179,7 @@ impl AtomicFile {
         }
         result
     }
-}
 
-impl AtomicFile {
     /// Writes `parts` in order, after what is buffered, straight from where they are: a
     /// run's per-document lines are written from their own buffers, not copied into the
     /// writer's first. Empty parts are skipped.

@@ -286,14 +286,13 @@ impl Page {
     /// The next document's lines for a dropped copy, from the lines `add_row_first` gave it
     /// (`detail`): its clean text was not written, so only its removed lines are shown.
     pub fn push_dropped_copy(&mut self, detail: &[u8], comparison: &str) -> io::Result<()> {
-        let mut out = std::mem::take(&mut self.buffer);
-        out.clear();
-        let result = match without_clean_text(&mut out, detail, comparison) {
-            Some(()) => self.push_detail(&out, false),
-            None => Err(io::Error::other("held-back page lines are damaged")),
-        };
-        self.buffer = out;
-        result
+        let mark = self.pending.len();
+        self.open_detail();
+        if without_clean_text(&mut self.pending, detail, comparison).is_none() {
+            self.pending.truncate(mark);
+            return Err(io::Error::other("held-back page lines are damaged"));
+        }
+        self.close_detail(false)
     }
 
     /// Marks row `n` (added without them) as a copy of `kept` with this similarity. Rows

@@ -524,9 +524,9 @@ pub fn on_site(sites: &[String], site: Option<&str>) -> bool {
 }
 
 impl RuleDef {
-    /// Whether this rule's `sites` let it apply to a page of `site`.
-    pub fn applies_to_site(&self, site: Option<&str>) -> bool {
-        on_site(&self.sites, site)
+    /// Whether this rule is enabled and its `sites` let it apply to a page of `site`.
+    pub fn applies_to(&self, site: Option<&str>) -> bool {
+        self.enabled && on_site(&self.sites, site)
     }
 }
 
