@@ -773,8 +773,9 @@ struct Written {
     cleaned: Cleaned,
     /// The whole report line, or without its dedup fields when the run deduplicates.
     report_line: Vec<u8>,
-    /// Where each removed span's text is in `report_line`, for `report.html` to copy.
-    span_texts: Vec<std::ops::Range<usize>>,
+    /// Where each removed span's reason and text are in `report_line`, for `report.html`
+    /// to copy.
+    span_texts: Vec<report::SpanJson>,
     /// The `clean.jsonl` line with `--format jsonl`; empty otherwise.
     record_line: Vec<u8>,
     fingerprint: Option<dedup::Fingerprint>,

@@ -149,7 +149,8 @@ fn hunks<'a>(rows: &[Row<'a>], rules: &mut Vec<&'a str>) -> (Vec<Hunk>, usize) {
     // Clean lines before the row looked at.
     let mut new_before = 0;
     let mut open: Option<(Hunk, usize, usize)> = None;
-    for (i, row) in rows.iter().enumerate() {
+    let mut i = 0;
+    while let Some(row) = rows.get(i) {
         let has_new = usize::from(row.new.is_some());
         if !row.is_equal() {
             changed_len += row.old.len() + row.new.map_or(0, str::len) + 2;
@@ -185,10 +186,24 @@ fn hunks<'a>(rows: &[Row<'a>], rules: &mut Vec<&'a str>) -> (Vec<Hunk>, usize) {
                 }
             }
             hunk.rules.end = rules.len();
-            *last = i;
             *new_through_last = new_before + has_new;
+            // The removed rows right after a removed row with its rule (the rest of a removed
+            // span, most of the rows of a page dump) add only their length: they join the
+            // hunk, have its rule and no clean line.
+            if let (None, Some(rule)) = (row.new, row.removed_by) {
+                while let Some(next) = rows.get(i + 1).filter(|next| {
+                    next.new.is_none()
+                        && next.changes.is_empty()
+                        && next.removed_by.is_some_and(|r| std::ptr::eq(r, rule))
+                }) {
+                    changed_len += next.old.len() + 2;
+                    i += 1;
+                }
+            }
+            *last = i;
         }
         new_before += has_new;
+        i += 1;
     }
     hunks.extend(open.map(close));
     (hunks, changed_len)
@@ -314,5 +329,46 @@ fn push_painted_line(
     out.push('\n');
     if !newline {
         out.push_str("\\ No newline at end of file\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row<'a>(old: &'a str, new: Option<&'a str>, rule: Option<&'a str>) -> Row<'a> {
+        Row {
+            old,
+            new,
+            removed_by: rule,
+            changes: Changes::default(),
+            why: None,
+        }
+    }
+
+    #[test]
+    fn runs_of_removed_rows_make_the_hunks_row_by_row_would() {
+        let (menu, menu_again, footer) = (String::from("menu"), String::from("menu"), "footer");
+        let mut rows = vec![
+            row("a\n", Some("a\n"), None),
+            row("b\n", None, Some(&menu)),
+            row("c\n", None, Some(&menu)),
+            row("d\n", None, Some(&menu_again)),
+            row("e\n", None, Some(footer)),
+            row("f \n", Some("f\n"), None),
+        ];
+        rows[5].changes = Changes::TRAILING_SPACE;
+        let kept: Vec<String> = (0..10).map(|n| format!("k{n}\n")).collect();
+        rows.extend(kept.iter().map(|k| row(k, Some(k), None)));
+        rows.push(row("q\n", None, Some(footer)));
+        rows.push(row("r", None, Some(footer)));
+        let diff = unified(&rows, "a/doc", "b/doc", Style::Patch);
+        assert_eq!(
+            diff,
+            "--- a/doc\n+++ b/doc\n\
+             @@ -1,9 +1,5 @@ menu, footer, normalize.trailing-space\n \
+             a\n-b\n-c\n-d\n-e\n-f \n+f\n k0\n k1\n k2\n\
+             @@ -14,5 +10,3 @@ footer\n k7\n k8\n k9\n-q\n-r\n\\ No newline at end of file\n"
+        );
     }
 }

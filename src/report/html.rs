@@ -27,7 +27,7 @@ use std::path::Path;
 
 use super::{
     json_lines_in_html, json_number, json_string_in_html, ByAddress, DocumentReport, Removed,
-    ReportedSpan,
+    ReportedSpan, SpanJson,
 };
 use crate::output;
 use crate::rules::{Definition, RuleSet};
@@ -596,13 +596,14 @@ fn json_with_lt_escaped(out: &mut Vec<u8>, json: &[u8]) {
     out.extend_from_slice(&json[start..]);
 }
 
-/// A document's removed texts as its `report.jsonl` line already has them: the line, and
-/// where each removed span's text is in it as a JSON string, in span order. The page copies
-/// them with `<` escaped (`json_with_lt_escaped`) rather than escaping every text again.
+/// A document's removed texts and reasons as its `report.jsonl` line already has them: the
+/// line, and where each removed span's reason and text are in it as JSON strings, in span
+/// order. The page copies them with `<` escaped (`json_with_lt_escaped`) rather than
+/// escaping every text again.
 #[derive(Debug, Clone, Copy)]
 pub struct SpanTexts<'a> {
     pub record: &'a [u8],
-    pub texts: &'a [std::ops::Range<usize>],
+    pub texts: &'a [SpanJson],
 }
 
 /// How many reasons a page's lines number by looking through them before a map takes over.
@@ -626,8 +627,9 @@ fn write_detail(
     // one (most of them) is copied as it is.
     let mut lts = escaped.map(|s| memchr::memchr_iter(b'<', s.record).peekable());
     out.extend_from_slice(b"{\"items\":[");
-    // A reason often repeats within a page (every line of a menu); each is written once.
-    let mut whys: Vec<&str> = Vec::new();
+    // A reason often repeats within a page (every line of a menu); each is written once,
+    // copied from the report line when that has it (where it is there, else empty).
+    let mut whys: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
     let mut why_index: FastMap<&str, usize> = FastMap::default();
     // The clean text not yet written.
     let mut kept = clean;
@@ -646,21 +648,26 @@ fn write_detail(
         .min(CAP);
     while line <= lines_in {
         if let Some(span) = spans.next_if(|s| s.lines[0] <= line) {
+            // The number of this span among the document's spans.
+            let index = report.removed.len() - spans.len() - 1;
             let why = recent_whys.get_or(span.why, || {
+                let json = escaped
+                    .and_then(|s| s.texts.get(index))
+                    .map_or(0..0, |json| json.why.clone());
                 // Most pages have a few reasons, looked through; a map numbers them once
                 // there are more.
                 if whys.len() < FEW_WHYS {
-                    if let Some(n) = whys.iter().position(|known| *known == &**span.why) {
+                    if let Some(n) = whys.iter().position(|(known, _)| *known == &**span.why) {
                         return n;
                     }
-                    whys.push(span.why);
+                    whys.push((span.why, json));
                     if whys.len() == FEW_WHYS {
-                        why_index.extend(whys.iter().enumerate().map(|(n, why)| (*why, n)));
+                        why_index.extend(whys.iter().enumerate().map(|(n, why)| (why.0, n)));
                     }
                     return whys.len() - 1;
                 }
                 *why_index.entry(span.why).or_insert_with(|| {
-                    whys.push(span.why);
+                    whys.push((span.why, json));
                     whys.len() - 1
                 })
             });
@@ -676,9 +683,7 @@ fn write_detail(
                 json_number(out, n);
                 out.push(b',');
             }
-            // The number of this span among the document's spans.
-            let index = report.removed.len() - spans.len() - 1;
-            let range = escaped.and_then(|s| s.texts.get(index));
+            let range = escaped.and_then(|s| s.texts.get(index)).map(|s| &s.text);
             match (range, escaped.and_then(|s| s.record.get(range?.clone()))) {
                 (Some(range), Some(json)) => {
                     let lt = lts.as_mut().and_then(|lts| {
@@ -718,11 +723,14 @@ fn write_detail(
     }
     let extra = kept.map_or(0, |rest| rest.split_inclusive('\n').count());
     out.extend_from_slice(b"],\"whys\":[");
-    for (i, why) in whys.iter().enumerate() {
+    for (i, (why, json)) in whys.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        json_string_in_html(out, why);
+        match escaped.and_then(|s| s.record.get(json.clone())) {
+            Some(json) if !json.is_empty() => json_with_lt_escaped(out, json),
+            _ => json_string_in_html(out, why),
+        }
     }
     out.extend_from_slice(b"],\"text\":");
     out.extend_from_slice(if clean.is_some() { b"true" } else { b"false" });
@@ -1392,6 +1400,23 @@ mod tests {
         for (n, item) in lines["items"].as_array().unwrap().iter().enumerate() {
             assert_eq!(item[3], json!(n % 23), "{item}");
         }
+    }
+
+    #[test]
+    fn reasons_copied_from_the_report_line_have_their_markup_escaped() {
+        let whys = [
+            "line \"<b>Share</b>\"",
+            "a \\ b\tc",
+            "line \"<b>Share</b>\"",
+        ];
+        let spans: Vec<ReportedSpan> = whys
+            .iter()
+            .enumerate()
+            .map(|(n, why)| span([n + 1, n + 1], "r", why, "x\n"))
+            .collect();
+        let index: NameIndex = [("r".to_string(), 0)].into_iter().collect();
+        let lines = detail(&record("a", 3, spans), Some(""), &index);
+        assert_eq!(lines["whys"], json!(&whys[..2]));
     }
 
     #[test]

@@ -190,8 +190,9 @@ impl<'a> DocumentReport<'a> {
     /// removed line of its document, and serde's call per value and byte-wise escape loop
     /// made writing the report a large part of a run; here unescaped runs are copied whole.
     /// A field added to the struct must be added here too. `span_texts`, when given, gets
-    /// where each removed span's text is in `out` as a JSON string (see `SpanTexts`).
-    pub fn write_json(&self, out: &mut Vec<u8>, span_texts: Option<&mut Vec<Range<usize>>>) {
+    /// where each removed span's reason and text are in `out` as JSON strings (see
+    /// `SpanTexts`).
+    pub fn write_json(&self, out: &mut Vec<u8>, span_texts: Option<&mut Vec<SpanJson>>) {
         self.write_json_head(out, span_texts);
         write_json_dedup(out, self.duplicate_of, self.similarity, self.containment);
     }
@@ -209,11 +210,7 @@ impl<'a> DocumentReport<'a> {
 
     /// The record up to its dedup fields, which `write_json_dedup` completes: a run that
     /// deduplicates knows them only after every document is cleaned.
-    pub fn write_json_head(
-        &self,
-        out: &mut Vec<u8>,
-        mut span_texts: Option<&mut Vec<Range<usize>>>,
-    ) {
+    pub fn write_json_head(&self, out: &mut Vec<u8>, mut span_texts: Option<&mut Vec<SpanJson>>) {
         out.extend_from_slice(b"{\"id\":");
         json_string(out, self.id);
         out.extend_from_slice(b",\"source\":");
@@ -258,12 +255,17 @@ impl<'a> DocumentReport<'a> {
             out.extend_from_slice(b"],\"rule\":");
             rules.write(out, span.rule);
             out.extend_from_slice(b",\"why\":");
+            let why = out.len();
             whys.write(out, span.why);
+            let why = why..out.len();
             out.extend_from_slice(b",\"text\":");
             let start = out.len();
             json_string(out, span.text);
             if let Some(texts) = span_texts.as_mut() {
-                texts.push(start..out.len());
+                texts.push(SpanJson {
+                    why,
+                    text: start..out.len(),
+                });
             }
             out.push(b'}');
         }
@@ -278,6 +280,14 @@ impl<'a> DocumentReport<'a> {
         }
         out.push(b'}');
     }
+}
+
+/// Where a removed span's reason and text are in its document's report line, as JSON
+/// strings: `report.html` copies them rather than escaping them again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpanJson {
+    pub why: Range<usize>,
+    pub text: Range<usize>,
 }
 
 /// What was worked out lately for a few strings, kept by the strings' addresses: a
