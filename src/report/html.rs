@@ -1388,13 +1388,7 @@ mod tests {
     fn reasons_are_numbered_once_each_in_order_of_first_use() {
         // More reasons than are looked through, each coming back later.
         let reasons: Vec<String> = (0..40).map(|n| format!("reason {}", n % 23)).collect();
-        let spans: Vec<ReportedSpan> = reasons
-            .iter()
-            .enumerate()
-            .map(|(n, why)| span([n + 1, n + 1], "r", why, "x\n"))
-            .collect();
-        let index: NameIndex = [("r".to_string(), 0)].into_iter().collect();
-        let lines = detail(&record("a", 40, spans), Some(""), &index);
+        let lines = detail_of_one_line_spans(&reasons);
         let whys: Vec<String> = (0..23).map(|n| format!("reason {n}")).collect();
         assert_eq!(lines["whys"], json!(whys));
         for (n, item) in lines["items"].as_array().unwrap().iter().enumerate() {
@@ -1409,14 +1403,20 @@ mod tests {
             "a \\ b\tc",
             "line \"<b>Share</b>\"",
         ];
+        let lines = detail_of_one_line_spans(&whys);
+        assert_eq!(lines["whys"], json!(&whys[..2]));
+    }
+
+    /// The page detail of a document whose every line was removed by rule `r` on its own,
+    /// with the reasons `whys` in order.
+    fn detail_of_one_line_spans(whys: &[impl AsRef<str>]) -> Value {
         let spans: Vec<ReportedSpan> = whys
             .iter()
             .enumerate()
-            .map(|(n, why)| span([n + 1, n + 1], "r", why, "x\n"))
+            .map(|(n, why)| span([n + 1, n + 1], "r", why.as_ref(), "x\n"))
             .collect();
         let index: NameIndex = [("r".to_string(), 0)].into_iter().collect();
-        let lines = detail(&record("a", 3, spans), Some(""), &index);
-        assert_eq!(lines["whys"], json!(&whys[..2]));
+        detail(&record("a", whys.len(), spans), Some(""), &index)
     }
 
     #[test]
