@@ -156,6 +156,8 @@ struct LinePhrases {
     /// Bit `sketch(phrase)` of each phrase: a text whose bit is clear is none of them, which
     /// settles nearly every line before its hash is worked out.
     sketches: Vec<u64>,
+    /// The characters beyond ASCII the phrases hold, sorted.
+    chars: Vec<char>,
 }
 
 /// Bits in `LinePhrases::sketches` (2 KiB).
@@ -184,6 +186,7 @@ impl LinePhrases {
             lengths: Vec::new(),
             owners: Vec::new(),
             sketches: vec![0; 1 << (SKETCH_BITS - 6)],
+            chars: Vec::new(),
         };
         for (lower, rule, why) in entries {
             let number = match table.get(&lower) {
@@ -192,7 +195,33 @@ impl LinePhrases {
             };
             table.owners[number].push((rule, why));
         }
+        let mut chars: Vec<char> = (table.phrases.iter())
+            .flat_map(|(phrase, _)| phrase.chars().filter(|c| !c.is_ascii()))
+            .collect();
+        chars.sort_unstable();
+        chars.dedup();
+        table.chars = chars;
         Some(table)
+    }
+
+    /// Whether the lower-cased `line` may be a phrase as far as its characters beyond ASCII
+    /// say: each must lower-case into characters the phrases hold, or trailing marks. A line
+    /// of a script no phrase is written in is settled without lower-casing it.
+    fn may_be_lowered(&self, line: &str) -> bool {
+        let known = |c: char| is_trailing_mark(c) || self.chars.binary_search(&c).is_ok();
+        let mut rest = line;
+        loop {
+            let ascii = ascii_prefix_len(rest.as_bytes());
+            let mut chars = rest[ascii..].chars();
+            let Some(c) = chars.next() else {
+                return true;
+            };
+            // A capital sigma's lower case depends on its neighbours.
+            if !(known(c) || c == 'Σ' || c.to_lowercase().all(|l| l.is_ascii() || known(l))) {
+                return false;
+            }
+            rest = chars.as_str();
+        }
     }
 
     /// The longest phrase in bytes.
@@ -295,7 +324,8 @@ pub struct RuleSet {
 /// are those used without the screen, so a line's matches and their reasons do not depend
 /// on it. On a line with capitals beyond ASCII the screen still judges the regexes (their
 /// literals hold every spelling of such letters), and the `contains` phrases when they are
-/// ASCII; the whole-line phrases are looked up in the lower-cased line.
+/// ASCII; the whole-line phrases are looked up in the lower-cased line (when its characters
+/// can lower-case into the phrases' own, see `LinePhrases::may_be_lowered`).
 struct Screen {
     /// `None` when there is nothing to look for along a line: no `contains` phrase, and
     /// every regex either told apart by its start or without a literal set.
@@ -829,6 +859,7 @@ impl RuleSet {
         trimmed: &str,
         found: &mut Vec<RuleMatch>,
     ) {
+        let line_phrases = line_phrases.filter(|index| index.may_be_lowered(trimmed));
         let contains = contains && self.contains_phrases.is_some();
         if line_phrases.is_none() && !contains {
             return;
@@ -957,9 +988,11 @@ pub fn lowercase(text: &str) -> String {
 /// Whether lower-casing `text` turns a character beyond ASCII into ASCII: the dotted capital
 /// I (to "i" and a combining dot) and the Kelvin sign (to "k") are the only ones.
 fn lowers_into_ascii(text: &[u8]) -> bool {
-    ['\u{130}', '\u{212A}']
-        .iter()
-        .any(|c| memchr::memmem::find(text, c.encode_utf8(&mut [0; 4]).as_bytes()).is_some())
+    // Their first bytes, found together; text of most scripts has neither.
+    memchr::memchr2_iter(0xC4, 0xE2, text).any(|at| {
+        let rest = &text[at..];
+        rest.starts_with("\u{130}".as_bytes()) || rest.starts_with("\u{212A}".as_bytes())
+    })
 }
 
 /// Whether lower-casing `c` leaves it as it is. Characters of the Basic Multilingual Plane
@@ -1199,6 +1232,33 @@ mod tests {
         let table = LinePhrases::build(entries)?;
         let number = table.find(line)?;
         Some(table.owners[number][0].1.to_ascii_lowercase())
+    }
+
+    /// A line of a script no phrase is written in is no phrase, lower-cased or not; one
+    /// whose capitals lower-case into the phrases' characters may be.
+    #[test]
+    fn lines_of_other_scripts_are_no_phrase() {
+        let phrases = ["Über uns", "Menü", "À propos", "more"];
+        let entries = phrases
+            .iter()
+            .map(|p| (p.to_lowercase(), 0, Arc::from(*p)))
+            .collect();
+        let table = LinePhrases::build(entries).unwrap();
+        for (line, may_be) in [
+            ("ÜBER UNS", true),
+            ("MENÜ »", true),
+            ("À PROPOS:", true),
+            ("ПОДРОБНЕЕ", false),
+            ("More Я", false),
+            ("İ", false),
+            ("Σ", true),
+            ("ΣΑ", false),
+        ] {
+            assert_eq!(table.may_be_lowered(line), may_be, "{line:?}");
+            if !may_be {
+                assert_eq!(table.find(&lowercase(line)), None, "{line:?}");
+            }
+        }
     }
 
     /// A regex match explains itself by the text it matched, cut when long, not by its
@@ -1680,6 +1740,23 @@ mod tests {
             for (k, regex) in rules.regexes.iter().enumerate() {
                 if regex.regex.is_match(trimmed) {
                     proptest::prop_assert!(allowed.contains(&k), "/{}/ hidden for {:?}", regex.regex, line);
+                }
+            }
+        }
+
+        /// A line the table finds once lower-cased is never ruled out before it is.
+        #[test]
+        fn lines_found_lower_cased_may_be_phrases(
+            phrases in proptest::collection::vec("[aB: .»…éÉüЯя]{0,6}", 1..8),
+            line in "[aAbB: .»…éÉüÜЯяİ\u{212A}ΣK!]{0,10}",
+        ) {
+            let entries = phrases
+                .iter()
+                .map(|p| (p.to_lowercase(), 0, Arc::from(p.as_str())))
+                .collect();
+            if let Some(table) = LinePhrases::build(entries) {
+                if table.find(&lowercase(&line)).is_some() {
+                    proptest::prop_assert!(table.may_be_lowered(&line), "{:?}", line);
                 }
             }
         }
