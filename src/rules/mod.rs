@@ -156,6 +156,8 @@ struct LinePhrases {
     /// Bit `sketch(phrase)` of each phrase: a text whose bit is clear is none of them, which
     /// settles nearly every line before its hash is worked out.
     sketches: Vec<u64>,
+    /// The characters beyond ASCII the phrases hold, sorted.
+    chars: Vec<char>,
 }
 
 /// Bits in `LinePhrases::sketches` (2 KiB).
@@ -184,6 +186,7 @@ impl LinePhrases {
             lengths: Vec::new(),
             owners: Vec::new(),
             sketches: vec![0; 1 << (SKETCH_BITS - 6)],
+            chars: Vec::new(),
         };
         for (lower, rule, why) in entries {
             let number = match table.get(&lower) {
@@ -192,7 +195,33 @@ impl LinePhrases {
             };
             table.owners[number].push((rule, why));
         }
+        let mut chars: Vec<char> = (table.phrases.iter())
+            .flat_map(|(phrase, _)| phrase.chars().filter(|c| !c.is_ascii()))
+            .collect();
+        chars.sort_unstable();
+        chars.dedup();
+        table.chars = chars;
         Some(table)
+    }
+
+    /// Whether the lower-cased `line` may be a phrase as far as its characters beyond ASCII
+    /// say: each must lower-case into characters the phrases hold, or trailing marks. A line
+    /// of a script no phrase is written in is settled without lower-casing it.
+    fn may_be_lowered(&self, line: &str) -> bool {
+        let known = |c: char| is_trailing_mark(c) || self.chars.binary_search(&c).is_ok();
+        let mut rest = line;
+        loop {
+            let ascii = ascii_prefix_len(rest.as_bytes());
+            let mut chars = rest[ascii..].chars();
+            let Some(c) = chars.next() else {
+                return true;
+            };
+            // A capital sigma's lower case depends on its neighbours.
+            if !(known(c) || c == 'Σ' || c.to_lowercase().all(|l| l.is_ascii() || known(l))) {
+                return false;
+            }
+            rest = chars.as_str();
+        }
     }
 
     /// The longest phrase in bytes.
@@ -293,7 +322,10 @@ pub struct RuleSet {
 /// nearly every line holds none of the literals, and then only the whole-line phrases are
 /// looked for (anchored, which fails after a byte or two). The exact searches that do run
 /// are those used without the screen, so a line's matches and their reasons do not depend
-/// on it.
+/// on it. On a line with capitals beyond ASCII the screen still judges the regexes (their
+/// literals hold every spelling of such letters), and the `contains` phrases when they are
+/// ASCII; the whole-line phrases are looked up in the lower-cased line (when its characters
+/// can lower-case into the phrases' own, see `LinePhrases::may_be_lowered`).
 struct Screen {
     /// `None` when there is nothing to look for along a line: no `contains` phrase, and
     /// every regex either told apart by its start or without a literal set.
@@ -302,6 +334,8 @@ struct Screen {
     meaning: Vec<Vec<Literal>>,
     /// Characters the regex literals leave out (see `RegexFilters::aliases`).
     aliases: Vec<char>,
+    /// A search for each of `aliases`.
+    alias_finders: Vec<memchr::memmem::Finder<'static>>,
 }
 
 /// What a match of one of the screen's patterns says about a line.
@@ -389,7 +423,20 @@ impl Screen {
             automaton,
             meaning,
             aliases: filters.aliases().to_vec(),
+            alias_finders: filters
+                .aliases()
+                .iter()
+                .map(|c| memchr::memmem::Finder::new(c.encode_utf8(&mut [0; 4])).into_owned())
+                .collect(),
         })
+    }
+
+    /// Whether `text` holds a character the regex literals leave out: a line that does not
+    /// holds one of a regex's literals wherever the regex matches, whatever its script.
+    fn holds_alias(&self, text: &str) -> bool {
+        self.alias_finders
+            .iter()
+            .any(|finder| finder.find(text.as_bytes()).is_some())
     }
 
     /// Whether the screen can judge this line: ignoring ASCII case is the same as matching
@@ -766,42 +813,73 @@ impl RuleSet {
             .line_phrases
             .as_ref()
             .filter(|index| may_hold_phrase(trimmed, index.longest()));
-        // The screen ignores ASCII case only, which on a line whose other characters have no
-        // lower case of their own is the same as matching the lower-cased line.
-        if let Some(screen) = screen.filter(|s| s.covers(trimmed)) {
-            let mut seen = screen.scan(trimmed);
-            if line_phrases.is_some() || seen.contains {
-                self.match_phrases(line_phrases, seen.contains, trimmed, found);
+        if let Some(screen) = screen {
+            // The screen ignores ASCII case only, which on a line whose other characters have
+            // no lower case of their own is the same as matching the lower-cased line.
+            let covered = screen.covers(trimmed);
+            // On other lines its regex literals still say which regexes can match, unless the
+            // line holds a character they leave out (see `RegexFilters::aliases`).
+            if covered || !screen.holds_alias(trimmed) {
+                let mut seen = screen.scan(trimmed);
+                if covered {
+                    if line_phrases.is_some() || seen.contains {
+                        self.match_phrases(line_phrases, seen.contains, trimmed, found);
+                    }
+                } else {
+                    // ASCII `contains` phrases are on the lower-cased line where they are on
+                    // the line itself ignoring ASCII case (see `match_lowered_phrases`), which
+                    // is what the screen looked for.
+                    let contains = seen.contains
+                        || !self.contains_ascii
+                        || lowers_into_ascii(trimmed.as_bytes());
+                    self.match_lowered_phrases(line_phrases, contains, trimmed, found);
+                }
+                self.regex_filters.starting_with(trimmed, &mut seen.regexes);
+                self.regex_filters
+                    .candidates_given(trimmed, &seen.regexes, |k| {
+                        self.test_regex(k, trimmed, found)
+                    });
+                found.sort_by_key(|f| f.rule);
+                return;
             }
-            self.regex_filters.starting_with(trimmed, &mut seen.regexes);
-            self.regex_filters
-                .candidates_given(trimmed, &seen.regexes, |k| {
-                    self.test_regex(k, trimmed, found)
-                });
-            found.sort_by_key(|f| f.rule);
-            return;
         }
-        if line_phrases.is_some() || self.contains_phrases.is_some() {
-            // The automata hold lower-cased phrases and ignore ASCII case; other scripts are
-            // matched against the lower-cased line. When only ASCII `contains` phrases are
-            // looked for, the lower-cased line holds one where the line does (ignoring ASCII
-            // case), as lower-casing turns characters beyond ASCII into ASCII only for the
-            // dotted capital I and the Kelvin sign: the line is searched as it is.
-            let ascii_phrases_only = line_phrases.is_none() && self.contains_ascii;
-            let lowered;
-            let haystack = if trimmed.is_ascii()
-                || (ascii_phrases_only && !lowers_into_ascii(trimmed.as_bytes()))
-            {
-                trimmed
-            } else {
-                lowered = lowercase(trimmed);
-                lowered.as_str()
-            };
-            self.match_phrases(line_phrases, true, haystack, found);
-        }
+        self.match_lowered_phrases(line_phrases, true, trimmed, found);
         self.regex_filters
             .candidates(trimmed, |k| self.test_regex(k, trimmed, found));
         found.sort_by_key(|f| f.rule);
+    }
+
+    /// `match_phrases` on a line that may hold characters beyond ASCII with a lower case of
+    /// their own: the whole-line phrases (when `line_phrases` is given) and, when `contains`,
+    /// the `contains` phrases.
+    fn match_lowered_phrases(
+        &self,
+        line_phrases: Option<&LinePhrases>,
+        contains: bool,
+        trimmed: &str,
+        found: &mut Vec<RuleMatch>,
+    ) {
+        let line_phrases = line_phrases.filter(|index| index.may_be_lowered(trimmed));
+        let contains = contains && self.contains_phrases.is_some();
+        if line_phrases.is_none() && !contains {
+            return;
+        }
+        // The automata hold lower-cased phrases and ignore ASCII case; other scripts are
+        // matched against the lower-cased line. When only ASCII `contains` phrases are
+        // looked for, the lower-cased line holds one where the line does (ignoring ASCII
+        // case), as lower-casing turns characters beyond ASCII into ASCII only for the
+        // dotted capital I and the Kelvin sign: the line is searched as it is.
+        let ascii_phrases_only = line_phrases.is_none() && self.contains_ascii;
+        let lowered;
+        let haystack = if trimmed.is_ascii()
+            || (ascii_phrases_only && !lowers_into_ascii(trimmed.as_bytes()))
+        {
+            trimmed
+        } else {
+            lowered = lowercase(trimmed);
+            lowered.as_str()
+        };
+        self.match_phrases(line_phrases, contains, haystack, found);
     }
 
     /// Runs regex `k` on a line unless its rule already matched. Each rule has one regex, so
@@ -910,9 +988,11 @@ pub fn lowercase(text: &str) -> String {
 /// Whether lower-casing `text` turns a character beyond ASCII into ASCII: the dotted capital
 /// I (to "i" and a combining dot) and the Kelvin sign (to "k") are the only ones.
 fn lowers_into_ascii(text: &[u8]) -> bool {
-    ['\u{130}', '\u{212A}']
-        .iter()
-        .any(|c| memchr::memmem::find(text, c.encode_utf8(&mut [0; 4]).as_bytes()).is_some())
+    // Their first bytes, found together; text of most scripts has neither.
+    memchr::memchr2_iter(0xC4, 0xE2, text).any(|at| {
+        let rest = &text[at..];
+        rest.starts_with("\u{130}".as_bytes()) || rest.starts_with("\u{212A}".as_bytes())
+    })
 }
 
 /// Whether lower-casing `c` leaves it as it is. Characters of the Basic Multilingual Plane
@@ -1152,6 +1232,33 @@ mod tests {
         let table = LinePhrases::build(entries)?;
         let number = table.find(line)?;
         Some(table.owners[number][0].1.to_ascii_lowercase())
+    }
+
+    /// A line of a script no phrase is written in is no phrase, lower-cased or not; one
+    /// whose capitals lower-case into the phrases' characters may be.
+    #[test]
+    fn lines_of_other_scripts_are_no_phrase() {
+        let phrases = ["Über uns", "Menü", "À propos", "more"];
+        let entries = phrases
+            .iter()
+            .map(|p| (p.to_lowercase(), 0, Arc::from(*p)))
+            .collect();
+        let table = LinePhrases::build(entries).unwrap();
+        for (line, may_be) in [
+            ("ÜBER UNS", true),
+            ("MENÜ »", true),
+            ("À PROPOS:", true),
+            ("ПОДРОБНЕЕ", false),
+            ("More Я", false),
+            ("İ", false),
+            ("Σ", true),
+            ("ΣΑ", false),
+        ] {
+            assert_eq!(table.may_be_lowered(line), may_be, "{line:?}");
+            if !may_be {
+                assert_eq!(table.find(&lowercase(line)), None, "{line:?}");
+            }
+        }
     }
 
     /// A regex match explains itself by the text it matched, cut when long, not by its
@@ -1517,6 +1624,33 @@ mod tests {
         pieces
     }
 
+    /// A line with capitals beyond ASCII is not covered by the screen, yet its regex
+    /// literals still rule regexes out, and the same rules match as without the screen.
+    #[test]
+    fn lines_with_capitals_beyond_ascii_are_screened_for_regexes() {
+        let rules = &rule_sets()[0];
+        let screen = rules.screen.as_ref().unwrap();
+        let line = "Эксклюзивный рецепт для быстрого ужина.";
+        assert!(!screen.covers(line) && !screen.holds_alias(line));
+        assert_eq!(screen.scan(line).regexes, [0; MAX_SCREENED_REGEXES / 64]);
+        assert!(screened_and_not(rules, line).iter().all(Vec::is_empty));
+        for (line, alias) in [
+            ("© 2024 Пример. Все права защищены", false),
+            ("ПРИМЕР. All Rights Reserved.", false),
+            ("Exemple. TOUS DROITS RÉSERVÉS", false),
+            ("Inicio | POLÍTICA DE PRIVACIDAD", false),
+            ("Пример. All Rights Reserved. \u{212A}", true),
+            ("ſHARE ON FACEBOOK", true),
+        ] {
+            assert!(!screen.covers(line), "{line:?}");
+            assert_eq!(screen.holds_alias(line), alias, "{line:?}");
+            let [with, without] = screened_and_not(rules, line);
+            assert!(!with.is_empty(), "{line:?}");
+            assert_eq!(with, without, "{line:?}");
+            assert_eq!(with, unfiltered(rules, line), "{line:?}");
+        }
+    }
+
     #[test]
     fn regexes_told_apart_by_their_start_leave_the_screen() {
         let rules = &rule_sets()[0];
@@ -1606,6 +1740,23 @@ mod tests {
             for (k, regex) in rules.regexes.iter().enumerate() {
                 if regex.regex.is_match(trimmed) {
                     proptest::prop_assert!(allowed.contains(&k), "/{}/ hidden for {:?}", regex.regex, line);
+                }
+            }
+        }
+
+        /// A line the table finds once lower-cased is never ruled out before it is.
+        #[test]
+        fn lines_found_lower_cased_may_be_phrases(
+            phrases in proptest::collection::vec("[aB: .»…éÉüЯя]{0,6}", 1..8),
+            line in "[aAbB: .»…éÉüÜЯяİ\u{212A}ΣK!]{0,10}",
+        ) {
+            let entries = phrases
+                .iter()
+                .map(|p| (p.to_lowercase(), 0, Arc::from(p.as_str())))
+                .collect();
+            if let Some(table) = LinePhrases::build(entries) {
+                if table.find(&lowercase(&line)).is_some() {
+                    proptest::prop_assert!(table.may_be_lowered(&line), "{:?}", line);
                 }
             }
         }

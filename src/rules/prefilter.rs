@@ -11,7 +11,6 @@
 //! The tests are exact in the one direction that matters: a line they rule out has no
 //! match. A line they let through goes to the regex.
 
-use super::is_own_lower_case;
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{Anchored, MatchKind, StartKind};
 use memchr::memmem;
@@ -528,12 +527,12 @@ const MAX_CLASS_LITERALS: usize = 4;
 /// multiplied out: `(photo|image)s?` gives four literals), or the sets of all branches of an
 /// alternation together. An empty set means nothing can match.
 ///
-/// The literals are for a search that ignores ASCII case, on lines whose characters are
-/// ASCII or their own lower case (a line with other characters is searched without them),
-/// so ASCII letters are written in lower case and characters that have a lower case of
-/// their own are left out. A lower-case character that a case-insensitive class adds to an
-/// ASCII letter (the long `ſ` for `s`) is left out too, and pushed to `aliases`: a line
-/// holding it must be searched without the literals.
+/// The literals are for a search that ignores ASCII case, so ASCII letters are written in
+/// lower case; every other character a class allows is a literal of its own (`É` and `é`
+/// for a case-insensitive `é`), so the search is exact on lines of any script. A character
+/// that a class adds to an ASCII letter as another spelling of it (the long `ſ` for `s`,
+/// the Kelvin sign for `k`) is left out instead, and pushed to `aliases`: a line holding it
+/// must be searched without the literals.
 pub fn required_literals(hir: &Hir, aliases: &mut Vec<char>) -> Option<Vec<Vec<u8>>> {
     if let Some(set) = exact_literals(hir, aliases) {
         return (!set.iter().any(Vec::is_empty)).then_some(set);
@@ -610,7 +609,8 @@ fn selectivity(set: &[Vec<u8>]) -> (usize, std::cmp::Reverse<usize>) {
 /// A literal this long is rare in any line: a longer one is not worth more.
 const LONG_LITERAL: usize = 8;
 
-/// Every string `hir` can match, ASCII letters in lower case, when there are few: a literal,
+/// Every string `hir` can match, ASCII letters in lower case and their other spellings left
+/// out (see `required_literals`), when there are few: a literal,
 /// a small class, and concatenations, alternations and bounded repetitions of those.
 /// Assertions match the empty string (what they ask is not checked, so the set may hold
 /// more than the pattern matches, never less).
@@ -633,9 +633,7 @@ fn exact_literals(hir: &Hir, aliases: &mut Vec<char>) -> Option<Vec<Vec<u8>>> {
             for c in members {
                 if c.is_ascii() {
                     set.push(vec![c.to_ascii_lowercase() as u8]);
-                } else if !is_own_lower_case(c) {
-                    // Lines holding it are not searched with literals.
-                } else if has_ascii_letter && upper_case_is_ascii(c) {
+                } else if has_ascii_letter && other_case_is_ascii(c) {
                     aliases.push(c);
                 } else {
                     set.push(c.to_string().into_bytes());
@@ -699,10 +697,13 @@ fn exact_literals(hir: &Hir, aliases: &mut Vec<char>) -> Option<Vec<Vec<u8>>> {
     (set.len() <= limit).then_some(set)
 }
 
-/// Whether `c` is another spelling of an ASCII letter: its upper case is one.
-fn upper_case_is_ascii(c: char) -> bool {
-    let mut upper = c.to_uppercase();
-    upper.next().is_some_and(|u| u.is_ascii()) && upper.next().is_none()
+/// Whether `c` is another spelling of an ASCII letter: its upper or lower case is one (the
+/// long `ſ`, the Kelvin sign).
+fn other_case_is_ascii(c: char) -> bool {
+    let one_ascii = |case: &mut dyn Iterator<Item = char>| {
+        case.next().is_some_and(|u| u.is_ascii()) && case.next().is_none()
+    };
+    one_ascii(&mut c.to_uppercase()) || one_ascii(&mut c.to_lowercase())
 }
 
 /// A literal rare enough to be worth looking for: three bytes, or two of a character
@@ -1237,13 +1238,26 @@ mod tests {
                 "photos credit"
             ]
         );
-        // The long s and the Kelvin sign are other spellings of ASCII letters: left out,
-        // the long s (its own lower case) as an alias.
+        // The long s and the Kelvin sign are other spellings of ASCII letters: left out, as
+        // aliases.
         let hir = regex_syntax::Parser::new().parse(r"(?i)cookies").unwrap();
         let mut aliases = Vec::new();
         let set = required_literals(&hir, &mut aliases).unwrap();
         assert_eq!(set, [b"cookies".to_vec()]);
-        assert!(aliases.contains(&'ſ') && !aliases.contains(&'\u{212A}'));
+        assert!(aliases.contains(&'ſ') && aliases.contains(&'\u{212A}'));
+        // Every other spelling of a letter beyond ASCII is a literal of its own, so the set
+        // holds for lines with capitals beyond ASCII too.
+        assert_eq!(
+            literals(r"(?i)tous droits réservés").unwrap(),
+            [
+                "tous droits rÉservÉs",
+                "tous droits rÉservés",
+                "tous droits réservÉs",
+                "tous droits réservés"
+            ]
+        );
+        assert_eq!(literals(r"(?i)über").unwrap(), ["Über", "über"]);
+        assert_eq!(literals(r"Über").unwrap(), ["Über"]);
         // A part that can match anything is passed over; a branch without literals makes
         // the whole set unknown.
         assert_eq!(literals(r"^\w+ is an? (writer|editor)").unwrap().len(), 4);
