@@ -15,7 +15,8 @@ mod prefilter;
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::{automaton::StateID, AhoCorasick, AhoCorasickBuilder, Anchored, MatchKind};
-use regex::Regex;
+use regex_automata::meta::Regex;
+use regex_syntax::hir::Hir;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -586,6 +587,26 @@ struct RuleRegex {
     regex: Regex,
 }
 
+/// Compiles a rule's regex from its parsed `hir` exactly as `regex::Regex::new` compiles
+/// its pattern (the same engine settings; `hir` was parsed with the syntax settings it
+/// uses), so the pattern is parsed once for both the regex and its prefilter. A pattern
+/// that does not parse or compile gets the error message `regex::Regex::new` gives.
+fn compile_regex(pattern: &str, hir: Option<&Hir>) -> Result<Regex, String> {
+    let config = Regex::config()
+        .nfa_size_limit(Some(10 * (1 << 20)))
+        .hybrid_cache_capacity(2 * (1 << 20))
+        .match_kind(regex_automata::MatchKind::LeftmostFirst)
+        .utf8_empty(true);
+    let built = hir.and_then(|hir| Regex::builder().configure(config).build_from_hir(hir).ok());
+    match built {
+        Some(regex) => Ok(regex),
+        None => match regex::Regex::new(pattern) {
+            Err(e) => Err(e.to_string()),
+            Ok(_) => Err("the regex does not compile".to_string()),
+        },
+    }
+}
+
 /// Matched text longer than this is shown cut, in characters.
 const MATCH_SHOWN_CHARS: usize = 60;
 
@@ -659,6 +680,7 @@ impl RuleSet {
         let mut line_entries = Vec::new();
         let mut contains_entries = Vec::new();
         let mut regexes = Vec::new();
+        let mut regex_hirs = Vec::new();
         let mut selectors = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
             if !rule.def.enabled {
@@ -673,7 +695,8 @@ impl RuleSet {
                 contains_entries.push((phrase.to_lowercase(), index, Arc::from(why)));
             }
             if let Some(regex) = &rule.def.matcher.regex {
-                let compiled = Regex::new(regex).map_err(|e| RuleFileError {
+                let hir = regex_syntax::Parser::new().parse(regex).ok();
+                let compiled = compile_regex(regex, hir.as_ref()).map_err(|e| RuleFileError {
                     file: rule.def.origin.file.clone(),
                     line: rule.def.origin.line,
                     column: rule.def.origin.column,
@@ -684,6 +707,7 @@ impl RuleSet {
                     rule: index,
                     regex: compiled,
                 });
+                regex_hirs.push(hir);
             }
             if let Some(selector) = &rule.def.matcher.selector {
                 let compiled = scraper::Selector::parse(selector).map_err(|e| RuleFileError {
@@ -712,7 +736,7 @@ impl RuleSet {
         let line_phrases = LinePhrases::build(line_entries);
         let contains_phrases = PhraseIndex::build(contains_entries).map_err(automaton_error)?;
         let regex_filters =
-            RegexFilters::new(&regexes.iter().map(|r| r.regex.as_str()).collect::<Vec<_>>());
+            RegexFilters::of_hirs(&regex_hirs.iter().map(Option::as_ref).collect::<Vec<_>>());
         let screen = Screen::build(&contains_list, &regex_filters, regexes.len());
         let mut detectors = Vec::new();
         for def in detector_defs {
@@ -893,7 +917,7 @@ impl RuleSet {
         if let Some(m) = regex.regex.find(line) {
             found.push(RuleMatch {
                 rule: regex.rule,
-                why: regex_why(m.as_str()),
+                why: regex_why(&line[m.range()]),
             });
         }
     }
@@ -1263,6 +1287,37 @@ mod tests {
 
     /// A regex match explains itself by the text it matched, cut when long, not by its
     /// pattern.
+    /// A regex compiled from its parsed pattern finds what `regex::Regex` finds, and a bad
+    /// pattern gets the message `regex::Regex::new` gives.
+    #[test]
+    fn regexes_compiled_from_their_parse_match_as_regex_does() {
+        let patterns = [
+            r"(?i)^(photo|image)s?:?\s+\S+",
+            r"©\s*\d{4}",
+            r"^\w+ \d+, \d{4}$",
+            r"(?i)all rights reserved",
+        ];
+        let lines = [
+            "Photo: AP",
+            "© 2024 Corp",
+            "March 3, 2021",
+            "ALL RIGHTS RESERVED.",
+            "x",
+        ];
+        for pattern in patterns {
+            let hir = regex_syntax::Parser::new().parse(pattern).unwrap();
+            let ours = compile_regex(pattern, Some(&hir)).unwrap();
+            let theirs = regex::Regex::new(pattern).unwrap();
+            for line in lines {
+                let want = theirs.find(line).map(|m| m.range());
+                assert_eq!(ours.find(line).map(|m| m.range()), want, "{pattern} {line}");
+            }
+        }
+        let bad = "(unclosed";
+        let message = regex::Regex::new(bad).unwrap_err().to_string();
+        assert_eq!(compile_regex(bad, None).unwrap_err(), message);
+    }
+
     #[test]
     fn regex_matches_quote_the_matched_text() {
         let rules = RuleSet::load(&RuleSources {
@@ -1739,7 +1794,7 @@ mod tests {
             rules.regex_filters.candidates(trimmed, |k| allowed.push(k));
             for (k, regex) in rules.regexes.iter().enumerate() {
                 if regex.regex.is_match(trimmed) {
-                    proptest::prop_assert!(allowed.contains(&k), "/{}/ hidden for {:?}", regex.regex, line);
+                    proptest::prop_assert!(allowed.contains(&k), "regex {} hidden for {:?}", k, line);
                 }
             }
         }

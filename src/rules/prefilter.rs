@@ -96,19 +96,31 @@ type ByteSet = Box<[bool; 256]>;
 impl RegexFilters {
     /// Filters for `patterns`, parsed with the syntax settings `Regex::new` uses (the
     /// defaults). A pattern that does not parse always runs: the regex reports its own error.
+    #[cfg(test)]
     pub fn new(patterns: &[&str]) -> RegexFilters {
+        let hirs: Vec<Option<Hir>> = patterns
+            .iter()
+            .map(|pattern| regex_syntax::Parser::new().parse(pattern).ok())
+            .collect();
+        RegexFilters::of_hirs(&hirs.iter().map(Option::as_ref).collect::<Vec<_>>())
+    }
+
+    /// Filters for patterns already parsed (with the syntax settings `Regex::new` uses), so
+    /// the one parse serves both the filter and the regex. `None` stands for a pattern that
+    /// does not parse: it always runs.
+    pub fn of_hirs(patterns: &[Option<&Hir>]) -> RegexFilters {
         let mut filters = Vec::with_capacity(patterns.len());
         let mut literals = Vec::with_capacity(patterns.len());
         let mut starts: Vec<Option<Vec<Box<[u8]>>>> = Vec::with_capacity(patterns.len());
         let mut start_total = 0;
         let mut aliases = Vec::new();
-        for pattern in patterns {
-            match regex_syntax::Parser::new().parse(pattern) {
-                Ok(hir) => {
-                    let needed = required_literal(&hir)
+        for &pattern in patterns {
+            match pattern {
+                Some(hir) => {
+                    let needed = required_literal(hir)
                         .filter(|literal| literal.len() >= MIN_REQUIRED_LITERAL)
                         .map(|literal| memmem::Finder::new(&literal).into_owned());
-                    let start = LineFilter::of(&hir);
+                    let start = LineFilter::of(hir);
                     let by_start = match &start {
                         LineFilter::Start {
                             prefixes: Some(prefixes),
@@ -121,7 +133,7 @@ impl RegexFilters {
                         }
                         _ => None,
                     };
-                    let longest = longest_match(&hir).unwrap_or(usize::MAX);
+                    let longest = longest_match(hir).unwrap_or(usize::MAX);
                     filters.push(RegexFilter {
                         start,
                         needed,
@@ -131,7 +143,7 @@ impl RegexFilters {
                         None
                     } else {
                         let mut regex_aliases = Vec::new();
-                        let set = required_literals(&hir, &mut regex_aliases)
+                        let set = required_literals(hir, &mut regex_aliases)
                             .filter(|set| set.iter().all(|literal| selective(literal)));
                         if set.is_some() {
                             aliases.extend(regex_aliases);
@@ -141,7 +153,7 @@ impl RegexFilters {
                     literals.push(set);
                     starts.push(by_start);
                 }
-                Err(_) => {
+                None => {
                     filters.push(RegexFilter {
                         start: LineFilter::Any,
                         needed: None,
