@@ -1285,30 +1285,50 @@ mod tests {
         }
     }
 
-    /// A regex match explains itself by the text it matched, cut when long, not by its
-    /// pattern.
-    /// A regex compiled from its parsed pattern finds what `regex::Regex` finds, and a bad
-    /// pattern gets the message `regex::Regex::new` gives.
+    /// A regex compiled from its parsed pattern finds what `regex::Regex` finds (every
+    /// default rule's regex, on lines of the rules' own examples and of the example page
+    /// dumps), and a bad pattern gets the message `regex::Regex::new` gives.
     #[test]
     fn regexes_compiled_from_their_parse_match_as_regex_does() {
-        let patterns = [
-            r"(?i)^(photo|image)s?:?\s+\S+",
-            r"©\s*\d{4}",
-            r"^\w+ \d+, \d{4}$",
-            r"(?i)all rights reserved",
+        let defs: Vec<RuleDef> = DEFAULT_RULE_FILES
+            .iter()
+            .filter_map(|(name, text)| load::parse_file(name, text).ok())
+            .flat_map(|file| file.rules)
+            .collect();
+        let mut patterns: Vec<&str> = defs
+            .iter()
+            .filter_map(|rule| rule.matcher.regex.as_deref())
+            .collect();
+        assert!(patterns.len() >= 10);
+        patterns.extend([r"(?i)^(photo|image)s?:?\s+\S+", r"^\w+ \d+, \d{4}$"]);
+        let examples: Vec<String> = defs
+            .iter()
+            .flat_map(|rule| &rule.examples)
+            .flat_map(|example| [Some(example.input.clone()), example.expect.clone()])
+            .flatten()
+            .collect();
+        let seeds = [
+            include_str!("../../examples/000_3de3fbf541c67ce2.txt"),
+            include_str!("../../examples/004_501065e9a06ffd9b.txt"),
         ];
-        let lines = [
-            "Photo: AP",
-            "© 2024 Corp",
-            "March 3, 2021",
-            "ALL RIGHTS RESERVED.",
-            "x",
-        ];
+        let lines: Vec<&str> = examples
+            .iter()
+            .map(String::as_str)
+            .chain(seeds)
+            .flat_map(str::lines)
+            .chain([
+                "Photo: AP",
+                "© 2024 Corp",
+                "March 3, 2021",
+                "ALL RIGHTS RESERVED.",
+                "x",
+            ])
+            .collect();
         for pattern in patterns {
             let hir = regex_syntax::Parser::new().parse(pattern).unwrap();
             let ours = compile_regex(pattern, Some(&hir)).unwrap();
             let theirs = regex::Regex::new(pattern).unwrap();
-            for line in lines {
+            for &line in &lines {
                 let want = theirs.find(line).map(|m| m.range());
                 assert_eq!(ours.find(line).map(|m| m.range()), want, "{pattern} {line}");
             }
@@ -1318,6 +1338,8 @@ mod tests {
         assert_eq!(compile_regex(bad, None).unwrap_err(), message);
     }
 
+    /// A regex match explains itself by the text it matched, cut when long, not by its
+    /// pattern.
     #[test]
     fn regex_matches_quote_the_matched_text() {
         let rules = RuleSet::load(&RuleSources {
