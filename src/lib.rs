@@ -311,10 +311,10 @@ fn push_removed_spans(blocks: &[Block<'_>], verdicts: &[Verdict], spans: &mut Ve
         };
         let charged_blank = &**why == judge::BLANK_NEXT_TO_REMOVED && blocks[i].is_blank();
         match &mut current {
-            Some(open) if open.rule == rule && (charged_blank || open.why == why) => {
+            Some(open) if same(open.rule, rule) && (charged_blank || same(open.why, why)) => {
                 open.last = i;
             }
-            Some(open) if open.rule == rule && open.only_charged_blanks && !charged_blank => {
+            Some(open) if same(open.rule, rule) && open.only_charged_blanks && !charged_blank => {
                 open.last = i;
                 open.why = why;
                 open.only_charged_blanks = false;
@@ -332,6 +332,13 @@ fn push_removed_spans(blocks: &[Block<'_>], verdicts: &[Verdict], spans: &mut Ve
         }
     }
     flush(&mut current);
+}
+
+/// Whether two rule ids or reasons are the same text. A rule's id, and a reason a detector
+/// shares among the lines it removes, is one `Arc` for all of them, so most comparisons end
+/// at the pointer; `Arc<str>`'s own `==` always compares the text.
+fn same(a: &Arc<str>, b: &Arc<str>) -> bool {
+    Arc::ptr_eq(a, b) || **a == **b
 }
 
 /// How clean text is written.
@@ -923,6 +930,17 @@ pub fn clean_example(text: &str, corpus: &[String], rules: &RuleSet, site: Optio
 mod tests {
     use super::*;
     use serde_json::{Map, Value};
+
+    #[test]
+    fn rule_ids_and_reasons_are_the_same_by_text() {
+        let a: Arc<str> = Arc::from("outside the content region; short line, -1.0");
+        let b: Arc<str> = Arc::from("outside the content region; short line, -1.0");
+        let c: Arc<str> = Arc::from("outside the content region; short line, -1.5");
+        assert!(same(&a, &a));
+        assert!(same(&a, &b));
+        assert!(!same(&a, &c));
+        assert!(!same(&a, &Arc::from("outside")));
+    }
 
     #[test]
     fn emptied_rows_keep_their_room() {
