@@ -522,32 +522,32 @@ pub fn run_clean_with_progress(
             let mut previous = previous;
             for document in &mut previous {
                 let report = report::DocumentReport::new(&document.cleaned);
+                let by_rule = report.removed.bytes_by_rule();
                 let clean = &document.cleaned.clean;
                 let span_texts = report::html::SpanTexts {
                     record: &document.report_line,
                     texts: &document.span_texts,
                 };
                 match &mut pending {
-                    Some(pending) => {
-                        page.add_row_first(&report, clean, span_texts)
-                            .and_then(|lines| {
-                                pending.push(dedup::run::Parts {
-                                    fingerprint: match document.fingerprint.take() {
-                                        Some(fingerprint) => fingerprint,
-                                        None => dedup::fingerprint(clean),
-                                    },
-                                    id: &document.cleaned.document.id,
-                                    report_head: &document.report_line,
-                                    diff: document.cleaned.diff.as_bytes(),
-                                    text: clean,
-                                    record: &document.record_line,
-                                    page: lines,
-                                })
+                    Some(pending) => page
+                        .add_row_first(&report, &by_rule, clean, span_texts)
+                        .and_then(|lines| {
+                            pending.push(dedup::run::Parts {
+                                fingerprint: match document.fingerprint.take() {
+                                    Some(fingerprint) => fingerprint,
+                                    None => dedup::fingerprint(clean),
+                                },
+                                id: &document.cleaned.document.id,
+                                report_head: &document.report_line,
+                                diff: document.cleaned.diff.as_bytes(),
+                                text: clean,
+                                record: &document.record_line,
+                                page: lines,
                             })
-                    }
-                    None => page.add(&report, Some(clean), None, Some(span_texts)),
+                        }),
+                    None => page.add(&report, &by_rule, Some(clean), None, Some(span_texts)),
                 }?;
-                summary.add(&document.cleaned);
+                summary.add(&document.cleaned, &by_rule);
             }
             if !deduplicating {
                 sinks.append(&previous)?;
