@@ -311,10 +311,10 @@ fn push_removed_spans(blocks: &[Block<'_>], verdicts: &[Verdict], spans: &mut Ve
         };
         let charged_blank = &**why == judge::BLANK_NEXT_TO_REMOVED && blocks[i].is_blank();
         match &mut current {
-            Some(open) if open.rule == rule && (charged_blank || open.why == why) => {
+            Some(open) if same(open.rule, rule) && (charged_blank || same(open.why, why)) => {
                 open.last = i;
             }
-            Some(open) if open.rule == rule && open.only_charged_blanks && !charged_blank => {
+            Some(open) if same(open.rule, rule) && open.only_charged_blanks && !charged_blank => {
                 open.last = i;
                 open.why = why;
                 open.only_charged_blanks = false;
@@ -332,6 +332,13 @@ fn push_removed_spans(blocks: &[Block<'_>], verdicts: &[Verdict], spans: &mut Ve
         }
     }
     flush(&mut current);
+}
+
+/// Whether two rule ids or reasons are the same text. A rule's id, and a reason a detector
+/// shares among the lines it removes, is one `Arc` for all of them, so most comparisons end
+/// at the pointer; `Arc<str>`'s own `==` always compares the text.
+fn same(a: &Arc<str>, b: &Arc<str>) -> bool {
+    Arc::ptr_eq(a, b) || **a == **b
 }
 
 /// How clean text is written.
@@ -515,32 +522,32 @@ pub fn run_clean_with_progress(
             let mut previous = previous;
             for document in &mut previous {
                 let report = report::DocumentReport::new(&document.cleaned);
+                let by_rule = report.removed.bytes_by_rule();
                 let clean = &document.cleaned.clean;
                 let span_texts = report::html::SpanTexts {
                     record: &document.report_line,
                     texts: &document.span_texts,
                 };
                 match &mut pending {
-                    Some(pending) => {
-                        page.add_row_first(&report, clean, span_texts)
-                            .and_then(|lines| {
-                                pending.push(dedup::run::Parts {
-                                    fingerprint: match document.fingerprint.take() {
-                                        Some(fingerprint) => fingerprint,
-                                        None => dedup::fingerprint(clean),
-                                    },
-                                    id: &document.cleaned.document.id,
-                                    report_head: &document.report_line,
-                                    diff: document.cleaned.diff.as_bytes(),
-                                    text: clean,
-                                    record: &document.record_line,
-                                    page: lines,
-                                })
+                    Some(pending) => page
+                        .add_row_first(&report, &by_rule, clean, span_texts)
+                        .and_then(|lines| {
+                            pending.push(dedup::run::Parts {
+                                fingerprint: match document.fingerprint.take() {
+                                    Some(fingerprint) => fingerprint,
+                                    None => dedup::fingerprint(clean),
+                                },
+                                id: &document.cleaned.document.id,
+                                report_head: &document.report_line,
+                                diff: document.cleaned.diff.as_bytes(),
+                                text: clean,
+                                record: &document.record_line,
+                                page: lines,
                             })
-                    }
-                    None => page.add(&report, Some(clean), None, Some(span_texts)),
+                        }),
+                    None => page.add(&report, &by_rule, Some(clean), None, Some(span_texts)),
                 }?;
-                summary.add(&document.cleaned);
+                summary.add(&document.cleaned, &by_rule);
             }
             if !deduplicating {
                 sinks.append(&previous)?;
@@ -923,6 +930,17 @@ pub fn clean_example(text: &str, corpus: &[String], rules: &RuleSet, site: Optio
 mod tests {
     use super::*;
     use serde_json::{Map, Value};
+
+    #[test]
+    fn rule_ids_and_reasons_are_the_same_by_text() {
+        let a: Arc<str> = Arc::from("outside the content region; short line, -1.0");
+        let b: Arc<str> = Arc::from("outside the content region; short line, -1.0");
+        let c: Arc<str> = Arc::from("outside the content region; short line, -1.5");
+        assert!(same(&a, &a));
+        assert!(same(&a, &b));
+        assert!(!same(&a, &c));
+        assert!(!same(&a, &Arc::from("outside")));
+    }
 
     #[test]
     fn emptied_rows_keep_their_room() {

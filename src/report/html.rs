@@ -138,7 +138,9 @@ pub fn write(
     while let Some(record) = reader.next_record()? {
         let text = texts.next(&record)?;
         let comparison = comparisons.get(&record.id).map(String::as_str);
-        page.add(&record.view(), text.as_deref(), comparison, None)
+        let report = record.view();
+        let by_rule = report.removed.bytes_by_rule();
+        page.add(&report, &by_rule, text.as_deref(), comparison, None)
             .map_err(|e| format!("cannot write in {}: {e}", out.display()))?;
     }
     page.finish(out, rules)
@@ -222,17 +224,19 @@ impl Page {
         })
     }
 
-    /// Adds a document: its row in the index and its lines. `clean` is its clean text
-    /// (`None` for a dropped copy); `comparison` its comparison with its kept copy;
-    /// `span_texts` its removed texts as its report line has them, when at hand.
+    /// Adds a document: its row in the index and its lines. `by_rule` is the bytes each
+    /// rule removed from it (`Removed::bytes_by_rule`); `clean` is its clean text (`None`
+    /// for a dropped copy); `comparison` its comparison with its kept copy; `span_texts` its
+    /// removed texts as its report line has them, when at hand.
     pub fn add(
         &mut self,
         report: &DocumentReport,
+        by_rule: &[(&str, usize)],
         clean: Option<&str>,
         comparison: Option<&str>,
         span_texts: Option<SpanTexts>,
     ) -> io::Result<()> {
-        self.row(report)?;
+        self.row(report, by_rule)?;
         self.open_detail();
         write_detail(
             &mut self.pending,
@@ -250,10 +254,11 @@ impl Page {
     pub fn add_row_first(
         &mut self,
         report: &DocumentReport,
+        by_rule: &[(&str, usize)],
         clean: &str,
         span_texts: SpanTexts,
     ) -> io::Result<&[u8]> {
-        self.row(report)?;
+        self.row(report, by_rule)?;
         self.buffer.clear();
         write_detail(
             &mut self.buffer,
@@ -302,24 +307,22 @@ impl Page {
             .push((n, Some(kept.to_string()), Some(similarity)));
     }
 
-    fn row(&mut self, report: &DocumentReport) -> io::Result<()> {
+    /// The document's row in the index; `by_rule` is the bytes each rule removed from it.
+    fn row(&mut self, report: &DocumentReport, by_rule: &[(&str, usize)]) -> io::Result<()> {
         let site = report.site.unwrap_or("(no site)");
         let site_n = intern(&mut self.site_ids, &mut self.site_index, site);
-        // The document's rules with the bytes each removed, summed here and added to the
-        // run's totals once per rule.
-        let mut doc_rules: Vec<(usize, usize)> = Vec::new();
-        let mut removed = 0;
-        let mut recent = ByAddress::default();
-        for span in report.removed.iter() {
-            let r = recent.get_or(span.rule, || {
-                intern(&mut self.rule_ids, &mut self.rule_index, span.rule)
-            });
-            removed += span.text.len();
-            match doc_rules.iter_mut().find(|(known, _)| *known == r) {
-                Some((_, bytes)) => *bytes += span.text.len(),
-                None => doc_rules.push((r, span.text.len())),
-            }
-        }
+        // The document's rules by number with the bytes each removed, added to the run's
+        // totals once per rule.
+        let mut doc_rules: Vec<(usize, usize)> = by_rule
+            .iter()
+            .map(|&(rule, bytes)| {
+                (
+                    intern(&mut self.rule_ids, &mut self.rule_index, rule),
+                    bytes,
+                )
+            })
+            .collect();
+        let removed = by_rule.iter().map(|&(_, bytes)| bytes).sum();
         doc_rules.sort_unstable();
         for &(r, bytes) in &doc_rules {
             *self.by_rule.entry(r).or_default() += bytes;

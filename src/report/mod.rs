@@ -107,6 +107,26 @@ impl<'a> Removed<'a> {
         self.get(self.len().checked_sub(1)?)
     }
 
+    /// The bytes each rule removed, a rule to an entry, in the order the rules first
+    /// remove something: worked out once per document for both the summary and the
+    /// review page. Spans share their rules' very strings: those are looked for first, and
+    /// the strings' texts (some ids are as long as others) only when none is it.
+    pub fn bytes_by_rule(&self) -> Vec<(&'a str, usize)> {
+        let mut by_rule: Vec<(&'a str, usize)> = Vec::with_capacity(self.len().min(8));
+        for span in self.iter() {
+            let rule: &'a str = span.rule;
+            let known = by_rule
+                .iter()
+                .position(|(known, _)| std::ptr::eq(*known, rule))
+                .or_else(|| by_rule.iter().position(|(known, _)| *known == rule));
+            match known {
+                Some(n) => by_rule[n].1 += span.text.len(),
+                None => by_rule.push((rule, span.text.len())),
+            }
+        }
+        by_rule
+    }
+
     /// The spans with their texts copied, to keep after the document is gone.
     pub fn to_reported(&self) -> Vec<ReportedSpan> {
         self.iter()
@@ -691,7 +711,9 @@ pub struct DuplicateCounts {
 }
 
 impl Summary {
-    pub fn add(&mut self, cleaned: &Cleaned) {
+    /// Adds a cleaned document; `by_rule` is the bytes each rule removed from it
+    /// (`Removed::bytes_by_rule`).
+    pub fn add(&mut self, cleaned: &Cleaned, by_rule: &[(&str, usize)]) {
         self.documents_cleaned += 1;
         // Changed exactly when a line was removed or normalised; no need to compare texts.
         if !cleaned.removed.is_empty() || !cleaned.normalized.is_empty() {
@@ -699,23 +721,8 @@ impl Summary {
         }
         self.bytes_in += cleaned.document.raw.len();
         self.bytes_out += cleaned.clean.len();
-        // A document has a few rules: the bytes of each are summed here and the map is
-        // asked once per rule.
-        let mut by_rule: Vec<(&str, usize)> = Vec::with_capacity(cleaned.removed.len().min(8));
-        for span in &cleaned.removed {
-            let rule = &*span.rule;
-            // Spans share their rules' very strings: those are looked for first, and the
-            // strings' texts (some ids are as long as others) only when none is it.
-            let known = by_rule
-                .iter()
-                .position(|(known, _)| std::ptr::eq(*known, rule))
-                .or_else(|| by_rule.iter().position(|(known, _)| *known == rule));
-            match known {
-                Some(n) => by_rule[n].1 += span.bytes.len(),
-                None => by_rule.push((rule, span.bytes.len())),
-            }
-        }
-        for (rule, removed) in by_rule {
+        // The map is asked once per rule.
+        for &(rule, removed) in by_rule {
             match self.bytes_by_rule.get_mut(rule) {
                 Some(bytes) => *bytes += removed,
                 None => {
@@ -801,6 +808,36 @@ pub fn thousands(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_by_rule_sums_each_rule_once_in_the_order_rules_first_remove() {
+        let raw = "aa\nbbb\ncccc\nd\n";
+        let menu: Arc<str> = Arc::from("menu");
+        // The same id in a string of its own is the same rule.
+        let menu_again: Arc<str> = Arc::from("menu");
+        let share: Arc<str> = Arc::from("shr1");
+        let why: Arc<str> = Arc::from("why");
+        let span = |rule: &Arc<str>, bytes: Range<usize>| RemovedSpan {
+            lines: [1, 1],
+            rule: Arc::clone(rule),
+            why: Arc::clone(&why),
+            bytes,
+        };
+        let spans = [
+            span(&menu, 0..3),
+            span(&share, 3..7),
+            span(&menu_again, 7..12),
+            span(&share, 12..14),
+        ];
+        let found = Removed::Found { spans: &spans, raw };
+        assert_eq!(found.bytes_by_rule(), [("menu", 8), ("shr1", 6)]);
+        let read = found.to_reported();
+        assert_eq!(
+            Removed::Read(&read).bytes_by_rule(),
+            [("menu", 8), ("shr1", 6)]
+        );
+        assert!(Removed::Read(&[]).bytes_by_rule().is_empty());
+    }
 
     #[test]
     fn record_text_reads_one_field_as_a_parsed_map_has_it() {
