@@ -210,19 +210,10 @@ impl LinePhrases {
     /// of a script no phrase is written in is settled without lower-casing it.
     fn may_be_lowered(&self, line: &str) -> bool {
         let known = |c: char| is_trailing_mark(c) || self.chars.binary_search(&c).is_ok();
-        let mut rest = line;
-        loop {
-            let ascii = ascii_prefix_len(rest.as_bytes());
-            let mut chars = rest[ascii..].chars();
-            let Some(c) = chars.next() else {
-                return true;
-            };
-            // A capital sigma's lower case depends on its neighbours.
-            if !(known(c) || c == 'Σ' || c.to_lowercase().all(|l| l.is_ascii() || known(l))) {
-                return false;
-            }
-            rest = chars.as_str();
-        }
+        // A capital sigma's lower case depends on its neighbours.
+        all_beyond_ascii(line, |c| {
+            known(c) || c == 'Σ' || c.to_lowercase().all(|l| l.is_ascii() || known(l))
+        })
     }
 
     /// The longest phrase in bytes.
@@ -444,21 +435,11 @@ impl Screen {
     /// the lower-cased line when its other characters have no lower case of their own, and
     /// none may be a character the regex literals leave out.
     fn covers(&self, text: &str) -> bool {
-        let mut rest = text;
-        loop {
-            let ascii = ascii_prefix_len(rest.as_bytes());
-            let mut chars = rest[ascii..].chars();
-            let Some(c) = chars.next() else {
-                return true;
-            };
-            // General punctuation (dashes, quotes, bullets) has no case.
-            if !('\u{2000}'..='\u{206F}').contains(&c)
-                && (!is_own_lower_case(c) || self.aliases.contains(&c))
-            {
-                return false;
-            }
-            rest = chars.as_str();
-        }
+        // General punctuation (dashes, quotes, bullets) has no case.
+        all_beyond_ascii(text, |c| {
+            ('\u{2000}'..='\u{206F}').contains(&c)
+                || (is_own_lower_case(c) && !self.aliases.contains(&c))
+        })
     }
 
     fn scan(&self, haystack: &str) -> Screened {
@@ -1134,6 +1115,23 @@ fn add_defs(
         }
     }
     Ok(())
+}
+
+/// Whether every character of `text` beyond ASCII passes `test`; runs of ASCII are passed
+/// over a word at a time.
+fn all_beyond_ascii(text: &str, test: impl Fn(char) -> bool) -> bool {
+    let mut rest = text;
+    loop {
+        let ascii = ascii_prefix_len(rest.as_bytes());
+        let mut chars = rest[ascii..].chars();
+        let Some(c) = chars.next() else {
+            return true;
+        };
+        if !test(c) {
+            return false;
+        }
+        rest = chars.as_str();
+    }
 }
 
 #[cfg(test)]
