@@ -551,16 +551,11 @@ fn first_quote_or_backslash(bytes: &[u8], at: usize) -> Option<usize> {
 }
 
 /// The high bit of each quote or backslash of eight bytes (the first in the low bits): only
-/// the lowest set bit is sure. These are two of `crate::report::escapes`' zero-byte tests
-/// sharing their last step: a quote and a backslash have the high bit clear, so the bytes
-/// XORed with them have the high bits of `word`.
+/// the lowest set bit is sure.
 #[inline(always)]
 fn quotes_or_backslashes(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let quote = word ^ (ONES * u64::from(b'"'));
-    let backslash = word ^ (ONES * u64::from(b'\\'));
-    (quote.wrapping_sub(ONES) | backslash.wrapping_sub(ONES)) & !word & HIGH
+    use crate::report::equal_bytes;
+    equal_bytes(word, b'"') | equal_bytes(word, b'\\')
 }
 
 /// A byte a string's scan stops at: a quote, a backslash or a control character.

@@ -626,18 +626,23 @@ fn push_escape<const IN_HTML: bool, const LINES: bool>(out: &mut Vec<u8>, b: u8)
 /// reaches the bytes above it.
 #[inline(always)]
 pub(crate) fn escapes<const IN_HTML: bool>(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
     let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
-    let quote = zero(word ^ (ONES * u64::from(b'"')));
-    let backslash = zero(word ^ (ONES * u64::from(b'\\')));
-    let lt = if IN_HTML {
-        zero(word ^ (ONES * u64::from(b'<')))
-    } else {
-        0
-    };
+    let quote = equal_bytes(word, b'"');
+    let backslash = equal_bytes(word, b'\\');
+    let lt = if IN_HTML { equal_bytes(word, b'<') } else { 0 };
     control | quote | backslash | lt
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `word` (eight bytes, the first in the low bits) equal to
+/// `byte`, by the zero-byte test on `word` XOR `byte` (see `escapes`): only the lowest set
+/// bit is sure.
+#[inline(always)]
+pub(crate) fn equal_bytes(word: u64, byte: u8) -> u64 {
+    let x = word ^ (ONES * u64::from(byte));
+    x.wrapping_sub(ONES) & !x & HIGH
 }
 
 /// The letter after the backslash that escapes `b`, or 0.
