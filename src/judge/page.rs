@@ -241,7 +241,7 @@ struct Scan {
 fn scan<const LABEL: bool>(bytes: &[u8]) -> Scan {
     let mut state = ScanState {
         words: 0,
-        previous_space: true,
+        visible_before: 0,
         high: 0,
         continuation: 0,
         cjk_lead: false,
@@ -287,7 +287,8 @@ fn last_word(bytes: &[u8], rest: usize) -> u64 {
 /// What `scan` has found so far.
 struct ScanState {
     words: usize,
-    previous_space: bool,
+    /// The previous eight bytes' `visible_bytes` (none before the first).
+    visible_before: u64,
     high: u64,
     continuation: usize,
     cjk_lead: bool,
@@ -298,7 +299,11 @@ impl ScanState {
     /// Takes in eight bytes.
     #[inline(always)]
     fn step<const LABEL: bool>(&mut self, word: u64) {
-        let starts = word_start_bits(word, &mut self.previous_space);
+        // A word starts at a visible byte after a space; the byte before the first is the
+        // previous eight's last, whose flag moves down to the first byte's place.
+        let visible = visible_bytes(word);
+        let starts = visible & !((visible << 8) | (self.visible_before >> 56));
+        self.visible_before = visible;
         self.words += high_bits_set(starts);
         if word & HIGH_BITS != 0 {
             self.high |= word;
@@ -610,6 +615,25 @@ pub(crate) fn space_bytes(word: u64) -> u64 {
     is_space | is_control_space
 }
 
+/// For eight bytes, the high bit of each byte that is not ASCII white space (`space_bytes`
+/// clear), and no other bit. Below b' ', only tab to carriage return are white space, and
+/// text has few other bytes there: eight bytes without any byte below b' ' are settled by
+/// a comparison with b' ' alone, and only others take the full test.
+#[inline(always)]
+fn visible_bytes(word: u64) -> u64 {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let low = word & LOW;
+    // The high bit set when the byte is above b' ' or not ASCII.
+    let above_space = (low + 0x5F5F_5F5F_5F5F_5F5F) | word;
+    // The high bit set when the byte is ASCII and below b' '.
+    let below_space = !((low + 0x6060_6060_6060_6060) | word) & HIGH_BITS;
+    if below_space == 0 {
+        above_space & HIGH_BITS
+    } else {
+        !space_bytes(word) & HIGH_BITS
+    }
+}
+
 /// ASCII white space as `split_whitespace` sees it, for the byte loops above.
 static SPACE: [bool; 256] = {
     let mut table = [false; 256];
@@ -783,6 +807,26 @@ mod tests {
                 words_bytewise(text.as_bytes()),
                 "{text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn visible_bytes_are_the_bytes_other_than_space() {
+        // Every byte value at every place, among bytes that take the short test and the
+        // full one.
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                for filler in [b'x', b' ', b'\t', 0x01, 0x1F, 0xC3, 0x7F] {
+                    let mut bytes = [filler, b'Y', b' ', 0x80, b'!', b'z', 0x0D, b'A'];
+                    bytes[at] = b;
+                    let word = u64::from_le_bytes(bytes);
+                    assert_eq!(
+                        visible_bytes(word),
+                        !space_bytes(word) & HIGH_BITS,
+                        "{bytes:?}"
+                    );
+                }
+            }
         }
     }
 
