@@ -127,7 +127,7 @@ impl LineFeatures {
             (trimmed.len() - scan.continuation, 0)
         };
         let words = scan.words;
-        let truncated = trimmed.ends_with("...") || trimmed.ends_with('…');
+        let truncated = is_truncated(trimmed);
         // A trimmed line that starts with an ASCII character has visible text; only one
         // that starts with another character can be all invisible characters.
         let blank = match trimmed.as_bytes().first() {
@@ -241,18 +241,33 @@ struct Scan {
 fn scan<const LABEL: bool>(bytes: &[u8]) -> Scan {
     let mut state = ScanState {
         words: 0,
-        previous_space: true,
+        visible_before: 0,
         high: 0,
         continuation: 0,
         cjk_lead: false,
         not_label: 0,
     };
-    let mut chunks = bytes.chunks_exact(8);
+    let mut whole = bytes;
+    if !LABEL {
+        // A line too long to be a label (most of the bytes of a page): sixteen bytes at a
+        // time while they are ASCII.
+        let mut pairs = bytes.chunks_exact(16);
+        for pair in &mut pairs {
+            let mut first = [0u8; 8];
+            let mut second = [0u8; 8];
+            first.copy_from_slice(&pair[..8]);
+            second.copy_from_slice(&pair[8..]);
+            state.step_pair(u64::from_le_bytes(first), u64::from_le_bytes(second));
+        }
+        whole = pairs.remainder();
+    }
+    let mut chunks = whole.chunks_exact(8);
     for chunk in &mut chunks {
         let mut eight = [0u8; 8];
         eight.copy_from_slice(chunk);
         state.step::<LABEL>(u64::from_le_bytes(eight));
     }
+    // As many bytes as `bytes` has past its last whole eight.
     let rest = chunks.remainder();
     if !rest.is_empty() {
         let word = last_word(bytes, rest.len());
@@ -287,7 +302,8 @@ fn last_word(bytes: &[u8], rest: usize) -> u64 {
 /// What `scan` has found so far.
 struct ScanState {
     words: usize,
-    previous_space: bool,
+    /// The previous eight bytes' `visible_bytes` (none before the first).
+    visible_before: u64,
     high: u64,
     continuation: usize,
     cjk_lead: bool,
@@ -298,7 +314,11 @@ impl ScanState {
     /// Takes in eight bytes.
     #[inline(always)]
     fn step<const LABEL: bool>(&mut self, word: u64) {
-        let starts = word_start_bits(word, &mut self.previous_space);
+        // A word starts at a visible byte after a space; the byte before the first is the
+        // previous eight's last, whose flag moves down to the first byte's place.
+        let visible = visible_bytes(word);
+        let starts = visible & !((visible << 8) | (self.visible_before >> 56));
+        self.visible_before = visible;
         self.words += high_bits_set(starts);
         if word & HIGH_BITS != 0 {
             self.high |= word;
@@ -310,6 +330,30 @@ impl ScanState {
             let capital = byte_range_bits(word, b'A', b'Z') | byte_range_bits(word, b'&', b'&');
             self.not_label |= (starts & !capital) | byte_range_bits(word, b'0', b'9');
         }
+    }
+
+    /// Takes in sixteen bytes, `first` then `second`, as two `step::<false>` do. When both
+    /// are ASCII and neither has a byte below b' ', the tests of `visible_bytes` are made for
+    /// both at once and their word starts counted together.
+    #[inline(always)]
+    fn step_pair(&mut self, first: u64, second: u64) {
+        const SPACE_UP: u64 = 0x6060_6060_6060_6060;
+        // ASCII bytes have no high bit, so adding to them carries into no other byte.
+        if (first | second) & HIGH_BITS != 0
+            || !((first + SPACE_UP) & (second + SPACE_UP)) & HIGH_BITS != 0
+        {
+            self.step::<false>(first);
+            self.step::<false>(second);
+            return;
+        }
+        // The high bit set for the bytes above b' '.
+        let visible_first = (first + 0x5F5F_5F5F_5F5F_5F5F) & HIGH_BITS;
+        let visible_second = (second + 0x5F5F_5F5F_5F5F_5F5F) & HIGH_BITS;
+        let starts_first = visible_first & !((visible_first << 8) | (self.visible_before >> 56));
+        let starts_second = visible_second & !((visible_second << 8) | (visible_first >> 56));
+        self.visible_before = visible_second;
+        // At most two flags a byte: their sum fits the top byte of `high_bits_set`'s product.
+        self.words += high_bits_set_sum(starts_first, starts_second);
     }
 }
 
@@ -596,6 +640,12 @@ fn high_bits_set(bits: u64) -> usize {
     ((bits >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
 }
 
+/// `high_bits_set(a) + high_bits_set(b)`, with one multiplication.
+#[inline(always)]
+fn high_bits_set_sum(a: u64, b: u64) -> usize {
+    (((a >> 7) + (b >> 7)).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
+}
+
 /// For eight bytes, the high bit of each byte that is ASCII white space (as `SPACE` says:
 /// space, or tab to carriage return), and no other bit. Adding to the low seven bits of a
 /// byte cannot carry into the next byte.
@@ -608,6 +658,25 @@ pub(crate) fn space_bytes(word: u64) -> u64 {
     let past_return = low + 0x7272_7272_7272_7272; // high bit set when the byte >= 14
     let is_control_space = at_least_tab & !past_return & !word & HIGH_BITS;
     is_space | is_control_space
+}
+
+/// For eight bytes, the high bit of each byte that is not ASCII white space (`space_bytes`
+/// clear), and no other bit. Below b' ', only tab to carriage return are white space, and
+/// text has few other bytes there: eight bytes without any byte below b' ' are settled by
+/// a comparison with b' ' alone, and only others take the full test.
+#[inline(always)]
+fn visible_bytes(word: u64) -> u64 {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let low = word & LOW;
+    // The high bit set when the byte is above b' ' or not ASCII.
+    let above_space = (low + 0x5F5F_5F5F_5F5F_5F5F) | word;
+    // The high bit set when the byte is ASCII and below b' '.
+    let below_space = !((low + 0x6060_6060_6060_6060) | word) & HIGH_BITS;
+    if below_space == 0 {
+        above_space & HIGH_BITS
+    } else {
+        !space_bytes(word) & HIGH_BITS
+    }
 }
 
 /// ASCII white space as `split_whitespace` sees it, for the byte loops above.
@@ -661,8 +730,17 @@ pub(crate) fn ends_like_sentence(text: &str) -> bool {
             return false;
         }
     }
-    let truncated = text.ends_with("...") || text.ends_with('…');
-    !truncated && ends_sentence(text)
+    !is_truncated(text) && ends_sentence(text)
+}
+
+/// Whether a line ends in "..." or "…", a teaser cut short: its last three bytes, with no
+/// search for a character.
+#[inline(always)]
+fn is_truncated(text: &str) -> bool {
+    matches!(
+        text.as_bytes(),
+        [.., b'.', b'.', b'.'] | [.., 0xE2, 0x80, 0xA6]
+    )
 }
 
 /// The longest line, in characters, that can be a label.
@@ -783,6 +861,46 @@ mod tests {
                 words_bytewise(text.as_bytes()),
                 "{text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn long_lines_are_scanned_as_one_byte_at_a_time() {
+        // Every byte value at every place of lines of whole pairs of eight bytes and more,
+        // among ASCII words and others.
+        let base = "Abcd efgh\tijkl mnop Qrst uvwx yz.. ABCD EFGH IJKL, mnop qrstu vwxyz ok";
+        for len in [33, 40, 47, 48, 64, base.len()] {
+            for b in 0..=255u8 {
+                for at in 0..len {
+                    let mut line = base.as_bytes()[..len].to_vec();
+                    line[at] = b;
+                    let text = String::from_utf8_lossy(&line);
+                    let features = LineFeatures::of(&text);
+                    assert_eq!(usize::from(features.words), word_count(&text), "{text:?}");
+                    assert_eq!(features.chars, text.trim().chars().count(), "{text:?}");
+                    assert_eq!(features.ascii, text.trim().is_ascii(), "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn visible_bytes_are_the_bytes_other_than_space() {
+        // Every byte value at every place, among bytes that take the short test and the
+        // full one.
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                for filler in [b'x', b' ', b'\t', 0x01, 0x1F, 0xC3, 0x7F] {
+                    let mut bytes = [filler, b'Y', b' ', 0x80, b'!', b'z', 0x0D, b'A'];
+                    bytes[at] = b;
+                    let word = u64::from_le_bytes(bytes);
+                    assert_eq!(
+                        visible_bytes(word),
+                        !space_bytes(word) & HIGH_BITS,
+                        "{bytes:?}"
+                    );
+                }
+            }
         }
     }
 
@@ -926,6 +1044,32 @@ mod tests {
                 }
             )
         );
+    }
+
+    #[test]
+    fn truncation_is_an_ending_in_three_dots_or_an_ellipsis() {
+        for text in [
+            "",
+            ".",
+            "..",
+            "...",
+            "a...",
+            "a..",
+            "…",
+            "a…",
+            "a….",
+            "a…a",
+            ". ..",
+            "\u{2025}",
+            "\u{2026}\u{2026}",
+            "x.\u{2026}",
+        ] {
+            assert_eq!(
+                is_truncated(text),
+                text.ends_with("...") || text.ends_with('…'),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -54,6 +54,13 @@ impl Changes {
 /// Normalises one line given without its `\n`. Returns the text and what changed.
 /// Borrowed when nothing changed, which is the common case.
 pub fn normalize_line(line: &str) -> (Cow<'_, str>, Changes) {
+    normalize_line_after_ascii(line, 0)
+}
+
+/// `normalize_line` of a line whose first `ascii` bytes are known to be ASCII (the segmenter
+/// finds where the text's runs of ASCII end in one pass over the text): the NFC test starts
+/// after them.
+pub(crate) fn normalize_line_after_ascii(line: &str, ascii: usize) -> (Cow<'_, str>, Changes) {
     let mut changes = Changes::default();
     let mut text = line;
     if let Some(stripped) = text.strip_suffix('\r') {
@@ -69,7 +76,7 @@ pub fn normalize_line(line: &str) -> (Cow<'_, str>, Changes) {
     // table lookup per character beyond ASCII settles most lines without the normalisation
     // tables' hashing, and runs of ASCII are passed over eight bytes at a time (by the same
     // loop: most lines that get here have characters beyond ASCII).
-    if all_nfc_inert(text) {
+    if all_nfc_inert(text, ascii.min(text.len())) {
         return (Cow::Borrowed(text), changes);
     }
     match is_nfc_quick(text.chars()) {
@@ -89,24 +96,26 @@ pub fn normalize_line(line: &str) -> (Cow<'_, str>, Changes) {
     }
 }
 
-/// Whether every character of `text` is NFC-inert (see `is_nfc_inert`). ASCII is passed over
-/// eight bytes at a time where a whole word of it follows, else byte by byte (a Cyrillic or
-/// Greek line has a space every few letters), and the characters news text is most made of
-/// beyond ASCII are known by their bytes without decoding: two-byte characters below U+0300
-/// (Latin-1 letters, Latin Extended), the Cyrillic letters from U+0400 to U+047F and the
-/// general punctuation from U+2002 to U+206F (curly quotes, dashes, ellipsis), which are
-/// all inert. One loop steps over all of them, without a call per character.
-fn all_nfc_inert(text: &str) -> bool {
+/// Whether every character of `text` from byte `from` on (a character boundary, with only
+/// ASCII before it) is NFC-inert (see `is_nfc_inert`). The characters news text is most made
+/// of are known by their bytes without decoding: ASCII, the two-byte characters below U+0300
+/// (Latin-1 letters, Latin Extended) and the Cyrillic letters from U+0400 to U+047F (lead
+/// bytes 0xC2 to 0xCB, 0xD0 and 0xD1), and the general punctuation from U+2002 to U+206F
+/// (curly quotes, dashes, ellipsis), which are all inert. Runs of the first kinds are passed
+/// over eight bytes at a time (`inert_run`), the punctuation a character at a time, and only
+/// other characters are decoded; one loop steps over all of them, without a call per
+/// character.
+fn all_nfc_inert(text: &str, from: usize) -> bool {
     let bytes = text.as_bytes();
-    let mut at = 0;
+    let mut at = from;
     while let Some(&lead) = bytes.get(at) {
         at += match lead {
-            0..=0x7F => match bytes.get(at..at + 8) {
-                Some(word) if ascii_word(word) => 8,
-                _ => 1,
+            // ASCII, a two-byte lead as above, or a continuation byte of such a character
+            // whose lead a run passed over (the only way to land inside a character).
+            0..=0xCB | 0xD0 | 0xD1 => match bytes.get(at..at + 8) {
+                Some(word) => inert_run(word),
+                None => 1,
             },
-            // U+0080 to U+02FF, and U+0400 to U+047F (Cyrillic letters).
-            0xC2..=0xCB | 0xD0 | 0xD1 => 2,
             // U+2002 to U+203F, and U+2040 to U+206F.
             0xE2 if matches!(
                 (bytes.get(at + 1), bytes.get(at + 2)),
@@ -122,6 +131,31 @@ fn all_nfc_inert(text: &str) -> bool {
         };
     }
     true
+}
+
+/// How many of the eight bytes of `word` come before the first lead byte of a character
+/// other than those `all_nfc_inert` passes over in runs (eight when there is none): before
+/// it are ASCII, continuation bytes and the leads 0xC2 to 0xCB, 0xD0 and 0xD1, and each of
+/// those leads is followed by its continuation byte, so it is a character boundary. Adding
+/// to the low seven bits of a byte cannot carry into the next byte.
+#[inline(always)]
+fn inert_run(word: &[u8]) -> usize {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut eight = [0u8; 8];
+    eight.copy_from_slice(word);
+    let word = u64::from_le_bytes(eight);
+    if word & HIGH == 0 {
+        return 8;
+    }
+    // The bytes from 0xCC up: the high bit set and the low seven bits from 0x4C up.
+    let from_cc = ((word & LOW) + 0x3434_3434_3434_3434) & word & HIGH;
+    // The bytes 0xD0 and 0xD1: zero once their lowest bit is cleared and 0xD0 taken off
+    // (an exact test of each byte for zero).
+    let x = (word & 0xFEFE_FEFE_FEFE_FEFE) ^ 0xD0D0_D0D0_D0D0_D0D0;
+    let cyrillic = !(((x & LOW) + LOW) | x) & HIGH;
+    // The lowest flag is the first such lead; none gives 64 zeros, eight bytes.
+    ((from_cc & !cyrillic).trailing_zeros() / 8) as usize
 }
 
 /// Whether the eight bytes of `word` are ASCII.
@@ -245,6 +279,71 @@ mod tests {
                     bytes[at] = 0xC3;
                 }
                 assert_eq!(ascii_prefix_len(&bytes), at, "{len} {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn inert_runs_end_at_the_first_other_lead_byte() {
+        for at in 0..=8 {
+            for b in [0xCC, 0xCF, 0xD2, 0xD3, 0xE2, 0xF0, 0xFF] {
+                for filler in [b'a', 0x80, 0xBF, 0xC2, 0xCB, 0xD0, 0xD1] {
+                    let mut word = [filler; 8];
+                    if at < 8 {
+                        word[at] = b;
+                        word[7] = b;
+                    }
+                    assert_eq!(inert_run(&word), at, "{word:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn runs_agree_with_full_composition() {
+        // Every BMP character after runs of Cyrillic and Latin-1 letters at every alignment
+        // of the eight-byte words, alone and before a combining accent.
+        for code in 0x80..=0xFFFFu32 {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            for pad in 0..8 {
+                let start = "x".repeat(pad);
+                for line in [
+                    format!("{start}жé{c}ñ ж"),
+                    format!("{start}жé{c}\u{301}ñ ж"),
+                ] {
+                    let composed: String = line.nfc().collect();
+                    let (_, changes) = normalize_line(&line);
+                    assert_eq!(
+                        changes.contains(Changes::NFC),
+                        composed != line,
+                        "U+{code:04X} in {line:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_known_ascii_start_does_not_change_the_normal_form() {
+        for line in [
+            "plain ascii line",
+            "trailing  \t\r",
+            "Cafe\u{301} Zu\u{308}rich",
+            "the \u{2018}quoted\u{2019} word\u{2026}  ",
+            "e\u{301}",
+            "a\u{301}\u{300} b",
+            "\u{1100}\u{1161} Hangul jamo",
+            "",
+        ] {
+            let ascii = line.bytes().take_while(u8::is_ascii).count();
+            for known in 0..=ascii {
+                assert_eq!(
+                    normalize_line_after_ascii(line, known),
+                    normalize_line(line),
+                    "{line:?} {known}"
+                );
             }
         }
     }

@@ -7,14 +7,16 @@
 use std::borrow::Cow;
 
 use crate::document::Block;
-use crate::normalize::{ascii_prefix_len, is_ascii_space, normalize_line, Changes};
+use crate::normalize::{ascii_prefix_len, is_ascii_space, normalize_line_after_ascii, Changes};
+use crate::report::equal_bytes;
 
 /// Splits raw text into line blocks, normalising each line's text.
 ///
 /// Most lines need no normalisation: an ASCII line that does not end with white space (a
 /// carriage return included) is its own normal form. Where the text is ASCII is found in
 /// one pass over the text (eight bytes at a time) rather than line by line, so such a line
-/// costs a look at its last byte, and only the others go through `normalize_line`.
+/// costs a look at its last byte, and only the others go through `normalize_line` (told
+/// where their ASCII start ends).
 pub fn lines(raw: &str) -> Vec<Block<'_>> {
     let bytes = raw.as_bytes();
     let mut blocks = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
@@ -33,7 +35,9 @@ pub fn lines(raw: &str) -> Vec<Block<'_>> {
         }
         let line = &raw[start..end];
         let (text, changes) = match line.as_bytes().last() {
-            Some(&last) if ascii_until < end || is_ascii_space(last) => normalize_line(line),
+            Some(&last) if ascii_until < end || is_ascii_space(last) => {
+                normalize_line_after_ascii(line, ascii_until - start)
+            }
             _ => (Cow::Borrowed(line), Changes::default()),
         };
         let span_end = if has_newline { end + 1 } else { end };
@@ -62,12 +66,10 @@ pub(crate) fn line_end(bytes: &[u8], start: usize) -> Option<usize> {
         };
         let mut eight = [0u8; 8];
         eight.copy_from_slice(chunk);
-        // The bytes equal to `\n` become zero; the lowest byte flagged by the subtraction
-        // is the first zero byte (a borrow only flags bytes above a zero one).
-        let x = u64::from_le_bytes(eight) ^ 0x0A0A_0A0A_0A0A_0A0A;
-        let zero = x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080;
-        if zero != 0 {
-            return Some(from + (zero.trailing_zeros() / 8) as usize);
+        // The lowest byte flagged is the first `\n`.
+        let newline = equal_bytes(u64::from_le_bytes(eight), b'\n');
+        if newline != 0 {
+            return Some(from + (newline.trailing_zeros() / 8) as usize);
         }
         from += 8;
     }
@@ -77,6 +79,7 @@ pub(crate) fn line_end(bytes: &[u8], start: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::normalize_line;
 
     #[test]
     fn spans_cover_the_input() {
