@@ -212,16 +212,6 @@ impl Detector for ContentRegion {
         let same = |a: usize, b: usize| page.trimmed(lines[a]) == page.trimmed(lines[b]);
         let repeats_neighbour =
             |k: usize| (k > 0 && same(k, k - 1)) || (k + 1 < lines.len() && same(k, k + 1));
-        // A run of removed lines (a share bar, a newsletter box) costs as much as a few
-        // short lines at most: it is one piece of chrome, however many lines it has.
-        let removed_run = |k: usize| {
-            lines[..k]
-                .iter()
-                .rev()
-                .take(MAX_REMOVED_RUN_COST)
-                .take_while(|&&i| !verdicts[i].is_keep())
-                .count()
-        };
         let mut listed = numbered_items(lines, |i| verdicts[i].is_keep().then(|| page.trimmed(i)));
         lead_in_lists(
             page,
@@ -235,28 +225,36 @@ impl Detector for ContentRegion {
             page.memo(i)
                 .region_score(|| self.score(page.trimmed(i), &page.features[i]))
         };
-        let scores: Vec<(f64, &'static str)> = lines
-            .iter()
-            .enumerate()
-            .map(|(k, &i)| {
-                if verdicts[i].is_keep() {
-                    if listed[k] {
-                        self.list_item_score(own_score(i), &page.features[i])
-                    } else if repeats_neighbour(k) && !page.features[i].sentence {
-                        (
-                            -self.config.short_line_penalty * self.config.date_line_factor,
-                            "line written twice in a row",
-                        )
-                    } else {
-                        own_score(i)
-                    }
-                } else if removed_run(k) >= MAX_REMOVED_RUN_COST {
+        // A run of removed lines (a share bar, a newsletter box) costs as much as a few
+        // short lines at most: it is one piece of chrome, however many lines it has. The
+        // removed lines right before the current one are counted on the way (up to the most
+        // that cost anything), not looked back at from each.
+        let mut removed_before = 0;
+        let mut scores: Vec<(f64, &'static str)> = Vec::with_capacity(lines.len());
+        for (k, &i) in lines.iter().enumerate() {
+            let score = if verdicts[i].is_keep() {
+                removed_before = 0;
+                if listed[k] {
+                    self.list_item_score(own_score(i), &page.features[i])
+                } else if !page.features[i].sentence && repeats_neighbour(k) {
+                    (
+                        -self.config.short_line_penalty * self.config.date_line_factor,
+                        "line written twice in a row",
+                    )
+                } else {
+                    own_score(i)
+                }
+            } else {
+                let run = removed_before;
+                removed_before = (removed_before + 1).min(MAX_REMOVED_RUN_COST);
+                if run >= MAX_REMOVED_RUN_COST {
                     (0.0, "removed")
                 } else {
                     (-self.config.short_line_penalty, "removed")
                 }
-            })
-            .collect();
+            };
+            scores.push(score);
+        }
         let scores = self.join_broken_paragraphs(page, lines, verdicts, scores);
         // A page dump usually starts with the page's <title>, and the headline repeats it
         // right above the article: when it does, the article is the first good stretch after
@@ -341,7 +339,7 @@ impl Detector for ContentRegion {
             Vec::with_capacity(MAX_SHARED_REASONS);
         let mut reason = String::new();
         for (k, &i) in lines.iter().enumerate() {
-            if headline.contains(&k) || !verdicts[i].is_keep() {
+            if !verdicts[i].is_keep() || headline.contains(&k) {
                 continue;
             }
             let in_box = (best_start..=best_end).contains(&k) && boxed(k);
@@ -432,6 +430,16 @@ pub(crate) fn breaks_inside_text(page: &Page<'_>, a: usize, b: usize) -> bool {
         return false;
     }
     let second = page.trimmed(b);
+    // Most lines start with an ASCII character, which its byte settles.
+    match second.as_bytes().first() {
+        None => return false,
+        Some(b',' | b'.' | b';' | b':' | b')' | b']' | b'!' | b'?') => return true,
+        Some(&lead) if lead.is_ascii_alphanumeric() || matches!(lead, b'"' | b'(') => {
+            return ends_mid_sentence(first)
+        }
+        Some(&lead) if lead.is_ascii() => return false,
+        Some(_) => {}
+    }
     match second.chars().next() {
         Some(',' | '.' | ';' | ':' | ')' | ']' | '!' | '?' | '”' | '’') => true,
         Some(c) if c.is_alphanumeric() || matches!(c, '“' | '‘' | '"' | '(') => {
