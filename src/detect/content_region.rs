@@ -212,16 +212,6 @@ impl Detector for ContentRegion {
         let same = |a: usize, b: usize| page.trimmed(lines[a]) == page.trimmed(lines[b]);
         let repeats_neighbour =
             |k: usize| (k > 0 && same(k, k - 1)) || (k + 1 < lines.len() && same(k, k + 1));
-        // A run of removed lines (a share bar, a newsletter box) costs as much as a few
-        // short lines at most: it is one piece of chrome, however many lines it has.
-        let removed_run = |k: usize| {
-            lines[..k]
-                .iter()
-                .rev()
-                .take(MAX_REMOVED_RUN_COST)
-                .take_while(|&&i| !verdicts[i].is_keep())
-                .count()
-        };
         let mut listed = numbered_items(lines, |i| verdicts[i].is_keep().then(|| page.trimmed(i)));
         lead_in_lists(
             page,
@@ -235,28 +225,36 @@ impl Detector for ContentRegion {
             page.memo(i)
                 .region_score(|| self.score(page.trimmed(i), &page.features[i]))
         };
-        let scores: Vec<(f64, &'static str)> = lines
-            .iter()
-            .enumerate()
-            .map(|(k, &i)| {
-                if verdicts[i].is_keep() {
-                    if listed[k] {
-                        self.list_item_score(own_score(i), &page.features[i])
-                    } else if repeats_neighbour(k) && !page.features[i].sentence {
-                        (
-                            -self.config.short_line_penalty * self.config.date_line_factor,
-                            "line written twice in a row",
-                        )
-                    } else {
-                        own_score(i)
-                    }
-                } else if removed_run(k) >= MAX_REMOVED_RUN_COST {
+        // A run of removed lines (a share bar, a newsletter box) costs as much as a few
+        // short lines at most: it is one piece of chrome, however many lines it has. The
+        // removed lines right before the current one are counted on the way (up to the most
+        // that cost anything), not looked back at from each.
+        let mut removed_before = 0;
+        let mut scores: Vec<(f64, &'static str)> = Vec::with_capacity(lines.len());
+        for (k, &i) in lines.iter().enumerate() {
+            let score = if verdicts[i].is_keep() {
+                removed_before = 0;
+                if listed[k] {
+                    self.list_item_score(own_score(i), &page.features[i])
+                } else if !page.features[i].sentence && repeats_neighbour(k) {
+                    (
+                        -self.config.short_line_penalty * self.config.date_line_factor,
+                        "line written twice in a row",
+                    )
+                } else {
+                    own_score(i)
+                }
+            } else {
+                let run = removed_before;
+                removed_before = (removed_before + 1).min(MAX_REMOVED_RUN_COST);
+                if run >= MAX_REMOVED_RUN_COST {
                     (0.0, "removed")
                 } else {
                     (-self.config.short_line_penalty, "removed")
                 }
-            })
-            .collect();
+            };
+            scores.push(score);
+        }
         let scores = self.join_broken_paragraphs(page, lines, verdicts, scores);
         // A page dump usually starts with the page's <title>, and the headline repeats it
         // right above the article: when it does, the article is the first good stretch after
@@ -341,7 +339,7 @@ impl Detector for ContentRegion {
             Vec::with_capacity(MAX_SHARED_REASONS);
         let mut reason = String::new();
         for (k, &i) in lines.iter().enumerate() {
-            if headline.contains(&k) || !verdicts[i].is_keep() {
+            if !verdicts[i].is_keep() || headline.contains(&k) {
                 continue;
             }
             let in_box = (best_start..=best_end).contains(&k) && boxed(k);
@@ -422,7 +420,9 @@ pub(crate) fn breaks_inside_text(page: &Page<'_>, a: usize, b: usize) -> bool {
         return false;
     }
     let (first_indent, second_indent) = (page.features[a].start, page.features[b].start);
-    if first_indent == 0 && goes_on_from(page, a, b) {
+    // Block `b` is the line right after block `a`: it goes on from it when it opens with a
+    // space (see `goes_on_from`).
+    if first_indent == 0 && second_indent == 1 && blocks[b].text.starts_with(' ') {
         return true;
     }
     if first_indent == 0 && second_indent == 0 && goes_on_from(page, b, b + 1) {
@@ -432,6 +432,16 @@ pub(crate) fn breaks_inside_text(page: &Page<'_>, a: usize, b: usize) -> bool {
         return false;
     }
     let second = page.trimmed(b);
+    // Most lines start with an ASCII character, which its byte settles.
+    match second.as_bytes().first() {
+        None => return false,
+        Some(b',' | b'.' | b';' | b':' | b')' | b']' | b'!' | b'?') => return true,
+        Some(&lead) if lead.is_ascii_alphanumeric() || matches!(lead, b'"' | b'(') => {
+            return ends_mid_sentence(first)
+        }
+        Some(&lead) if lead.is_ascii() => return false,
+        Some(_) => {}
+    }
     match second.chars().next() {
         Some(',' | '.' | ';' | ':' | ')' | ']' | '!' | '?' | '”' | '’') => true,
         Some(c) if c.is_alphanumeric() || matches!(c, '“' | '‘' | '"' | '(') => {
@@ -474,11 +484,12 @@ pub(crate) fn broken_runs<'p>(
 /// Whether block `b` is the line right after block `a` and opens with the one space that
 /// separated it from the word before.
 fn goes_on_from(page: &Page<'_>, a: usize, b: usize) -> bool {
-    page.blocks.get(b).is_some_and(|next| {
-        next.line == page.blocks[a].line + 1
-            && page.features[b].start == 1
-            && next.text.starts_with(' ')
-    })
+    // The indent first: most lines start at the margin.
+    page.features.get(b).is_some_and(|next| next.start == 1)
+        && page
+            .blocks
+            .get(b)
+            .is_some_and(|next| next.line == page.blocks[a].line + 1 && next.text.starts_with(' '))
 }
 
 /// Whether a line stops where a sentence cannot: after a comma, a bracket or quotation mark
@@ -493,25 +504,43 @@ fn ends_mid_sentence(text: &str) -> bool {
         return true;
     }
     // The last word: most lines' is longer than any of the words, which settles them. Its
-    // bytes are counted back from the end up to one past the longest word (a plain loop: an
-    // iterator chain here cost more than the rest of the test).
+    // bytes are read back from the end up to one past the longest word (a plain loop: an
+    // iterator chain here cost more than the rest of the test), each put in ASCII lower case
+    // into `reversed`, the last byte lowest: `unending_key` of the word with its bytes in
+    // reverse order.
     let mut length = 0;
-    while length <= MAX_UNENDING_BYTES && length < bytes.len() {
-        let b = bytes[bytes.len() - 1 - length];
-        if b.is_ascii() && !b.is_ascii_alphanumeric() {
+    let mut reversed = 0u32;
+    for &b in bytes.iter().rev() {
+        if !WORD_BYTES[usize::from(b)] {
             break;
         }
+        if length == MAX_UNENDING_BYTES {
+            return false;
+        }
+        reversed |= u32::from(b.to_ascii_lowercase()) << (8 * length);
         length += 1;
     }
-    let last = &bytes[bytes.len() - length..];
-    if last.is_empty() || last.len() > MAX_UNENDING_BYTES {
+    if length == 0 {
         return false;
     }
-    let key = unending_key(last);
+    // The bytes back in order, the first lowest.
+    let key = reversed.swap_bytes() >> (8 * (MAX_UNENDING_BYTES - length));
     // Most short last words ("News", "Home", "More") have their bit clear.
     let bit = unending_bit(key);
     UNENDING_BITS[bit / 64] & (1 << (bit % 64)) != 0 && UNENDING_KEYS.contains(&key)
 }
+
+/// The bytes a word is made of, as `ends_mid_sentence` reads a line's last word: ASCII
+/// letters and digits, and every byte of a character beyond ASCII.
+const WORD_BYTES: [bool; 256] = {
+    let mut word = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        word[b] = b >= 0x80 || (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    word
+};
 
 /// A key's bit among 256 (see `UNENDING_BITS`), from its top eight bits once mixed.
 const fn unending_bit(key: u32) -> usize {
@@ -1116,22 +1145,19 @@ fn headline_repeat(page: &Page<'_>, lines: &[usize]) -> Option<usize> {
     // document's own lines, so later rounds of judging, which see only the kept lines, find
     // the same repeat.
     let min_line = title_line.map_or(0, |line| line + 4);
+    let first = title.as_bytes().first();
     // The first repeat decides: a bare one that does not count is no anchor either.
     let (k, suffixed) = lines.iter().enumerate().find_map(|(k, &i)| {
-        if page.blocks[i].line < min_line {
+        let line = page.trimmed(i);
+        // The first bytes differ on most lines, which settles them without a comparison (an
+        // empty line is neither the title nor a start of it with three words).
+        if line.as_bytes().first() != first || page.blocks[i].line < min_line {
             return None;
         }
-        let line = page.trimmed(i);
-        // The cheap comparisons first: nearly every line fails them.
         if line == title {
             return Some((k, false));
         }
-        // The first bytes differ on most lines, which settles them without a comparison.
-        let suffixed = line
-            .as_bytes()
-            .first()
-            .is_none_or(|b| title.as_bytes().first() == Some(b))
-            && title.starts_with(line)
+        let suffixed = title.starts_with(line)
             && page.words(i) >= 3
             && title[line.len()..]
                 .trim_start()
@@ -1305,17 +1331,22 @@ fn date_marks() -> &'static AhoCorasick {
     })
 }
 
+#[inline]
 fn ends_sentence(text: &str) -> bool {
     match text.as_bytes().last() {
         // An ASCII last character other than a closing quote or bracket decides alone.
         Some(&b) if b.is_ascii() && !crate::judge::is_ascii_closer(b) => {
             matches!(b, b'.' | b'!' | b'?')
         }
-        _ => {
-            let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '」', '』']);
-            core.ends_with(['.', '!', '?', '。', '！', '？'])
-        }
+        _ => ends_sentence_within(text),
     }
+}
+
+/// `ends_sentence` of a line that ends in a closing quote or bracket, a character beyond
+/// ASCII, or nothing.
+fn ends_sentence_within(text: &str) -> bool {
+    let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '」', '』']);
+    core.ends_with(['.', '!', '?', '。', '！', '？'])
 }
 
 /// Whether at least `min_share` of the words of `text` are common function words of the
@@ -1639,6 +1670,38 @@ mod tests {
             assert!(!is_timestamp(text), "{text}");
         }
         assert_eq!(list_item("3. March 8: Sebring"), Some((3, true)));
+    }
+
+    #[test]
+    fn the_last_word_is_read_as_a_plain_search_for_it_reads_it() {
+        // The line's last word (its last bytes that are ASCII letters or digits or belong to
+        // characters beyond ASCII), in ASCII lower case, is one of the words.
+        let plain = |text: &str| {
+            let bytes = text.as_bytes();
+            let start = bytes
+                .iter()
+                .rposition(|b| b.is_ascii() && !b.is_ascii_alphanumeric())
+                .map_or(0, |at| at + 1);
+            let last = bytes[start..].to_ascii_lowercase();
+            text.ends_with(',')
+                || opens_at_end(text)
+                || UNENDING_WORDS.iter().any(|word| word.as_bytes() == last)
+        };
+        let mut words: Vec<String> = UNENDING_WORDS.iter().map(|w| w.to_string()).collect();
+        words.extend(
+            [
+                "", "a", "th", "thee", "them", "andy", "fÜr", "FÜR", "Für", "ü", "é", "x1", "9",
+            ]
+            .map(String::from),
+        );
+        for word in &words {
+            for before in ["", " ", "x", "to ", "said, ", "é", "(", "1"] {
+                for case in [word.clone(), word.to_uppercase(), word.to_ascii_uppercase()] {
+                    let text = format!("{before}{case}");
+                    assert_eq!(ends_mid_sentence(&text), plain(&text), "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -144,17 +144,27 @@ impl TeaserList {
 
     /// The first tests of `is_marker`, which rule out most lines without a call: taking the
     /// colons off the end removes at most one word, and lower-casing never makes or removes
-    /// white space, so a line with more words than a marker and a colon is no marker; and
-    /// lower-casing turns an ASCII first byte into the first byte of the lower case.
+    /// white space, so a line with more words than a marker and a colon is no marker;
+    /// lower-casing turns an ASCII first byte into the first byte of the lower case; and an
+    /// ASCII line that does not end in a colon is a marker only as long as one.
     #[inline(always)]
     fn may_be_marker(&self, page: &Page<'_>, i: usize) -> bool {
-        if usize::from(page.features[i].words) > self.most_marker_words + 1 {
+        let features = &page.features[i];
+        if usize::from(features.words) > self.most_marker_words + 1 {
             return false;
         }
-        match page.trimmed(i).as_bytes().first() {
-            Some(&b) if b.is_ascii() => self.marker_starts[usize::from(b.to_ascii_lowercase())],
-            _ => true,
+        let trimmed = page.trimmed(i).as_bytes();
+        if let Some(&b) = trimmed.first() {
+            if b.is_ascii() && !self.marker_starts[usize::from(b.to_ascii_lowercase())] {
+                return false;
+            }
         }
+        !features.ascii
+            || trimmed.last() == Some(&b':')
+            || self
+                .marker_lengths
+                .get(trimmed.len())
+                .is_some_and(|markers| !markers.is_empty())
     }
 
     fn kind(&self, features: &LineFeatures) -> Kind {

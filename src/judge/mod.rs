@@ -38,7 +38,7 @@ pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdi
     // Whether any rule can drop a line of this document is the same for every line: when
     // none is enabled for its site, no line is looked up at all.
     let matches = rules_apply(rules, doc).then(|| LineMatches::find(&page, rules));
-    let mut verdicts = judge_once(&page, rules, matches.as_ref());
+    let mut verdicts = judge_once(&page, rules, matches.as_ref(), None);
     for _ in 1..MAX_ROUNDS {
         // Room for every block at once: a filtered collect would grow the vector step by
         // step.
@@ -65,6 +65,7 @@ pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdi
             &Page::of_kept(doc, &kept_blocks, &page.features, &memos, &kept),
             rules,
             matches.as_ref(),
+            Some(&kept),
         );
         if again.iter().all(Verdict::is_keep) {
             break;
@@ -84,6 +85,9 @@ struct LineMatches {
     found: Vec<RuleMatch>,
     /// `found[start[i]..start[i + 1]]` are block `i`'s matches.
     start: Vec<u32>,
+    /// The blocks that match some rule, in order: most match none, and a round of judging
+    /// visits only these.
+    matched: Vec<u32>,
 }
 
 impl LineMatches {
@@ -91,6 +95,7 @@ impl LineMatches {
         let mut found = Vec::new();
         let mut start = Vec::with_capacity(page.blocks.len() + 1);
         let mut line = Vec::new();
+        let mut matched = Vec::new();
         for (i, block) in page.blocks.iter().enumerate() {
             start.push(found.len() as u32);
             if !page.is_blank(i) {
@@ -104,11 +109,37 @@ impl LineMatches {
                         });
                     }
                 }
+                if !line.is_empty() {
+                    matched.push(i as u32);
+                }
                 found.append(&mut line);
             }
         }
         start.push(found.len() as u32);
-        LineMatches { found, start }
+        LineMatches {
+            found,
+            start,
+            matched,
+        }
+    }
+
+    /// The blocks of a page that match some rule, in order, each as its index on the page
+    /// and its index among the document's blocks. `kept` lists the document's blocks the
+    /// page holds (ascending), or is `None` when the page holds them all.
+    fn matched_on<'m>(
+        &'m self,
+        kept: Option<&'m [usize]>,
+    ) -> impl Iterator<Item = (usize, usize)> + 'm {
+        let mut next = 0;
+        self.matched.iter().filter_map(move |&block| {
+            let block = block as usize;
+            let Some(kept) = kept else {
+                return Some((block, block));
+            };
+            // Both lists ascend: the kept blocks before this one match nothing.
+            next += kept[next..].partition_point(|&k| k < block);
+            (kept.get(next) == Some(&block)).then_some((next, block))
+        })
     }
 
     fn of(&self, block: usize) -> &[RuleMatch] {
@@ -126,10 +157,16 @@ fn rules_apply(rules: &RuleSet, doc: &Document) -> bool {
 }
 
 /// One round of judging over `page`. Without `matches` no rule applies to the document.
-fn judge_once(page: &Page<'_>, rules: &RuleSet, matches: Option<&LineMatches>) -> Vec<Verdict> {
+/// `kept` lists the document's blocks that the page holds, or is `None` when it holds all.
+fn judge_once(
+    page: &Page<'_>,
+    rules: &RuleSet,
+    matches: Option<&LineMatches>,
+    kept: Option<&[usize]>,
+) -> Vec<Verdict> {
     let mut verdicts = vec![Verdict::Keep; page.blocks.len()];
     if let Some(matches) = matches {
-        apply_rules(page, rules, matches, &mut verdicts);
+        apply_rules(page, rules, matches, kept, &mut verdicts);
     }
     for entry in rules.detectors.iter().filter(|d| d.def.enabled) {
         entry.detector.judge(&entry.id, page, &mut verdicts);
@@ -150,19 +187,21 @@ fn rule_applies(rules: &RuleSet, index: usize, page: &Page<'_>, block: usize) ->
     }
 }
 
-fn apply_rules(page: &Page<'_>, rules: &RuleSet, matches: &LineMatches, verdicts: &mut [Verdict]) {
+fn apply_rules(
+    page: &Page<'_>,
+    rules: &RuleSet,
+    matches: &LineMatches,
+    kept: Option<&[usize]>,
+    verdicts: &mut [Verdict],
+) {
     let blocks = page.blocks;
     // The first match per block, and the range markers.
     let mut own = FirstDrops::new(blocks.len());
     let mut rest: Option<(usize, usize, Arc<str>)> = None;
     let mut upto: Vec<(usize, usize, Arc<str>)> = Vec::new();
-    for i in 0..blocks.len() {
-        // Blank blocks match nothing.
-        let found = matches.of(page.origin_of(i));
-        if found.is_empty() {
-            continue;
-        }
-        for m in found {
+    // Blocks that match nothing (blank ones among them) are passed over.
+    for (i, origin) in matches.matched_on(kept) {
+        for m in matches.of(origin) {
             if !rule_applies(rules, m.rule, page, i) {
                 continue;
             }
@@ -365,5 +404,49 @@ fn dropped_rule(verdict: &Verdict) -> Option<Arc<str>> {
     match verdict {
         Verdict::Drop { rule, .. } => Some(Arc::clone(rule)),
         Verdict::Keep => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Matches for the blocks of a document, block `i` matching `counts[i]` rules.
+    fn line_matches(counts: &[usize]) -> LineMatches {
+        let mut found = Vec::new();
+        let mut start = Vec::new();
+        let mut matched = Vec::new();
+        for (i, &count) in counts.iter().enumerate() {
+            start.push(found.len() as u32);
+            if count > 0 {
+                matched.push(i as u32);
+            }
+            found.extend((0..count).map(|rule| RuleMatch {
+                rule,
+                why: Arc::from("why"),
+            }));
+        }
+        start.push(found.len() as u32);
+        LineMatches {
+            found,
+            start,
+            matched,
+        }
+    }
+
+    #[test]
+    fn matched_blocks_are_found_on_a_page_of_all_blocks_and_of_the_kept_ones() {
+        let matches = line_matches(&[0, 2, 0, 1, 0, 0, 3]);
+        let all: Vec<(usize, usize)> = matches.matched_on(None).collect();
+        assert_eq!(all, [(1, 1), (3, 3), (6, 6)]);
+        // A page of blocks 0, 3, 4 and 6: block 1 is gone, block 3 is the page's second.
+        let kept = [0, 3, 4, 6];
+        let some: Vec<(usize, usize)> = matches.matched_on(Some(&kept)).collect();
+        assert_eq!(some, [(1, 3), (3, 6)]);
+        for (i, origin) in some {
+            assert_eq!(kept[i], origin);
+            assert!(!matches.of(origin).is_empty());
+        }
+        assert_eq!(matches.matched_on(Some(&[2, 5])).count(), 0);
     }
 }
