@@ -5,8 +5,10 @@
 //! This needs the whole run, so it works in two steps. Before any document is judged,
 //! `prepare` hashes every line of every document (in parallel), counts per site in how many
 //! documents each line occurs, and hands each document the hashes of its lines that occur
-//! in enough of its site's documents. Judging a document then only looks its lines up. The
-//! site is the document's host (from its URL or `--site`), or else the input it came from.
+//! in enough of its site's documents and which of its lines they are. Judging a document
+//! then only reads that of each line (and looks up by its hash a line that normalisation
+//! changed). The site is the document's host (from its URL or `--site`), or else the input
+//! it came from.
 //!
 //! Two kinds of line are spared. The page's headline appears in other pages' teaser lists,
 //! so the first line of a dump (its title) and lines that repeat it stay. And a sentence of
