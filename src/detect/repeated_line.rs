@@ -146,14 +146,14 @@ fn raw_lines(raw: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Each document's lines (see `document_lines`), found in parallel.
-fn lines_of<const PLACES: bool>(
+fn lines_of<const DECIDE: bool>(
     documents: &[Document],
     prose_words: usize,
     shard_shift: u32,
 ) -> Vec<DocumentLines> {
     documents
         .par_iter()
-        .map(|doc| document_lines::<PLACES>(doc, prose_words, shard_shift))
+        .map(|doc| document_lines::<DECIDE>(doc, prose_words, shard_shift))
         .collect()
 }
 
@@ -467,12 +467,13 @@ thread_local! {
     };
 }
 
-/// One document's distinct lines (a line that occurs more than once counts as prose by its
-/// shortest occurrence) put in the shards of counts cut at `shard_shift` (see
-/// `SiteCounts`; 64 leaves them in the order they first occur), and with `PLACES` the
-/// place of each of its lines among them (empty without it: counting the run needs only
-/// the distinct lines).
-fn document_lines<const PLACES: bool>(
+/// One document's distinct lines put in the shards of counts cut at `shard_shift` (see
+/// `SiteCounts`; 64 leaves them in the order they first occur), and with `DECIDE` what
+/// deciding which are repeated needs besides: the length of each that is prose (a line
+/// that occurs more than once counts as prose by its shortest occurrence) and the place
+/// of each of the document's lines among them. Without it (counting the run needs only
+/// the distinct lines) no line counts as prose and there are no places.
+fn document_lines<const DECIDE: bool>(
     doc: &Document,
     prose_words: usize,
     shard_shift: u32,
@@ -497,7 +498,7 @@ fn document_lines<const PLACES: bool>(
                 trimmed_bounds(line)
             };
             if start == end {
-                if PLACES {
+                if DECIDE {
                     places.push(NO_LINE);
                 }
                 continue;
@@ -505,7 +506,7 @@ fn document_lines<const PLACES: bool>(
             let trimmed = &line[start..end];
             let hash = crate::judge::line_hash(trimmed);
             let prose = || {
-                if is_prose(line, trimmed, prose_words) {
+                if DECIDE && is_prose(line, trimmed, prose_words) {
                     line.len()
                 } else {
                     0
@@ -527,7 +528,7 @@ fn document_lines<const PLACES: bool>(
                     index
                 }
             };
-            if PLACES {
+            if DECIDE {
                 places.push(place);
             }
         }
@@ -987,7 +988,7 @@ mod tests {
 
     /// `document_lines` with prose lines of ten words, sorted.
     fn sorted_document_lines(doc: &Document) -> Vec<CountedLine> {
-        let mut found = document_lines::<false>(doc, 10, 64).lines;
+        let mut found = document_lines::<true>(doc, 10, 64).lines;
         found.sort_unstable();
         found
     }
@@ -1021,6 +1022,13 @@ mod tests {
         let found = sorted_document_lines(&doc);
         assert_eq!(found, counted_by_the_judge(&doc.raw));
         assert_eq!(found.len(), 3);
+        // Counting finds the same lines, none of them prose, and no places.
+        let counted = document_lines::<false>(&doc, 10, 64);
+        let mut counted_lines = counted.lines.clone();
+        counted_lines.sort_unstable();
+        let unprosed: Vec<CountedLine> = found.iter().map(|&(hash, _)| (hash, 0)).collect();
+        assert_eq!(counted_lines, unprosed);
+        assert!(counted.places.is_empty());
     }
 
     #[test]
