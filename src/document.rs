@@ -32,13 +32,14 @@ pub struct Document {
     /// Which input argument of the run the document came from (0 for the first): documents
     /// without a host are grouped by it.
     pub input: usize,
-    /// Hashes of this document's lines that many documents of its site carry, sorted; set
-    /// by the repeated-line detector's pass over the whole run before judging.
+    /// Hashes of this document's lines that many documents of its site carry, in no
+    /// order; set by the repeated-line detector's pass over the whole run before judging.
     pub repeated_lines: Arc<[u64]>,
-    /// The hash each line of `raw` is counted by (`judge::line_hash` of its trimmed text),
-    /// line by line, left by the same pass when `repeated_lines` is not empty so the
-    /// detector does not hash the lines again; empty otherwise, or when `raw` was replaced.
-    pub line_hashes: Vec<u64>,
+    /// Whether each line of `raw` is one of `repeated_lines` (by the hash it is counted by,
+    /// `judge::line_hash` of its trimmed text), line by line, left by the same pass when
+    /// `repeated_lines` is not empty so the detector does not look the lines up again;
+    /// empty otherwise, or when `raw` was replaced.
+    pub repeated_at: Vec<bool>,
     /// The JSONL record's fields as written, kept so `--format jsonl` can write every other
     /// field back; the text field's value is not among them, the text itself is in `raw`.
     pub record: Option<crate::input::Record>,

@@ -5,8 +5,10 @@
 //! This needs the whole run, so it works in two steps. Before any document is judged,
 //! `prepare` hashes every line of every document (in parallel), counts per site in how many
 //! documents each line occurs, and hands each document the hashes of its lines that occur
-//! in enough of its site's documents. Judging a document then only looks its lines up. The
-//! site is the document's host (from its URL or `--site`), or else the input it came from.
+//! in enough of its site's documents and which of its lines they are. Judging a document
+//! then only reads that of each line (and looks up by its hash a line that normalisation
+//! changed). The site is the document's host (from its URL or `--site`), or else the input
+//! it came from.
 //!
 //! Two kinds of line are spared. The page's headline appears in other pages' teaser lists,
 //! so the first line of a dump (its title) and lines that repeat it stay. And a sentence of
@@ -68,10 +70,6 @@ impl RepeatedLine {
     }
 }
 
-/// The bytes at the start of a long sentence whose words are counted first (see
-/// `is_prose`): ten words of English prose take some sixty.
-const PROSE_PREFIX: usize = 96;
-
 /// A sentence (`is_sentence_like`) of at least `prose_words` words (counted in the whole
 /// `line`), given the line and its text without surrounding white space. The end of the
 /// line is a few characters to test; most lines fail it, here, before a call counts their
@@ -81,29 +79,47 @@ fn is_prose(line: &str, trimmed: &str, prose_words: usize) -> bool {
     crate::judge::ends_like_sentence(trimmed) && has_prose_words(line, trimmed, prose_words)
 }
 
-/// Whether a line that ends like a sentence has the words of prose (see `is_prose`).
+/// Whether a line that ends like a sentence has the words of prose (see `is_prose`): at
+/// least `prose_words` in the whole line and 4 in its trimmed text, which are the same words
+/// unless trimming took something off.
 fn has_prose_words(line: &str, trimmed: &str, prose_words: usize) -> bool {
-    // Words are counted where they start, so a piece from the start of the line has no
-    // more of them than the line: when the first bytes of a long sentence hold enough, the
-    // rest need not be counted.
-    let enough = prose_words.max(4);
-    if trimmed.len() == line.len() && line.len() > PROSE_PREFIX {
-        let mut cut = PROSE_PREFIX;
-        while !line.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        if crate::judge::word_count(&line[..cut]) >= enough {
+    if trimmed.len() == line.len() {
+        return has_words(line, prose_words.max(4));
+    }
+    has_words(line, prose_words) && has_words(trimmed, 4)
+}
+
+/// Whether `text` has at least `enough` words as `word_count` counts them. Words are
+/// counted where they start, eight bytes at a time, so the count of the bytes read so far is
+/// never more than the whole text's: a long sentence is settled by its first words, and its
+/// rest is not read. The last bytes are padded with spaces, which start no word.
+fn has_words(text: &str, enough: usize) -> bool {
+    use crate::judge::{space_bytes, HIGH_BITS};
+    let mut words = 0;
+    let mut previous_space = true;
+    let mut starts = |word: u64| {
+        let space = space_bytes(word);
+        let space_before = (space << 8) | (u64::from(previous_space) << 7);
+        previous_space = space >> 63 != 0;
+        let bits = !space & space_before & HIGH_BITS;
+        ((bits >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
+    };
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        if words >= enough {
             return true;
         }
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        words += starts(u64::from_le_bytes(eight));
     }
-    let trimmed_words = crate::judge::word_count(trimmed);
-    // Trimming leaves the words as they are unless it took something off.
-    let words = if trimmed.len() == line.len() {
-        trimmed_words
-    } else {
-        crate::judge::word_count(line)
-    };
-    words >= prose_words && trimmed_words >= 4
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut eight = [b' '; 8];
+        eight[..rest.len()].copy_from_slice(rest);
+        words += starts(u64::from_le_bytes(eight));
+    }
+    words >= enough
 }
 
 /// The lines of a text as `str::lines` cuts them (at `\n`, and a `\r` before it goes too),
@@ -116,23 +132,28 @@ fn raw_lines(raw: &str) -> impl Iterator<Item = &str> {
             return None;
         }
         let end = crate::segment::line_end(bytes, start).unwrap_or(bytes.len());
-        // A line ends before a `\n` or at the text's end: never inside a character.
+        let next = end + 1;
+        let end = match bytes.get(start..end) {
+            Some([.., b'\r']) => end - 1,
+            _ => end,
+        };
+        // A line ends before a `\n` (and a `\r` before it) or at the text's end: never
+        // inside a character.
         let line = raw.get(start..end).unwrap_or_default();
-        start = end + 1;
-        Some(line.strip_suffix('\r').unwrap_or(line))
+        start = next;
+        Some(line)
     })
 }
 
 /// Each document's lines (see `document_lines`), found in parallel.
-fn lines_of(
+fn lines_of<const DECIDE: bool>(
     documents: &[Document],
     prose_words: usize,
-    keep_hashes: bool,
     shard_shift: u32,
 ) -> Vec<DocumentLines> {
     documents
         .par_iter()
-        .map(|doc| document_lines(doc, prose_words, keep_hashes, shard_shift))
+        .map(|doc| document_lines::<DECIDE>(doc, prose_words, shard_shift))
         .collect()
 }
 
@@ -244,14 +265,19 @@ const EXPECTED_LINES_AT_MOST: usize = 4096;
 /// it is not).
 type CountedLine = (u64, usize);
 
+/// The place of a line without visible text among a document's lines (see
+/// `DocumentLines::places`): none.
+const NO_LINE: u32 = u32::MAX;
+
 /// One document's lines as the survey finds them (see `document_lines`).
 struct DocumentLines {
     /// Its distinct lines, those of one shard of the counts side by side, in shard order.
     lines: Vec<CountedLine>,
     /// Where the lines of each shard end in `lines` (empty when the counts have one shard).
     shard_ends: Vec<usize>,
-    /// The hash of each of its lines, in order, when asked for.
-    hashes: Vec<u64>,
+    /// For each of its lines, in order, the place in `lines` of its distinct line
+    /// (`NO_LINE` for one without visible text), when asked for.
+    places: Vec<u32>,
 }
 
 impl DocumentLines {
@@ -272,8 +298,13 @@ impl DocumentLines {
 
 /// `lines` with those of each shard (a hash shifted right by `shard_shift`) side by side,
 /// in shard order, and where each shard's lines end; with one shard (`shard_shift` 64)
-/// they stay as they are.
-fn in_shards(lines: &[CountedLine], shard_shift: u32) -> (Vec<CountedLine>, Vec<usize>) {
+/// they stay as they are. `places` (places in `lines`, see `DocumentLines::places`) are
+/// moved with the lines they point at.
+fn in_shards(
+    lines: &[CountedLine],
+    shard_shift: u32,
+    places: &mut [u32],
+) -> (Vec<CountedLine>, Vec<usize>) {
     if shard_shift >= 64 {
         return (lines.to_vec(), Vec::new());
     }
@@ -291,10 +322,21 @@ fn in_shards(lines: &[CountedLine], shard_shift: u32) -> (Vec<CountedLine>, Vec<
         start += count;
     }
     let mut grouped = vec![(0, 0); lines.len()];
-    for &line in lines {
+    // Where each line went, when there are places to move.
+    let mut moved = vec![0u32; if places.is_empty() { 0 } else { lines.len() }];
+    for (k, &line) in lines.iter().enumerate() {
         let next = &mut ends[shard(line.0)];
         grouped[*next] = line;
+        if let Some(to) = moved.get_mut(k) {
+            // Places are numbered as `SeenLines` numbers lines.
+            *to = *next as u32;
+        }
         *next += 1;
+    }
+    for place in places.iter_mut() {
+        if let Some(&to) = moved.get(*place as usize) {
+            *place = to;
+        }
     }
     (grouped, ends)
 }
@@ -401,13 +443,13 @@ impl SeenLines {
 }
 
 /// What finding a document's lines works in, kept per thread from one document to the
-/// next: the table of its lines seen so far, and its lines and line hashes as they are
+/// next: the table of its lines seen so far, and its lines and their places as they are
 /// found, copied out at the end into vectors of their exact size (they are held for the
-/// whole survey, or in the document until it is judged).
+/// whole survey).
 struct Scratch {
     seen: SeenLines,
     lines: Vec<CountedLine>,
-    hashes: Vec<u64>,
+    places: Vec<u32>,
 }
 
 thread_local! {
@@ -420,57 +462,61 @@ thread_local! {
                 generation: 0,
             },
             lines: Vec::new(),
-            hashes: Vec::new(),
+            places: Vec::new(),
         })
     };
 }
 
-/// One document's distinct lines (a line that occurs more than once counts as prose by its
-/// shortest occurrence) put in the shards of counts cut at `shard_shift` (see
-/// `SiteCounts`; 64 leaves them in the order they first occur), and with `keep_hashes` the
-/// hash of each of its lines in order (0, `line_hash("")`, for one without visible text;
-/// empty without it: counting the run needs only the distinct lines).
-fn document_lines(
+/// One document's distinct lines put in the shards of counts cut at `shard_shift` (see
+/// `SiteCounts`; 64 leaves them in the order they first occur), and with `DECIDE` what
+/// deciding which are repeated needs besides: the length of each that is prose (a line
+/// that occurs more than once counts as prose by its shortest occurrence) and the place
+/// of each of the document's lines among them. Without it (counting the run needs only
+/// the distinct lines) no line counts as prose and there are no places.
+fn document_lines<const DECIDE: bool>(
     doc: &Document,
     prose_words: usize,
-    keep_hashes: bool,
     shard_shift: u32,
 ) -> DocumentLines {
     SCRATCH.with_borrow_mut(|scratch| {
         let Scratch {
             seen,
             lines,
-            hashes,
+            places,
         } = scratch;
         // Room for the lines a page dump of this size usually has, but not for a line per
         // 32 bytes of a huge one-line file: all grow when they must.
         let expected = (doc.raw.len() / 32 + 1).min(EXPECTED_LINES_AT_MOST);
         seen.start(expected);
         lines.clear();
-        hashes.clear();
-        let mut keep = |hash: u64| {
-            if keep_hashes {
-                hashes.push(hash);
-            }
-        };
+        places.clear();
         for line in raw_lines(&doc.raw) {
-            let (start, end) = trimmed_bounds(line);
+            // Many lines are empty, which need not be trimmed.
+            let (start, end) = if line.is_empty() {
+                (0, 0)
+            } else {
+                trimmed_bounds(line)
+            };
             if start == end {
-                keep(0);
+                if DECIDE {
+                    places.push(NO_LINE);
+                }
                 continue;
             }
             let trimmed = &line[start..end];
             let hash = crate::judge::line_hash(trimmed);
-            keep(hash);
             let prose = || {
-                if is_prose(line, trimmed, prose_words) {
+                if DECIDE && is_prose(line, trimmed, prose_words) {
                     line.len()
                 } else {
                     0
                 }
             };
-            match seen.entry(hash, lines.len() as u32) {
-                (_, true) => lines.push((hash, prose())),
+            let place = match seen.entry(hash, lines.len() as u32) {
+                (index, true) => {
+                    lines.push((hash, prose()));
+                    index
+                }
                 // A line seen before counts as prose by its shortest occurrence: once one
                 // was not prose, the others need no test.
                 (index, false) => {
@@ -479,21 +525,25 @@ fn document_lines(
                             known.1 = known.1.min(prose());
                         }
                     }
+                    index
                 }
+            };
+            if DECIDE {
+                places.push(place);
             }
         }
-        let (grouped, shard_ends) = in_shards(lines, shard_shift);
+        let (grouped, shard_ends) = in_shards(lines, shard_shift, places);
         let found = DocumentLines {
             lines: grouped,
             shard_ends,
-            hashes: hashes.to_vec(),
+            places: places.to_vec(),
         };
         // A huge document's room is not kept for the next.
         if lines.capacity() > SeenLines::KEPT {
             *lines = Vec::new();
         }
-        if hashes.capacity() > SeenLines::KEPT {
-            *hashes = Vec::new();
+        if places.capacity() > SeenLines::KEPT {
+            *places = Vec::new();
         }
         found
     })
@@ -594,48 +644,90 @@ impl SiteCounts {
     }
 
     /// The hashes of a document's lines (as `document_lines` gives them) that enough
-    /// documents of its site carry, sorted. They are gathered in a vector the thread keeps
-    /// from one document to the next, and copied out at their exact size.
-    fn repeated(&self, config: &Config, doc: &Document, lines: &[CountedLine]) -> Arc<[u64]> {
+    /// documents of its site carry, and whether each of its lines is one of them. They are
+    /// gathered in vectors the thread keeps from one document to the next, and copied out
+    /// at their exact size.
+    fn repeated(&self, config: &Config, doc: &Document, found: &DocumentLines) -> Repeated {
         thread_local! {
-            static REPEATED: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+            static DECIDED: RefCell<(Vec<u64>, Vec<bool>)> =
+                const { RefCell::new((Vec::new(), Vec::new())) };
         }
         let Some(site) = self.site(doc) else {
-            return Arc::from([]);
+            return Repeated::none();
         };
         let documents = self.documents.get(site as usize).copied().unwrap_or(0) as f64;
         let needed = (config.min_documents as f64).max(config.min_share * documents);
         let needed_prose = needed.max(config.prose_share * documents);
+        // A count reaches a share when it reaches the share rounded up (past the largest
+        // count when the share is, which the conversion saturates to).
+        let (needed, needed_prose) = (needed.ceil() as u64, needed_prose.ceil() as u64);
         // Each line is looked up once: it is repeated when enough documents carry it, and
         // shared when as many carry it as a line that is not prose needs.
-        REPEATED.with_borrow_mut(|repeated| {
+        DECIDED.with_borrow_mut(|(repeated, decided)| {
             repeated.clear();
+            decided.clear();
             let mut prose = 0;
             let mut shared = 0;
-            for &(hash, len) in lines {
-                let seen = f64::from(self.shards[self.shard(hash)].get(hash, site));
+            for &(hash, len) in &found.lines {
+                let seen = u64::from(self.shards[self.shard(hash)].get(hash, site));
+                let mut is_repeated = false;
                 if seen >= needed {
                     shared += len;
                     if len == 0 || seen >= needed_prose {
                         repeated.push(hash);
+                        is_repeated = true;
                     }
                 }
+                decided.push(is_repeated);
                 prose += len;
             }
             // A document most of whose prose other documents carry too is one of several
             // copies of a story, not a page of chrome: its lines are the story's, and finding
             // copies is dedup's business.
-            if prose > 0 && shared as f64 >= config.max_copy_share * prose as f64 {
-                return Arc::from([]);
+            if repeated.is_empty()
+                || prose > 0 && shared as f64 >= config.max_copy_share * prose as f64
+            {
+                return Repeated::none();
             }
-            repeated.sort_unstable();
-            let found = Arc::from(repeated.as_slice());
+            // A line without visible text was counted by the hash 0 when hashes stood for
+            // lines: it is repeated when that hash is.
+            let blank = repeated.contains(&0);
+            let found = Repeated {
+                hashes: Arc::from(repeated.as_slice()),
+                at: found
+                    .places
+                    .iter()
+                    .map(|&place| decided.get(place as usize).copied().unwrap_or(blank))
+                    .collect(),
+            };
             // A huge document's room is not kept for the next.
             if repeated.capacity() > SeenLines::KEPT {
                 *repeated = Vec::new();
             }
+            if decided.capacity() > SeenLines::KEPT {
+                *decided = Vec::new();
+            }
             found
         })
+    }
+}
+
+/// What the survey found in one document (see `SiteCounts::repeated`).
+struct Repeated {
+    /// The hashes of its repeated lines, in no order.
+    hashes: Arc<[u64]>,
+    /// Whether each of its lines is repeated, in order (empty when `hashes` is, or when the
+    /// places of its lines were not asked for).
+    at: Vec<bool>,
+}
+
+impl Repeated {
+    /// No line repeated.
+    fn none() -> Repeated {
+        Repeated {
+            hashes: Arc::from([]),
+            at: Vec::new(),
+        }
     }
 }
 
@@ -648,33 +740,23 @@ struct RunCounts<'a> {
 
 impl Survey for RunCounts<'_> {
     fn add(&mut self, documents: &[Document]) {
-        let lines = lines_of(
-            documents,
-            self.config.prose_words,
-            false,
-            self.counts.shard_shift,
-        );
+        let lines = lines_of::<false>(documents, self.config.prose_words, self.counts.shard_shift);
         self.counts.add(documents, &lines);
     }
 
     fn apply(&self, documents: &mut [Document]) {
         documents.par_iter_mut().for_each(|doc| {
-            let found = document_lines(doc, self.config.prose_words, true, 64);
-            let repeated = self.counts.repeated(self.config, doc, &found.lines);
-            leave_found(doc, repeated, found.hashes);
+            let found = document_lines::<true>(doc, self.config.prose_words, 64);
+            leave_found(doc, self.counts.repeated(self.config, doc, &found));
         });
     }
 }
 
-/// Leaves in a document the hashes of its repeated lines and, when there are any, the hash
-/// of each of its lines, which the judge then looks them up by.
-fn leave_found(doc: &mut Document, repeated: Arc<[u64]>, hashes: Vec<u64>) {
-    doc.line_hashes = if repeated.is_empty() {
-        Vec::new()
-    } else {
-        hashes
-    };
-    doc.repeated_lines = repeated;
+/// Leaves in a document the hashes of its repeated lines and, when there are any, which of
+/// its lines they are, which the judge then reads instead of looking the lines up.
+fn leave_found(doc: &mut Document, repeated: Repeated) {
+    doc.repeated_at = repeated.at;
+    doc.repeated_lines = repeated.hashes;
 }
 
 impl Detector for RepeatedLine {
@@ -690,15 +772,16 @@ impl Detector for RepeatedLine {
     fn prepare(&self, documents: &mut [Document]) {
         let config = &self.config;
         let mut counts = SiteCounts::new();
-        let lines = lines_of(documents, config.prose_words, true, counts.shard_shift);
+        let lines = lines_of::<true>(documents, config.prose_words, counts.shard_shift);
         counts.add(documents, &lines);
-        let repeated: Vec<Arc<[u64]>> = documents
+        let repeated: Vec<Repeated> = documents
             .par_iter()
             .zip(&lines)
-            .map(|(doc, found)| counts.repeated(config, doc, &found.lines))
+            .map(|(doc, found)| counts.repeated(config, doc, found))
             .collect();
-        for ((doc, repeated), found) in documents.iter_mut().zip(repeated).zip(lines) {
-            leave_found(doc, repeated, found.hashes);
+        drop(lines);
+        for (doc, repeated) in documents.iter_mut().zip(repeated) {
+            leave_found(doc, repeated);
         }
     }
 
@@ -717,36 +800,30 @@ impl Detector for RepeatedLine {
             .map(str::trim)
             .unwrap_or("");
         let why: Arc<str> = "the same line is on many pages of this site".into();
-        // A bit per value of a hash's top twelve bits, set for the repeated lines: most lines'
-        // bits are clear, which rules them out without a binary search (a site's repeated
-        // lines can be hundreds, which would set most of fewer bits).
-        let mut seen = [0u64; 64];
-        for &hash in repeated.iter() {
-            let bit = (hash >> 52) as usize;
-            seen[bit / 64] |= 1 << (bit % 64);
-        }
-        let may_be_repeated = |hash: u64| {
-            let bit = (hash >> 52) as usize;
-            seen[bit / 64] & (1 << (bit % 64)) != 0
-        };
+        // The repeated lines' hashes in order, sorted when a line must be looked up by its
+        // hash (see below).
+        let mut sorted: Option<Vec<u64>> = None;
         for &i in &page.text_blocks {
             if !verdicts[i].is_keep() {
                 continue;
             }
-            // The survey's hash of the raw line is the hash of the block's text unless
+            // The survey's finding for the raw line holds for the block unless
             // normalisation changed more than the white space at its ends (a carriage
-            // return, trailing spaces), which trimming takes off anyway.
+            // return, trailing spaces), which trimming takes off anyway; such a block's
+            // text is looked up by its hash.
             let block = &blocks[i];
-            let hash = match page.doc.line_hashes.get(block.line - 1) {
-                Some(&hash) if !block.changes.contains(Changes::NFC) => hash,
-                _ => line_hash(page.trimmed(i)),
+            let found = match page.doc.repeated_at.get(block.line - 1) {
+                Some(&found) if !block.changes.contains(Changes::NFC) => found,
+                _ => sorted
+                    .get_or_insert_with(|| {
+                        let mut sorted = repeated.to_vec();
+                        sorted.sort_unstable();
+                        sorted
+                    })
+                    .binary_search(&line_hash(page.trimmed(i)))
+                    .is_ok(),
             };
-            // The cheapest test first: most lines' bits are clear.
-            if !may_be_repeated(hash) {
-                continue;
-            }
-            // Then the search, which the lines that pass the bits by chance fail.
-            if repeated.binary_search(&hash).is_err() {
+            if !found {
                 continue;
             }
             let text = page.trimmed(i);
@@ -796,25 +873,45 @@ mod tests {
             })
             .collect();
         let config = Config::default();
-        let found = |shard_bits: u32, batch: usize| -> Vec<Arc<[u64]>> {
+        // Each document's repeated hashes, sorted, and which of its lines they are, with
+        // the places of its lines found in the counts' shards.
+        let found = |shard_bits: u32, batch: usize| -> Vec<(Vec<u64>, Vec<bool>)> {
             let mut counts = SiteCounts::with_shards(shard_bits);
             for documents in documents.chunks(batch) {
-                let lines = lines_of(documents, config.prose_words, false, counts.shard_shift);
+                let lines = lines_of::<false>(documents, config.prose_words, counts.shard_shift);
                 counts.add(documents, &lines);
             }
             documents
                 .iter()
                 .map(|doc| {
-                    let found = document_lines(doc, config.prose_words, false, 64);
-                    counts.repeated(&config, doc, &found.lines)
+                    let found = document_lines::<true>(doc, config.prose_words, counts.shard_shift);
+                    let repeated = counts.repeated(&config, doc, &found);
+                    let mut hashes = repeated.hashes.to_vec();
+                    hashes.sort_unstable();
+                    (hashes, repeated.at)
                 })
                 .collect()
         };
         let expected = found(0, documents.len());
         assert!(expected
             .iter()
-            .all(|found| found.contains(&line_hash("Menu"))));
-        assert!(!expected[0].contains(&line_hash("The story number 0 is told here.")));
+            .all(|(found, _)| found.contains(&line_hash("Menu"))));
+        assert!(!expected[0]
+            .0
+            .contains(&line_hash("The story number 0 is told here.")));
+        // A line is repeated when its hash is (0 for a blank line).
+        for (doc, (hashes, at)) in documents.iter().zip(&expected) {
+            let lines: Vec<&str> = doc.raw.lines().collect();
+            assert_eq!(at.len(), lines.len());
+            for (line, &repeated) in lines.iter().zip(at) {
+                let hash = if line.trim().is_empty() {
+                    0
+                } else {
+                    line_hash(line.trim())
+                };
+                assert_eq!(repeated, hashes.contains(&hash), "{line:?}");
+            }
+        }
         for (shard_bits, batch) in [(0, 7), (3, documents.len()), (3, 1), (8, 5)] {
             assert_eq!(found(shard_bits, batch), expected, "{shard_bits} {batch}");
         }
@@ -856,12 +953,23 @@ mod tests {
         let lines: Vec<CountedLine> = (0..100u64)
             .map(|k| (k.wrapping_mul(0x9E37_79B9_7F4A_7C15), k as usize))
             .collect();
+        // Places of lines, some twice, and of blank lines.
+        let places: Vec<u32> = (0..150u32)
+            .map(|k| if k % 7 == 3 { NO_LINE } else { k * 13 % 100 })
+            .collect();
         for shard_shift in [64, 63, 60, 56] {
-            let (grouped, shard_ends) = in_shards(&lines, shard_shift);
+            let mut moved = places.clone();
+            let (grouped, shard_ends) = in_shards(&lines, shard_shift, &mut moved);
+            for (&place, &to) in places.iter().zip(&moved) {
+                match lines.get(place as usize) {
+                    Some(&line) => assert_eq!(grouped[to as usize], line),
+                    None => assert_eq!(to, NO_LINE),
+                }
+            }
             let found = DocumentLines {
                 lines: grouped,
                 shard_ends,
-                hashes: Vec::new(),
+                places: Vec::new(),
             };
             let shards = 1usize << (64 - shard_shift);
             let mut all = Vec::new();
@@ -880,7 +988,7 @@ mod tests {
 
     /// `document_lines` with prose lines of ten words, sorted.
     fn sorted_document_lines(doc: &Document) -> Vec<CountedLine> {
-        let mut found = document_lines(doc, 10, false, 64).lines;
+        let mut found = document_lines::<true>(doc, 10, 64).lines;
         found.sort_unstable();
         found
     }
@@ -914,21 +1022,68 @@ mod tests {
         let found = sorted_document_lines(&doc);
         assert_eq!(found, counted_by_the_judge(&doc.raw));
         assert_eq!(found.len(), 3);
+        // Counting finds the same lines, none of them prose, and no places.
+        let counted = document_lines::<false>(&doc, 10, 64);
+        let mut counted_lines = counted.lines.clone();
+        counted_lines.sort_unstable();
+        let unprosed: Vec<CountedLine> = found.iter().map(|&(hash, _)| (hash, 0)).collect();
+        assert_eq!(counted_lines, unprosed);
+        assert!(counted.places.is_empty());
     }
 
     #[test]
-    fn the_line_hashes_are_those_of_the_blocks_the_judge_sees() {
-        let raw = "Menu\r\n  Share  \n\n\u{a0}\nCafe\u{301}\t\nMOST READ\r\nlast\r";
+    fn the_places_are_those_of_the_blocks_the_judge_sees() {
+        let raw = "Menu\r\n  Share  \n\n\u{a0}\nCafe\u{301}\t\nMOST READ\r\nlast\r\nmenu";
         let doc = Document {
             raw: raw.to_string(),
             ..Document::default()
         };
-        let hashes = document_lines(&doc, 10, true, 64).hashes;
         let blocks = crate::segment::lines(raw);
-        assert_eq!(hashes.len(), blocks.len());
-        for (block, &hash) in blocks.iter().zip(&hashes) {
-            if !block.changes.contains(Changes::NFC) {
-                assert_eq!(hash, line_hash(block.text.trim()), "{:?}", block.text);
+        for shard_shift in [64, 62] {
+            let found = document_lines::<true>(&doc, 10, shard_shift);
+            assert_eq!(found.places.len(), blocks.len());
+            for (block, &place) in blocks.iter().zip(&found.places) {
+                if block.changes.contains(Changes::NFC) {
+                    continue;
+                }
+                let text = block.text.trim();
+                match found.lines.get(place as usize) {
+                    Some(&(hash, _)) => assert_eq!(hash, line_hash(text), "{text:?}"),
+                    None => assert!(place == NO_LINE && text.is_empty(), "{text:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn words_are_enough_as_counted() {
+        let pieces = [
+            "a",
+            "bc",
+            " ",
+            "\t",
+            "\u{a0}",
+            "\u{e9}t\u{e9}",
+            "\n",
+            "x.",
+            "\u{b}",
+            "  ",
+        ];
+        for k in 0..20_000usize {
+            // Texts of up to forty bytes from the pieces, picked by the digits of `k`.
+            let mut text = String::new();
+            let mut digits = k.wrapping_mul(2_654_435_761);
+            while text.len() < k % 41 {
+                text.push_str(pieces[digits % pieces.len()]);
+                digits = digits / pieces.len() + k;
+            }
+            let words = word_count(&text);
+            for enough in 0..12 {
+                assert_eq!(
+                    has_words(&text, enough),
+                    words >= enough,
+                    "{text:?} {enough}"
+                );
             }
         }
     }

@@ -266,7 +266,7 @@ pub fn prepare(doc: &mut Document, markup: &str, rules: &RuleSet) {
     let stripped = strip_scripts(markup);
     let extracted = extract(&limit_nesting(&stripped), &selectors, doc.site.as_deref());
     doc.raw = extracted.text;
-    doc.line_hashes = Vec::new();
+    doc.repeated_at = Vec::new();
     let facts = extracted.facts;
     if doc.title.is_none() {
         doc.title = facts.meta.title.clone();
