@@ -284,54 +284,50 @@ fn removed_spans(blocks: &[Block<'_>], verdicts: &[Verdict]) -> Vec<RemovedSpan>
 
 /// The spans of `removed_spans`, pushed onto `spans`.
 fn push_removed_spans(blocks: &[Block<'_>], verdicts: &[Verdict], spans: &mut Vec<RemovedSpan>) {
-    /// The span being built: lines `first..=last`, and whether it holds only charged blank
-    /// lines so far (which the removed text after them may still take over).
-    struct Open<'v> {
-        first: usize,
-        last: usize,
-        rule: &'v Arc<str>,
-        why: &'v Arc<str>,
-        only_charged_blanks: bool,
-    }
-    let mut current: Option<Open<'_>> = None;
-    let mut flush = |current: &mut Option<Open<'_>>| {
-        if let Some(open) = current.take() {
-            spans.push(RemovedSpan {
-                lines: [blocks[open.first].line, blocks[open.last].line],
-                rule: Arc::clone(open.rule),
-                why: Arc::clone(open.why),
-                bytes: blocks[open.first].span.start..blocks[open.last].span.end,
-            });
-        }
-    };
-    for (i, verdict) in verdicts.iter().enumerate() {
+    // A blank line dropped for being next to removed text, which the removed text next to it
+    // takes into its span.
+    let charged_blank =
+        |i: usize, why: &Arc<str>| &**why == judge::BLANK_NEXT_TO_REMOVED && blocks[i].is_blank();
+    let mut i = 0;
+    while let Some(verdict) = verdicts.get(i) {
         let Verdict::Drop { rule, why } = verdict else {
-            flush(&mut current);
+            i += 1;
             continue;
         };
-        let charged_blank = &**why == judge::BLANK_NEXT_TO_REMOVED && blocks[i].is_blank();
-        match &mut current {
-            Some(open) if same(open.rule, rule) && (charged_blank || same(open.why, why)) => {
-                open.last = i;
+        // The span opened here takes lines `first..=last`: the dropped lines after it with its
+        // rule and its reason, or a charged blank line; while it holds only charged blank
+        // lines, the first removed text after them gives it its reason.
+        let first = i;
+        let mut last = i;
+        let mut span_why = why;
+        let mut only_charged_blanks = charged_blank(i, why);
+        i += 1;
+        while let Some(Verdict::Drop {
+            rule: next_rule,
+            why,
+        }) = verdicts.get(i)
+        {
+            if !same(rule, next_rule) {
+                break;
             }
-            Some(open) if same(open.rule, rule) && open.only_charged_blanks && !charged_blank => {
-                open.last = i;
-                open.why = why;
-                open.only_charged_blanks = false;
+            if charged_blank(i, why) || same(span_why, why) {
+                last = i;
+            } else if only_charged_blanks {
+                last = i;
+                span_why = why;
+                only_charged_blanks = false;
+            } else {
+                break;
             }
-            _ => {
-                flush(&mut current);
-                current = Some(Open {
-                    first: i,
-                    last: i,
-                    rule,
-                    why,
-                    only_charged_blanks: charged_blank,
-                });
-            }
+            i += 1;
         }
+        spans.push(RemovedSpan {
+            lines: [blocks[first].line, blocks[last].line],
+            rule: Arc::clone(rule),
+            why: Arc::clone(span_why),
+            bytes: blocks[first].span.start..blocks[last].span.end,
+        });
     }
-    flush(&mut current);
 }
 
 /// Whether two rule ids or reasons are the same text. A rule's id, and a reason a detector
