@@ -171,7 +171,7 @@ fn judge_once(
     for entry in rules.detectors.iter().filter(|d| d.def.enabled) {
         entry.detector.judge(&entry.id, page, &mut verdicts);
     }
-    tidy_blank(|i| page.is_blank(i), &mut verdicts);
+    tidy_blank_between(&page.text_blocks, &mut verdicts);
     verdicts
 }
 
@@ -260,25 +260,28 @@ fn apply_rules(
             *verdict = Verdict::drop(&rules.rules[rule].id, Arc::clone(&why));
         }
     }
-    for i in own.set {
-        if let (Some((rule, why)), true) = (own.slots[i].take(), verdicts[i].is_keep()) {
+    // Each block is in the set once at most.
+    for (i, rule, why) in own.set {
+        if verdicts[i].is_keep() {
             verdicts[i] = Verdict::drop(&rules.rules[rule].id, why);
         }
     }
 }
 
 /// The first single-block drop each block gets from the rules (its own rule's, or a box's
-/// that it is in), with the blocks that have one; room for them is made when the first comes.
+/// that it is in), in the order they came, with a flag per block that has one; the flags
+/// are made when the first comes. The flags hold nothing to drop, so a page with a few
+/// drops does not pay a pass over all its blocks for them afterwards.
 struct FirstDrops {
-    slots: Vec<Option<(usize, Arc<str>)>>,
-    set: Vec<usize>,
+    taken: Vec<bool>,
+    set: Vec<(usize, usize, Arc<str>)>,
     len: usize,
 }
 
 impl FirstDrops {
     fn new(len: usize) -> FirstDrops {
         FirstDrops {
-            slots: Vec::new(),
+            taken: Vec::new(),
             set: Vec::new(),
             len,
         }
@@ -286,14 +289,12 @@ impl FirstDrops {
 
     /// Block `i` is dropped by `rule` for `why`, unless an earlier drop came first.
     fn offer(&mut self, i: usize, rule: usize, why: &Arc<str>) {
-        if self.slots.is_empty() {
-            self.slots.resize(self.len, None);
-            // Each block is set once at most.
-            self.set.reserve_exact(self.len);
+        if self.taken.is_empty() {
+            self.taken.resize(self.len, false);
         }
-        if self.slots[i].is_none() {
-            self.slots[i] = Some((rule, Arc::clone(why)));
-            self.set.push(i);
+        if !self.taken[i] {
+            self.taken[i] = true;
+            self.set.push((i, rule, Arc::clone(why)));
         }
     }
 }
@@ -400,6 +401,63 @@ fn tidy_blank(blank: impl Fn(usize) -> bool, verdicts: &mut [Verdict]) {
     }
 }
 
+/// `tidy_blank` of a page whose text lines (the lines that are not blank) are `text`, in
+/// order: every other line is blank. The judge knows the text lines of its page, so it
+/// walks the runs of blank lines between them rather than asking each line whether it is
+/// blank; a line before and after each run are what the run's lines are charged to.
+fn tidy_blank_between(text: &[usize], verdicts: &mut [Verdict]) {
+    let len = verdicts.len();
+    let last_kept_text = text.iter().rev().find(|&&i| verdicts[i].is_keep()).copied();
+    let mut next_to_removed: Option<Arc<str>> = None;
+    let mut blank_lines: Option<(Arc<str>, Arc<str>)> = None;
+    let mut seen_text = false;
+    let mut previous_kept_blank = false;
+    for k in 0..=text.len() {
+        // The blank lines `start..end`, between text lines `k - 1` and `k` (if there are).
+        let text_before = k.checked_sub(1).map(|before| text[before]);
+        let start = text_before.map_or(0, |before| before + 1);
+        let end = text.get(k).copied().unwrap_or(len);
+        for i in start..end {
+            if !verdicts[i].is_keep() {
+                continue;
+            }
+            let redundant =
+                !seen_text || previous_kept_blank || last_kept_text.is_none_or(|last| i > last);
+            if !redundant {
+                previous_kept_blank = true;
+                continue;
+            }
+            let removed_before = text_before.and_then(|j| dropped_rule(&verdicts[j]));
+            let charged = removed_before
+                .or_else(|| (end < len).then(|| dropped_rule(&verdicts[end])).flatten());
+            verdicts[i] = match charged {
+                Some(rule) => Verdict::Drop {
+                    rule,
+                    why: Arc::clone(
+                        next_to_removed.get_or_insert_with(|| Arc::from(BLANK_NEXT_TO_REMOVED)),
+                    ),
+                },
+                None => {
+                    let (rule, why) = blank_lines.get_or_insert_with(|| {
+                        (
+                            Arc::from(RULE_BLANK_LINES),
+                            Arc::from("leading, trailing or repeated blank line"),
+                        )
+                    });
+                    Verdict::Drop {
+                        rule: Arc::clone(rule),
+                        why: Arc::clone(why),
+                    }
+                }
+            };
+        }
+        if end < len && verdicts[end].is_keep() {
+            seen_text = true;
+            previous_kept_blank = false;
+        }
+    }
+}
+
 fn dropped_rule(verdict: &Verdict) -> Option<Arc<str>> {
     match verdict {
         Verdict::Drop { rule, .. } => Some(Arc::clone(rule)),
@@ -448,5 +506,33 @@ mod tests {
             assert!(!matches.of(origin).is_empty());
         }
         assert_eq!(matches.matched_on(Some(&[2, 5])).count(), 0);
+    }
+
+    #[test]
+    fn blank_lines_are_tidied_between_the_text_lines_as_line_by_line() {
+        // Every page of up to eight lines, each blank or not and kept or dropped (by one of
+        // two rules, so the charge shows whose it is).
+        for len in 0..=8usize {
+            for pattern in 0..3u32.pow(len as u32) * (1 << len) {
+                let (mut kinds, mut blanks) = (pattern >> len, pattern);
+                let mut blank = Vec::new();
+                let mut verdicts = Vec::new();
+                let rules: [Arc<str>; 2] = [Arc::from("r0"), Arc::from("r1")];
+                for _ in 0..len {
+                    blank.push(blanks & 1 == 1);
+                    blanks >>= 1;
+                    verdicts.push(match kinds % 3 {
+                        0 => Verdict::Keep,
+                        kind => Verdict::drop(&rules[kind as usize - 1], "why"),
+                    });
+                    kinds /= 3;
+                }
+                let text: Vec<usize> = (0..len).filter(|&i| !blank[i]).collect();
+                let mut by_line = verdicts.clone();
+                tidy_blank(|i| blank[i], &mut by_line);
+                tidy_blank_between(&text, &mut verdicts);
+                assert_eq!(verdicts, by_line, "{blank:?}");
+            }
+        }
     }
 }
