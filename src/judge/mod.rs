@@ -331,85 +331,20 @@ fn story_resumes_after(page: &Page<'_>, marker: usize) -> Option<usize> {
 /// line next to a removed block is charged to that block's rule: it is part of what the rule
 /// took out. Otherwise it is charged to `normalize.blank-lines`.
 pub fn tidy_blank_lines(blocks: &[Block<'_>], verdicts: &mut [Verdict]) {
-    tidy_blank(|i| blocks[i].is_blank(), verdicts);
+    let text: Vec<usize> = (0..blocks.len())
+        .filter(|&i| !blocks[i].is_blank())
+        .collect();
+    tidy_blank_between(&text, verdicts);
 }
 
-/// `tidy_blank_lines` with the blankness of each block given by index, so the judge can use
-/// what its `Page` already knows instead of trimming every line again.
-fn tidy_blank(blank: impl Fn(usize) -> bool, verdicts: &mut [Verdict]) {
-    let len = verdicts.len();
-    let last_kept_text = (0..len).rposition(|i| !blank(i) && verdicts[i].is_keep());
-    // Only blank lines change below, so the verdicts of text lines, which decide whom a
-    // blank line is charged to, are the same throughout the loop.
-    let mut previous_text: Option<usize> = None;
-    // The first text line after the current position; found again only once passed, so
-    // long runs of blank lines stay linear.
-    let mut next_text = 0;
-    let mut next_to_removed: Option<Arc<str>> = None;
-    let mut blank_lines: Option<(Arc<str>, Arc<str>)> = None;
-    let mut seen_text = false;
-    let mut previous_kept_blank = false;
-    for i in 0..len {
-        let is_blank = blank(i);
-        let text_before = previous_text;
-        if !is_blank {
-            previous_text = Some(i);
-        }
-        if !verdicts[i].is_keep() {
-            continue;
-        }
-        if !is_blank {
-            seen_text = true;
-            previous_kept_blank = false;
-            continue;
-        }
-        let redundant =
-            !seen_text || previous_kept_blank || last_kept_text.is_none_or(|last| i > last);
-        if !redundant {
-            previous_kept_blank = true;
-            continue;
-        }
-        if next_text <= i {
-            next_text = (i + 1..len).find(|&j| !blank(j)).unwrap_or(len);
-        }
-        let removed_before = text_before.and_then(|j| dropped_rule(&verdicts[j]));
-        let charged = removed_before.or_else(|| {
-            (next_text < len)
-                .then(|| dropped_rule(&verdicts[next_text]))
-                .flatten()
-        });
-        verdicts[i] = match charged {
-            Some(rule) => Verdict::Drop {
-                rule,
-                why: Arc::clone(
-                    next_to_removed.get_or_insert_with(|| Arc::from(BLANK_NEXT_TO_REMOVED)),
-                ),
-            },
-            None => {
-                let (rule, why) = blank_lines.get_or_insert_with(|| {
-                    (
-                        Arc::from(RULE_BLANK_LINES),
-                        Arc::from("leading, trailing or repeated blank line"),
-                    )
-                });
-                Verdict::Drop {
-                    rule: Arc::clone(rule),
-                    why: Arc::clone(why),
-                }
-            }
-        };
-    }
-}
-
-/// `tidy_blank` of a page whose text lines (the lines that are not blank) are `text`, in
-/// order: every other line is blank. The judge knows the text lines of its page, so it
+/// `tidy_blank_lines` of a page whose text lines (the lines that are not blank) are `text`,
+/// in order: every other line is blank. The judge knows the text lines of its page, so it
 /// walks the runs of blank lines between them rather than asking each line whether it is
 /// blank; a line before and after each run are what the run's lines are charged to.
 fn tidy_blank_between(text: &[usize], verdicts: &mut [Verdict]) {
     let len = verdicts.len();
     let last_kept_text = text.iter().rev().find(|&&i| verdicts[i].is_keep()).copied();
-    let mut next_to_removed: Option<Arc<str>> = None;
-    let mut blank_lines: Option<(Arc<str>, Arc<str>)> = None;
+    let mut reasons = BlankReasons::default();
     let mut seen_text = false;
     let mut previous_kept_blank = false;
     for k in 0..=text.len() {
@@ -430,30 +365,45 @@ fn tidy_blank_between(text: &[usize], verdicts: &mut [Verdict]) {
             let removed_before = text_before.and_then(|j| dropped_rule(&verdicts[j]));
             let charged = removed_before
                 .or_else(|| (end < len).then(|| dropped_rule(&verdicts[end])).flatten());
-            verdicts[i] = match charged {
-                Some(rule) => Verdict::Drop {
-                    rule,
-                    why: Arc::clone(
-                        next_to_removed.get_or_insert_with(|| Arc::from(BLANK_NEXT_TO_REMOVED)),
-                    ),
-                },
-                None => {
-                    let (rule, why) = blank_lines.get_or_insert_with(|| {
-                        (
-                            Arc::from(RULE_BLANK_LINES),
-                            Arc::from("leading, trailing or repeated blank line"),
-                        )
-                    });
-                    Verdict::Drop {
-                        rule: Arc::clone(rule),
-                        why: Arc::clone(why),
-                    }
-                }
-            };
+            verdicts[i] = blank_drop(charged, &mut reasons);
         }
         if end < len && verdicts[end].is_keep() {
             seen_text = true;
             previous_kept_blank = false;
+        }
+    }
+}
+
+/// The reasons of the blank lines a page's tidying drops, made on first use and shared.
+#[derive(Default)]
+struct BlankReasons {
+    next_to_removed: Option<Arc<str>>,
+    blank_lines: Option<(Arc<str>, Arc<str>)>,
+}
+
+/// The verdict on a redundant blank line: charged to the rule of the removed text next to it
+/// (`charged`) when there is one, else dropped as a blank line.
+fn blank_drop(charged: Option<Arc<str>>, reasons: &mut BlankReasons) -> Verdict {
+    match charged {
+        Some(rule) => Verdict::Drop {
+            rule,
+            why: Arc::clone(
+                reasons
+                    .next_to_removed
+                    .get_or_insert_with(|| Arc::from(BLANK_NEXT_TO_REMOVED)),
+            ),
+        },
+        None => {
+            let (rule, why) = reasons.blank_lines.get_or_insert_with(|| {
+                (
+                    Arc::from(RULE_BLANK_LINES),
+                    Arc::from("leading, trailing or repeated blank line"),
+                )
+            });
+            Verdict::Drop {
+                rule: Arc::clone(rule),
+                why: Arc::clone(why),
+            }
         }
     }
 }
@@ -506,6 +456,53 @@ mod tests {
             assert!(!matches.of(origin).is_empty());
         }
         assert_eq!(matches.matched_on(Some(&[2, 5])).count(), 0);
+    }
+
+    /// Blank-line tidying line by line, as the rule reads: the reference for the walk over
+    /// the runs between text lines.
+    fn tidy_blank(blank: impl Fn(usize) -> bool, verdicts: &mut [Verdict]) {
+        let len = verdicts.len();
+        let last_kept_text = (0..len).rposition(|i| !blank(i) && verdicts[i].is_keep());
+        // Only blank lines change below, so the verdicts of text lines, which decide whom a
+        // blank line is charged to, are the same throughout the loop.
+        let mut previous_text: Option<usize> = None;
+        // The first text line after the current position; found again only once passed, so
+        // long runs of blank lines stay linear.
+        let mut next_text = 0;
+        let mut reasons = BlankReasons::default();
+        let mut seen_text = false;
+        let mut previous_kept_blank = false;
+        for i in 0..len {
+            let is_blank = blank(i);
+            let text_before = previous_text;
+            if !is_blank {
+                previous_text = Some(i);
+            }
+            if !verdicts[i].is_keep() {
+                continue;
+            }
+            if !is_blank {
+                seen_text = true;
+                previous_kept_blank = false;
+                continue;
+            }
+            let redundant =
+                !seen_text || previous_kept_blank || last_kept_text.is_none_or(|last| i > last);
+            if !redundant {
+                previous_kept_blank = true;
+                continue;
+            }
+            if next_text <= i {
+                next_text = (i + 1..len).find(|&j| !blank(j)).unwrap_or(len);
+            }
+            let removed_before = text_before.and_then(|j| dropped_rule(&verdicts[j]));
+            let charged = removed_before.or_else(|| {
+                (next_text < len)
+                    .then(|| dropped_rule(&verdicts[next_text]))
+                    .flatten()
+            });
+            verdicts[i] = blank_drop(charged, &mut reasons);
+        }
     }
 
     #[test]
