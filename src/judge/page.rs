@@ -984,7 +984,7 @@ mod tests {
 
     #[test]
     fn last_words_are_the_last_bytes_padded_with_zeros() {
-        let text: Vec<u8> = (1..=20).map(|b| b * 13).collect();
+        let text: Vec<u8> = (1..=20u8).map(|b| b * 12).collect();
         for len in 1..=text.len() {
             let bytes = &text[..len];
             let rest = len % 8;
