@@ -420,9 +420,7 @@ pub(crate) fn breaks_inside_text(page: &Page<'_>, a: usize, b: usize) -> bool {
         return false;
     }
     let (first_indent, second_indent) = (page.features[a].start, page.features[b].start);
-    // Block `b` is the line right after block `a`: it goes on from it when it opens with a
-    // space (see `goes_on_from`).
-    if first_indent == 0 && second_indent == 1 && blocks[b].text.starts_with(' ') {
+    if first_indent == 0 && goes_on_from(page, a, b) {
         return true;
     }
     if first_indent == 0 && second_indent == 0 && goes_on_from(page, b, b + 1) {

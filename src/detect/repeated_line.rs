@@ -94,16 +94,9 @@ fn has_prose_words(line: &str, trimmed: &str, prose_words: usize) -> bool {
 /// never more than the whole text's: a long sentence is settled by its first words, and its
 /// rest is not read. The last bytes are padded with spaces, which start no word.
 fn has_words(text: &str, enough: usize) -> bool {
-    use crate::judge::{space_bytes, HIGH_BITS};
     let mut words = 0;
     let mut previous_space = true;
-    let mut starts = |word: u64| {
-        let space = space_bytes(word);
-        let space_before = (space << 8) | (u64::from(previous_space) << 7);
-        previous_space = space >> 63 != 0;
-        let bits = !space & space_before & HIGH_BITS;
-        ((bits >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
-    };
+    let mut starts = |word: u64| crate::judge::word_starts(word, &mut previous_space);
     let mut chunks = text.as_bytes().chunks_exact(8);
     for chunk in &mut chunks {
         if words >= enough {

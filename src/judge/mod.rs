@@ -15,7 +15,7 @@ mod page;
 
 pub(crate) use page::{
     ascii_lowercase_word, byte_range_bits, ends_like_sentence, is_ascii_closer, line_hash,
-    space_bytes, trimmed_bounds, HIGH_BITS,
+    space_bytes, trimmed_bounds, word_starts, HIGH_BITS,
 };
 pub use page::{is_sentence_like, label_words, word_count, LineFeatures, LineMemo, Page};
 

@@ -331,7 +331,7 @@ impl ScanState {
         // A word starts at a visible byte after a space; the byte before the first is the
         // previous eight's last, whose flag moves down to the first byte's place.
         let visible = visible_bytes(word);
-        let starts = visible & !((visible << 8) | (self.visible_before >> 56));
+        let starts = starts_of_visible(visible, self.visible_before);
         self.visible_before = visible;
         self.words += high_bits_set(starts);
         if word & HIGH_BITS != 0 {
@@ -363,8 +363,8 @@ impl ScanState {
         // The high bit set for the bytes above b' '.
         let visible_first = (first + 0x5F5F_5F5F_5F5F_5F5F) & HIGH_BITS;
         let visible_second = (second + 0x5F5F_5F5F_5F5F_5F5F) & HIGH_BITS;
-        let starts_first = visible_first & !((visible_first << 8) | (self.visible_before >> 56));
-        let starts_second = visible_second & !((visible_second << 8) | (visible_first >> 56));
+        let starts_first = starts_of_visible(visible_first, self.visible_before);
+        let starts_second = starts_of_visible(visible_second, visible_first);
         self.visible_before = visible_second;
         // At most two flags a byte: their sum fits the top byte of `high_bits_set`'s product.
         self.words += high_bits_set_sum(starts_first, starts_second);
@@ -632,7 +632,7 @@ pub fn word_count(text: &str) -> usize {
 /// after one that is; the byte before the first is the previous chunk's last, whose
 /// spaceness `previous_space` carries from chunk to chunk.
 #[inline(always)]
-fn word_starts(word: u64, previous_space: &mut bool) -> usize {
+pub(crate) fn word_starts(word: u64, previous_space: &mut bool) -> usize {
     high_bits_set(word_start_bits(word, previous_space))
 }
 
@@ -681,6 +681,14 @@ pub(crate) fn space_bytes(word: u64) -> u64 {
     let past_return = low + 0x7272_7272_7272_7272; // high bit set when the byte >= 14
     let is_control_space = at_least_tab & !past_return & !word & HIGH_BITS;
     is_space | is_control_space
+}
+
+/// The word starts among eight bytes whose `visible_bytes` are `visible`, the eight before
+/// them having `before`: a visible byte after one that is not, the byte before the first
+/// being the last of `before`.
+#[inline(always)]
+fn starts_of_visible(visible: u64, before: u64) -> u64 {
+    visible & !((visible << 8) | (before >> 56))
 }
 
 /// For eight bytes, the high bit of each byte that is not ASCII white space (`space_bytes`
