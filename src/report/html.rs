@@ -631,6 +631,8 @@ fn write_detail(
     // Where the report line has a `<`, found in one pass over it: a removed text without
     // one (most of them) is copied as it is.
     let mut lts = escaped.map(|s| memchr::memchr_iter(b'<', s.record).peekable());
+    // A report line without a `<` (almost every one) has its reasons copied as they are.
+    let lt_free = lts.as_mut().is_some_and(|lts| lts.peek().is_none());
     out.extend_from_slice(b"{\"items\":[");
     // A reason often repeats within a page (every line of a menu); each is written once,
     // copied from the report line when that has it (where it is there, else empty).
@@ -734,6 +736,7 @@ fn write_detail(
             out.push(b',');
         }
         match escaped.and_then(|s| s.record.get(json.clone())) {
+            Some(json) if !json.is_empty() && lt_free => out.extend_from_slice(json),
             Some(json) if !json.is_empty() => json_with_lt_escaped(out, json),
             _ => json_string_in_html(out, why),
         }
