@@ -163,9 +163,11 @@ pub(crate) fn diff_path(side: &str, id: &str) -> String {
         path.push_str(part);
     }
     let needs_quotes = |c: char| c.is_whitespace() || c == '"' || c == '\\';
-    // Most names are ASCII, looked through byte by byte.
+    // Most names are ASCII, looked through byte by byte, every byte without stopping at
+    // the first that needs quotes, so a vector's bytes are tested at once.
     let plain = if path.is_ascii() {
-        !path.bytes().any(|b| needs_quotes(char::from(b)))
+        path.bytes()
+            .fold(true, |plain, b| plain & !ascii_needs_quotes(b))
     } else {
         !path.contains(needs_quotes)
     };
@@ -185,6 +187,13 @@ pub(crate) fn diff_path(side: &str, id: &str) -> String {
     }
     quoted.push('"');
     quoted
+}
+
+/// Whether an ASCII character in a diff header's file name needs quotes: white space, a
+/// quote or a backslash.
+#[inline(always)]
+fn ascii_needs_quotes(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ' | b'"' | b'\\')
 }
 
 thread_local! {
@@ -596,15 +605,21 @@ pub fn run_clean_with_progress(
         );
         result?;
     } else {
-        let mut documents = held.into_iter().peekable();
-        while documents.peek().is_some() {
-            let mut batch = Vec::new();
+        let mut documents = held.into_iter();
+        while !documents.as_slice().is_empty() {
+            // How many documents the batch takes is found first, so that its vector is
+            // allocated at its size rather than grown document by document.
             let mut batch_bytes = 0;
-            while let Some(doc) = documents.next_if(|_| batch_bytes < options.batch_bytes.max(1)) {
-                batch_bytes += doc.raw.len();
-                batch.push(doc);
-            }
-            step(batch)?;
+            let count = documents
+                .as_slice()
+                .iter()
+                .take_while(|doc| {
+                    let takes = batch_bytes < options.batch_bytes.max(1);
+                    batch_bytes += doc.raw.len();
+                    takes
+                })
+                .count();
+            step(documents.by_ref().take(count).collect())?;
         }
     }
     step(Vec::new())?;
@@ -936,6 +951,21 @@ mod tests {
         assert!(same(&a, &b));
         assert!(!same(&a, &c));
         assert!(!same(&a, &Arc::from("outside")));
+    }
+
+    #[test]
+    fn ascii_names_need_quotes_as_their_characters_do() {
+        for b in 0..=0x7f_u8 {
+            let c = char::from(b);
+            assert_eq!(
+                ascii_needs_quotes(b),
+                c.is_whitespace() || c == '"' || c == '\\',
+                "{b:#x}"
+            );
+        }
+        assert_eq!(diff_path("a", "x/y"), "a/x/y.txt");
+        assert_eq!(diff_path("b", "x y"), "\"b/x y.txt\"");
+        assert_eq!(diff_path("a", "x\u{b}"), "\"a/x\u{b}.txt\"");
     }
 
     #[test]

@@ -206,7 +206,9 @@ fn in_input(mut loaded: Loaded, group: usize) -> Loaded {
 const JSONL_CHUNK_BYTES: usize = 8 << 20;
 
 /// How much more a JSONL chunk reads at a time while it looks for the end of its last line.
-const READ_STEP: usize = 1 << 20;
+/// What is read past that line is moved to the buffer's front for the next chunk, so a step
+/// is about a few records (a page dump's record is ten kilobytes or so), not a megabyte.
+const READ_STEP: usize = 64 << 10;
 
 /// Reads a JSONL file (gzipped or not) in chunks of whole lines of about `chunk_bytes`,
 /// handing each chunk's records to `each`. Line numbers count from the file's start.
@@ -629,6 +631,14 @@ pub fn host_of(url: &str) -> Option<String> {
 /// Makes an id safe as a relative file path: letters, digits, `.`, `-`, `_` and `/` between
 /// non-dot segments.
 fn path_safe_id(id: &str) -> String {
+    if is_path_safe(id) {
+        return id.to_string();
+    }
+    path_safe_by_characters(id)
+}
+
+/// `path_safe_id`, a character at a time.
+fn path_safe_by_characters(id: &str) -> String {
     // Written into one string: this runs for every record of a JSONL input.
     let mut safe = String::with_capacity(id.len() + 1);
     for segment in id.split('/').filter(|segment| !segment.is_empty()) {
@@ -652,6 +662,22 @@ fn path_safe_id(id: &str) -> String {
         safe.push('_');
     }
     safe
+}
+
+/// Whether `path_safe_id` gives `id` back as it is: ASCII letters, digits, `.`, `-` and `_`
+/// in segments between single slashes, none empty or starting with a dot. Most ids (hashes,
+/// numbers, the names of a corpus's files) are; their bytes are tested all at once rather
+/// than one character at a time.
+fn is_path_safe(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    let unsafe_bytes = bytes.iter().fold(0u8, |found, &b| {
+        found | u8::from(!(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'/')))
+    });
+    unsafe_bytes == 0
+        && !matches!(bytes.first(), None | Some(b'/' | b'.'))
+        // Each slash is followed by a segment: not by another slash, a dot or the end.
+        && memchr::memchr_iter(b'/', bytes)
+            .all(|at| bytes.get(at + 1).is_some_and(|&b| b != b'/' && b != b'.'))
 }
 
 fn parse_jsonl(shown: &str, base_id: &str, bytes: Vec<u8>, options: &InputOptions) -> Loaded {
@@ -1166,6 +1192,41 @@ mod tests {
 
     #[test]
     fn unsafe_ids_become_paths_inside_the_output() {
+        for id in [
+            "0000/042bb7b5fe",
+            "a.b-c_d/E9",
+            "a",
+            "/a",
+            "a/",
+            "a//b",
+            "a/.b",
+            ".a",
+            "a/b.",
+            "a.",
+            "a b",
+            "é",
+            "a/\u{0}",
+            "..",
+            "a/../b",
+        ] {
+            assert_eq!(path_safe_id(id), path_safe_by_characters(id), "{id:?}");
+            // Ids beyond ASCII are left to the character-wise path, which may keep them.
+            if is_path_safe(id) {
+                assert_eq!(path_safe_by_characters(id), id, "{id:?}");
+            }
+        }
+        // Every id of up to four of these characters.
+        let mut ids = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = ids
+                .iter()
+                .flat_map(|id| ['a', '.', '/', '-', ' ', 'é'].map(|c| format!("{id}{c}")))
+                .collect();
+            ids.extend(longer);
+        }
+        for id in &ids {
+            assert_eq!(path_safe_id(id), path_safe_by_characters(id), "{id:?}");
+        }
         assert_eq!(path_safe_id("../../etc/passwd"), "_../_../etc/passwd");
         assert_eq!(path_safe_id("https://x.com/a b"), "https_/x.com/a_b");
         assert_eq!(path_safe_id(""), "_");

@@ -778,6 +778,45 @@ pub(crate) mod tests {
         }
     }
 
+    #[test]
+    fn escapes_and_characters_at_every_distance_read_as_serde_json_reads_them() {
+        // Two escapes or characters beyond ASCII at every distance from each other and from
+        // the escape before them, in lines with and without control characters between their
+        // tokens (whose strings are searched for control characters too).
+        let pieces = [
+            "\\n",
+            "\\\"",
+            "\\\\",
+            "\\u00e9",
+            "\\ud83d\\ude00",
+            "\\t",
+            "é",
+            "’",
+            "😀",
+            "\"",
+            "\t",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for i in 0..20 {
+                    for j in 0..20 {
+                        let text = format!("\\n{}{a}{}{b}xyz", "x".repeat(i), "y".repeat(j));
+                        for space in [" ", "\t"] {
+                            let line = format!("{{\"text\":{space}\"{text}\"}}");
+                            let theirs = serde_json::from_str::<Value>(&line).ok();
+                            let ours = scan(&line, "text", None);
+                            assert_eq!(ours.is_ok(), theirs.is_some(), "{line}");
+                            if let (Ok(mut ours), Some(theirs)) = (ours, theirs) {
+                                let text = theirs["text"].as_str().map(str::to_string);
+                                assert_eq!(ours.take_string("text"), Some(text), "{line}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     fn fields(line: &str, html_field: Option<&str>) -> Vec<(String, Option<String>)> {
         let scanned = scan(line, "text", html_field).unwrap();
         scanned

@@ -6,13 +6,13 @@
 //! before anything is written, the paths are checked so an output can never land inside an
 //! input folder or over an input file.
 
-use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Read, Seek, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::hash::FastSet;
 use crate::input::STDIN;
 
 /// The files a run may write inside its output folder.
@@ -229,9 +229,10 @@ impl Write for AtomicFile {
 pub struct StagedDir {
     staging: PathBuf,
     target: PathBuf,
-    /// Folders inside `staging` made so far: a run writes thousands of files into each, and
-    /// asking the file system for a folder that exists costs two calls per file.
-    made: Mutex<HashSet<PathBuf>>,
+    /// Folders inside `staging` made so far, as written relative to it: a run writes
+    /// thousands of files into each, and asking the file system for a folder that exists
+    /// costs two calls per file.
+    made: Mutex<FastSet<String>>,
 }
 
 impl StagedDir {
@@ -244,18 +245,20 @@ impl StagedDir {
         Ok(StagedDir {
             staging,
             target: target.to_path_buf(),
-            made: Mutex::new(HashSet::new()),
+            made: Mutex::new(FastSet::default()),
         })
     }
 
-    /// Makes `folder` (inside the staging folder) and its parents, unless already made.
-    fn make_folder(&self, folder: &Path) -> io::Result<()> {
-        if folder == self.staging || self.made.lock().is_ok_and(|made| made.contains(folder)) {
+    /// Makes `folder` (relative to the staging folder, not empty) and its parents, unless
+    /// already made. Looked up as the text it is written with: a `Path` is hashed and
+    /// compared by its components, which cost more than writing a small file's name.
+    fn make_folder(&self, folder: &str) -> io::Result<()> {
+        if self.made.lock().is_ok_and(|made| made.contains(folder)) {
             return Ok(());
         }
-        fs::create_dir_all(folder)?;
+        fs::create_dir_all(self.path(folder))?;
         if let Ok(mut made) = self.made.lock() {
-            made.insert(folder.to_path_buf());
+            made.insert(folder.to_string());
         }
         Ok(())
     }
@@ -591,11 +594,12 @@ impl Read for SpillReader<'_> {
 
 /// Writes one file inside a staged folder, creating its parent folders.
 pub fn write_staged(dir: &StagedDir, relative: &str, bytes: &[u8]) -> io::Result<()> {
-    let path = dir.path(relative);
-    if let Some(parent) = path.parent() {
-        dir.make_folder(parent)?;
+    if let Some((folder, _)) = relative.rsplit_once('/') {
+        if !folder.is_empty() {
+            dir.make_folder(folder)?;
+        }
     }
-    fs::write(path, bytes)
+    fs::write(dir.path(relative), bytes)
 }
 
 #[cfg(test)]
@@ -758,6 +762,36 @@ mod tests {
             "first part, second part"
         );
         assert_eq!(names(dir.path()), ["report.html"]);
+    }
+
+    #[test]
+    fn staged_files_are_written_into_their_folders_made_once() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let target = dir.path().join("clean");
+        let staged = StagedDir::create(&target).expect("stage");
+        for (relative, text) in [
+            ("a.txt", "a"),
+            ("x/b.txt", "b"),
+            ("x/c.txt", "c"),
+            ("x/y/d.txt", "d"),
+            ("z/y/e.txt", "e"),
+        ] {
+            write_staged(&staged, relative, text.as_bytes()).expect("write");
+        }
+        let mut made: Vec<String> = staged.made.lock().expect("lock").iter().cloned().collect();
+        made.sort();
+        assert_eq!(made, ["x", "x/y", "z/y"]);
+        staged.commit().expect("commit");
+        assert_eq!(names(&target), ["a.txt", "x", "z"]);
+        assert_eq!(names(&target.join("x")), ["b.txt", "c.txt", "y"]);
+        assert_eq!(
+            fs::read_to_string(target.join("x/y/d.txt")).expect("read"),
+            "d"
+        );
+        assert_eq!(
+            fs::read_to_string(target.join("z/y/e.txt")).expect("read"),
+            "e"
+        );
     }
 
     #[test]

@@ -219,7 +219,9 @@ impl Page {
             file,
             tail,
             written: Written::default(),
-            pending: Vec::new(),
+            // Room for a megabyte and the document that passes it, so the buffer is not
+            // grown (and copied) step by step.
+            pending: Vec::with_capacity(2 * PENDING),
             buffer: Vec::new(),
         })
     }
@@ -629,10 +631,12 @@ fn write_detail(
     // Where the report line has a `<`, found in one pass over it: a removed text without
     // one (most of them) is copied as it is.
     let mut lts = escaped.map(|s| memchr::memchr_iter(b'<', s.record).peekable());
+    // A report line without a `<` (almost every one) has its reasons copied as they are.
+    let lt_free = lts.as_mut().is_some_and(|lts| lts.peek().is_none());
     out.extend_from_slice(b"{\"items\":[");
     // A reason often repeats within a page (every line of a menu); each is written once,
     // copied from the report line when that has it (where it is there, else empty).
-    let mut whys: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
+    let mut whys: Vec<(&str, std::ops::Range<usize>)> = Vec::with_capacity(FEW_WHYS);
     let mut why_index: FastMap<&str, usize> = FastMap::default();
     // The clean text not yet written.
     let mut kept = clean;
@@ -710,17 +714,18 @@ fn write_detail(
         let next = spans
             .peek()
             .map_or(lines_in + 1, |s| s.lines[0].min(lines_in + 1));
-        let (run, count) = match &mut kept {
-            Some(rest) => take_lines(rest, next - line),
-            None => ("", 0),
-        };
-        if count > 0 {
-            if items > 0 {
-                out.push(b',');
+        let count = match &mut kept {
+            Some(rest) if !rest.is_empty() && next > line => {
+                if items > 0 {
+                    out.push(b',');
+                }
+                let (read, count) = json_lines_in_html(out, rest, next - line);
+                *rest = rest.get(read..).unwrap_or_default();
+                count
             }
-            items += count;
-            json_lines_in_html(out, run);
-        }
+            _ => 0,
+        };
+        items += count;
         missing += next - line - count;
         line = next;
     }
@@ -731,6 +736,7 @@ fn write_detail(
             out.push(b',');
         }
         match escaped.and_then(|s| s.record.get(json.clone())) {
+            Some(json) if !json.is_empty() && lt_free => out.extend_from_slice(json),
             Some(json) if !json.is_empty() => json_with_lt_escaped(out, json),
             _ => json_string_in_html(out, why),
         }
@@ -827,26 +833,6 @@ fn string_end(json: &[u8], mut at: usize) -> Option<usize> {
 /// The note on a dropped copy's lines.
 const NOT_WRITTEN: &str =
     "The clean text of this document was not written (a dropped copy): only its removed lines are shown.";
-
-/// Takes up to `n` lines off the front of `rest`: the text of those it has and how many.
-fn take_lines<'t>(rest: &mut &'t str, n: usize) -> (&'t str, usize) {
-    let bytes = rest.as_bytes();
-    let mut newlines = memchr::memchr_iter(b'\n', bytes);
-    let mut end = 0;
-    let mut count = 0;
-    while count < n {
-        match newlines.next() {
-            Some(at) => end = at + 1,
-            // A last line without a newline.
-            None if end < bytes.len() => end = bytes.len(),
-            None => break,
-        }
-        count += 1;
-    }
-    let (run, tail) = rest.split_at(end);
-    *rest = tail;
-    (run, count)
-}
 
 /// The end of a document's lines: the comparison with its kept copy, if any, and the
 /// closing brace.
@@ -1160,6 +1146,62 @@ fn escape(text: &str) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Takes up to `n` lines off the front of `rest`: the text of those it has and how many.
+    /// What `json_lines_in_html` finds as it writes them.
+    fn take_lines<'t>(rest: &mut &'t str, n: usize) -> (&'t str, usize) {
+        let bytes = rest.as_bytes();
+        let mut newlines = memchr::memchr_iter(b'\n', bytes);
+        let mut end = 0;
+        let mut count = 0;
+        while count < n {
+            match newlines.next() {
+                Some(at) => end = at + 1,
+                // A last line without a newline.
+                None if end < bytes.len() => end = bytes.len(),
+                None => break,
+            }
+            count += 1;
+        }
+        let (run, tail) = rest.split_at(end);
+        *rest = tail;
+        (run, count)
+    }
+
+    #[test]
+    fn kept_lines_are_written_as_found_line_by_line() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "\n",
+            "\n\n\n",
+            "a\nb",
+            "a\n\nb\n",
+            "one <b>\"two\"</b>\r\n\tthree\\\nfour and a much longer line of text\n",
+            "a line of more than eight bytes\nand another one\nshort\nx\ny\nz",
+        ] {
+            for n in 0..8 {
+                let mut rest = text;
+                let (run, count) = take_lines(&mut rest, n);
+                let mut theirs = Vec::new();
+                for (i, line) in run.split_inclusive('\n').enumerate() {
+                    if i > 0 {
+                        theirs.push(b',');
+                    }
+                    json_string_in_html(&mut theirs, line.strip_suffix('\n').unwrap_or(line));
+                }
+                let mut ours = Vec::new();
+                let (read, written) = json_lines_in_html(&mut ours, text, n);
+                assert_eq!((read, written), (run.len(), count), "{text:?} {n}");
+                assert_eq!(
+                    String::from_utf8(ours).unwrap(),
+                    String::from_utf8(theirs).unwrap(),
+                    "{text:?} {n}"
+                );
+            }
+        }
+    }
 
     /// A document's lines as the page embeds them, parsed back.
     fn detail(record: &Record, clean: Option<&str>, rule_index: &NameIndex) -> Value {

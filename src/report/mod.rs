@@ -460,24 +460,31 @@ pub(crate) fn record_text(record: &[u8], field: &str) -> serde_json::Result<Opti
 }
 
 pub(crate) fn json_string(out: &mut Vec<u8>, text: &str) {
-    escaped_string::<false, false>(out, text);
+    escaped_string::<false, false>(out, text, usize::MAX);
 }
 
 /// A JSON string for a page's `<script>` element: as `json_string`, with every `<` written
 /// as `\u003c` so no text can end the element.
 pub(crate) fn json_string_in_html(out: &mut Vec<u8>, text: &str) {
-    escaped_string::<true, false>(out, text);
+    escaped_string::<true, false>(out, text, usize::MAX);
 }
 
-/// Lines of text (each ending with a newline, but for a last one without) as one
-/// `json_string_in_html` string per line without its newline, separated by commas: a page's
-/// run of kept lines is escaped in one pass rather than line by line.
+/// The first `n` lines of `text` (each ending with a newline, but for a last one without;
+/// all of them when it has fewer) as one `json_string_in_html` string per line without its
+/// newline, separated by commas; nothing when `text` is empty or `n` is 0. Returns how many
+/// bytes of `text` those lines are and how many lines were written. A page's run of kept
+/// lines is escaped in one pass rather than line by line, and the same pass finds where the
+/// run ends, so the clean text is not searched for its newlines first.
 #[inline]
-pub(crate) fn json_lines_in_html(out: &mut Vec<u8>, lines: &str) {
-    escaped_string::<true, true>(out, lines);
+pub(crate) fn json_lines_in_html(out: &mut Vec<u8>, text: &str, n: usize) -> (usize, usize) {
+    if text.is_empty() || n == 0 {
+        return (0, 0);
+    }
+    escaped_string::<true, true>(out, text, n)
 }
 
-/// With `LINES`, each newline ends one string and starts the next (see `json_lines_in_html`).
+/// With `LINES`, each newline ends one string and starts the next, and the `lines`-th line
+/// ends the text (see `json_lines_in_html`, whose result this returns; others ignore it).
 ///
 /// The text is read eight bytes at a time (`escapes`). A word with an escape is written
 /// whole, cut back to the escape, the escape written, and reading goes on right after it:
@@ -487,7 +494,14 @@ pub(crate) fn json_lines_in_html(out: &mut Vec<u8>, lines: &str) {
 /// escapes, looked through without writing and copied whole.
 // Each of the three kinds is its own function: the small ones that call it are it.
 #[inline(always)]
-fn escaped_string<const IN_HTML: bool, const LINES: bool>(out: &mut Vec<u8>, text: &str) {
+fn escaped_string<const IN_HTML: bool, const LINES: bool>(
+    out: &mut Vec<u8>,
+    text: &str,
+    lines: usize,
+) -> (usize, usize) {
+    let whole = text.len();
+    // Newlines that each start another string: the one after them ends the last line.
+    let mut newlines_left = lines.saturating_sub(1);
     // A last line's newline ends it.
     let text = match text.strip_suffix('\n') {
         Some(body) if LINES => body,
@@ -519,7 +533,15 @@ fn escaped_string<const IN_HTML: bool, const LINES: bool>(out: &mut Vec<u8>, tex
             out.extend_from_slice(&word.to_le_bytes());
             let first = (found.trailing_zeros() / 8) as usize;
             out.truncate(out.len() - 8 + first);
-            push_escape::<IN_HTML, LINES>(out, (word >> (8 * first)) as u8);
+            let b = (word >> (8 * first)) as u8;
+            if LINES && b == b'\n' {
+                if newlines_left == 0 {
+                    out.push(b'"');
+                    return (at + first + 1, lines);
+                }
+                newlines_left -= 1;
+            }
+            push_escape::<IN_HTML, LINES>(out, b);
             at += first + 1;
             continue 'words;
         }
@@ -542,7 +564,15 @@ fn escaped_string<const IN_HTML: bool, const LINES: bool>(out: &mut Vec<u8>, tex
             }
             let first = (found.trailing_zeros() / 8) as usize;
             out.truncate(out.len() - 8 + first);
-            push_escape::<IN_HTML, LINES>(out, (word >> (8 * first)) as u8);
+            let b = (word >> (8 * first)) as u8;
+            if LINES && b == b'\n' {
+                if newlines_left == 0 {
+                    out.push(b'"');
+                    return (bytes.len() - left + first + 1, lines);
+                }
+                newlines_left -= 1;
+            }
+            push_escape::<IN_HTML, LINES>(out, b);
             // `first < left < 8`, so the shifts are of 8 to 56 bits.
             left -= first + 1;
             if left == 0 {
@@ -553,6 +583,7 @@ fn escaped_string<const IN_HTML: bool, const LINES: bool>(out: &mut Vec<u8>, tex
         }
     }
     out.push(b'"');
+    (whole, lines - newlines_left)
 }
 
 /// Appends a run of whole words: one word as a store, more as a copy.
@@ -1002,7 +1033,7 @@ mod tests {
             "\u{1}x\ny\u{1f}\n",
         ] {
             let mut ours = Vec::new();
-            json_lines_in_html(&mut ours, text);
+            json_lines_in_html(&mut ours, text, usize::MAX);
             let mut theirs = Vec::new();
             for (i, line) in text.split_inclusive('\n').enumerate() {
                 if i > 0 {
@@ -1069,13 +1100,18 @@ mod tests {
             );
 
             let mut ours = before.clone().into_bytes();
-            json_lines_in_html(&mut ours, &text);
-            let lines: Vec<String> = text
-                .strip_suffix('\n')
-                .unwrap_or(&text)
-                .split('\n')
-                .map(in_html)
-                .collect();
+            let (read, written) = json_lines_in_html(&mut ours, &text, usize::MAX);
+            proptest::prop_assert_eq!(read, text.len());
+            let lines: Vec<String> = if text.is_empty() {
+                Vec::new()
+            } else {
+                text.strip_suffix('\n')
+                    .unwrap_or(&text)
+                    .split('\n')
+                    .map(in_html)
+                    .collect()
+            };
+            proptest::prop_assert_eq!(written, lines.len());
             proptest::prop_assert_eq!(
                 String::from_utf8(ours).unwrap(),
                 format!("{before}{}", lines.join(","))
