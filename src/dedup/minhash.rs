@@ -107,6 +107,9 @@ fn three_byte_class(cp: usize) -> u8 {
     static BLOCKS: [std::sync::OnceLock<[u8; 256]>; 256] =
         [const { std::sync::OnceLock::new() }; 256];
     let block = BLOCKS[(cp >> 8) & 0xFF].get_or_init(|| {
+        if own_lower_case_letters_only(cp >> 8) {
+            return [OWN_LOWER_CASE; 256];
+        }
         let mut table = [SLOW as u8; 256];
         for (offset, slot) in table.iter_mut().enumerate() {
             let Some(c) = char::from_u32(((cp & !0xFF) | offset) as u32) else {
@@ -126,6 +129,15 @@ fn three_byte_class(cp: usize) -> u8 {
         table
     });
     block[cp & 0xFF]
+}
+
+/// Whether Unicode fills block `block` (the code points `block << 8` to `block << 8 | 0xFF`)
+/// with letters that are their own lower case: the CJK ideographs, their first extension and
+/// the Hangul syllables, which most blocks of an East Asian text are in. Their tables need
+/// none of the lookups (a few hundred instructions per code point) that cost more than
+/// fingerprinting such a text. `tests::tables_agree_with_unicode` checks every code point.
+fn own_lower_case_letters_only(block: usize) -> bool {
+    matches!(block, 0x34..=0x4C | 0x4E..=0x9F | 0xAC..=0xD6)
 }
 
 /// Hashes one word a byte at a time. Bytes are shifted into a 64-bit word and only every

@@ -180,31 +180,53 @@ pub fn round(score: f64) -> f64 {
 }
 
 /// The lines of `duplicates.jsonl`: one per cluster that lost at least one copy in this run,
-/// in the order of the kept documents, members in input order.
+/// in the order of the kept documents, members in input order. Written straight into bytes,
+/// as serde_json writes such objects (compact, fields in this order); a run with many copies
+/// has as many members, and building JSON values for them would cost more than the rest of
+/// writing the file.
 pub fn clusters_jsonl(index: &Index, ids: &[&str], decisions: &[Option<Duplicate>]) -> Vec<u8> {
-    use serde_json::{json, Value};
-    let mut clusters: std::collections::BTreeMap<usize, Vec<Value>> = Default::default();
-    for (position, decision) in decisions.iter().enumerate() {
-        if let Some(dup) = decision {
-            clusters.entry(dup.kept).or_default().push(json!({
-                "id": ids[position],
-                "similarity": round(dup.similarity),
-                "containment": round(dup.containment),
-                "exact": dup.exact,
-            }));
-        }
-    }
+    use crate::report::json_string;
+    // The copies by kept document; the sort is stable, so members stay in input order.
+    let mut members: Vec<(usize, usize)> = decisions
+        .iter()
+        .enumerate()
+        .filter_map(|(position, decision)| decision.map(|dup| (dup.kept, position)))
+        .collect();
+    members.sort_by_key(|&(kept, _)| kept);
+    let score = |out: &mut Vec<u8>, score: f64| {
+        // Floats are subtle to print; serde_json prints them. Writing into memory cannot fail.
+        let _ = serde_json::to_writer(&mut *out, &round(score));
+    };
     let mut out = Vec::new();
-    for (kept, members) in clusters {
-        let entry = index.entry(kept);
-        let record = json!({
-            "kept": entry.id,
-            "kept_from_index": entry.position.is_none(),
-            "members": members,
+    for cluster in members.chunk_by(|a, b| a.0 == b.0) {
+        let entry = index.entry(cluster[0].0);
+        out.extend_from_slice(b"{\"kept\":");
+        json_string(&mut out, &entry.id);
+        out.extend_from_slice(if entry.position.is_none() {
+            b",\"kept_from_index\":true,\"members\":["
+        } else {
+            b",\"kept_from_index\":false,\"members\":["
         });
-        // Serialising plain JSON values into memory cannot fail.
-        let _ = serde_json::to_writer(&mut out, &record);
-        out.push(b'\n');
+        for (k, &(_, position)) in cluster.iter().enumerate() {
+            let Some(dup) = decisions[position] else {
+                continue;
+            };
+            if k > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"id\":");
+            json_string(&mut out, ids[position]);
+            out.extend_from_slice(b",\"similarity\":");
+            score(&mut out, dup.similarity);
+            out.extend_from_slice(b",\"containment\":");
+            score(&mut out, dup.containment);
+            out.extend_from_slice(if dup.exact {
+                b",\"exact\":true}"
+            } else {
+                b",\"exact\":false}"
+            });
+        }
+        out.extend_from_slice(b"]}\n");
     }
     out
 }
@@ -232,6 +254,70 @@ mod tests {
         let candidates = texts.iter().map(|(id, t)| candidate(id, t)).collect();
         let decisions = decide(&mut index, candidates, config);
         (index, decisions)
+    }
+
+    /// `clusters_jsonl` as JSON values serialised by serde_json: what it writes directly.
+    fn clusters_jsonl_by_values(
+        index: &Index,
+        ids: &[&str],
+        decisions: &[Option<Duplicate>],
+    ) -> Vec<u8> {
+        use serde_json::{json, Value};
+        let mut clusters: std::collections::BTreeMap<usize, Vec<Value>> = Default::default();
+        for (position, decision) in decisions.iter().enumerate() {
+            if let Some(dup) = decision {
+                clusters.entry(dup.kept).or_default().push(json!({
+                    "id": ids[position],
+                    "similarity": round(dup.similarity),
+                    "containment": round(dup.containment),
+                    "exact": dup.exact,
+                }));
+            }
+        }
+        let mut out = Vec::new();
+        for (kept, members) in clusters {
+            let entry = index.entry(kept);
+            let record = json!({
+                "kept": entry.id,
+                "kept_from_index": entry.position.is_none(),
+                "members": members,
+            });
+            serde_json::to_writer(&mut out, &record).expect("in memory");
+            out.push(b'\n');
+        }
+        out
+    }
+
+    #[test]
+    fn clusters_jsonl_writes_what_serde_json_writes() {
+        let mut index = Index::new();
+        let kept_ids = ["k\"0\"", "kept/1 \u{e9}\u{1F600}", "k\\2\u{1}\n"];
+        for (k, id) in kept_ids.iter().enumerate() {
+            let position = (k != 1).then_some(k);
+            index.add_kept(candidate(id, &words(k as u64, 50).join(" ")), position);
+        }
+        let ids: Vec<String> = (0..12)
+            .map(|i| format!("doc {i} \"\u{7f}\u{2028}"))
+            .collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let scores = [1.0, 0.987_654_321, 1e-7, 1.0 / 3.0, 0.5, 0.999_95, 0.0];
+        let decisions: Vec<Option<Duplicate>> = (0..12)
+            .map(|i| {
+                (i % 4 != 0).then(|| Duplicate {
+                    kept: (i * 7) % 3,
+                    similarity: scores[i % scores.len()],
+                    containment: scores[(i + 3) % scores.len()],
+                    exact: i % 3 == 0,
+                })
+            })
+            .collect();
+        let written = clusters_jsonl(&index, &ids, &decisions);
+        assert_eq!(
+            String::from_utf8_lossy(&written),
+            String::from_utf8_lossy(&clusters_jsonl_by_values(&index, &ids, &decisions))
+        );
+        assert_eq!(written.iter().filter(|&&b| b == b'\n').count(), 3);
+        assert!(clusters_jsonl(&index, &ids, &[None; 12]).is_empty());
     }
 
     #[test]

@@ -168,6 +168,8 @@ impl Pending {
             offset += doc.record;
         }
         let staged = sinks.staged;
+        // Without held records the clean texts are read back from the staged files.
+        let staged_texts = staged.filter(|_| self.records.is_none());
         let mut record = Vec::new();
         let mut read_text = |i: usize| -> io::Result<String> {
             let Some((records, field)) = &mut self.records else {
@@ -214,11 +216,17 @@ impl Pending {
                 sinks.page.push_detail_later(&mut page, None)?;
                 continue;
             };
-            let text = read_text(i)?;
             let entry = index.entry(dup.kept);
             let kept_text = match entry.position {
                 Some(position) => Some(kept_texts.get_or_read(position, &mut read_text)?),
                 None => None,
+            };
+            let text = match staged_texts {
+                Some(staged) => read_copy(
+                    &staged.path(&format!("{}.txt", self.docs[i].id)),
+                    kept_text.as_ref(),
+                )?,
+                None => Rc::new(read_text(i)?),
             };
             let id = &self.docs[i].id;
             let compared = comparison(
@@ -324,6 +332,22 @@ impl KeptTexts {
         }
         Ok(text)
     }
+}
+
+/// A copy's clean text read back from its staged file. When it is the kept copy's text byte
+/// for byte, as an exact copy's usually is, that text is shared instead of checked for UTF-8
+/// again; otherwise it is checked as `std::fs::read_to_string` checks it.
+fn read_copy(path: &Path, kept: Option<&Rc<String>>) -> io::Result<Rc<String>> {
+    let bytes = std::fs::read(path)?;
+    if let Some(kept) = kept.filter(|kept| kept.as_bytes() == bytes) {
+        return Ok(Rc::clone(kept));
+    }
+    String::from_utf8(bytes).map(Rc::new).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
 }
 
 /// Longest pair of texts (in lines, both together) shown line by line in `removed.diff`.
@@ -527,6 +551,35 @@ const BATCH_BYTES: usize = 64 << 20;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_copy_shares_an_equal_kept_text_and_reads_as_read_to_string_otherwise() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("copy.txt");
+        let kept = Rc::new(String::from(
+            "Storm hits the coast.\nThousands without power.\n",
+        ));
+        std::fs::write(&path, kept.as_bytes()).expect("written");
+        let read = read_copy(&path, Some(&kept)).expect("read");
+        assert!(Rc::ptr_eq(&read, &kept));
+        let read = read_copy(&path, None).expect("read");
+        assert!(!Rc::ptr_eq(&read, &kept) && *read == *kept);
+
+        let edited = "Storm hits the coast.\nThousands without w\u{e4}ter.\n";
+        std::fs::write(&path, edited).expect("written");
+        let read = read_copy(&path, Some(&kept)).expect("read");
+        assert_eq!(*read, edited);
+
+        std::fs::write(&path, b"Storm \xff\n").expect("written");
+        let error = read_copy(&path, Some(&kept)).expect_err("not UTF-8");
+        let expected = std::fs::read_to_string(&path).expect_err("not UTF-8");
+        assert_eq!(error.kind(), expected.kind());
+        assert_eq!(error.to_string(), expected.to_string());
+
+        let missing = dir.path().join("missing.txt");
+        let error = read_copy(&missing, Some(&kept)).expect_err("missing");
+        assert_eq!(error.kind(), io::ErrorKind::NotFound);
+    }
 
     fn dup() -> Duplicate {
         Duplicate {
