@@ -170,11 +170,13 @@ impl LineMatches {
 }
 
 /// A hash of a line of at most `SHORT_LINE_BYTES` bytes that picks its slot in
-/// `ShortLines`: its length and its first and last eight bytes (overlapping on a line
-/// shorter than sixteen; a line shorter than eight read whole), mixed. Lines that share
-/// them share a probe sequence, and are told apart by their text.
+/// `ShortLines`: its length and its bytes, read as four words of eight that overlap as
+/// they must to cover them all (a line shorter than eight is read whole), mixed. Every
+/// byte counts, so lines that differ only inside (dates, counters) do not share a probe
+/// sequence.
 #[inline]
 fn short_line_hash(line: &str) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let bytes = line.as_bytes();
     let len = bytes.len();
     let word = |at: usize| {
@@ -183,17 +185,23 @@ fn short_line_hash(line: &str) -> u64 {
             .and_then(|eight| <[u8; 8]>::try_from(eight).ok())
             .map_or(0, u64::from_le_bytes)
     };
-    let (head, tail) = match len.checked_sub(8) {
-        Some(last) => (word(0), word(last)),
+    let step = |hash: u64, word: u64| (hash ^ word).wrapping_mul(K).rotate_left(29);
+    let mut hash = (len as u64).wrapping_mul(K);
+    match len.checked_sub(8) {
+        // Up to sixteen bytes (most recurring lines), the first and last eight are all.
+        Some(last) if last <= 8 => hash = step(step(hash, word(0)), word(last)),
+        Some(last) => {
+            for at in [0, 8, last.min(16), last] {
+                hash = step(hash, word(at));
+            }
+        }
         None => {
             let mut eight = [0u8; 8];
             eight[..len].copy_from_slice(bytes);
-            (u64::from_le_bytes(eight), 0)
+            hash = step(hash, u64::from_le_bytes(eight));
         }
-    };
-    let hash = (head ^ (len as u64).rotate_left(56)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        ^ tail.wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
-    hash ^ (hash >> 29)
+    }
+    hash ^ (hash >> 32)
 }
 
 /// The short lines of a page already looked up, each with where its matches are in
@@ -599,10 +607,24 @@ mod tests {
             matching += usize::from(!line.is_empty());
         }
         assert!(matching >= 4, "{matching}");
-        // Every line's hash is its own up to its length and first and last eight bytes.
-        assert_eq!(short_line_hash("Reply"), short_line_hash("Reply"));
-        assert_ne!(short_line_hash("Reply"), short_line_hash("Reply "));
-        assert_ne!(short_line_hash("ab"), short_line_hash("ab\0"));
+        // Every byte of a short line counts in its hash: lines that differ in one byte
+        // anywhere, or in their length, do not share a probe sequence.
+        let base = "Posted on 2024-01-15 at 10:00 xy";
+        let mut hashes = std::collections::HashSet::new();
+        for len in 0..=base.len() {
+            let line = &base[..len];
+            assert!(hashes.insert(short_line_hash(line)), "{line:?}");
+            for at in 0..len {
+                let mut changed = line.as_bytes().to_vec();
+                changed[at] ^= 1;
+                let changed = String::from_utf8(changed).expect("ASCII stays ASCII");
+                assert_ne!(
+                    short_line_hash(line),
+                    short_line_hash(&changed),
+                    "{changed:?}"
+                );
+            }
+        }
     }
 
     #[test]
