@@ -227,30 +227,40 @@ impl Detector for CommentThread {
         // lines at every tag puts the commenter's name (a link) and the verb on lines of
         // their own: the attribution is then the name's line.
         let lines = &page.text_blocks;
-        let attributions: Vec<usize> = (0..lines.len())
-            .filter(|&k| verdicts[lines[k]].is_keep())
-            .filter_map(|k| {
-                let text = page.trimmed(lines[k]);
-                // Both kinds of attribution end in a colon; most lines do not.
-                if !text.ends_with(':') {
-                    return None;
-                }
-                if self.is_attribution(text) {
-                    return Some(lines[k]);
-                }
-                if !is_bare_attribution_verb(text) {
-                    return None;
-                }
+        let wanted = self.config.min_comments.max(1);
+        // Both kinds of attribution end in a colon: a page with fewer such lines than a
+        // thread has attributions (most pages) has no thread.
+        if page.marks.colon_end < wanted {
+            return;
+        }
+        let mut attributions: Vec<usize> = Vec::new();
+        for (k, &i) in lines.iter().enumerate() {
+            let text = page.trimmed(i);
+            // Both kinds of attribution end in a colon; most lines do not, which their last
+            // byte settles before anything else is looked at.
+            if text.as_bytes().last() != Some(&b':') || !verdicts[i].is_keep() {
+                continue;
+            }
+            let found = if self.is_attribution(text) {
+                Some(i)
+            } else if is_bare_attribution_verb(text) {
                 self.attribution_above(
                     page,
                     verdicts,
                     &lines[k.saturating_sub(MAX_PIECES)..k],
                     text,
                 )
-            })
-            .take(self.config.min_comments.max(1))
-            .collect();
-        if attributions.len() < self.config.min_comments.max(1) {
+            } else {
+                None
+            };
+            if let Some(found) = found {
+                attributions.push(found);
+                if attributions.len() == wanted {
+                    break;
+                }
+            }
+        }
+        if attributions.len() < wanted {
             return;
         }
         let first = attributions[0];
@@ -290,5 +300,38 @@ impl Detector for CommentThread {
                 *verdict = Verdict::drop(id, Arc::clone(&why));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_attribution_ends_in_a_colon() {
+        // The page's count of lines ending in a colon rules out a page with fewer than a
+        // thread needs: every attribution, whole or a bare verb, ends in one.
+        let thread = CommentThread::new(Config::default());
+        for verb in ATTRIBUTION_VERBS {
+            for text in [
+                format!("{verb}:"),
+                verb.to_string(),
+                format!("Jane Doe {verb}:"),
+                format!("Jane Doe {verb}"),
+                format!("Jane Doe {verb}: "),
+                format!("Jane Doe {verb} :"),
+                format!("jsmith on March 3, 2024 at 4:47 pm {verb}:"),
+                format!("jsmith on March 3, 2024 at 4:47 pm {verb}"),
+            ] {
+                let text = text.trim();
+                if thread.is_attribution(text) || is_bare_attribution_verb(text) {
+                    assert!(text.ends_with(':'), "{text:?}");
+                } else {
+                    assert!(!text.ends_with(':') || text.starts_with(verb), "{text:?}");
+                }
+            }
+        }
+        assert!(thread.is_attribution("Jane Doe says:"));
+        assert!(is_bare_attribution_verb("says:"));
     }
 }

@@ -212,7 +212,14 @@ impl Detector for ContentRegion {
         let same = |a: usize, b: usize| page.trimmed(lines[a]) == page.trimmed(lines[b]);
         let repeats_neighbour =
             |k: usize| (k > 0 && same(k, k - 1)) || (k + 1 < lines.len() && same(k, k + 1));
-        let mut listed = numbered_items(lines, |i| verdicts[i].is_keep().then(|| page.trimmed(i)));
+        // An item starts with its number (a trimmed line has no white space before it), and
+        // a list has at least `MIN_LIST_ITEMS`: a page with fewer lines that start with a
+        // digit (about half of them) has none.
+        let mut listed = if page.marks.digit_start >= MIN_LIST_ITEMS {
+            numbered_items(lines, |i| verdicts[i].is_keep().then(|| page.trimmed(i)))
+        } else {
+            vec![false; lines.len()]
+        };
         lead_in_lists(
             page,
             lines,
@@ -1867,6 +1874,29 @@ mod tests {
                 "{line:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_trimmed_line_that_is_an_item_starts_with_a_digit() {
+        // Every character up to U+3000 and a few beyond before what may follow a number, the
+        // line trimmed as a page has it: an item's first byte is an ASCII digit, which the
+        // page's count of such lines rests on.
+        let firsts = (0..=0x3000u32)
+            .chain([0xFEFF, 0xFF11, 0x1D7CE])
+            .filter_map(char::from_u32);
+        for first in firsts {
+            for rest in ["1. Item 2", "3) x 4", " 5: y 6", "7 - z"] {
+                let line = format!("{first}{rest}");
+                let trimmed = line.trim();
+                if list_item(trimmed).is_some() {
+                    assert!(trimmed.as_bytes()[0].is_ascii_digit(), "{line:?}");
+                }
+            }
+        }
+        // So fewer lines that start with a digit than a list has items are no list.
+        let text = ["\u{a0}1. One: 1", "2. Two: 2", "\u{2163}. Three: 3", "x"];
+        let lines: Vec<usize> = (0..text.len()).collect();
+        assert_eq!(numbered_items(&lines, |i| Some(text[i].trim())), [false; 4]);
     }
 
     #[test]

@@ -54,19 +54,20 @@ impl Detector for SectionLabel {
             // With no article text there is no head to speak of.
             return;
         };
-        // The last text line before the article starts may be a short headline.
-        let headline_slot = (0..first_sentence).rev().find(|&i| !page.is_blank(i));
+        // The text lines before the article starts (blank lines are no labels); the last of
+        // them may be a short headline, and is kept.
+        let head = page.text_blocks.partition_point(|&i| i < first_sentence);
+        let before_headline = &page.text_blocks[..head.saturating_sub(1)];
         // One shared reason for every label on the page.
         let mut why: Option<Arc<str>> = None;
-        for (i, verdict) in verdicts.iter_mut().enumerate().take(first_sentence) {
-            if Some(i) == headline_slot || !verdict.is_keep() || page.is_blank(i) {
+        for &i in before_headline {
+            // The label test first: it reads the line's features alone.
+            if !page.features[i].is_label(self.config.max_words) || !verdicts[i].is_keep() {
                 continue;
             }
-            if page.features[i].is_label(self.config.max_words)
-                && !piece_of_broken_paragraph(page, i)
-            {
+            if !piece_of_broken_paragraph(page, i) {
                 let why = why.get_or_insert_with(|| "short label before the article text".into());
-                *verdict = Verdict::drop(id, Arc::clone(why));
+                verdicts[i] = Verdict::drop(id, Arc::clone(why));
             }
         }
     }

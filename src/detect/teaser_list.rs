@@ -222,6 +222,11 @@ fn may_lowercase_to_ascii(text: &str) -> bool {
 
 impl Detector for TeaserList {
     fn judge(&self, id: &Arc<str>, page: &Page<'_>, verdicts: &mut [Verdict]) {
+        // A list that qualifies has a teaser, a truncated line, when it needs any teaser at
+        // all: most pages have no truncated line.
+        if self.config.min_teasers > 0 && page.marks.truncated == 0 {
+            return;
+        }
         let text_blocks = &page.text_blocks;
         let kinds: Vec<Kind> = text_blocks.iter().map(|&i| self.kind_of(page, i)).collect();
         let mut start = 0;
@@ -270,6 +275,40 @@ impl Detector for TeaserList {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::Document;
+    use crate::judge::LineMemo;
+
+    /// What the detector drops from a page of `raw`, as line numbers.
+    fn dropped(list: &TeaserList, raw: &str) -> Vec<usize> {
+        let doc = Document {
+            raw: raw.to_string(),
+            ..Document::default()
+        };
+        let blocks = crate::segment::lines(raw);
+        let memos = LineMemo::for_blocks(blocks.len());
+        let page = Page::new(&doc, &blocks, &memos);
+        let mut verdicts = vec![Verdict::Keep; blocks.len()];
+        list.judge(&Arc::from(ID), &page, &mut verdicts);
+        (0..blocks.len())
+            .filter(|&i| !verdicts[i].is_keep())
+            .map(|i| blocks[i].line)
+            .collect()
+    }
+
+    #[test]
+    fn a_page_without_a_truncated_line_has_no_list_unless_none_is_needed() {
+        let labels = "Story text here.\nRelated\nCrime\nNews\nSports\nA headline of a story\n";
+        let list = TeaserList::new(Config::default());
+        assert!(dropped(&list, labels).is_empty());
+        let with_teaser = labels.replace("Sports", "Four words cut short...\nSports");
+        assert_eq!(dropped(&list, &with_teaser), [2, 3, 4, 5]);
+        // A list of no teasers at all qualifies when none are needed.
+        let none_needed = TeaserList::new(Config {
+            min_teasers: 0,
+            ..Config::default()
+        });
+        assert_eq!(dropped(&none_needed, labels), [2]);
+    }
 
     #[test]
     fn a_text_whose_lower_case_is_ascii_passes_the_character_test() {

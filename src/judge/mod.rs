@@ -29,6 +29,11 @@ use crate::rules::{Action, Position, RuleMatch, RuleSet};
 /// Rounds of judging at most; the last round's removals stand even if another would remove more.
 const MAX_ROUNDS: usize = 4;
 
+/// The longest trimmed line, in bytes, whose rule matches a page looks up once for all its
+/// occurrences (see `LineMatches::find`): lines that recur on a page are short, and a
+/// longer line would cost more to remember than most recurring ones save.
+const SHORT_LINE_BYTES: usize = 32;
+
 /// Judges every block of a document, re-judging the kept blocks until they are stable.
 pub fn judge(doc: &Document, blocks: &[Block<'_>], rules: &RuleSet) -> Vec<Verdict> {
     // Line features, the rules a line matches and what detectors find in a line by itself
@@ -96,23 +101,40 @@ impl LineMatches {
         let mut start = Vec::with_capacity(page.blocks.len() + 1);
         let mut line = Vec::new();
         let mut matched = Vec::new();
+        // The rules a line matches depend on its trimmed text alone (`RuleSet::matches`
+        // trims it first), and a page repeats many of its short lines (menu items, "Reply",
+        // "Share" under every comment): a short line seen before takes the matches of its
+        // first occurrence instead of being looked up again.
+        let mut seen = ShortLines::for_blocks(page.blocks.len());
         for (i, block) in page.blocks.iter().enumerate() {
-            start.push(found.len() as u32);
-            if !page.is_blank(i) {
-                rules.matches(&block.text, &mut line);
-                // On an HTML page, a block inside an element that a rule's selector matched.
-                if let Some(rule) = page.selector_rule(i) {
-                    if let Some(why) = rules.selector_why(rule) {
-                        line.push(RuleMatch {
-                            rule,
-                            why: Arc::clone(why),
-                        });
+            let from = found.len();
+            start.push(from as u32);
+            if page.is_blank(i) {
+                continue;
+            }
+            let trimmed = page.trimmed(i);
+            let short = (trimmed.len() <= SHORT_LINE_BYTES).then(|| short_line_hash(trimmed));
+            match short.and_then(|hash| seen.first(trimmed, hash)) {
+                Some((first_from, first_to)) => found.extend_from_within(first_from..first_to),
+                None => {
+                    rules.matches(&block.text, &mut line);
+                    found.append(&mut line);
+                    if let Some(hash) = short {
+                        seen.add(trimmed, hash, from, found.len());
                     }
                 }
-                if !line.is_empty() {
-                    matched.push(i as u32);
+            }
+            // On an HTML page, a block inside an element that a rule's selector matched.
+            if let Some(rule) = page.selector_rule(i) {
+                if let Some(why) = rules.selector_why(rule) {
+                    found.push(RuleMatch {
+                        rule,
+                        why: Arc::clone(why),
+                    });
                 }
-                found.append(&mut line);
+            }
+            if found.len() > from {
+                matched.push(i as u32);
             }
         }
         start.push(found.len() as u32);
@@ -144,6 +166,98 @@ impl LineMatches {
 
     fn of(&self, block: usize) -> &[RuleMatch] {
         &self.found[self.start[block] as usize..self.start[block + 1] as usize]
+    }
+}
+
+/// A hash of a line of at most `SHORT_LINE_BYTES` bytes that picks its slot in
+/// `ShortLines`: its length and its bytes, read as four words of eight that overlap as
+/// they must to cover them all (a line shorter than eight is read whole), mixed. Every
+/// byte counts, so lines that differ only inside (dates, counters) do not share a probe
+/// sequence.
+#[inline]
+fn short_line_hash(line: &str) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let bytes = line.as_bytes();
+    let len = bytes.len();
+    let word = |at: usize| {
+        bytes
+            .get(at..at + 8)
+            .and_then(|eight| <[u8; 8]>::try_from(eight).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    let step = |hash: u64, word: u64| (hash ^ word).wrapping_mul(K).rotate_left(29);
+    let mut hash = (len as u64).wrapping_mul(K);
+    match len.checked_sub(8) {
+        // Up to sixteen bytes (most recurring lines), the first and last eight are all.
+        Some(last) if last <= 8 => hash = step(step(hash, word(0)), word(last)),
+        Some(last) => {
+            for at in [0, 8, last.min(16), last] {
+                hash = step(hash, word(at));
+            }
+        }
+        None => {
+            let mut eight = [0u8; 8];
+            eight[..len].copy_from_slice(bytes);
+            hash = step(hash, u64::from_le_bytes(eight));
+        }
+    }
+    hash ^ (hash >> 32)
+}
+
+/// The short lines of a page already looked up, each with where its matches are in
+/// `LineMatches::found`: an open-addressing table by `short_line_hash`, the lines compared
+/// in full, sized for the blocks of the page at once (up to `MAX_SLOTS`; past half of
+/// those, no more lines are noted).
+struct ShortLines<'t> {
+    /// `firsts[k]`: a line, and where its matches start and end.
+    firsts: Vec<(&'t str, usize, usize)>,
+    /// Each slot holds an index into `firsts` plus one, or 0 when empty.
+    slots: Vec<u32>,
+}
+
+impl<'t> ShortLines<'t> {
+    const MAX_SLOTS: usize = 1 << 20;
+
+    fn for_blocks(blocks: usize) -> ShortLines<'t> {
+        let size = blocks
+            .saturating_mul(2)
+            .clamp(16, Self::MAX_SLOTS)
+            .next_power_of_two();
+        ShortLines {
+            firsts: Vec::with_capacity(size / 4),
+            slots: vec![0; size],
+        }
+    }
+
+    /// Where the matches of `line`'s first occurrence are, if it was noted (with its
+    /// `short_line_hash`, `hash`).
+    #[inline]
+    fn first(&self, line: &str, hash: u64) -> Option<(usize, usize)> {
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            let slot = *self.slots.get(at)?;
+            let (first, from, to) = *self.firsts.get((slot as usize).checked_sub(1)?)?;
+            if first == line {
+                return Some((from, to));
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Notes that the matches of `line` (whose `short_line_hash` is `hash`) are
+    /// `found[from..to]`, while the table is at most half full.
+    fn add(&mut self, line: &'t str, hash: u64, from: usize, to: usize) {
+        if (self.firsts.len() + 1) * 2 > self.slots.len() {
+            return;
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        while self.slots[at] != 0 {
+            at = (at + 1) & mask;
+        }
+        self.firsts.push((line, from, to));
+        self.slots[at] = self.firsts.len() as u32;
     }
 }
 
@@ -439,6 +553,77 @@ mod tests {
             found,
             start,
             matched,
+        }
+    }
+
+    #[test]
+    fn a_page_looks_up_a_short_line_once_and_finds_what_each_line_matches() {
+        let rules = RuleSet::load(&crate::rules::RuleSources {
+            defaults: true,
+            paths: Vec::new(),
+        })
+        .expect("the built-in rules load");
+        // Lines that recur, with and without white space around them and in other cases,
+        // lines that share their first and last bytes, and long ones.
+        let lines = [
+            "Share this:",
+            "Reply",
+            "  Reply  ",
+            "REPLY",
+            "Advertisement",
+            "Share on Facebook",
+            "Share on Xacebook",
+            "Share this article with a friend",
+            "Share this article with a friend today",
+            "Reply",
+            "Advertisement",
+            "",
+            "Share on Facebook",
+            "Read more: the story",
+            "Related Articles",
+            "Related Articles",
+            "Share this article with a friend",
+        ];
+        let raw = lines.join("\n");
+        let doc = Document {
+            raw: raw.clone(),
+            ..Document::default()
+        };
+        let blocks = crate::segment::lines(&raw);
+        let memos = LineMemo::for_blocks(blocks.len());
+        let page = Page::new(&doc, &blocks, &memos);
+        let found = LineMatches::find(&page, &rules);
+        let mut line = Vec::new();
+        let mut matching = 0;
+        for (i, block) in blocks.iter().enumerate() {
+            rules.matches(&block.text, &mut line);
+            let rules_of = |matches: &[RuleMatch]| -> Vec<(usize, String)> {
+                matches
+                    .iter()
+                    .map(|m| (m.rule, m.why.to_string()))
+                    .collect()
+            };
+            assert_eq!(rules_of(found.of(i)), rules_of(&line), "{:?}", block.text);
+            matching += usize::from(!line.is_empty());
+        }
+        assert!(matching >= 4, "{matching}");
+        // Every byte of a short line counts in its hash: lines that differ in one byte
+        // anywhere, or in their length, do not share a probe sequence.
+        let base = "Posted on 2024-01-15 at 10:00 xy";
+        let mut hashes = std::collections::HashSet::new();
+        for len in 0..=base.len() {
+            let line = &base[..len];
+            assert!(hashes.insert(short_line_hash(line)), "{line:?}");
+            for at in 0..len {
+                let mut changed = line.as_bytes().to_vec();
+                changed[at] ^= 1;
+                let changed = String::from_utf8(changed).expect("ASCII stays ASCII");
+                assert_ne!(
+                    short_line_hash(line),
+                    short_line_hash(&changed),
+                    "{changed:?}"
+                );
+            }
         }
     }
 

@@ -36,6 +36,22 @@ pub struct Page<'a> {
     /// Each block's index among the document's blocks, on a page of only some of them (a
     /// later round of judging, which sees the kept ones); `None` when the page has them all.
     origin: Option<&'a [usize]>,
+    /// How many of the page's lines have some mark that a detector's finds all need, counted
+    /// as the page is made: a detector rules out a page with too few such lines before it
+    /// looks at any line, as most pages have none or few.
+    pub(crate) marks: LineMarks,
+}
+
+/// How many lines of a page have each of a few marks (see `Page::marks`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct LineMarks {
+    /// Lines whose trimmed text ends in a colon (a comment's attribution does).
+    pub colon_end: usize,
+    /// Lines whose trimmed text starts with an ASCII digit (an item of a numbered list
+    /// does).
+    pub digit_start: usize,
+    /// Truncated lines (`LineFeatures::truncated`: a teaser is one).
+    pub truncated: usize,
 }
 
 /// What detectors work out about one line by itself, on first asking. The judge keeps it
@@ -98,9 +114,17 @@ pub struct LineFeatures {
     pub blank: bool,
     /// The trimmed text is ASCII.
     pub ascii: bool,
+    /// How the trimmed text starts and ends, as `LineFeatures::COLON_END` and
+    /// `LineFeatures::DIGIT_START` bits: what a page counts of its lines (see `Page::marks`).
+    pub edges: u8,
 }
 
 impl LineFeatures {
+    /// The `edges` bit of a line whose trimmed text ends in a colon.
+    pub const COLON_END: u8 = 1;
+    /// The `edges` bit of a line whose trimmed text starts with an ASCII digit.
+    pub const DIGIT_START: u8 = 2;
+
     pub fn of(text: &str) -> LineFeatures {
         // An empty line (most blank lines, once normalised) has nothing to scan.
         if text.is_empty() {
@@ -130,11 +154,14 @@ impl LineFeatures {
         let truncated = is_truncated(trimmed);
         // A trimmed line that starts with an ASCII character has visible text; only one
         // that starts with another character can be all invisible characters.
-        let blank = match trimmed.as_bytes().first() {
+        let first = trimmed.as_bytes().first();
+        let blank = match first {
             None => true,
             Some(b) if b.is_ascii() => false,
             Some(_) => crate::document::is_blank_text(trimmed),
         };
+        let edges = (u8::from(trimmed.as_bytes().last() == Some(&b':')) * Self::COLON_END)
+            | (u8::from(first.is_some_and(u8::is_ascii_digit)) * Self::DIGIT_START);
         LineFeatures {
             start,
             end,
@@ -150,6 +177,7 @@ impl LineFeatures {
             },
             blank,
             ascii,
+            edges,
         }
     }
 
@@ -492,13 +520,20 @@ impl<'a> Page<'a> {
             })
             .collect();
         let first_sentence = features.iter().position(|f| f.sentence);
+        // The marks are counted on the way: only text lines have any.
+        let mut marks = LineMarks::default();
         let mut text_blocks: Vec<usize> = Vec::with_capacity(features.len());
         text_blocks.extend(
             features
                 .iter()
                 .enumerate()
                 .filter(|(_, f)| !f.blank)
-                .map(|(i, _)| i),
+                .map(|(i, f)| {
+                    marks.colon_end += usize::from(f.edges & LineFeatures::COLON_END);
+                    marks.digit_start += usize::from(f.edges & LineFeatures::DIGIT_START) >> 1;
+                    marks.truncated += usize::from(f.truncated);
+                    i
+                }),
         );
         Page {
             doc,
@@ -511,6 +546,7 @@ impl<'a> Page<'a> {
             trimmed,
             memos,
             origin,
+            marks,
         }
     }
 
@@ -1143,6 +1179,49 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_marks_are_counted_over_the_lines_of_the_page() {
+        let raw = "Menu\n12 comments:\n  Share:  \n\n\u{a0}3. Item\n\t4) x\nRead more...\n\
+                   A teaser cut short\u{2026}\nDate: \u{a0}\n\u{2163}. Four\n1\nsays:";
+        let doc = Document {
+            raw: raw.to_string(),
+            ..Document::default()
+        };
+        let blocks = crate::segment::lines(raw);
+        let memos = LineMemo::for_blocks(blocks.len());
+        let page = Page::new(&doc, &blocks, &memos);
+        // Counted line by line, from the lines' own text.
+        let count = |lines: &mut dyn Iterator<Item = &str>| {
+            let mut marks = LineMarks::default();
+            for line in lines {
+                let trimmed = line.trim();
+                marks.colon_end += usize::from(trimmed.ends_with(':'));
+                marks.digit_start += usize::from(trimmed.starts_with(|c: char| c.is_ascii_digit()));
+                marks.truncated +=
+                    usize::from(trimmed.ends_with("...") || trimmed.ends_with('\u{2026}'));
+            }
+            marks
+        };
+        let all = count(&mut blocks.iter().map(|b| &*b.text));
+        assert_eq!(page.marks, all);
+        assert_eq!(
+            all,
+            LineMarks {
+                colon_end: 4,
+                digit_start: 4,
+                truncated: 2
+            }
+        );
+        // A later round's page counts the lines it holds.
+        let kept: Vec<usize> = (0..blocks.len()).filter(|i| i % 3 != 1).collect();
+        let kept_blocks: Vec<Block<'_>> = kept.iter().map(|&i| blocks[i].clone()).collect();
+        let later = Page::of_kept(&doc, &kept_blocks, &page.features, &memos, &kept);
+        assert_eq!(
+            later.marks,
+            count(&mut kept_blocks.iter().map(|b| &*b.text))
+        );
     }
 
     #[test]
