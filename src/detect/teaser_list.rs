@@ -275,24 +275,17 @@ impl Detector for TeaserList {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Document;
-    use crate::judge::LineMemo;
 
     /// What the detector drops from a page of `raw`, as line numbers.
     fn dropped(list: &TeaserList, raw: &str) -> Vec<usize> {
-        let doc = Document {
-            raw: raw.to_string(),
-            ..Document::default()
-        };
-        let blocks = crate::segment::lines(raw);
-        let memos = LineMemo::for_blocks(blocks.len());
-        let page = Page::new(&doc, &blocks, &memos);
-        let mut verdicts = vec![Verdict::Keep; blocks.len()];
-        list.judge(&Arc::from(ID), &page, &mut verdicts);
-        (0..blocks.len())
-            .filter(|&i| !verdicts[i].is_keep())
-            .map(|i| blocks[i].line)
-            .collect()
+        crate::judge::with_page_of(raw, |page, _, blocks, _| {
+            let mut verdicts = vec![Verdict::Keep; blocks.len()];
+            list.judge(&Arc::from(ID), page, &mut verdicts);
+            (0..blocks.len())
+                .filter(|&i| !verdicts[i].is_keep())
+                .map(|i| blocks[i].line)
+                .collect()
+        })
     }
 
     #[test]

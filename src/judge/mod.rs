@@ -13,6 +13,8 @@
 
 mod page;
 
+#[cfg(test)]
+pub(crate) use page::with_page_of;
 pub(crate) use page::{
     ascii_lowercase_word, byte_range_bits, ends_like_sentence, is_ascii_closer, line_hash,
     space_bytes, trimmed_bounds, word_starts, HIGH_BITS,
@@ -585,27 +587,23 @@ mod tests {
             "Share this article with a friend",
         ];
         let raw = lines.join("\n");
-        let doc = Document {
-            raw: raw.clone(),
-            ..Document::default()
-        };
-        let blocks = crate::segment::lines(&raw);
-        let memos = LineMemo::for_blocks(blocks.len());
-        let page = Page::new(&doc, &blocks, &memos);
-        let found = LineMatches::find(&page, &rules);
-        let mut line = Vec::new();
-        let mut matching = 0;
-        for (i, block) in blocks.iter().enumerate() {
-            rules.matches(&block.text, &mut line);
-            let rules_of = |matches: &[RuleMatch]| -> Vec<(usize, String)> {
-                matches
-                    .iter()
-                    .map(|m| (m.rule, m.why.to_string()))
-                    .collect()
-            };
-            assert_eq!(rules_of(found.of(i)), rules_of(&line), "{:?}", block.text);
-            matching += usize::from(!line.is_empty());
-        }
+        let matching = with_page_of(&raw, |page, _, blocks, _| {
+            let found = LineMatches::find(page, &rules);
+            let mut line = Vec::new();
+            let mut matching = 0;
+            for (i, block) in blocks.iter().enumerate() {
+                rules.matches(&block.text, &mut line);
+                let rules_of = |matches: &[RuleMatch]| -> Vec<(usize, String)> {
+                    matches
+                        .iter()
+                        .map(|m| (m.rule, m.why.to_string()))
+                        .collect()
+                };
+                assert_eq!(rules_of(found.of(i)), rules_of(&line), "{:?}", block.text);
+                matching += usize::from(!line.is_empty());
+            }
+            matching
+        });
         assert!(matching >= 4, "{matching}");
         // Every byte of a short line counts in its hash: lines that differ in one byte
         // anywhere, or in their length, do not share a probe sequence.

@@ -874,6 +874,23 @@ fn ascii_label_words_of(text: &str, scan: &Scan) -> u8 {
     scan.words as u8
 }
 
+/// For tests: the page of a document whose text is `raw` (no site), given to `test` with
+/// the document, its blocks and their memos, which a later round's page is made from.
+#[cfg(test)]
+pub(crate) fn with_page_of<R>(
+    raw: &str,
+    test: impl FnOnce(&Page<'_>, &Document, &[Block<'_>], &[LineMemo]) -> R,
+) -> R {
+    let doc = Document {
+        raw: raw.to_string(),
+        ..Document::default()
+    };
+    let blocks = crate::segment::lines(raw);
+    let memos = LineMemo::for_blocks(blocks.len());
+    let page = Page::new(&doc, &blocks, &memos);
+    test(&page, &doc, &blocks, &memos)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1185,43 +1202,39 @@ mod tests {
     fn the_marks_are_counted_over_the_lines_of_the_page() {
         let raw = "Menu\n12 comments:\n  Share:  \n\n\u{a0}3. Item\n\t4) x\nRead more...\n\
                    A teaser cut short\u{2026}\nDate: \u{a0}\n\u{2163}. Four\n1\nsays:";
-        let doc = Document {
-            raw: raw.to_string(),
-            ..Document::default()
-        };
-        let blocks = crate::segment::lines(raw);
-        let memos = LineMemo::for_blocks(blocks.len());
-        let page = Page::new(&doc, &blocks, &memos);
-        // Counted line by line, from the lines' own text.
-        let count = |lines: &mut dyn Iterator<Item = &str>| {
-            let mut marks = LineMarks::default();
-            for line in lines {
-                let trimmed = line.trim();
-                marks.colon_end += usize::from(trimmed.ends_with(':'));
-                marks.digit_start += usize::from(trimmed.starts_with(|c: char| c.is_ascii_digit()));
-                marks.truncated +=
-                    usize::from(trimmed.ends_with("...") || trimmed.ends_with('\u{2026}'));
-            }
-            marks
-        };
-        let all = count(&mut blocks.iter().map(|b| &*b.text));
-        assert_eq!(page.marks, all);
-        assert_eq!(
-            all,
-            LineMarks {
-                colon_end: 4,
-                digit_start: 4,
-                truncated: 2
-            }
-        );
-        // A later round's page counts the lines it holds.
-        let kept: Vec<usize> = (0..blocks.len()).filter(|i| i % 3 != 1).collect();
-        let kept_blocks: Vec<Block<'_>> = kept.iter().map(|&i| blocks[i].clone()).collect();
-        let later = Page::of_kept(&doc, &kept_blocks, &page.features, &memos, &kept);
-        assert_eq!(
-            later.marks,
-            count(&mut kept_blocks.iter().map(|b| &*b.text))
-        );
+        with_page_of(raw, |page, doc, blocks, memos| {
+            // Counted line by line, from the lines' own text.
+            let count = |lines: &mut dyn Iterator<Item = &str>| {
+                let mut marks = LineMarks::default();
+                for line in lines {
+                    let trimmed = line.trim();
+                    marks.colon_end += usize::from(trimmed.ends_with(':'));
+                    marks.digit_start +=
+                        usize::from(trimmed.starts_with(|c: char| c.is_ascii_digit()));
+                    marks.truncated +=
+                        usize::from(trimmed.ends_with("...") || trimmed.ends_with('\u{2026}'));
+                }
+                marks
+            };
+            let all = count(&mut blocks.iter().map(|b| &*b.text));
+            assert_eq!(page.marks, all);
+            assert_eq!(
+                all,
+                LineMarks {
+                    colon_end: 4,
+                    digit_start: 4,
+                    truncated: 2
+                }
+            );
+            // A later round's page counts the lines it holds.
+            let kept: Vec<usize> = (0..blocks.len()).filter(|i| i % 3 != 1).collect();
+            let kept_blocks: Vec<Block<'_>> = kept.iter().map(|&i| blocks[i].clone()).collect();
+            let later = Page::of_kept(doc, &kept_blocks, &page.features, memos, &kept);
+            assert_eq!(
+                later.marks,
+                count(&mut kept_blocks.iter().map(|b| &*b.text))
+            );
+        });
     }
 
     #[test]
