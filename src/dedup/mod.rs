@@ -187,19 +187,19 @@ pub fn round(score: f64) -> f64 {
 pub fn clusters_jsonl(index: &Index, ids: &[&str], decisions: &[Option<Duplicate>]) -> Vec<u8> {
     use crate::report::json_string;
     // The copies by kept document; the sort is stable, so members stay in input order.
-    let mut members: Vec<(usize, usize)> = decisions
+    let mut members: Vec<(usize, Duplicate)> = decisions
         .iter()
         .enumerate()
-        .filter_map(|(position, decision)| decision.map(|dup| (dup.kept, position)))
+        .filter_map(|(position, decision)| decision.map(|dup| (position, dup)))
         .collect();
-    members.sort_by_key(|&(kept, _)| kept);
+    members.sort_by_key(|&(_, dup)| dup.kept);
     let score = |out: &mut Vec<u8>, score: f64| {
         // Floats are subtle to print; serde_json prints them. Writing into memory cannot fail.
         let _ = serde_json::to_writer(&mut *out, &round(score));
     };
     let mut out = Vec::new();
-    for cluster in members.chunk_by(|a, b| a.0 == b.0) {
-        let entry = index.entry(cluster[0].0);
+    for cluster in members.chunk_by(|a, b| a.1.kept == b.1.kept) {
+        let entry = index.entry(cluster[0].1.kept);
         out.extend_from_slice(b"{\"kept\":");
         json_string(&mut out, &entry.id);
         out.extend_from_slice(if entry.position.is_none() {
@@ -207,10 +207,7 @@ pub fn clusters_jsonl(index: &Index, ids: &[&str], decisions: &[Option<Duplicate
         } else {
             b",\"kept_from_index\":false,\"members\":["
         });
-        for (k, &(_, position)) in cluster.iter().enumerate() {
-            let Some(dup) = decisions[position] else {
-                continue;
-            };
+        for (k, &(position, dup)) in cluster.iter().enumerate() {
             if k > 0 {
                 out.push(b',');
             }

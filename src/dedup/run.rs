@@ -174,9 +174,7 @@ impl Pending {
         let mut read_text = |i: usize| -> io::Result<String> {
             let Some((records, field)) = &mut self.records else {
                 return match staged {
-                    Some(staged) => {
-                        std::fs::read_to_string(staged.path(&format!("{}.txt", self.docs[i].id)))
-                    }
+                    Some(staged) => std::fs::read_to_string(clean_file(staged, &self.docs[i].id)),
                     None => Err(io::Error::other("the clean texts were not held back")),
                 };
             };
@@ -222,10 +220,9 @@ impl Pending {
                 None => None,
             };
             let text = match staged_texts {
-                Some(staged) => read_copy(
-                    &staged.path(&format!("{}.txt", self.docs[i].id)),
-                    kept_text.as_ref(),
-                )?,
+                Some(staged) => {
+                    read_copy(&clean_file(staged, &self.docs[i].id), kept_text.as_ref())?
+                }
                 None => Rc::new(read_text(i)?),
             };
             let id = &self.docs[i].id;
@@ -272,7 +269,7 @@ impl Pending {
         if let Some(staged) = sinks.staged {
             for (i, doc) in self.docs.iter().enumerate() {
                 if dropped(i) {
-                    std::fs::remove_file(staged.path(&format!("{}.txt", doc.id)))?;
+                    std::fs::remove_file(clean_file(staged, &doc.id))?;
                 }
             }
         }
@@ -332,6 +329,11 @@ impl KeptTexts {
         }
         Ok(text)
     }
+}
+
+/// Where the clean text of the document `id` is staged.
+fn clean_file(staged: &output::StagedDir, id: &str) -> PathBuf {
+    staged.path(&format!("{id}.txt"))
 }
 
 /// A copy's clean text read back from its staged file. When it is the kept copy's text byte

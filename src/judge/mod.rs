@@ -13,6 +13,7 @@
 
 mod page;
 
+use page::short_line_hash;
 #[cfg(test)]
 pub(crate) use page::with_page_of;
 pub(crate) use page::{
@@ -169,41 +170,6 @@ impl LineMatches {
     fn of(&self, block: usize) -> &[RuleMatch] {
         &self.found[self.start[block] as usize..self.start[block + 1] as usize]
     }
-}
-
-/// A hash of a line of at most `SHORT_LINE_BYTES` bytes that picks its slot in
-/// `ShortLines`: its length and its bytes, read as four words of eight that overlap as
-/// they must to cover them all (a line shorter than eight is read whole), mixed. Every
-/// byte counts, so lines that differ only inside (dates, counters) do not share a probe
-/// sequence.
-#[inline]
-fn short_line_hash(line: &str) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let bytes = line.as_bytes();
-    let len = bytes.len();
-    let word = |at: usize| {
-        bytes
-            .get(at..at + 8)
-            .and_then(|eight| <[u8; 8]>::try_from(eight).ok())
-            .map_or(0, u64::from_le_bytes)
-    };
-    let step = |hash: u64, word: u64| (hash ^ word).wrapping_mul(K).rotate_left(29);
-    let mut hash = (len as u64).wrapping_mul(K);
-    match len.checked_sub(8) {
-        // Up to sixteen bytes (most recurring lines), the first and last eight are all.
-        Some(last) if last <= 8 => hash = step(step(hash, word(0)), word(last)),
-        Some(last) => {
-            for at in [0, 8, last.min(16), last] {
-                hash = step(hash, word(at));
-            }
-        }
-        None => {
-            let mut eight = [0u8; 8];
-            eight[..len].copy_from_slice(bytes);
-            hash = step(hash, u64::from_le_bytes(eight));
-        }
-    }
-    hash ^ (hash >> 32)
 }
 
 /// The short lines of a page already looked up, each with where its matches are in

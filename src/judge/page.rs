@@ -310,7 +310,7 @@ fn scan<const LABEL: bool>(bytes: &[u8]) -> Scan {
     }
 }
 
-/// The last `rest` bytes of `bytes` (from 1 to 7) as a little-endian number padded with
+/// The last `rest` bytes of `bytes` (up to 7) as a little-endian number padded with
 /// zeros: a line of eight bytes or more has them read as its last eight, shifted down; a
 /// shorter one (`rest` bytes long) as two overlapping reads of four, two or one byte.
 #[inline(always)]
@@ -436,6 +436,31 @@ pub fn line_hash(trimmed: &str) -> u64 {
 }
 
 const HASH_K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// A hash of a line of at most 32 bytes that picks its slot in the judge's table of a page's
+/// short lines: its length and its bytes as they are (the table compares lines exactly),
+/// read as up to four words of eight that overlap as they must to cover them all (a line
+/// shorter than eight is read whole), mixed. Every byte counts, so lines that differ only
+/// inside (dates, counters) do not share a probe sequence.
+#[inline]
+pub(super) fn short_line_hash(line: &str) -> u64 {
+    let bytes = line.as_bytes();
+    let len = bytes.len();
+    let step = |hash: u64, word: u64| (hash ^ word).wrapping_mul(HASH_K).rotate_left(29);
+    let word = |at: usize| bytes.get(at..).map_or(0, word_at);
+    let mut hash = (len as u64).wrapping_mul(HASH_K);
+    match len.checked_sub(8) {
+        // Up to sixteen bytes (most recurring lines), the first and last eight are all.
+        Some(last) if last <= 8 => hash = step(step(hash, word(0)), word(last)),
+        Some(last) => {
+            for at in [0, 8, last.min(16), last] {
+                hash = step(hash, word(at));
+            }
+        }
+        None => hash = step(hash, last_word(bytes, len)),
+    }
+    hash ^ (hash >> 32)
+}
 
 /// The first eight bytes of `bytes` (which has at least eight) as a little-endian number.
 #[inline(always)]
