@@ -14,7 +14,9 @@
 #   - inscriptis: a text-browser rendering that keeps the page's layout;
 #   - bs4: BeautifulSoup with lxml, `get_text("\n")`.
 #
-# Usage: scripts/eval-dumps.sh           (PAGES defaults to the benchmark's html/ folder)
+# Usage: scripts/eval-dumps.sh           (PAGES defaults to the benchmark's html/ folder,
+#                                         GOLD to its ground-truth.json, DUMPS to a folder
+#                                         under target/eval-dumps/)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -61,17 +63,18 @@ for path in sorted(source.glob("*.htm*")):
     if path.suffix == ".gz":
         data = gzip.decompress(data)
     page = data.decode("utf-8", errors="replace")
-    stem = path.name.split(".")[0]
+    stem = path.name.removesuffix(".gz").rsplit(".", 1)[0]
     for name, render in renderers.items():
         (target / name / f"{stem}.txt").write_text(render(page), encoding="utf-8")
 PY
 
-dumps=$work/dumps
-if [[ ! -f $dumps/.complete ]]; then
+# The dumps are rendered once per folder of pages: .complete names the folder they came from.
+dumps=${DUMPS:-$work/dumps}
+if [[ ! -f $dumps/.complete || $(cat "$dumps/.complete") != "$pages" ]]; then
     echo "== rendering $pages"
     rm -rf "$dumps"
     "$venv/bin/python" "$work/render.py" "$pages" "$dumps"
-    touch "$dumps/.complete"
+    printf '%s' "$pages" >"$dumps/.complete"
 fi
 
 # F1 (with its ±) of one `newsclean eval` run, then its precision and recall when `full`.
