@@ -400,13 +400,41 @@ pub(crate) fn is_story_paragraph(features: &LineFeatures) -> bool {
 /// story paragraphs in a row within the few lines after the marker. Teaser lists alternate
 /// short titles with their summaries, so they do not look like this; a box of links set
 /// between paragraphs does.
+///
+/// A marker whose line is on the page more than once is given `RECURRING_BOX_LINES`
+/// instead: the end of an article has one block of related stories, so a heading such as
+/// "Most Popular" that comes back further down marks boxes that the page sets between the
+/// story's paragraphs, and such a box (several teasers of a section, a title and a byline
+/// each) is often longer than `BOX_LINES`.
 fn story_resumes_after(page: &Page<'_>, marker: usize) -> Option<usize> {
+    story_resumes_within(page, marker, BOX_LINES).or_else(|| {
+        marker_recurs(page, marker)
+            .then(|| story_resumes_within(page, marker, RECURRING_BOX_LINES))
+            .flatten()
+    })
+}
+
+/// Lines after a `drop-rest` marker that recurs on its page that may still be a box inside
+/// the story.
+const RECURRING_BOX_LINES: usize = 4 * BOX_LINES;
+
+/// Where the story resumes within `lines` text lines after `marker`: the first of two story
+/// paragraphs in a row.
+fn story_resumes_within(page: &Page<'_>, marker: usize, lines: usize) -> Option<usize> {
     let is_paragraph = |i: usize| is_story_paragraph(&page.features[i]);
     let after = page.text_blocks.partition_point(|&i| i <= marker);
-    let text = &page.text_blocks[after..page.text_blocks.len().min(after + BOX_LINES + 1)];
+    let text = &page.text_blocks[after..page.text_blocks.len().min(after + lines + 1)];
     text.windows(2)
         .find(|pair| is_paragraph(pair[0]) && is_paragraph(pair[1]))
         .map(|pair| pair[0])
+}
+
+/// Whether another text line of the page is the marker's line (its trimmed text).
+fn marker_recurs(page: &Page<'_>, marker: usize) -> bool {
+    let text = page.trimmed(marker);
+    page.text_blocks
+        .iter()
+        .any(|&i| i != marker && page.trimmed(i) == text)
 }
 
 /// Drops blank lines that would be leading, trailing or doubled in the clean text. A blank
@@ -680,5 +708,62 @@ mod tests {
                 assert_eq!(verdicts, by_line, "{blank:?}");
             }
         }
+    }
+
+    /// A page of six paragraphs of a story, then `markers` boxes of "Most Popular" teasers,
+    /// each followed by two more paragraphs: a box is a section, a title and a byline for
+    /// four stories, longer than `BOX_LINES`.
+    fn page_with_boxes(markers: usize) -> String {
+        let paragraph = |n: usize| {
+            format!(
+                "Paragraph {n} of the story tells what the residents of the town saw and heard \
+                 on the night the river rose over its banks."
+            )
+        };
+        let mut text = String::from("The River Rose Overnight\n\n");
+        let mut n = 0;
+        for _ in 0..6 {
+            n += 1;
+            text.push_str(&paragraph(n));
+            text.push_str("\n\n");
+        }
+        for _ in 0..markers {
+            text.push_str("Most Popular\n\n");
+            for (section, title, byline) in [
+                ("Gear", "The Best Tools for Every Home", "Ana Ruiz"),
+                ("Business", "Markets Slide as Rates Climb", "Tom Lee"),
+                ("Culture", "A Festival Returns to the Coast", "Mia Chen"),
+                ("Science", "What the Probe Found on the Moon", "Sam Okafor"),
+            ] {
+                text.push_str(&format!("{section}\n{title}\n\n{byline}\n\n"));
+            }
+            for _ in 0..2 {
+                n += 1;
+                text.push_str(&paragraph(n));
+                text.push_str("\n\n");
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn a_related_marker_that_recurs_marks_long_boxes_inside_the_story() {
+        let rules = crate::rules::RuleSet::load(&crate::rules::RuleSources {
+            defaults: true,
+            paths: Vec::new(),
+        })
+        .unwrap();
+        let clean = crate::clean_text(&page_with_boxes(2), &rules);
+        for n in 1..=10 {
+            assert!(clean.contains(&format!("Paragraph {n} ")), "{n}: {clean}");
+        }
+        for gone in ["Most Popular", "Gear", "Markets Slide", "Sam Okafor"] {
+            assert!(!clean.contains(gone), "{gone}: {clean}");
+        }
+        // Once on the page, the marker starts the related stories at the end of the article
+        // when the story does not resume within `BOX_LINES` lines.
+        let clean = crate::clean_text(&page_with_boxes(1), &rules);
+        assert!(clean.contains("Paragraph 6 "), "{clean}");
+        assert!(!clean.contains("Paragraph 7 "), "{clean}");
     }
 }
