@@ -26,7 +26,7 @@ use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
 use crate::document::Verdict;
-use crate::judge::{LineFeatures, Page, BOX_LINES, HIGH_BITS};
+use crate::judge::{ends_sentence, LineFeatures, Page, BOX_LINES, HIGH_BITS};
 
 use super::Detector;
 
@@ -94,14 +94,14 @@ impl ContentRegion {
     /// surrounding white space and `features` are the line's (`LineFeatures::of`), which
     /// already hold its word, character and CJK counts and its truncation.
     fn score(&self, text: &str, features: &LineFeatures) -> (f64, &'static str) {
-        let (chars, cjk) = (features.chars, features.cjk);
+        let (chars, unspaced) = (features.chars, features.unspaced);
         // The features' count saturates at `u16::MAX`; only a longer line is counted again.
         let words = match features.words {
             u16::MAX => crate::judge::word_count(text),
             words => usize::from(words),
         };
         let spaced_words = words;
-        let words = words.max(cjk / 2);
+        let words = words.max(usize::from(features.unspaced_words));
         let truncated = features.truncated;
         let sentence_end = !truncated && ends_sentence(text);
         let points = (chars as f64 / self.config.chars_per_point).min(self.config.max_line_points);
@@ -114,7 +114,7 @@ impl ContentRegion {
             }
             // An ASCII line has no more words for the share than between white space.
             let most_words = features.ascii.then_some(spaced_words);
-            if cjk * 2 >= chars
+            if unspaced * 2 >= chars
                 || function_words_reach(text, self.config.min_function_word_share, most_words)
             {
                 return (points / 2.0, "prose without a sentence end");
@@ -1336,24 +1336,6 @@ fn date_marks() -> &'static AhoCorasick {
     })
 }
 
-#[inline]
-fn ends_sentence(text: &str) -> bool {
-    match text.as_bytes().last() {
-        // An ASCII last character other than a closing quote or bracket decides alone.
-        Some(&b) if b.is_ascii() && !crate::judge::is_ascii_closer(b) => {
-            matches!(b, b'.' | b'!' | b'?')
-        }
-        _ => ends_sentence_within(text),
-    }
-}
-
-/// `ends_sentence` of a line that ends in a closing quote or bracket, a character beyond
-/// ASCII, or nothing.
-fn ends_sentence_within(text: &str) -> bool {
-    let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '」', '』']);
-    core.ends_with(['.', '!', '?', '。', '！', '？'])
-}
-
 /// Whether at least `min_share` of the words of `text` are common function words of the
 /// languages newsclean ships rules for (a share high in prose of any of them, low in menus,
 /// name lists and link rows). `most_words`, when given, is
@@ -2129,6 +2111,25 @@ mod tests {
                     assert_eq!(function_words_reach(text, min, most), reaches, "{text:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn lines_of_scripts_without_spaces_are_scored_by_the_words_they_make() {
+        let detector = ContentRegion::new(Config::default());
+        let score = |text: &str| detector.score(text, &LineFeatures::of(text));
+        // A paragraph of Thai (no sentence mark: Thai ends a sentence with a space) and one
+        // of Burmese (ending in its full stop) read as prose.
+        let thai = "ภูชนะ (นามแฝง) เป็นคนใกล้ชิดของนายสุรชัย ด่านวัฒนานุสรณ์ หรือ สุรชัย แซ่ด่าน \
+                    นักเคลื่อนไหวทางการเมืองที่ลี้ภัยออกจากประเทศไทยและได้หายตัวไปจากที่พัก";
+        assert_eq!(score(thai).1, "prose without a sentence end");
+        let burmese = "ဒီစာမျက်နှာကို ဖတ်ရှုသူများအတွက် သတင်းအချက်အလက်များကို \
+                       နေ့စဉ် တင်ဆက်ပေးနေပါသည်။";
+        assert_eq!(score(burmese).1, "prose");
+        // Their menu items are short lines, however many characters their marks add.
+        for item in ["สิทธิมนุษยชน", "วัฒนธรรม บันเทิง", "မြန်မာ့ရေးရာ", "ကုန်သွယ်စီးပွား"]
+        {
+            assert_eq!(score(item).1, "short line", "{item}");
         }
     }
 }

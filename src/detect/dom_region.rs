@@ -131,15 +131,16 @@ impl DomRegion {
     fn text_score(&self, page: &Page<'_>, i: usize) -> f64 {
         let features = &page.features[i];
         let text = page.trimmed(i);
-        let (chars, cjk) = (features.chars, features.cjk);
-        // Chinese and Japanese do not space their words: two characters count as one.
-        let words = usize::from(features.words).max(cjk / 2);
+        let chars = features.chars;
+        // Chinese, Japanese, Thai and Burmese do not space their words: their characters
+        // count for the words they make.
+        let words = usize::from(features.words.max(features.unspaced_words));
         let points = (chars as f64 / self.config.chars_per_point).min(self.config.max_line_points);
         if features.truncated {
             return -self.config.short_line_penalty;
         }
         if words >= self.config.min_prose_words {
-            if features.sentence || ends_clause(text) || ends_cjk_sentence(text) {
+            if features.sentence || ends_clause(text) {
                 return points;
             }
             return points / 2.0;
@@ -360,11 +361,6 @@ fn sum_up(facts: &HtmlFacts, sums: &mut [f64]) {
 
 fn roots(facts: &HtmlFacts) -> impl Iterator<Item = usize> + '_ {
     (0..facts.elements.len()).filter(|&e| facts.elements[e].parent == NONE)
-}
-
-fn ends_cjk_sentence(text: &str) -> bool {
-    text.trim_end_matches(['」', '』', ')', '）'])
-        .ends_with(['。', '！', '？'])
 }
 
 /// A long line that ends in a clause mark (":" or ";") reads as prose too.

@@ -16,7 +16,7 @@ mod teaser_list;
 mod text;
 mod title_echo;
 
-pub(crate) use text::{char_counts, has_cjk_lead_byte_word};
+pub(crate) use text::{char_counts, has_unspaced_lead_byte_word, CharCounts};
 
 use crate::document::{Document, Verdict};
 use crate::judge::Page;

@@ -17,7 +17,7 @@ use page::short_line_hash;
 #[cfg(test)]
 pub(crate) use page::with_page_of;
 pub(crate) use page::{
-    ascii_lowercase_word, byte_range_bits, ends_like_sentence, is_ascii_closer, line_hash,
+    ascii_lowercase_word, byte_range_bits, ends_like_sentence, ends_sentence, line_hash,
     space_bytes, trimmed_bounds, word_starts, HIGH_BITS,
 };
 pub use page::{is_sentence_like, label_words, word_count, LineFeatures, LineMemo, Page};

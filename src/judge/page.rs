@@ -10,6 +10,7 @@
 use std::cell::Cell;
 
 use crate::dedup::minhash::mix64;
+use crate::detect::CharCounts;
 use crate::document::{Block, Document};
 use crate::normalize::is_ascii_space;
 
@@ -98,11 +99,14 @@ pub struct LineFeatures {
     /// and ends, in bytes.
     pub start: usize,
     pub end: usize,
-    /// Characters of the trimmed text, and of those the CJK ones (see `detect::text`).
+    /// Characters of the trimmed text, and of those the ones of scripts written without
+    /// spaces between words (see `detect::CharCounts`).
     pub chars: usize,
-    pub cjk: usize,
+    pub unspaced: usize,
     /// Words separated by white space (saturating at `u16::MAX`).
     pub words: u16,
+    /// The words the unspaced characters make, about (saturating at `u16::MAX`).
+    pub unspaced_words: u16,
     /// Reads as prose (see `is_sentence_like`).
     pub sentence: bool,
     /// Ends in "..." or "…": a teaser cut short.
@@ -143,13 +147,20 @@ impl LineFeatures {
             scan::<false>(trimmed.as_bytes())
         };
         let ascii = scan.ascii;
-        let (chars, cjk) = if ascii {
-            (trimmed.len(), 0)
-        } else if scan.cjk_lead {
+        let counts = if ascii {
+            CharCounts {
+                chars: trimmed.len(),
+                ..CharCounts::default()
+            }
+        } else if scan.unspaced_lead {
             crate::detect::char_counts(trimmed)
         } else {
-            (trimmed.len() - scan.continuation, 0)
+            CharCounts {
+                chars: trimmed.len() - scan.continuation,
+                ..CharCounts::default()
+            }
         };
+        let chars = counts.chars;
         let words = scan.words;
         let truncated = is_truncated(trimmed);
         // A trimmed line that starts with an ASCII character has visible text; only one
@@ -166,9 +177,10 @@ impl LineFeatures {
             start,
             end,
             chars,
-            cjk,
+            unspaced: counts.unspaced,
             words: words.min(u16::MAX as usize) as u16,
-            sentence: !truncated && words >= 4 && ends_sentence(trimmed),
+            unspaced_words: counts.unspaced_words.min(u16::MAX as usize) as u16,
+            sentence: !truncated && words.max(counts.unspaced_words) >= 4 && ends_sentence(trimmed),
             truncated,
             label_words: if ascii {
                 ascii_label_words_of(trimmed, &scan)
@@ -254,8 +266,9 @@ struct Scan {
     ascii: bool,
     /// UTF-8 continuation bytes: the line has this many fewer characters than bytes.
     continuation: usize,
-    /// A byte from 0xE3 to 0xED, the lead bytes of the CJK ranges, occurs.
-    cjk_lead: bool,
+    /// A lead byte of the scripts written without spaces between words occurs (see
+    /// `detect::char_counts`).
+    unspaced_lead: bool,
     /// When asked for (`LABEL`): some word starts with a byte other than an ASCII capital
     /// or `&`, or some byte is an ASCII digit; such an ASCII line is no label.
     not_label: bool,
@@ -272,7 +285,7 @@ fn scan<const LABEL: bool>(bytes: &[u8]) -> Scan {
         visible_before: 0,
         high: 0,
         continuation: 0,
-        cjk_lead: false,
+        unspaced_lead: false,
         not_label: 0,
     };
     let mut whole = bytes;
@@ -305,7 +318,7 @@ fn scan<const LABEL: bool>(bytes: &[u8]) -> Scan {
         words: state.words,
         ascii: state.high & HIGH_BITS == 0,
         continuation: state.continuation,
-        cjk_lead: state.cjk_lead,
+        unspaced_lead: state.unspaced_lead,
         not_label: state.not_label != 0,
     }
 }
@@ -348,7 +361,7 @@ struct ScanState {
     visible_before: u64,
     high: u64,
     continuation: usize,
-    cjk_lead: bool,
+    unspaced_lead: bool,
     not_label: u64,
 }
 
@@ -366,7 +379,7 @@ impl ScanState {
             self.high |= word;
             // A continuation byte is 0b10xx_xxxx: its high bit set and the next one clear.
             self.continuation += high_bits_set(word & !(word << 1) & HIGH_BITS);
-            self.cjk_lead |= crate::detect::has_cjk_lead_byte_word(word);
+            self.unspaced_lead |= crate::detect::has_unspaced_lead_byte_word(word);
         }
         if LABEL {
             let capital = byte_range_bits(word, b'A', b'Z') | byte_range_bits(word, b'&', b'&');
@@ -782,17 +795,31 @@ static SPACE: [bool; 256] = {
     table
 };
 
-fn ends_sentence(text: &str) -> bool {
+/// Whether a line ends in sentence punctuation (`SENTENCE_ENDS`), possibly inside closing
+/// quotes or brackets (`CLOSERS`).
+pub(crate) fn ends_sentence(text: &str) -> bool {
     match text.as_bytes().last() {
         // A line that ends in an ASCII character other than a closing quote or bracket (most
         // lines) has nothing to trim: its last byte decides.
         Some(&b) if b.is_ascii() && !is_ascii_closer(b) => matches!(b, b'.' | b'!' | b'?'),
-        _ => {
-            let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
-            core.ends_with(['.', '!', '?'])
-        }
+        _ => text.trim_end_matches(CLOSERS).ends_with(SENTENCE_ENDS),
     }
 }
+
+/// The marks that end a sentence: ".", "!" and "?"; the ideographic full stop and the
+/// full-width marks of Chinese and Japanese; the danda and double danda of the scripts of
+/// India; the full stops of Myanmar, Khmer, Armenian and Ethiopic; the Arabic full stop and
+/// question mark.
+pub(crate) const SENTENCE_ENDS: [char; 14] = [
+    '.', '!', '?', '\u{3002}', '\u{FF01}', '\u{FF1F}', '\u{0964}', '\u{0965}', '\u{104B}',
+    '\u{17D4}', '\u{0589}', '\u{1362}', '\u{06D4}', '\u{061F}',
+];
+
+/// Closing quotes and brackets a sentence end may sit inside.
+pub(crate) const CLOSERS: [char; 11] = [
+    '"', '\'', '\u{201D}', '\u{2019}', ')', ']', '\u{BB}', '\u{300D}', '\u{300F}', '\u{FF09}',
+    '\u{300B}',
+];
 
 /// The ASCII closing quotes and brackets that the sentence tests look behind.
 pub(crate) fn is_ascii_closer(b: u8) -> bool {
@@ -1112,12 +1139,13 @@ mod tests {
     #[test]
     fn sentence_ends_are_found_as_by_trimming_closers() {
         let trimming = |text: &str| {
-            text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»'])
-                .ends_with(['.', '!', '?'])
+            text.trim_end_matches(|c| CLOSERS.contains(&c))
+                .ends_with(|c| SENTENCE_ENDS.contains(&c))
         };
         let ends = [
             "", ".", "!", "?", "\"", "'", ")", "]", "”", "’", "»", ":", "…", "é", " ", ".\"", ".”",
-            "!)", "?»", ".)]", "x\"", "。", ".'\"", "\".",
+            "!)", "?»", ".)]", "x\"", "。", "。」", "？）", "।", "။", "۔", "؟", "،", "、", ".'\"",
+            "\".",
         ];
         let mut texts: Vec<String> = ends
             .iter()
