@@ -826,16 +826,11 @@ pub(crate) fn is_ascii_closer(b: u8) -> bool {
     matches!(b, b'"' | b'\'' | b')' | b']')
 }
 
-/// A line that reads as prose: at least four words and a sentence end (`.`, `!`, `?`,
-/// possibly inside closing quotes or brackets), but not a truncated teaser ending in `...`.
+/// A line that reads as prose: at least four words (or characters of a script that does
+/// not space its words that make as many) and a sentence end (`SENTENCE_ENDS`, possibly
+/// inside closing quotes or brackets), but not a truncated teaser ending in `...`.
 pub fn is_sentence_like(text: &str) -> bool {
-    let text = text.trim();
-    trimmed_sentence_like(text, word_count(text))
-}
-
-/// `is_sentence_like` of a line given without surrounding white space, with its word count.
-pub(crate) fn trimmed_sentence_like(text: &str, words: usize) -> bool {
-    words >= 4 && ends_like_sentence(text)
+    LineFeatures::of(text).sentence
 }
 
 /// The end of `is_sentence_like` for a line given without surrounding white space: sentence
@@ -1233,7 +1228,7 @@ mod tests {
     }
 
     #[test]
-    fn sentence_like_is_the_feature() {
+    fn sentence_like_is_words_and_an_end() {
         for text in [
             "The vote was 7-2.",
             "  He said: \"We will win.\"  ",
@@ -1241,14 +1236,27 @@ mod tests {
             "A group of people gathered near the…",
             "Hi, what?",
             "One two three four!",
+            "東京で会議が開かれた。",
+            "東京で会議。",
+            "「東京で会議が開かれた。」",
+            "सरकार ने आज नई योजना की घोषणा की।",
             "",
         ] {
+            let trimmed = text.trim();
+            let words = word_count(trimmed).max(crate::detect::char_counts(trimmed).unspaced_words);
+            let truncated = trimmed.ends_with("...") || trimmed.ends_with('…');
+            let ends = trimmed
+                .trim_end_matches(|c| CLOSERS.contains(&c))
+                .ends_with(|c| SENTENCE_ENDS.contains(&c));
             assert_eq!(
                 is_sentence_like(text),
-                LineFeatures::of(text).sentence,
+                words >= 4 && !truncated && ends,
                 "{text:?}"
             );
         }
+        assert!(is_sentence_like("東京で会議が開かれた。"));
+        assert!(is_sentence_like("सरकार ने आज नई योजना की घोषणा की।"));
+        assert!(!is_sentence_like("東京で会議。"));
     }
 
     #[test]
