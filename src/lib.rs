@@ -26,6 +26,7 @@ use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
+use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -78,13 +79,14 @@ pub fn clean_document(mut document: Document, rules: &RuleSet, diff: Option<Diff
                     format!("{} (clean)", document.source),
                 ),
             };
-            let mut rows = emptied(ROWS.take());
-            push_rows(&mut rows, &document.raw, &blocks, &verdicts, &kept.clean);
-            let diff = report::diff::unified(&rows, &old, &new, style);
-            if rows.capacity() <= KEPT_ROWS {
-                ROWS.set(emptied(rows));
-            }
-            diff
+            let lines = Judged {
+                raw: &document.raw,
+                blocks: &blocks,
+                verdicts: &verdicts,
+                clean: &kept.clean,
+                changed: &kept.changed,
+            };
+            report::diff::unified_of(&lines, &old, &new, style)
         }
         None => String::new(),
     };
@@ -108,6 +110,9 @@ struct Kept {
     lines: usize,
     /// How many kept lines each normalisation rule changed.
     normalized: BTreeMap<String, usize>,
+    /// The kept lines normalisation changed: each one's block and its line in `clean`, in
+    /// order (what the diff shows as their new text).
+    changed: Vec<(usize, Range<usize>)>,
 }
 
 /// The kept lines in order, normalised. Unchanged kept lines are the raw text itself, so a
@@ -116,9 +121,10 @@ fn kept_text(raw: &str, blocks: &[Block<'_>], verdicts: &[Verdict]) -> Kept {
     let mut clean = String::with_capacity(raw.len());
     let mut lines = 0;
     let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    let mut changed = Vec::new();
     // The raw bytes of the unchanged kept lines not yet copied.
     let mut run = 0..0;
-    for (block, verdict) in blocks.iter().zip(verdicts) {
+    for (i, (block, verdict)) in blocks.iter().zip(verdicts).enumerate() {
         if !verdict.is_keep() {
             continue;
         }
@@ -139,10 +145,12 @@ fn kept_text(raw: &str, blocks: &[Block<'_>], verdicts: &[Verdict]) -> Kept {
         }
         clean.push_str(&raw[run]);
         run = block.span.end..block.span.end;
+        let start = clean.len();
         clean.push_str(&block.text);
         if block.has_newline {
             clean.push('\n');
         }
+        changed.push((i, start..clean.len()));
     }
     clean.push_str(&raw[run]);
     Kept {
@@ -152,6 +160,7 @@ fn kept_text(raw: &str, blocks: &[Block<'_>], verdicts: &[Verdict]) -> Kept {
             .into_iter()
             .map(|(rule, count)| (rule.to_string(), count))
             .collect(),
+        changed,
     }
 }
 
@@ -196,39 +205,32 @@ fn ascii_needs_quotes(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | b' ' | b'"' | b'\\')
 }
 
-thread_local! {
-    /// The room of the last diff's rows on this thread, empty: a document's rows are as many
-    /// as its lines, and each document taking fresh memory for them was fresh pages.
-    static ROWS: std::cell::Cell<Vec<report::diff::Row<'static>>> =
-        const { std::cell::Cell::new(Vec::new()) };
-}
-
-/// Rows (or removed spans) kept for the next document at most: a huge page's room is given
-/// back.
+/// Removed spans kept for the next document at most: a huge page's room is given back.
 const KEPT_ROWS: usize = 1 << 16;
 
-/// `rows` emptied, its room kept for rows that borrow other texts (collecting an emptied
-/// vector's iterator into one of the same layout reuses its allocation; `filter` could
-/// not change the rows' lifetime).
-#[allow(clippy::unnecessary_filter_map)]
-fn emptied<'b>(mut rows: Vec<report::diff::Row<'_>>) -> Vec<report::diff::Row<'b>> {
-    rows.clear();
-    rows.into_iter().filter_map(|_| None).collect()
-}
-
-/// What became of each input line, for the diff, pushed onto `rows`. `clean` is the
-/// document's clean text (`kept_text`): a kept line's new text is the next line of it.
-fn push_rows<'a>(
-    rows: &mut Vec<report::diff::Row<'a>>,
+/// What became of each input line of a document, for the diff, read from its blocks and
+/// verdicts in place.
+struct Judged<'a> {
     raw: &'a str,
     blocks: &'a [Block<'a>],
     verdicts: &'a [Verdict],
+    /// The document's clean text (`kept_text`).
     clean: &'a str,
-) {
-    let mut at = 0;
-    rows.extend(blocks.iter().zip(verdicts).map(|(block, verdict)| {
-        let old = &raw[block.span.clone()];
-        match verdict {
+    /// The kept lines normalisation changed (`Kept::changed`).
+    changed: &'a [(usize, Range<usize>)],
+}
+
+impl<'a> report::diff::Rows<'a> for Judged<'a> {
+    #[inline]
+    fn count(&self) -> usize {
+        self.blocks.len().min(self.verdicts.len())
+    }
+
+    #[inline(always)]
+    fn row(&self, i: usize) -> report::diff::Row<'a> {
+        let block = &self.blocks[i];
+        let old = self.raw.get(block.span.clone()).unwrap_or_default();
+        match &self.verdicts[i] {
             Verdict::Drop { rule, why } => report::diff::Row {
                 old,
                 new: None,
@@ -237,20 +239,20 @@ fn push_rows<'a>(
                 why: Some(&**why),
             },
             // The raw line itself, so the diff sees it is unchanged without comparing.
-            Verdict::Keep if block.changes.is_empty() => {
-                at += old.len();
-                report::diff::Row {
-                    old,
-                    new: Some(old),
-                    removed_by: None,
-                    changes: Changes::default(),
-                    why: None,
-                }
-            }
+            Verdict::Keep if block.changes.is_empty() => report::diff::Row {
+                old,
+                new: Some(old),
+                removed_by: None,
+                changes: Changes::default(),
+                why: None,
+            },
             Verdict::Keep => {
-                let len = block.text.len() + usize::from(block.has_newline);
-                let new = clean.get(at..at + len).unwrap_or_default();
-                at += len;
+                let new = self
+                    .changed
+                    .binary_search_by_key(&i, |(block, _)| *block)
+                    .ok()
+                    .and_then(|n| self.clean.get(self.changed[n].1.clone()))
+                    .unwrap_or_default();
                 report::diff::Row {
                     old,
                     new: Some(new),
@@ -260,7 +262,32 @@ fn push_rows<'a>(
                 }
             }
         }
-    }));
+    }
+
+    #[inline]
+    fn removed_len(&self, i: usize, rule: &str) -> Option<usize> {
+        match self.verdicts.get(i)? {
+            Verdict::Drop { rule: by, .. } if std::ptr::eq(&**by, rule) => {
+                Some(self.blocks.get(i)?.span.len())
+            }
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn removed_lines(&self, i: usize, end: usize, mut each: impl FnMut(&'a str)) -> usize {
+        let blocks = self.blocks.get(i..end).unwrap_or_default();
+        let verdicts = self.verdicts.get(i..end).unwrap_or_default();
+        let mut n = 0;
+        for (block, verdict) in blocks.iter().zip(verdicts) {
+            if verdict.is_keep() {
+                break;
+            }
+            each(self.raw.get(block.span.clone()).unwrap_or_default());
+            n += 1;
+        }
+        n
+    }
 }
 
 /// The removed lines as spans of one rule and one reason. A blank line charged to the
@@ -969,19 +996,68 @@ mod tests {
     }
 
     #[test]
-    fn emptied_rows_keep_their_room() {
-        let text = String::from("line\n");
-        let mut rows = Vec::with_capacity(100);
-        rows.push(report::diff::Row {
-            old: &text,
-            new: None,
-            removed_by: None,
-            changes: Changes::default(),
-            why: None,
-        });
-        let emptied: Vec<report::diff::Row<'static>> = emptied(rows);
-        assert!(emptied.is_empty());
-        assert!(emptied.capacity() >= 100);
+    fn a_documents_diff_read_in_place_is_the_diff_of_its_rows() {
+        let raw =
+            "Menu\nHome\nA story line that goes on  \nkept\r\nSubscribe now\nend \u{0065}\u{0301}";
+        let document = Document {
+            raw: raw.to_string(),
+            ..Document::default()
+        };
+        let blocks = segment::lines(&document.raw);
+        let mut verdicts = vec![Verdict::Keep; blocks.len()];
+        let rule: Arc<str> = Arc::from("test.drop");
+        for i in [0, 1, 4] {
+            verdicts[i] = Verdict::drop(&rule, "a test");
+        }
+        let kept = kept_text(&document.raw, &blocks, &verdicts);
+        assert!(!kept.changed.is_empty());
+        // Each line's row as the diff has it: the raw line, and the next line of the clean
+        // text for a kept one.
+        let mut at = 0;
+        let rows: Vec<report::diff::Row<'_>> = blocks
+            .iter()
+            .zip(&verdicts)
+            .map(|(block, verdict)| {
+                let old = &document.raw[block.span.clone()];
+                let (new, removed_by, why) = match verdict {
+                    Verdict::Drop { rule, why } => (None, Some(&**rule), Some(&**why)),
+                    Verdict::Keep => {
+                        let len = kept.clean[at..]
+                            .find('\n')
+                            .map_or(kept.clean.len() - at, |n| n + 1);
+                        at += len;
+                        (Some(&kept.clean[at - len..at]), None, None)
+                    }
+                };
+                report::diff::Row {
+                    old,
+                    new,
+                    removed_by,
+                    changes: if verdict.is_keep() {
+                        block.changes
+                    } else {
+                        Changes::default()
+                    },
+                    why,
+                }
+            })
+            .collect();
+        let lines = Judged {
+            raw: &document.raw,
+            blocks: &blocks,
+            verdicts: &verdicts,
+            clean: &kept.clean,
+            changed: &kept.changed,
+        };
+        for style in [
+            DiffStyle::Patch,
+            DiffStyle::Terminal { color: false },
+            DiffStyle::Terminal { color: true },
+        ] {
+            let diff = report::diff::unified_of(&lines, "a", "b", style);
+            assert!(diff.contains("+A story line that goes on"), "{diff}");
+            assert_eq!(diff, report::diff::unified(&rows, "a", "b", style));
+        }
     }
 
     #[test]

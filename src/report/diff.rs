@@ -42,6 +42,64 @@ impl<'a> Row<'a> {
     }
 }
 
+/// The lines a diff is made of, each read as a `Row` when the diff comes to it. A slice of
+/// rows is one; a document just cleaned is another (its lines, verdicts and clean text read in
+/// place), so a page dump's diff does not first copy every line's row into a vector.
+pub trait Rows<'a> {
+    /// How many input lines there are.
+    fn count(&self) -> usize;
+
+    /// Line `i`, which must be one of them (`i < count()`).
+    fn row(&self, i: usize) -> Row<'a>;
+
+    /// Line `i`, when there is one.
+    #[inline(always)]
+    fn get(&self, i: usize) -> Option<Row<'a>> {
+        (i < self.count()).then(|| self.row(i))
+    }
+
+    /// The length of line `i` when `rule` itself (the very string, which the lines of one
+    /// removed span share) removed it; else `None`. The rest of a removed span is most of
+    /// a page dump's lines, and this is all the diff's first pass reads of them.
+    #[inline]
+    fn removed_len(&self, i: usize, rule: &str) -> Option<usize> {
+        self.get(i)
+            .filter(|row| {
+                row.new.is_none()
+                    && row.changes.is_empty()
+                    && row.removed_by.is_some_and(|r| std::ptr::eq(r, rule))
+            })
+            .map(|row| row.old.len())
+    }
+
+    /// Gives `each` the removed lines from line `i` on, up to the first kept one or line
+    /// `end`, and returns how many there were: all that `removed.diff` writes of them.
+    #[inline]
+    fn removed_lines(&self, i: usize, end: usize, mut each: impl FnMut(&'a str)) -> usize {
+        let mut n = 0;
+        while let Some(row) = self
+            .get(i + n)
+            .filter(|row| i + n < end && row.new.is_none())
+        {
+            each(row.old);
+            n += 1;
+        }
+        n
+    }
+}
+
+impl<'a> Rows<'a> for [Row<'a>] {
+    #[inline]
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    #[inline]
+    fn row(&self, i: usize) -> Row<'a> {
+        self[i].clone()
+    }
+}
+
 /// How to render a diff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
@@ -66,6 +124,16 @@ struct Hunk {
 /// Renders the diff of `rows` with `old_name` / `new_name` in the file header. Returns an
 /// empty string when nothing changed.
 pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -> String {
+    unified_of(rows, old_name, new_name, style)
+}
+
+/// `unified` for any `Rows`.
+pub fn unified_of<'a, R: Rows<'a> + ?Sized>(
+    rows: &R,
+    old_name: &str,
+    new_name: &str,
+    style: Style,
+) -> String {
     let mut rules: Vec<&str> = Vec::new();
     let (hunks, changed_len) = hunks(rows, &mut rules);
     if hunks.is_empty() {
@@ -126,7 +194,7 @@ pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -
             out.push_str(rule);
         }
         out.push('\n');
-        hunk_lines(&mut out, &rows[hunk.start..hunk.end], style);
+        hunk_lines(&mut out, rows, hunk.start..hunk.end, style);
     }
     out
 }
@@ -135,12 +203,12 @@ pub fn unified(rows: &[Row<'_>], old_name: &str, new_name: &str, style: Style) -
 /// changed lines on both sides, found in one pass over the rows: a changed row within
 /// `2 * CONTEXT + 1` rows of the one before joins its hunk, and a hunk reaches `CONTEXT`
 /// rows past its first and last changed rows.
-fn hunks<'a>(rows: &[Row<'a>], rules: &mut Vec<&'a str>) -> (Vec<Hunk>, usize) {
+fn hunks<'a, R: Rows<'a> + ?Sized>(rows: &R, rules: &mut Vec<&'a str>) -> (Vec<Hunk>, usize) {
     // Ends a hunk `CONTEXT` rows after its last changed row, `last`, whose clean lines
     // up to and with it were `new_through_last`; the rows after it are unchanged, one
     // clean line each.
     let close = |(mut hunk, last, new_through_last): (Hunk, usize, usize)| {
-        hunk.end = (last + CONTEXT + 1).min(rows.len());
+        hunk.end = (last + CONTEXT + 1).min(rows.count());
         hunk.new_len = new_through_last + (hunk.end - last - 1) - hunk.new_before;
         hunk
     };
@@ -191,12 +259,8 @@ fn hunks<'a>(rows: &[Row<'a>], rules: &mut Vec<&'a str>) -> (Vec<Hunk>, usize) {
             // span, most of the rows of a page dump) add only their length: they join the
             // hunk, have its rule and no clean line.
             if let (None, Some(rule)) = (row.new, row.removed_by) {
-                while let Some(next) = rows.get(i + 1).filter(|next| {
-                    next.new.is_none()
-                        && next.changes.is_empty()
-                        && next.removed_by.is_some_and(|r| std::ptr::eq(r, rule))
-                }) {
-                    changed_len += next.old.len() + 2;
+                while let Some(len) = rows.removed_len(i + 1, rule) {
+                    changed_len += len + 2;
                     i += 1;
                 }
             }
@@ -219,12 +283,19 @@ fn add_rule<'a>(rules: &mut Vec<&'a str>, start: usize, rule: &'a str) {
     }
 }
 
-/// A hunk's lines: each unchanged row as context, and each run of changed rows as their old
-/// lines and then their new ones.
-fn hunk_lines(out: &mut String, hunk: &[Row<'_>], style: Style) {
+/// A hunk's lines, rows `hunk` of `rows`: each unchanged row as context, and each run of
+/// changed rows as their old lines and then their new ones.
+fn hunk_lines<'a, R: Rows<'a> + ?Sized>(
+    out: &mut String,
+    rows: &R,
+    hunk: Range<usize>,
+    style: Style,
+) {
     let color = matches!(style, Style::Terminal { color: true });
-    let mut i = 0;
-    while let Some(row) = hunk.get(i) {
+    // Row `i` of the hunk, when it has one.
+    let at = |i: usize| if i < hunk.end { rows.get(i) } else { None };
+    let mut i = hunk.start;
+    while let Some(row) = at(i) {
         if row.is_equal() {
             push_line(out, ' ', row.old, None, false, "");
             i += 1;
@@ -233,7 +304,16 @@ fn hunk_lines(out: &mut String, hunk: &[Row<'_>], style: Style) {
         let run_start = i;
         let mut any_new = false;
         let mut previous_label: Option<(Option<&str>, Changes, Option<&str>)> = None;
-        while let Some(row) = hunk.get(i).filter(|row| !row.is_equal()) {
+        loop {
+            // Removed lines, as `removed.diff` has them: the lines, and nothing beside them.
+            if style == Style::Patch {
+                i += rows.removed_lines(i, hunk.end, |old| {
+                    push_line(out, '-', old, None, false, "");
+                });
+            }
+            let Some(row) = at(i).filter(|row| !row.is_equal()) else {
+                break;
+            };
             any_new |= row.new.is_some();
             i += 1;
             let Style::Terminal { .. } = style else {
@@ -251,7 +331,7 @@ fn hunk_lines(out: &mut String, hunk: &[Row<'_>], style: Style) {
             push_line(out, '-', row.old, Some(&label), color, "31");
         }
         if any_new {
-            for new in hunk[run_start..i].iter().filter_map(|row| row.new) {
+            for new in (run_start..i).filter_map(|i| at(i)?.new) {
                 push_line(out, '+', new, None, color, "32");
             }
         }
