@@ -79,13 +79,7 @@ pub fn clean_document(mut document: Document, rules: &RuleSet, diff: Option<Diff
                     format!("{} (clean)", document.source),
                 ),
             };
-            let lines = Judged {
-                raw: &document.raw,
-                blocks: &blocks,
-                verdicts: &verdicts,
-                clean: &kept.clean,
-                changed: &kept.changed,
-            };
+            let lines = Judged::of(&document.raw, &blocks, &verdicts, &kept);
             report::diff::unified_of(&lines, &old, &new, style)
         }
         None => String::new(),
@@ -218,6 +212,18 @@ struct Judged<'a> {
     clean: &'a str,
     /// The kept lines normalisation changed (`Kept::changed`).
     changed: &'a [(usize, Range<usize>)],
+}
+
+impl<'a> Judged<'a> {
+    fn of(raw: &'a str, blocks: &'a [Block<'a>], verdicts: &'a [Verdict], kept: &'a Kept) -> Self {
+        Judged {
+            raw,
+            blocks,
+            verdicts,
+            clean: &kept.clean,
+            changed: &kept.changed,
+        }
+    }
 }
 
 impl<'a> report::diff::Rows<'a> for Judged<'a> {
@@ -1042,13 +1048,7 @@ mod tests {
                 }
             })
             .collect();
-        let lines = Judged {
-            raw: &document.raw,
-            blocks: &blocks,
-            verdicts: &verdicts,
-            clean: &kept.clean,
-            changed: &kept.changed,
-        };
+        let lines = Judged::of(&document.raw, &blocks, &verdicts, &kept);
         for style in [
             DiffStyle::Patch,
             DiffStyle::Terminal { color: false },
