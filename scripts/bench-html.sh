@@ -16,6 +16,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 pages=${PAGES:-$root/../shared/data/article-extraction-benchmark/html}
 runs=${RUNS:-3}
 work=$root/target/bench-html
@@ -28,12 +30,7 @@ if [[ ! -d $pages ]]; then
 fi
 
 mkdir -p "$work"
-if [[ ! -x $venv/bin/python ]] || ! "$venv/bin/python" -c 'import trafilatura' 2>/dev/null; then
-    echo "== installing trafilatura into $venv"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --upgrade pip
-    "$venv/bin/pip" install --quiet "trafilatura==${TRAFILATURA_VERSION:-2.0.0}"
-fi
+ensure_trafilatura "$venv"
 
 echo "== building release binary"
 (cd "$root" && cargo build --release --quiet)

@@ -20,6 +20,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 data=$root/../shared/data/article-extraction-benchmark
 pages=${PAGES:-$data/html}
 gold=${GOLD:-$data/ground-truth.json}
@@ -77,19 +79,8 @@ if [[ ! -f $dumps/.complete || $(cat "$dumps/.complete") != "$pages" ]]; then
     printf '%s' "$pages" >"$dumps/.complete"
 fi
 
-# F1 (with its ±) of one `newsclean eval` run, then its precision and recall when `full`.
-scores() {
-    local full=$1
-    shift
-    "$bin" eval --gold "$gold" "$@" | awk -v full="$full" '
-        $1 == "precision" { p = $2 }
-        $1 == "recall" { r = $2 }
-        $1 == "F1" { f = $2 " ± " $3 }
-        END { printf "%-16s", f; if (full) printf "  P %s  R %s", p, r }'
-}
-
 printf '%-11s  %-16s  %-16s\n' renderer "dump as it is" "newsclean clean"
 for name in html-text inscriptis bs4; do
     folder=$dumps/$name
-    printf '%-11s  %s  %s\n' "$name" "$(scores 0 --pred "$folder")" "$(scores 1 "$folder")"
+    printf '%-11s  %s  %s\n' "$name" "$(eval_scores "$bin" "$gold" 0 --pred "$folder")" "$(eval_scores "$bin" "$gold" 1 "$folder")"
 done

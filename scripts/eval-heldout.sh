@@ -21,18 +21,15 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 work=$root/target/eval-heldout
 venv=$work/venv
 bin=$root/target/release/newsclean
 package=newspaper4k==0.9.6
 
 mkdir -p "$work"
-if [[ ! -x $venv/bin/python ]] || ! "$venv/bin/python" -c 'import trafilatura' 2>/dev/null; then
-    echo "== installing trafilatura into $venv"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --upgrade pip
-    "$venv/bin/pip" install --quiet "trafilatura==${TRAFILATURA_VERSION:-2.0.0}"
-fi
+ensure_trafilatura "$venv"
 
 set_dir=$work/set
 if [[ ! -f $set_dir/.complete ]]; then
@@ -52,12 +49,13 @@ for text in sorted((source / "txt").glob("*.txt")):
     page = source / "html" / (text.stem + ".html")
     if page.exists():
         pages[text.stem] = (page, text)
+digests = {stem: hashlib.sha256(page.read_bytes()).hexdigest() for stem, (page, _) in pages.items()}
 by_digest = {}
-for stem, (page, _) in pages.items():
-    by_digest.setdefault(hashlib.sha256(page.read_bytes()).hexdigest(), []).append(stem)
+for stem, digest in digests.items():
+    by_digest.setdefault(digest, []).append(stem)
 gold = {}
 for stem, (page, text) in pages.items():
-    twins = by_digest[hashlib.sha256(page.read_bytes()).hexdigest()]
+    twins = by_digest[digests[stem]]
     if len(twins) > 1:
         print(f"left out {stem}: the same page as {', '.join(t for t in twins if t != stem)}")
         continue
@@ -91,15 +89,8 @@ for path in sorted(source.glob("*.html")):
     (target / (path.stem + ".txt")).write_text(text, encoding="utf-8")
 PY
 
-line() {
-    "$bin" eval --gold "$gold" "$@" | awk '
-        $1 == "precision" { p = $2 }
-        $1 == "recall" { r = $2 }
-        $1 == "F1" { f = $2 " ± " $3 }
-        END { printf "F1 %-14s  P %s  R %s\n", f, p, r }'
-}
 echo "== HTML pages"
-printf '%-12s %s\n' newsclean "$(line "$pages")"
-printf '%-12s %s\n' trafilatura "$(line --pred "$pred")"
+printf '%-12s F1 %s\n' newsclean "$(eval_scores "$bin" "$gold" 1 "$pages")"
+printf '%-12s F1 %s\n' trafilatura "$(eval_scores "$bin" "$gold" 1 --pred "$pred")"
 echo "== text dumps"
 PAGES=$pages GOLD=$gold DUMPS=$work/dumps "$root/scripts/eval-dumps.sh" | grep -v '^== building'

@@ -15,23 +15,12 @@ pub struct CharCounts {
     pub unspaced_words: usize,
 }
 
-/// A line's `CharCounts`. The scripts that do not space their words are characters whose
-/// UTF-8 starts with 0xE0 to 0xED; a line without such bytes (nearly every line) has none,
-/// and its characters are counted without decoding them. An ASCII line (the test is a word
-/// at a time) has as many characters as bytes.
+/// A line's `CharCounts`, found by decoding it. The scripts that do not space their words
+/// are characters whose UTF-8 starts with 0xE0 to 0xED (but 0xE2), so the line features
+/// ask for the counts only of a line whose scan met such a byte
+/// (`has_unspaced_lead_byte_word`), and count any other line's characters without decoding
+/// them; its counts would come out the same here.
 pub fn char_counts(text: &str) -> CharCounts {
-    if text.is_ascii() {
-        return CharCounts {
-            chars: text.len(),
-            ..CharCounts::default()
-        };
-    }
-    if !has_unspaced_lead_byte(text.as_bytes()) {
-        return CharCounts {
-            chars: text.chars().count(),
-            ..CharCounts::default()
-        };
-    }
     let mut chars = 0usize;
     let mut ideographs = 0usize;
     let mut letters = 0usize;
@@ -52,29 +41,10 @@ pub fn char_counts(text: &str) -> CharCounts {
     }
 }
 
-/// Whether any byte is from 0xE0 to 0xED (the UTF-8 lead bytes of U+0800 to U+DFFF, where
-/// every script of `script_of` is), tested eight bytes at a time: long prose lines with
-/// curly quotes (lead byte 0xE2) take this test on every round of judging.
-fn has_unspaced_lead_byte(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        if has_unspaced_lead_byte_word(u64::from_le_bytes(word)) {
-            return true;
-        }
-    }
-    chunks.remainder().iter().any(|&b| is_unspaced_lead_byte(b))
-}
-
-/// The UTF-8 lead bytes of `has_unspaced_lead_byte`, but 0xE2 (general punctuation, such
-/// as curly quotes and dashes, which holds no such script).
-fn is_unspaced_lead_byte(b: u8) -> bool {
-    (0xE0..=0xED).contains(&b) && b != 0xE2
-}
-
-/// Whether any of eight bytes is from 0xE0 to 0xED other than 0xE2. Adding to the low seven
-/// bits of a byte cannot carry into the next byte.
+/// Whether any of eight bytes is from 0xE0 to 0xED other than 0xE2: the UTF-8 lead bytes of
+/// U+0800 to U+DFFF, where every script of `script_of` is, but general punctuation (curly
+/// quotes and dashes, in many lines of prose), which holds no such script. Adding to the
+/// low seven bits of a byte cannot carry into the next byte.
 pub fn has_unspaced_lead_byte_word(word: u64) -> bool {
     const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -118,11 +88,11 @@ mod tests {
     #[test]
     fn unspaced_lead_bytes_are_found_eight_at_a_time_as_one_at_a_time() {
         for b in 0..=255u8 {
-            for at in 0..19 {
-                let mut bytes = vec![b'a'; 19];
+            for at in 0..8 {
+                let mut bytes = [b'a'; 8];
                 bytes[at] = b;
                 assert_eq!(
-                    has_unspaced_lead_byte(&bytes),
+                    has_unspaced_lead_byte_word(u64::from_le_bytes(bytes)),
                     (0xE0..=0xED).contains(&b) && b != 0xE2,
                     "{b:#x} at {at}"
                 );
