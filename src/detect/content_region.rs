@@ -1284,7 +1284,7 @@ fn has_time_of_day_bytes(bytes: &[u8]) -> bool {
 }
 
 /// A short line of `words` words (`word_count`) that is mostly a date or a time of day.
-fn looks_like_date(text: &str, words: usize) -> bool {
+pub(super) fn looks_like_date(text: &str, words: usize) -> bool {
     if words > 8 {
         return false;
     }
