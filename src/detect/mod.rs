@@ -16,6 +16,7 @@ mod teaser_list;
 mod text;
 mod title_echo;
 
+pub(crate) use content_region::breaks_inside_text;
 pub(crate) use text::{char_counts, has_unspaced_lead_byte_word, CharCounts};
 
 use crate::document::{Document, Verdict};

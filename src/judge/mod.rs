@@ -257,6 +257,20 @@ fn judge_once(
     verdicts
 }
 
+/// Offers the lines from the `drop-rest` marker at `marker` (matched as `m`) up to the line
+/// where the story resumes, `resume`, to the marker's rule: a box of links inside the story
+/// goes, the story below it stays.
+fn offer_box(own: &mut FirstDrops, page: &Page<'_>, marker: usize, resume: usize, m: &RuleMatch) {
+    let why: Arc<str> = format!(
+        "{}; a box inside the story, which resumes on line {}",
+        m.why, page.blocks[resume].line
+    )
+    .into();
+    for j in marker..resume {
+        own.offer(j, m.rule, &why);
+    }
+}
+
 fn rule_applies(rules: &RuleSet, index: usize, page: &Page<'_>, block: usize) -> bool {
     let def = &rules.rules[index].def;
     if !def.applies_to(page.doc.site.as_deref()) {
@@ -285,6 +299,16 @@ fn apply_rules(
     for (i, origin) in matches.matched_on(kept) {
         for m in matches.of(origin) {
             if !rule_applies(rules, m.rule, page, i) {
+                // A `drop-rest` marker above the part of the page its rule is kept to does
+                // not take the rest of the page from there, but the box under it is chrome
+                // all the same when the story resumes right below the box: a heading such
+                // as "Most Popular" set between a long story's first paragraphs.
+                let def = &rules.rules[m.rule].def;
+                if def.action == Action::DropRest && def.applies_to(page.doc.site.as_deref()) {
+                    if let Some(resume) = story_resumes_after(page, i) {
+                        offer_box(&mut own, page, i, resume, m);
+                    }
+                }
                 continue;
             }
             match rules.rules[m.rule].def.action {
@@ -307,16 +331,7 @@ fn apply_rules(
                     match resumes {
                         // A box of links inside the story: the marker and the box go, the
                         // story below them stays.
-                        Some(resume) => {
-                            let why: Arc<str> = format!(
-                                "{}; a box inside the story, which resumes on line {}",
-                                m.why, blocks[resume].line
-                            )
-                            .into();
-                            for j in i..resume {
-                                own.offer(j, m.rule, &why);
-                            }
-                        }
+                        Some(resume) => offer_box(&mut own, page, i, resume, m),
                         None => rest = Some((i, m.rule, Arc::clone(&m.why))),
                     }
                 }
@@ -419,14 +434,30 @@ fn story_resumes_after(page: &Page<'_>, marker: usize) -> Option<usize> {
 const RECURRING_BOX_LINES: usize = 4 * BOX_LINES;
 
 /// Where the story resumes within `lines` text lines after `marker`: the first of two story
-/// paragraphs in a row.
+/// paragraphs in a row, or the story's text right above them. A dump that breaks lines at
+/// inline markup cuts a paragraph into pieces that are no paragraphs by themselves, so the
+/// story goes back from the two paragraphs over every line that is a sentence, as long as a
+/// paragraph, or goes on into the line after it (`breaks_inside_text`), up to the box's
+/// last line (a title, a byline, a section's name: short, and none ends a sentence).
 fn story_resumes_within(page: &Page<'_>, marker: usize, lines: usize) -> Option<usize> {
     let is_paragraph = |i: usize| is_story_paragraph(&page.features[i]);
     let after = page.text_blocks.partition_point(|&i| i <= marker);
     let text = &page.text_blocks[after..page.text_blocks.len().min(after + lines + 1)];
-    text.windows(2)
-        .find(|pair| is_paragraph(pair[0]) && is_paragraph(pair[1]))
-        .map(|pair| pair[0])
+    let mut resume = text
+        .windows(2)
+        .position(|pair| is_paragraph(pair[0]) && is_paragraph(pair[1]))?;
+    while resume > 0 {
+        let (above, first) = (text[resume - 1], text[resume]);
+        let story = page.features[above].sentence
+            || page.features[above].words >= PARAGRAPH_WORDS
+            || crate::judge::ends_sentence(page.trimmed(above))
+            || crate::detect::breaks_inside_text(page, above, first);
+        if !story {
+            break;
+        }
+        resume -= 1;
+    }
+    Some(text[resume])
 }
 
 /// Whether another text line of the page is the marker's line (its trimmed text).
@@ -765,5 +796,42 @@ mod tests {
         let clean = crate::clean_text(&page_with_boxes(1), &rules);
         assert!(clean.contains("Paragraph 6 "), "{clean}");
         assert!(!clean.contains("Paragraph 7 "), "{clean}");
+    }
+    #[test]
+    fn a_related_box_high_in_the_story_goes_and_the_story_around_it_stays() {
+        let rules = crate::rules::RuleSet::load(&crate::rules::RuleSources {
+            defaults: true,
+            paths: Vec::new(),
+        })
+        .unwrap();
+        let paragraph = |n: usize| {
+            format!(
+                "Paragraph {n} of the story tells what the residents of the town saw and heard \
+                 on the night the river rose over its banks.\n\n"
+            )
+        };
+        // The box sits after the second of twelve paragraphs, far above the half of the
+        // story's text where the marker's rule may take the rest of the page; the story
+        // resumes under it with a paragraph that the dump broke at a link.
+        let mut text = String::from("The River Rose Overnight\n\n");
+        text.push_str(&paragraph(1));
+        text.push_str(&paragraph(2));
+        text.push_str("Most Popular\nGear\nThe Best Tools for Every Home\nAna Ruiz\n");
+        text.push_str("Officials said the new levee would give the town a\n\"dry\"\n");
+        text.push_str(" winter for the first time in years, once the last section is built.\n\n");
+        for n in 3..=12 {
+            text.push_str(&paragraph(n));
+        }
+        let clean = crate::clean_text(&text, &rules);
+        for n in 1..=12 {
+            assert!(clean.contains(&format!("Paragraph {n} ")), "{n}: {clean}");
+        }
+        assert!(
+            clean.contains("\"dry\"\n winter for the first time"),
+            "{clean}"
+        );
+        for gone in ["Most Popular", "Gear", "The Best Tools", "Ana Ruiz"] {
+            assert!(!clean.contains(gone), "{gone}: {clean}");
+        }
     }
 }

@@ -546,13 +546,13 @@ impl<'a> Page<'a> {
             .map(|(block, f)| f.trimmed(&block.text))
             .collect();
         let mut total = 0;
-        let sentence_bytes_before: Vec<usize> = blocks
+        // A sentence's bytes are its trimmed text's: indentation is no text.
+        let sentence_bytes_before: Vec<usize> = features
             .iter()
-            .zip(&features)
-            .map(|(block, f)| {
+            .map(|f| {
                 let before = total;
                 if f.sentence {
-                    total += block.text.len();
+                    total += f.end - f.start;
                 }
                 before
             })
