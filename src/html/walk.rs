@@ -231,9 +231,16 @@ impl Walker<'_> {
                 "hidden" => return false,
                 "style" if hides(text) => return false,
                 "class" | "id" => {
-                    let (bad, good) = name_words(text);
-                    boiler |= bad;
-                    content_name |= good;
+                    let names = name_words(text);
+                    boiler |= names.boiler;
+                    content_name |= names.content;
+                    // A paragraph, heading or list that names the paywall is the story's
+                    // text that the wall hides from readers who have not paid (the page
+                    // sends all of it, and a script hides it), not the wall, whose notice
+                    // is a box of its own.
+                    if names.paywall && !is_text_element(name) {
+                        boiler |= boilerplate::OVERLAY;
+                    }
                 }
                 "itemprop"
                     if text
@@ -504,13 +511,35 @@ fn hides(style: &str) -> bool {
     false
 }
 
-/// The boilerplate bits and whether a content word appear among the words of a class or id
-/// value. Words are split at anything not a letter or digit and compared lower-case; a
-/// long word also counts at the start of a longer one ("sharebar", "comments").
-fn name_words(value: &str) -> (u32, bool) {
+/// What the words of a class or id value say about an element.
+#[derive(Debug, Default, PartialEq)]
+struct NameWords {
+    /// The boilerplate bits of the words.
+    boiler: u32,
+    /// A word names content ("article-body").
+    content: bool,
+    /// A word names the paywall, which says something only together with the element's
+    /// tag (see `Walker`'s use of it).
+    paywall: bool,
+}
+
+/// A paragraph, heading or list: an element that holds text, not boxes.
+fn is_text_element(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "li" | "blockquote"
+    )
+}
+
+/// What the words of a class or id value say: their boilerplate bits, whether a content
+/// word is among them, and whether one names the paywall. Words are split at anything not
+/// a letter or digit and compared lower-case; a long word also counts at the start of a
+/// longer one ("sharebar", "comments").
+fn name_words(value: &str) -> NameWords {
     let mut bits = 0;
     let mut content = false;
     let mut embed = false;
+    let mut paywall = false;
     for word in value.split(|c: char| !c.is_ascii_alphanumeric()) {
         if word.is_empty() || word.len() > 24 {
             continue;
@@ -523,6 +552,7 @@ fn name_words(value: &str) -> (u32, bool) {
             continue;
         };
         bits |= boilerplate_word(word);
+        paywall |= word == "paywall";
         embed |= word.starts_with("embed") || word == "tweet";
         content |=
             CONTENT_WORDS.contains(&word) || CONTENT_PREFIXES.iter().any(|w| word.starts_with(w));
@@ -532,7 +562,11 @@ fn name_words(value: &str) -> (u32, bool) {
     if embed {
         bits &= !boilerplate::SHARE;
     }
-    (bits, content)
+    NameWords {
+        boiler: bits,
+        content,
+        paywall,
+    }
 }
 
 const CONTENT_WORDS: &[&str] = &["content", "story", "body", "text", "entry", "post", "prose"];
@@ -552,9 +586,7 @@ fn boilerplate_word(word: &str) -> u32 {
         "more" | "popular" | "trending" | "recirc" | "outbrain" | "taboola" => RECOMMENDED,
         "header" | "masthead" | "topbar" => HEADER,
         "footer" => FOOTER,
-        "modal" | "popup" | "overlay" | "cookie" | "cookies" | "consent" | "gdpr" | "paywall" => {
-            OVERLAY
-        }
+        "modal" | "popup" | "overlay" | "cookie" | "cookies" | "consent" | "gdpr" => OVERLAY,
         "sr" | "sronly" | "visuallyhidden" | "screenreader" => SCREEN_READER,
         _ => 0,
     };
@@ -643,17 +675,39 @@ mod tests {
     }
 
     #[test]
-    fn class_words() {
-        assert_eq!(name_words("post-share-buttons").0, boilerplate::SHARE);
-        assert_eq!(name_words("relatedStories").0, boilerplate::RELATED);
+    fn a_paragraph_behind_the_paywall_is_text_and_the_wall_is_an_overlay() {
+        let page = "<body><article><p>First paragraph.</p>\
+            <p class='paywall'>Second paragraph, which the wall hides.</p>\
+            <h2 class='paywall'>A subheading</h2></article>\
+            <div class='paywall'>Subscribe to keep reading</div></body>";
+        let extracted = extract(page, &[], None);
+        let blocks = &extracted.facts.blocks;
+        assert_eq!(blocks.len(), 4);
+        for block in &blocks[..3] {
+            assert_eq!(block.boiler_element, NONE);
+        }
+        let wall = blocks[3].boiler_element;
+        assert_ne!(wall, NONE);
         assert_eq!(
-            name_words("header-ad").0,
+            extracted.facts.elements[wall as usize].boiler,
+            boilerplate::OVERLAY
+        );
+    }
+
+    #[test]
+    fn class_words() {
+        assert_eq!(name_words("post-share-buttons").boiler, boilerplate::SHARE);
+        assert_eq!(name_words("relatedStories").boiler, boilerplate::RELATED);
+        assert_eq!(
+            name_words("header-ad").boiler,
             boilerplate::HEADER | boilerplate::AD
         );
-        assert_eq!(name_words("shadow read-time").0, boilerplate::DATE);
-        assert!(name_words("article-body").1);
-        assert_eq!(name_words("social-media-embed").0, 0);
-        assert_eq!(name_words("loaded"), (0, false));
+        assert_eq!(name_words("shadow read-time").boiler, boilerplate::DATE);
+        assert!(name_words("article-body").content);
+        assert_eq!(name_words("social-media-embed").boiler, 0);
+        assert_eq!(name_words("loaded"), NameWords::default());
+        let paywall = name_words("paywall-prompt");
+        assert!(paywall.paywall && paywall.boiler == 0);
     }
 
     #[test]
