@@ -294,13 +294,30 @@ impl Detector for ContentRegion {
         // A news story's first paragraph often opens with a dateline ("HANOI, Vietnam (AP) —"):
         // when one of the region's first lines does, the story starts there, and the photo
         // captions and bylines above it are not the story.
+        //
+        // The dateline opens the story's first paragraph, which is prose (a sentence, or the
+        // first piece of a paragraph that the dump broke at its links). A line that opens
+        // like one but is no prose (a "PUBLISHED: ..." line, a shop's "ADD TO CART: ...")
+        // is where the story starts only while no more than a caption or a summary has
+        // come above it: below two story paragraphs, the story has started already.
         let found_start = best_start;
-        if let Some(k) = (best_start..=best_end)
+        let mut paragraphs_passed = 0;
+        for k in (best_start..=best_end)
             .filter(|&k| verdicts[lines[k]].is_keep())
             .take(self.config.dateline_window)
-            .find(|&k| opens_with_dateline(&blocks[lines[k]].text))
         {
-            best_start = k;
+            let i = lines[k];
+            if opens_with_dateline(&blocks[i].text) {
+                let prose = page.features[i].sentence
+                    || lines
+                        .get(k + 1)
+                        .is_some_and(|&next| breaks_inside_text(page, i, next));
+                if prose || paragraphs_passed < MAX_PARAGRAPHS_ABOVE_DATELINE {
+                    best_start = k;
+                    break;
+                }
+            }
+            paragraphs_passed += usize::from(crate::judge::is_story_paragraph(&page.features[i]));
         }
         // The headline: the repeated title when it sits right above the region (or among the
         // lines a dateline passed over), and title-like lines directly above. Lines already
@@ -1027,6 +1044,10 @@ fn list_number(line: &str) -> Option<u32> {
 
 /// A run of lines already removed costs at most this many short lines.
 const MAX_REMOVED_RUN_COST: usize = 3;
+
+/// Below this many story paragraphs of a region (`judge::is_story_paragraph`), a line that
+/// opens like a dateline but is no prose is not where the story starts.
+const MAX_PARAGRAPHS_ABOVE_DATELINE: usize = 2;
 
 /// How many distinct reasons a page keeps for sharing; the search among them is linear, and
 /// prose lines outside the region mostly have scores of their own.
@@ -1968,6 +1989,52 @@ mod tests {
         let (found, boxes) = stretches(&scores, |k| paragraphs[k], 8.0);
         assert_eq!(found, [(0, 0, 12.0), (10, 11, 10.0)]);
         assert!(boxes.is_empty());
+    }
+
+    #[test]
+    fn a_dateline_moves_the_start_past_a_summary_and_a_line_like_one_does_not_past_the_story() {
+        let rules = crate::rules::RuleSet::load(&crate::rules::RuleSources {
+            defaults: true,
+            paths: Vec::new(),
+        })
+        .unwrap();
+        let paragraph = |n: usize| {
+            format!(
+                "Paragraph {n} of the story tells what the residents of the town saw and heard \
+                 on the night the river rose over its banks.\n\n"
+            )
+        };
+        // A summary of two sentences above the dateline is not the story.
+        let mut text = String::from("Flood Waters Rise in the Valley\n\n");
+        text.push_str("The river rose two metres overnight and flooded the lower town, the mayor said on Monday.\n\n");
+        text.push_str(
+            "Hundreds of residents spent the night in the school hall while the water rose.\n\n",
+        );
+        text.push_str(
+            "RIVERTON, Ore. (AP) — The river rose two metres overnight, the mayor said.\n\n",
+        );
+        for n in 1..=8 {
+            text.push_str(&paragraph(n));
+        }
+        let clean = crate::clean_text(&text, &rules);
+        assert!(clean.contains("RIVERTON, Ore. (AP)"), "{clean}");
+        assert!(
+            !clean.contains("spent the night in the school hall"),
+            "{clean}"
+        );
+        // A shop's line that opens like a dateline below two paragraphs of the story is not
+        // its start.
+        let mut text = String::from("Flood Waters Rise in the Valley\n\n");
+        text.push_str(&paragraph(1));
+        text.push_str(&paragraph(2));
+        text.push_str("ADD TO CART: A Rain Jacket for the Whole Family\n\n");
+        for n in 3..=8 {
+            text.push_str(&paragraph(n));
+        }
+        let clean = crate::clean_text(&text, &rules);
+        for n in 1..=8 {
+            assert!(clean.contains(&format!("Paragraph {n} ")), "{n}: {clean}");
+        }
     }
 
     #[test]
