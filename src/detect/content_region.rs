@@ -431,7 +431,7 @@ fn split_kind(kind: &'static str) -> &'static str {
 /// an inline element (a link) that a renderer keeping the text's own spaces puts on a line
 /// of its own, between the words before it and the words after it; or, indented no deeper
 /// than the first, it starts with punctuation that follows a word (", ", ". ", a closing
-/// quote or bracket), or with a word after a first line that stops where a sentence cannot
+/// quote or bracket, and the full-width and CJK ones: "）", "」", "、", "。"), or with a word after a first line that stops where a sentence cannot
 /// (`ends_mid_sentence`). White space at the end of the first line would say as much, but
 /// cleaning takes it off, and cleaning clean text must find the same paragraphs.
 pub(crate) fn breaks_inside_text(page: &Page<'_>, a: usize, b: usize) -> bool {
@@ -465,7 +465,10 @@ pub(crate) fn breaks_inside_text(page: &Page<'_>, a: usize, b: usize) -> bool {
         Some(_) => {}
     }
     match second.chars().next() {
-        Some(',' | '.' | ';' | ':' | ')' | ']' | '!' | '?' | '”' | '’') => true,
+        Some(
+            ',' | '.' | ';' | ':' | ')' | ']' | '!' | '?' | '”' | '’' | '）' | '］' | '」' | '』'
+            | '】' | '〕' | '》' | '〉' | '、' | '。' | '，' | '．' | '：' | '；' | '！' | '？',
+        ) => true,
         Some(c) if c.is_alphanumeric() || matches!(c, '“' | '‘' | '"' | '(') => {
             ends_mid_sentence(first)
         }
@@ -607,7 +610,7 @@ const UNENDING_KEYS: [u32; UNENDING_WORDS.len()] = {
 };
 
 /// Whether a line ends in a bracket or a quotation mark that opens what follows: a bracket
-/// always does; a quotation mark does after a space or alone on its line (after a word it
+/// (or a full-width or CJK one, "（", "「", "【") always does; a quotation mark does after a space or alone on its line (after a word it
 /// may close a quotation, as „...“ does). Not "»", which ends links as an arrow ("More »")
 /// as often as it opens a quotation.
 fn opens_at_end(text: &str) -> bool {
@@ -620,7 +623,7 @@ fn opens_at_end(text: &str) -> bool {
     }
     let mut chars = text.chars().rev();
     match chars.next() {
-        Some('(' | '[') => true,
+        Some('(' | '[' | '（' | '［' | '「' | '『' | '【' | '〔' | '《' | '〈') => true,
         Some('"' | '“' | '‘' | '«' | '„') => chars.next().is_none_or(char::is_whitespace),
         _ => false,
     }
@@ -1713,6 +1716,19 @@ mod tests {
     }
 
     #[test]
+    fn a_cjk_paragraph_broken_at_its_links_is_one_paragraph() {
+        let raw =
+            "【6月18日 AFP】ナイジェリア北東部ボルノ（\nBorno\n）州で16日夜、自爆攻撃が起きた。\n\
+                   次の段落。\n";
+        crate::judge::with_page_of(raw, |page, _, _, _| {
+            assert!(breaks_inside_text(page, 0, 1));
+            assert!(breaks_inside_text(page, 1, 2));
+            // A line that ends its sentence does not go on into the next.
+            assert!(!breaks_inside_text(page, 2, 3));
+        });
+    }
+
+    #[test]
     fn lines_that_stop_mid_sentence_are_told() {
         for word in UNENDING_WORDS {
             assert!(word.len() <= MAX_UNENDING_BYTES, "{word}");
@@ -1731,6 +1747,8 @@ mod tests {
             "which the council has named “",
             "le pont «",
             "“",
+            "ナイジェリア北東部ボルノ（",
+            "イスラム過激派組織「",
         ] {
             assert!(ends_mid_sentence(text), "{text}");
         }
